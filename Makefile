@@ -1,0 +1,40 @@
+# Two entry points, both working from a fresh clone with only Python 3.11 and pip:
+#   make demo   -- create .venv, install, run the main job (writes ./spectral_exact_demo/)
+#   make test   -- create .venv, install, run lint, type check and the test suite
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint typecheck pytest validate bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	# the CPU build of torch first, pinned, so no multi-GB CUDA build is pulled
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -e ".[torch,plot,experiments,dev]"
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/spectral-exact demo --out spectral_exact_demo
+
+lint: $(STAMP)
+	$(BIN)/ruff check spectral_exact tests validation benchmarks
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+pytest: $(STAMP)
+	$(BIN)/python -m pytest -q -n 2
+
+test: lint typecheck pytest
+
+validate: $(STAMP)
+	$(BIN)/python validation/run_all.py
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run_all.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,33 @@
+r"""spectral_exact: exact Fourier transforms of ReLU networks.
+
+Convention (stated once, here and in :mod:`spectral_exact.fourier._convention`):
+
+.. math::  F(k) = \int f(x)\, e^{-i k\cdot x}\, dx, \qquad k \in \mathbb{R}^d \text{ (radians per unit length)}.
+"""
+
+from ._errors import (
+    InvalidDomainError,
+    InvalidFrequencyError,
+    InvalidNetworkError,
+    InvalidPolytopeError,
+    SingularFrequencyError,
+    SpectralExactError,
+    UnsupportedModuleError,
+)
+from ._tolerances import DEFAULT_TOLERANCES, Tolerances
+from .network import ReLUNetwork
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "DEFAULT_TOLERANCES",
+    "InvalidDomainError",
+    "InvalidFrequencyError",
+    "InvalidNetworkError",
+    "InvalidPolytopeError",
+    "ReLUNetwork",
+    "SingularFrequencyError",
+    "SpectralExactError",
+    "Tolerances",
+    "UnsupportedModuleError",
+]

@@ -1,0 +1,45 @@
+"""Exception hierarchy of spectral_exact.
+
+Every error raised on bad input derives from :class:`SpectralExactError` (itself a
+``ValueError``), so callers can catch one root or a specific subclass.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "SpectralExactError",
+    "InvalidNetworkError",
+    "UnsupportedModuleError",
+    "InvalidDomainError",
+    "InvalidPolytopeError",
+    "InvalidFrequencyError",
+    "SingularFrequencyError",
+]
+
+
+class SpectralExactError(ValueError):
+    """Root of all errors raised by spectral_exact on bad input."""
+
+
+class InvalidNetworkError(SpectralExactError):
+    """Weights/biases with wrong shapes, non-finite values, or more than one output."""
+
+
+class UnsupportedModuleError(InvalidNetworkError, TypeError):
+    """A torch module that is not Linear, ReLU, Flatten or Identity."""
+
+
+class InvalidDomainError(SpectralExactError):
+    """An empty, flat, non-finite, or wrongly dimensioned box / domain."""
+
+
+class InvalidPolytopeError(SpectralExactError):
+    """A polytope that is empty, has non-finite data, or is otherwise ill-posed."""
+
+
+class InvalidFrequencyError(SpectralExactError):
+    """Frequencies with the wrong trailing dimension or non-finite entries."""
+
+
+class SingularFrequencyError(SpectralExactError):
+    """A frequency on the singular set of a tempered distribution (no finite value exists)."""

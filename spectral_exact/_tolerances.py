@@ -1,0 +1,48 @@
+"""Explicit numerical tolerances.
+
+No bare tolerance literal is scattered through the code: every function that needs one takes a
+``tol: Tolerances`` argument defaulting to :data:`DEFAULT_TOLERANCES`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["Tolerances", "DEFAULT_TOLERANCES"]
+
+
+@dataclass(frozen=True)
+class Tolerances:
+    """Named tolerances used by the geometry and Fourier stages.
+
+    Attributes
+    ----------
+    geometry:
+        Relative tolerance (scaled by the size of the domain / polytope) below which a signed
+        distance to a hyperplane counts as zero: a vertex on the hyperplane.
+    min_width:
+        Relative inradius (Chebyshev radius divided by the domain size) below which a piece of a
+        split region is considered lower dimensional and dropped.
+    rank:
+        Relative singular-value threshold for numerical rank of direction sets (face dimension).
+    series_threshold:
+        Reduced frequency ``|Proj_F(k)| * R_F`` (``R_F`` = radius of the face about its vertex
+        centroid) below which a face integral is evaluated by its Taylor series instead of the
+        Diaz-Le-Robins recursion. The recursion loses about ``1/series_threshold`` digits
+        relative to the face integral; the series needs ``series_terms`` terms.
+    series_terms:
+        Number of Taylor terms; ``series_threshold**n / n!`` must be below machine epsilon.
+    singular:
+        Relative size ``|Proj_F(k)| / |k|`` below which a frequency is declared to lie on the
+        singular set of an unbounded face (the transform is a distribution there).
+    """
+
+    geometry: float = 1e-11
+    min_width: float = 1e-9
+    rank: float = 1e-9
+    series_threshold: float = 1.0
+    series_terms: int = 28
+    singular: float = 1e-12
+
+
+DEFAULT_TOLERANCES = Tolerances()
