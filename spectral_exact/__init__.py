@@ -15,12 +15,22 @@ from ._errors import (
     UnsupportedModuleError,
 )
 from ._tolerances import DEFAULT_TOLERANCES, Tolerances
+from .face_poset import f_vector, face_poset
 from .network import ReLUNetwork
+from .polytope import Box, Polytope
+from .regions import Region, Regions, linear_regions
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Box",
     "DEFAULT_TOLERANCES",
+    "Polytope",
+    "Region",
+    "Regions",
+    "f_vector",
+    "face_poset",
+    "linear_regions",
     "InvalidDomainError",
     "InvalidFrequencyError",
     "InvalidNetworkError",
