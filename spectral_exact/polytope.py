@@ -67,7 +67,7 @@ class Box:
         if np.any(hi_a <= lo_a):
             bad = int(np.argmax(hi_a <= lo_a))
             raise InvalidDomainError(
-                f"Box is empty or flat in axis {bad}: lo={lo_a[bad]!r} >= hi={hi_a[bad]!r}"
+                f"Box is empty or flat in axis {bad}: lo={float(lo_a[bad])!r} >= hi={float(hi_a[bad])!r}"
             )
         lo_a.setflags(write=False)
         hi_a.setflags(write=False)
