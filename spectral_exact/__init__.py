@@ -16,6 +16,13 @@ from ._errors import (
 )
 from ._tolerances import DEFAULT_TOLERANCES, Tolerances
 from .face_poset import f_vector, face_poset
+from .fourier import (
+    PreparedNetwork,
+    affine_polytope_fourier,
+    network_fourier,
+    polytope_fourier,
+    prepare_network,
+)
 from .network import ReLUNetwork
 from .polytope import Box, Polytope
 from .regions import Region, Regions, linear_regions
@@ -26,11 +33,16 @@ __all__ = [
     "Box",
     "DEFAULT_TOLERANCES",
     "Polytope",
+    "PreparedNetwork",
     "Region",
     "Regions",
+    "affine_polytope_fourier",
     "f_vector",
     "face_poset",
     "linear_regions",
+    "network_fourier",
+    "polytope_fourier",
+    "prepare_network",
     "InvalidDomainError",
     "InvalidFrequencyError",
     "InvalidNetworkError",

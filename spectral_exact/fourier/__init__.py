@@ -1,0 +1,26 @@
+"""Exact Fourier engine: kernels -> polytope transforms -> network spectra."""
+
+from ._convention import as_frequencies, cycles_to_radians, radians_to_cycles
+from .network import METHODS, PreparedNetwork, network_fourier, prepare_network
+from .polytope import (
+    PreparedPolytopes,
+    affine_polytope_fourier,
+    evaluate_prepared,
+    polytope_fourier,
+    prepare_polytopes,
+)
+
+__all__ = [
+    "METHODS",
+    "PreparedNetwork",
+    "network_fourier",
+    "prepare_network",
+    "PreparedPolytopes",
+    "affine_polytope_fourier",
+    "as_frequencies",
+    "cycles_to_radians",
+    "evaluate_prepared",
+    "polytope_fourier",
+    "prepare_polytopes",
+    "radians_to_cycles",
+]

@@ -1,0 +1,58 @@
+r"""The transform convention, stated once for the whole package.
+
+.. math::
+
+    F(k) = \int f(x)\, e^{-i k\cdot x}\, dx, \qquad k \in \mathbb{R}^d
+    \text{ in radians per unit length.}
+
+This is the convention of Rahaman et al. (2019). A DFT user working in cycles per unit length
+``xi`` converts with :func:`cycles_to_radians` (``k = 2 pi xi``). Every public function takes
+and returns this convention. Consequences used (and tested) throughout:
+
+* ``F(0) = \int f``; for an indicator, the volume;
+* ``F(-k) = conj(F(k))`` for real ``f``;
+* translation ``f(x - a)`` multiplies ``F`` by ``e^{-i k . a}``;
+* Lemma 1 of Rahaman et al. holds with the constant ``-i`` (not ``+i`` as printed): see
+  :mod:`spectral_exact.fourier.network`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from .._errors import InvalidFrequencyError
+
+__all__ = ["as_frequencies", "cycles_to_radians", "radians_to_cycles", "SIGN"]
+
+#: sign of the exponent: F(k) = ∫ f(x) exp(SIGN * 1j * k.x) dx
+SIGN = -1
+
+
+def cycles_to_radians(xi: ArrayLike) -> NDArray[np.float64]:
+    """``k = 2 pi xi``: convert frequencies in cycles per unit length to radians."""
+    return 2 * np.pi * np.asarray(xi, dtype=float)
+
+
+def radians_to_cycles(k: ArrayLike) -> NDArray[np.float64]:
+    """``xi = k / (2 pi)``."""
+    return np.asarray(k, dtype=float) / (2 * np.pi)
+
+
+def as_frequencies(k: ArrayLike, d: int) -> tuple[NDArray[np.float64], tuple[int, ...]]:
+    """Validate ``k`` of shape ``(..., d)`` (or ``(d,)``); return ``(K, d)`` and the batch shape.
+
+    Raises :class:`InvalidFrequencyError` on a wrong trailing dimension or non-finite entries.
+    For ``d == 1`` a bare scalar or a 1-D array of frequencies with last dimension != 1 is
+    *not* reinterpreted: pass shape ``(..., 1)``.
+    """
+    try:
+        ka = np.asarray(k, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise InvalidFrequencyError(f"k is not numeric: {exc}") from exc
+    if ka.ndim == 0 or ka.shape[-1] != d:
+        raise InvalidFrequencyError(f"k must have shape (..., {d}), got {ka.shape}")
+    if not np.all(np.isfinite(ka)):
+        raise InvalidFrequencyError("k has non-finite entries (NaN or inf)")
+    batch = ka.shape[:-1]
+    return ka.reshape(-1, d), batch
