@@ -2,7 +2,9 @@ r"""spectral_exact: exact Fourier transforms of ReLU networks.
 
 Convention (stated once, here and in :mod:`spectral_exact.fourier._convention`):
 
-.. math::  F(k) = \int f(x)\, e^{-i k\cdot x}\, dx, \qquad k \in \mathbb{R}^d \text{ (radians per unit length)}.
+.. math::  F(k) = \int f(x)\, e^{-i k\cdot x}\, dx, \qquad k \in \mathbb{R}^d
+
+in radians per unit length (Rahaman et al., 2019).
 """
 
 from ._errors import (
@@ -18,10 +20,14 @@ from ._tolerances import DEFAULT_TOLERANCES, Tolerances
 from .face_poset import f_vector, face_poset
 from .fourier import (
     PreparedNetwork,
+    SpecialDirections,
+    Theorem1Terms,
     affine_polytope_fourier,
     network_fourier,
     polytope_fourier,
     prepare_network,
+    special_directions,
+    theorem1_terms,
 )
 from .network import ReLUNetwork
 from .polytope import Box, Polytope
@@ -35,6 +41,8 @@ __all__ = [
     "Polytope",
     "PreparedNetwork",
     "Region",
+    "SpecialDirections",
+    "Theorem1Terms",
     "Regions",
     "affine_polytope_fourier",
     "f_vector",
@@ -43,6 +51,8 @@ __all__ = [
     "network_fourier",
     "polytope_fourier",
     "prepare_network",
+    "special_directions",
+    "theorem1_terms",
     "InvalidDomainError",
     "InvalidFrequencyError",
     "InvalidNetworkError",

@@ -1,4 +1,11 @@
-"""The only module that talks to pycddlib (``cdd``).
+"""The only module that talks to pycddlib (``cdd``): conversions between H- and V-representations.
+
+cddlib's float arithmetic is not always reliable: on some perfectly well-conditioned inputs
+(seen here: a simplicial cone in R^3 whose cdd V-representation, depending on earlier calls in
+the process, came back with a spurious point at 1e15 and a missing ray) it returns a wrong
+answer. :func:`generators_from_halfspaces` therefore cross-checks small problems against a
+brute-force vertex/ray enumeration (every ``d'``-subset of constraints, batched in numpy) and
+uses the brute-force answer when the two disagree.
 
 Matrix conventions (cddlib's): an H-representation ``{x : A x <= b}`` is the matrix
 ``[b | -A]`` (each row ``b_i - A_i x >= 0``); a V-representation has rows ``[1 | v]`` for
@@ -11,6 +18,9 @@ Exact rational geometry (see :mod:`spectral_exact.symbolic`) is done without cdd
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from itertools import combinations
+from math import comb
 
 import cdd
 import numpy as np
@@ -44,6 +54,86 @@ def _split_generators(array: list[list[float]], lin_set: set[int], d: int):  # t
     return points, rays, lin
 
 
+#: brute-force enumeration is used as the cross-check when C(n, d) is at most this
+BRUTE_FORCE_MAX_SUBSETS = 50_000
+
+
+def _nullspace(M: NDArray[np.float64], rel_tol: float) -> NDArray[np.float64]:
+    if M.shape[0] == 0:
+        return np.eye(M.shape[1])
+    _, s, vt = np.linalg.svd(M)
+    r = int(np.sum(s > rel_tol * max(s[0], 1e-300))) if s.size else 0
+    return np.asarray(vt[r:])
+
+
+def _dedupe(points: NDArray[np.float64], rel: float) -> NDArray[np.float64]:
+    out: list[NDArray[np.float64]] = []
+    for p in points:
+        if not any(np.linalg.norm(p - q) <= rel * (1.0 + np.linalg.norm(q)) for q in out):
+            out.append(p)
+    return np.array(out, dtype=float).reshape(-1, points.shape[1])
+
+
+def brute_force_generators(
+    A: NDArray[np.float64],
+    b: NDArray[np.float64],
+    *,
+    feas_tol: float = 1e-10,
+    rank_tol: float = 1e-10,
+) -> Generators:
+    """Vertices, extreme rays and lineality of ``{x : A x <= b}`` by enumerating subsets.
+
+    Lineality is the null space of ``A``; in its orthogonal complement (dimension ``d'``)
+    every vertex solves some ``d'`` constraints with equality and every extreme ray spans the
+    null space of some ``d' - 1`` of them. Cost ``C(n, d')`` small solves, batched.
+    """
+    n, d = A.shape
+    norms = np.linalg.norm(A, axis=1)
+    An, bn = A / norms[:, None], b / norms
+    lin = _nullspace(An, rank_tol)
+    comp = _nullspace(lin, rank_tol) if len(lin) else np.eye(d)  # basis of L-perp (rows)
+    dp = comp.shape[0]
+    Ac = An @ comp.T  # constraints in L-perp coordinates
+    pts: list[NDArray[np.float64]] = []
+    if dp == 0:
+        pts = [np.zeros(d)]
+    else:
+        idx = np.array(list(combinations(range(n), dp)), dtype=np.int64).reshape(-1, dp)
+        M = Ac[idx]  # (S, dp, dp)
+        dets = np.abs(np.linalg.det(M))
+        ok = dets > rank_tol
+        sol = np.linalg.solve(M[ok], bn[idx[ok]][..., None])[..., 0]  # (S', dp)
+        x = sol @ comp
+        scale = 1.0 + np.linalg.norm(x, axis=1)
+        feas = np.all(x @ An.T <= bn + feas_tol * scale[:, None], axis=1)
+        pts = list(_dedupe(x[feas], feas_tol))
+    rays: list[NDArray[np.float64]] = []
+    if dp >= 1:
+        for sub in combinations(range(n), dp - 1) if dp > 1 else [()]:
+            N = _nullspace(Ac[list(sub)], rank_tol) if sub else np.eye(1)
+            if N.shape[0] != 1:
+                continue
+            for sgn in (1.0, -1.0):
+                r = sgn * (N[0] @ comp)
+                if np.all(r @ An.T <= feas_tol):
+                    rays.append(r / np.linalg.norm(r))
+    R = _dedupe(np.array(rays, dtype=float).reshape(-1, d), feas_tol)
+    return Generators(np.array(pts, dtype=float).reshape(-1, d), R, lin)
+
+
+def _same_generators(a: Generators, b: Generators, tol: float) -> bool:
+    if a.points.shape != b.points.shape or a.rays.shape != b.rays.shape:
+        return False
+    if a.lineality.shape[0] != b.lineality.shape[0]:
+        return False
+    for X, Y in ((a.points, b.points), (a.rays, b.rays)):
+        for p in X:
+            dist = np.min(np.linalg.norm(Y - p, axis=1)) if len(Y) else np.inf
+            if dist > tol * (1.0 + np.linalg.norm(p)):
+                return False
+    return True
+
+
 def generators_from_halfspaces(
     A: NDArray[np.float64],
     b: NDArray[np.float64],
@@ -68,11 +158,20 @@ def generators_from_halfspaces(
             points = [[0.0] * d]
         else:  # pragma: no cover - cddlib always lists a point otherwise
             raise RuntimeError("cddlib returned rays without a point")
-    return Generators(
+    R = np.array(rays, dtype=float).reshape(-1, d)
+    if len(R):
+        R = R / np.linalg.norm(R, axis=1)[:, None]
+    out = Generators(
         np.array(points, dtype=float).reshape(-1, d),
-        np.array(rays, dtype=float).reshape(-1, d),
+        R,
         np.array(lin, dtype=float).reshape(-1, d),
     )
+    no_eq = A_eq is None or len(A_eq) == 0
+    if no_eq and len(A) and comb(len(A), min(d, len(A))) <= BRUTE_FORCE_MAX_SUBSETS:
+        bf = brute_force_generators(A, b)
+        if len(bf.points) and not _same_generators(out, bf, 1e-7):
+            return bf
+    return out
 
 
 def halfspaces_from_points(

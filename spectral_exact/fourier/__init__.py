@@ -9,8 +9,13 @@ from .polytope import (
     polytope_fourier,
     prepare_polytopes,
 )
+from .theorem1 import SpecialDirections, Theorem1Terms, special_directions, theorem1_terms
 
 __all__ = [
+    "SpecialDirections",
+    "Theorem1Terms",
+    "special_directions",
+    "theorem1_terms",
     "METHODS",
     "PreparedNetwork",
     "network_fourier",

@@ -1,0 +1,281 @@
+r"""Theorem 1 of Rahaman et al. (2019), made explicit.
+
+Unrolling the Diaz-Le-Robins recursion (:mod:`.polytope`) writes the transform of a region
+as a sum over chains of faces :math:`R = F_0 \gtrdot F_1 \gtrdot \dots \gtrdot F_n` that end at
+the first face with :math:`\mathrm{Proj}_{F_n}(k) = 0`; each step contributes a factor
+:math:`O(1/|k|)` and the end contributes :math:`\mathrm{vol}(F_n) e^{-ik\cdot x_{F_n}}`. With
+Lemma 1's extra :math:`w\cdot k/|k|^2`, a chain ending at a face of codimension ``n`` gives a
+term of order :math:`|k|^{-(n+1)}` (Theorem 1):
+
+* generic ``k``: every chain ends at a vertex (``n = d``): decay :math:`|k|^{-(d+1)}`;
+* ``k`` normal to a bounded (d-1)-face: that face ends chains at ``n = 1``: :math:`|k|^{-2}`;
+* in 3-D, ``k`` orthogonal to a bounded edge: :math:`|k|^{-3}`.
+
+:func:`theorem1_terms` returns those contributions grouped by ``n``; they sum to the transform
+(tested against the stable engine). The grouping is the *textbook* recursion: near (not at) a
+degenerate direction its individual groups are huge and cancel (that is why the engine itself
+uses series there), so use it for understanding, at generic or exactly special ``k``.
+
+:func:`special_directions` computes the directions where the slow decay happens, from the
+geometry of the regions: the unit normals of the kink facets (codimension-one faces between
+regions) and, in 3-D, the directions of kink edges (``k`` in the plane orthogonal to an edge
+decays as :math:`|k|^{-3}`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from .._errors import InvalidFrequencyError, InvalidNetworkError, SingularFrequencyError
+from .._tolerances import DEFAULT_TOLERANCES, Tolerances
+from ..network import ReLUNetwork
+from ..polytope import Box, Polytope
+from ._convention import as_frequencies
+from .network import PreparedNetwork, _cached_prepare
+from .polytope import PreparedPolytopes, _check_lineality, prepare_polytopes
+
+__all__ = ["Theorem1Terms", "SpecialDirections", "theorem1_terms", "special_directions"]
+
+FloatArray = NDArray[np.float64]
+ComplexArray = NDArray[np.complex128]
+
+
+@dataclass(frozen=True)
+class Theorem1Terms:
+    """Contributions to a transform grouped by the codimension of the terminal face.
+
+    Attributes
+    ----------
+    codim : tuple of int
+        ``(0, 1, ..., d)``.
+    terms : complex array (d+1, ...)
+        ``terms[n]``: sum of all recursion chains ending at a face of codimension ``n``.
+    boundary : complex array (...)
+        For a network on a box: the box-boundary term of the integration by parts (zero on
+        :math:`\\mathbb{R}^d` and for polytopes).
+    """
+
+    codim: tuple[int, ...]
+    terms: ComplexArray
+    boundary: ComplexArray
+
+    @property
+    def total(self) -> ComplexArray:
+        """The transform: ``terms.sum(0) + boundary``."""
+        return np.asarray(self.terms.sum(axis=0) + self.boundary)
+
+
+def _chain_terms(prep: PreparedPolytopes, k: FloatArray) -> list[ComplexArray]:
+    """Per level, per face: (n_faces, d+1, K) sums over chains grouped by terminal codim."""
+    d = prep.ambient_dim
+    tol = prep.tol
+    kn = np.linalg.norm(k, axis=1)
+    out: list[ComplexArray] = []
+    for lv in prep.levels:
+        j = lv.dim
+        n = len(lv.radius)
+        T = np.zeros((n, d + 1, len(k)), complex)
+        if n == 0:
+            out.append(T)
+            continue
+        if j == 0:
+            T[:, d, :] = np.exp(-1j * (lv.point @ k.T))
+            out.append(T)
+            continue
+        kb = np.einsum("njd,kd->nkj", lv.basis, k)
+        qn2 = np.sum(kb * kb, axis=-1)
+        term = np.sqrt(qn2) <= tol.singular * kn[None, :]
+        if np.any(term & ~lv.bounded[:, None]):
+            bad = np.argwhere(term & ~lv.bounded[:, None])[0]
+            raise SingularFrequencyError(
+                f"k = {k[bad[1]].tolist()} is orthogonal to an unbounded {j}-face: singular"
+            )
+        vol = lv.volume
+        safe = np.where(term, 1.0, qn2)
+        kN = np.einsum("ed,kd->ek", lv.normal, k)
+        wgt = 1j * kN / safe[lv.parent]
+        np.add.at(T, lv.parent, wgt[:, None, :] * out[j - 1][lv.child])
+        fi, ki = np.nonzero(term)
+        T[fi, :, ki] = 0.0
+        T[fi, d - j, ki] = vol[fi] * np.exp(-1j * np.einsum("qd,qd->q", lv.point[fi], k[ki]))
+        out.append(T)
+    return out
+
+
+def theorem1_terms(
+    obj: ReLUNetwork | PreparedNetwork | Polytope | Box,
+    k: ArrayLike,
+    domain: Box | None = None,
+    *,
+    tol: Tolerances = DEFAULT_TOLERANCES,
+) -> Theorem1Terms:
+    r"""Transform contributions grouped by the codimension of the face where chains end.
+
+    Parameters
+    ----------
+    obj : ReLUNetwork, PreparedNetwork, Polytope or Box
+        For a polytope: its indicator transform. For a network: Lemma 1,
+        :math:`\tilde f(k) = -i\sum_R (w_R\cdot k/|k|^2)\hat 1_R(k)` (+ the box-boundary term
+        when ``domain`` is a box).
+    k : array_like (..., d)
+        Frequencies; ``k = 0`` is refused for networks.
+
+    Returns
+    -------
+    Theorem1Terms
+        ``terms[n]`` decays like :math:`|k|^{-(n+1)}` for networks (:math:`|k|^{-n}` for
+        indicators); ``total`` equals the transform.
+
+    Examples
+    --------
+    >>> import numpy as np, spectral_exact as se
+    >>> t = se.theorem1_terms(se.Box([0, 0], [1, 1]), [5.0, 0.0])   # k normal to two edges
+    >>> [bool(abs(x) > 0) for x in t.terms]                           # ends at codim 1 only
+    [False, True, False]
+    >>> bool(np.isclose(t.total, se.polytope_fourier(se.Box([0, 0], [1, 1]), [5.0, 0.0])))
+    True
+    """
+    if isinstance(obj, (Polytope, Box)):
+        P = obj.to_polytope() if isinstance(obj, Box) else obj
+        prep = prepare_polytopes([P], tol=tol)
+        kk, batch = as_frequencies(k, P.ambient_dim)
+        _check_lineality(prep, kk)
+        d = P.ambient_dim
+        if prep.top_level[0] < 0:
+            terms = np.zeros((d + 1, len(kk)), complex)
+        else:
+            T = _chain_terms(prep, kk)[int(prep.top_level[0])][int(prep.top_index[0])]
+            terms = T
+        return Theorem1Terms(
+            tuple(range(d + 1)),
+            terms.reshape((d + 1, *batch)),
+            np.zeros(batch, complex),
+        )
+    if isinstance(obj, PreparedNetwork):
+        pnet = obj
+    elif isinstance(obj, ReLUNetwork):
+        pnet = _cached_prepare(obj, domain, tol)
+    else:
+        raise InvalidNetworkError(f"cannot take Theorem 1 terms of {type(obj).__name__}")
+    d = pnet.input_dim
+    kk, batch = as_frequencies(k, d)
+    if np.any(np.all(kk == 0, axis=1)):
+        raise InvalidFrequencyError("k = 0 has no Theorem 1 decomposition (|k|^-2 factor)")
+    faces = pnet.faces
+    _check_lineality(faces, kk)
+    k2 = np.sum(kk * kk, axis=1)
+    levels = _chain_terms(faces, kk)
+    cells = np.flatnonzero(faces.top_level >= 0)
+    Ttop = levels[d][faces.top_index[cells]]  # (n, d+1, K)
+    wk = pnet.region_weight[cells] @ kk.T  # (n, K)
+    terms = np.einsum("nk,nck->ck", -1j * wk / k2, Ttop)
+    boundary = np.zeros(len(kk), complex)
+    if pnet.domain is not None and np.any(pnet.facet_on_boundary):
+        from .network import _route_sum
+
+        full = _route_sum(pnet, kk, "lemma1")
+        boundary = full - terms.sum(axis=0)
+    return Theorem1Terms(
+        tuple(range(d + 1)), terms.reshape((d + 1, *batch)), boundary.reshape(batch)
+    )
+
+
+@dataclass(frozen=True)
+class SpecialDirections:
+    """Directions of slow spectral decay of a network, from its geometry.
+
+    Attributes
+    ----------
+    facet_normals : array (n, d)
+        Unit normals of distinct kink facets (sign fixed: first non-zero entry positive).
+    facet_bounded : bool array (n,)
+        Whether at least one facet with this normal is bounded (only those give
+        :math:`|k|^{-2}` decay; unbounded ones put ``k`` on the singular set on R^d).
+    facet_measure : array (n,)
+        Total (d-1)-volume of the bounded kink facets with this normal.
+    regular : bool array (n,)
+        ``k`` along this normal is off the singular set of the transform on R^d (no unbounded
+        face is orthogonal to it), so the decay can be measured there.
+    edge_directions : array (m, d)
+        For d = 3: unit directions of bounded kink edges (``k`` orthogonal to one decays as
+        :math:`|k|^{-3}`); empty otherwise.
+    """
+
+    facet_normals: FloatArray
+    facet_bounded: NDArray[np.bool_]
+    facet_measure: FloatArray
+    regular: NDArray[np.bool_]
+    edge_directions: FloatArray
+
+
+def _canonical_sign(v: FloatArray, eps: float) -> FloatArray:
+    first = np.argmax(np.abs(v) > eps, axis=1)
+    s = np.sign(v[np.arange(len(v)), first])
+    s[s == 0] = 1.0
+    return v * s[:, None]
+
+
+def _unique_rows(v: FloatArray, eps: float) -> tuple[FloatArray, NDArray[np.int64]]:
+    """Unique rows up to eps; returns (unique rows, inverse index)."""
+    if len(v) == 0:
+        return v, np.zeros(0, dtype=np.int64)
+    key = np.round(v / eps).astype(np.int64)
+    _, first, inv = np.unique(key, axis=0, return_index=True, return_inverse=True)
+    return v[first], inv.reshape(-1)
+
+
+def special_directions(
+    net: ReLUNetwork | PreparedNetwork,
+    domain: Box | None = None,
+    *,
+    tol: Tolerances = DEFAULT_TOLERANCES,
+    merge_tol: float = 1e-9,
+) -> SpecialDirections:
+    """Directions of slow decay (Theorem 1) computed from the regions of ``net``.
+
+    Parameters
+    ----------
+    net : ReLUNetwork or PreparedNetwork
+    domain : Box or None
+        Where to collect kink facets (``None``: all of R^d). Box-boundary facets are excluded.
+    merge_tol : float
+        Normals closer than this (entry-wise) are merged.
+    """
+    pnet = net if isinstance(net, PreparedNetwork) else _cached_prepare(net, domain, tol)
+    d = pnet.input_dim
+    faces = pnet.faces
+    top = faces.levels[d]
+    facets = faces.levels[d - 1]
+    inner = ~pnet.facet_on_boundary
+    normals = _canonical_sign(top.normal[inner], merge_tol)
+    child = top.child[inner]
+    bounded = facets.bounded[child]
+    measure = np.where(bounded, facets.volume[child], 0.0)
+    uniq, inv = _unique_rows(normals, merge_tol)
+    n = len(uniq)
+    fb = np.zeros(n, bool)
+    np.logical_or.at(fb, inv, bounded)
+    fm = np.zeros(n)
+    np.add.at(fm, inv, measure)
+    # regular: no unbounded face (ray direction or unbounded facet span) orthogonal to it
+    rays = faces.levels[1].direction[~faces.levels[1].bounded] if d >= 1 else np.zeros((0, d))
+    regular = np.ones(n, bool)
+    if len(rays):
+        regular &= np.all(np.abs(uniq @ rays.T) > tol.singular * 1e3, axis=1)
+    for lv in faces.levels[2:]:
+        ub = ~lv.bounded
+        if np.any(ub):
+            proj = np.linalg.norm(np.einsum("njd,md->mnj", lv.basis[ub], uniq), axis=-1)
+            regular &= np.all(proj > tol.singular * 1e3, axis=1)
+    for L in faces.lineality:
+        if len(L):
+            regular &= np.linalg.norm(uniq @ L.T, axis=1) > tol.singular * 1e3
+    edges = np.zeros((0, d))
+    if d == 3:
+        e1 = faces.levels[1]
+        dirs = _canonical_sign(e1.direction[e1.bounded], merge_tol)
+        edges, _ = _unique_rows(dirs, merge_tol)
+    return SpecialDirections(uniq, fb, fm, regular, edges)
