@@ -17,7 +17,9 @@ from ._errors import (
     UnsupportedModuleError,
 )
 from ._tolerances import DEFAULT_TOLERANCES, Tolerances
+from .decay import DecayFit, fit_decay_exponent, measure_decay
 from .face_poset import f_vector, face_poset
+from .fft import fft_fourier, fft_fourier_at
 from .fourier import (
     PreparedNetwork,
     SpecialDirections,
@@ -26,6 +28,7 @@ from .fourier import (
     network_fourier,
     polytope_fourier,
     prepare_network,
+    radians_to_cycles,
     special_directions,
     theorem1_terms,
 )
@@ -38,6 +41,7 @@ __version__ = "0.1.0"
 __all__ = [
     "Box",
     "DEFAULT_TOLERANCES",
+    "DecayFit",
     "Polytope",
     "PreparedNetwork",
     "Region",
@@ -45,12 +49,18 @@ __all__ = [
     "Theorem1Terms",
     "Regions",
     "affine_polytope_fourier",
+    "cycles_to_radians",
     "f_vector",
+    "fft_fourier",
+    "fft_fourier_at",
+    "fit_decay_exponent",
     "face_poset",
     "linear_regions",
+    "measure_decay",
     "network_fourier",
     "polytope_fourier",
     "prepare_network",
+    "radians_to_cycles",
     "special_directions",
     "theorem1_terms",
     "InvalidDomainError",
