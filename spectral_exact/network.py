@@ -76,9 +76,7 @@ class ReLUNetwork:
         if len(ws) == 0:
             raise InvalidNetworkError("a network needs at least one layer")
         if len(ws) != len(bs):
-            raise InvalidNetworkError(
-                f"got {len(ws)} weight matrices but {len(bs)} bias vectors"
-            )
+            raise InvalidNetworkError(f"got {len(ws)} weight matrices but {len(bs)} bias vectors")
         for i, (w, b) in enumerate(zip(ws, bs, strict=True)):
             if w.ndim != 2:
                 raise InvalidNetworkError(
@@ -258,9 +256,7 @@ class ReLUNetwork:
                 expect_linear = False
             elif type(layer) is nn.ReLU:
                 if expect_linear:
-                    raise UnsupportedModuleError(
-                        f"layer {idx} (ReLU) must follow a Linear layer"
-                    )
+                    raise UnsupportedModuleError(f"layer {idx} (ReLU) must follow a Linear layer")
                 expect_linear = True
             else:
                 raise UnsupportedModuleError(
@@ -270,7 +266,9 @@ class ReLUNetwork:
         if not ws:
             raise UnsupportedModuleError("the module contains no Linear layer")
         if expect_linear:
-            raise UnsupportedModuleError("the module ends with a ReLU; the last layer must be Linear")
+            raise UnsupportedModuleError(
+                "the module ends with a ReLU; the last layer must be Linear"
+            )
         return cls(ws, bs)
 
     def to_torch(self, dtype: Any = None) -> Any:
@@ -283,8 +281,8 @@ class ReLUNetwork:
         for i, (w, b) in enumerate(zip(self.weights, self.biases, strict=True)):
             lin = nn.Linear(w.shape[1], w.shape[0]).to(dtype)
             with torch.no_grad():
-                lin.weight.copy_(torch.as_tensor(w, dtype=dtype))
-                lin.bias.copy_(torch.as_tensor(b, dtype=dtype))
+                lin.weight.copy_(torch.tensor(np.array(w), dtype=dtype))
+                lin.bias.copy_(torch.tensor(np.array(b), dtype=dtype))
             mods.append(lin)
             if i < len(self.weights) - 1:
                 mods.append(nn.ReLU())

@@ -1,7 +1,8 @@
 r"""Convex polyhedra: boxes, polytopes and (unbounded) polyhedra.
 
 A :class:`Polytope` stores both representations of a convex polyhedron
-:math:`P = \{x : A x \le b,\ A_{eq} x = b_{eq}\} = \mathrm{conv}(V) + \mathrm{cone}(R) + \mathrm{span}(L)`
+:math:`P = \{x : A x \le b,\ A_{eq} x = b_{eq}\}
+= \mathrm{conv}(V) + \mathrm{cone}(R) + \mathrm{span}(L)`
 with an irredundant list of facets and the vertex/ray-facet incidence, which is all the face
 poset (:mod:`spectral_exact.face_poset`) needs. Vertex enumeration and facet enumeration go
 through :mod:`spectral_exact._cdd`, the only module that talks to cddlib; the region
@@ -57,8 +58,12 @@ class Box:
     hi: FloatArray
 
     def __init__(self, lo: ArrayLike, hi: ArrayLike) -> None:
-        lo_a = _finite_array(np.atleast_1d(np.asarray(lo, dtype=float)), "Box lo", InvalidDomainError, 1)
-        hi_a = _finite_array(np.atleast_1d(np.asarray(hi, dtype=float)), "Box hi", InvalidDomainError, 1)
+        lo_a = _finite_array(
+            np.atleast_1d(np.asarray(lo, dtype=float)), "Box lo", InvalidDomainError, 1
+        )
+        hi_a = _finite_array(
+            np.atleast_1d(np.asarray(hi, dtype=float)), "Box hi", InvalidDomainError, 1
+        )
         if lo_a.shape != hi_a.shape or lo_a.size == 0:
             raise InvalidDomainError(
                 f"Box lo and hi must be non-empty and of equal length, got {lo_a.tolist()} "
@@ -67,7 +72,8 @@ class Box:
         if np.any(hi_a <= lo_a):
             bad = int(np.argmax(hi_a <= lo_a))
             raise InvalidDomainError(
-                f"Box is empty or flat in axis {bad}: lo={float(lo_a[bad])!r} >= hi={float(hi_a[bad])!r}"
+                f"Box is empty or flat in axis {bad}: "
+                f"lo={float(lo_a[bad])!r} >= hi={float(hi_a[bad])!r}"
             )
         lo_a.setflags(write=False)
         hi_a.setflags(write=False)
@@ -126,6 +132,40 @@ def _orthonormal_span(vectors: FloatArray, rel_tol: float) -> FloatArray:
         return np.zeros((0, vectors.shape[1]))
     r = int(np.sum(s > rel_tol * s[0]))
     return np.asarray(vt[:r])
+
+
+def _facet_rows(
+    A: FloatArray,
+    b: FloatArray,
+    points: FloatArray,
+    rays: FloatArray,
+    lineality: FloatArray,
+    tol: Tolerances,
+) -> NDArray[np.int64]:
+    """Indices of the rows of ``A x <= b`` that define distinct facets of a full-dim polyhedron.
+
+    Row ``i`` defines a facet iff the generators tight at it (points on the hyperplane, rays
+    parallel to it, and the lineality space) span an affine space of dimension ``d - 1``; rows
+    with the same tight set define the same facet and only the first is kept.
+    """
+    d = A.shape[1]
+    norms = np.linalg.norm(A, axis=1)
+    An, bn = A / norms[:, None], b / norms
+    scale = 1.0 + float(np.max(np.abs(points)))
+    tight_v = np.abs(points @ An.T - bn) <= tol.geometry * scale  # (m, n)
+    tight_r = np.abs(rays @ An.T) <= tol.geometry  # (r, n)
+    keep: list[int] = []
+    seen: set[bytes] = set()
+    for i in range(len(A)):
+        key = tight_v[:, i].tobytes() + tight_r[:, i].tobytes()
+        if key in seen or not tight_v[:, i].any():
+            continue
+        V = points[tight_v[:, i]]
+        span = np.vstack([V[1:] - V[0], rays[tight_r[:, i]], lineality])
+        if _orthonormal_span(span, tol.rank).shape[0] == d - 1:
+            seen.add(key)
+            keep.append(i)
+    return np.asarray(keep, dtype=np.int64)
 
 
 @dataclass(frozen=True, eq=False)
@@ -192,7 +232,9 @@ class Polytope:
             ray_incidence = np.abs(rays @ A.T) <= tol.geometry
         for arr in (A, b, vertices, rays, lineality, A_eq, b_eq, vertex_incidence, ray_incidence):
             arr.setflags(write=False)
-        return cls(A, b, vertices, rays, lineality, A_eq, b_eq, vertex_incidence, ray_incidence, tol)
+        return cls(
+            A, b, vertices, rays, lineality, A_eq, b_eq, vertex_incidence, ray_incidence, tol
+        )
 
     @classmethod
     def from_vertices(
@@ -243,10 +285,16 @@ class Polytope:
             raise InvalidPolytopeError(f"A has {Aa.shape[0]} rows but b has {ba.shape[0]} entries")
         if d == 0:
             raise InvalidPolytopeError("A must have at least one column")
-        Ae = np.zeros((0, d)) if A_eq is None else _finite_array(A_eq, "A_eq", InvalidPolytopeError, 2)
+        Ae = (
+            np.zeros((0, d))
+            if A_eq is None
+            else _finite_array(A_eq, "A_eq", InvalidPolytopeError, 2)
+        )
         be = np.zeros(0) if b_eq is None else _finite_array(b_eq, "b_eq", InvalidPolytopeError, 1)
         if Ae.shape[1] != d or Ae.shape[0] != be.shape[0]:
-            raise InvalidPolytopeError(f"A_eq {Ae.shape} / b_eq {be.shape} do not match A {Aa.shape}")
+            raise InvalidPolytopeError(
+                f"A_eq {Ae.shape} / b_eq {be.shape} do not match A {Aa.shape}"
+            )
         zero_rows = np.all(Aa == 0, axis=1)
         if np.any(zero_rows & (ba < 0)):
             raise InvalidPolytopeError("the polyhedron is empty (a row 0 <= b with b < 0)")
@@ -254,6 +302,16 @@ class Polytope:
         if len(gen.points) == 0:
             raise InvalidPolytopeError("the polyhedron {x : A x <= b} is empty")
         lin = _orthonormal_span(gen.lineality, tol.rank)
+        rays = gen.rays
+        if len(rays):
+            rays = rays / np.linalg.norm(rays, axis=1)[:, None]
+        spans = np.vstack([gen.points[1:] - gen.points[0], rays, lin])
+        if _orthonormal_span(spans, tol.rank).shape[0] == d and len(Ae) == 0:
+            # full dimensional: the facets are the input rows whose tight generators span a
+            # hyperplane (no second cdd call, which can fail on nearly degenerate input)
+            facets = _facet_rows(Aa[~zero_rows], ba[~zero_rows], gen.points, rays, lin, tol)
+            A_in, b_in = Aa[~zero_rows][facets], ba[~zero_rows][facets]
+            return cls._from_parts(A_in, b_in, gen.points, rays=rays, lineality=lin, tol=tol)
         A2, b2, Ae2, be2 = _cdd.halfspaces_from_points(gen.points, gen.rays, lin)
         if len(Ae2):
             # orthonormalise the affine-hull equations
