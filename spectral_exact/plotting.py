@@ -117,7 +117,9 @@ def plot_regions(
             PolyCollection(polys, facecolors=faces, edgecolors=edgecolor, linewidths=linewidth)
         )
     else:
-        pts, tris, vals = [], [], []
+        pts: list[NDArray[np.float64]] = []
+        vals: list[NDArray[np.float64]] = []
+        tris: list[list[int]] = []
         offset = 0
         for r, P in zip(regs, polys, strict=True):
             m = len(P)
