@@ -89,6 +89,13 @@ def face_poset(P: Polytope | Box) -> nx.DiGraph:
         P = P.to_polytope()
     if not isinstance(P, Polytope):
         raise InvalidPolytopeError(f"face_poset needs a Polytope or Box, got {type(P).__name__}")
+    if _is_simple_polygon(P):
+        return _polygon_poset(P)
+    return _general_poset(P)
+
+
+def _general_poset(P: Polytope) -> nx.DiGraph:
+    """Face poset from the generator-facet incidence, any dimension (see :func:`face_poset`)."""
     m = len(P.vertices)
     n_gen = m + len(P.rays)
     inc = np.vstack([P.vertex_incidence, P.ray_incidence])  # (n_gen, n_facets)
@@ -117,6 +124,76 @@ def face_poset(P: Polytope | Box) -> nx.DiGraph:
                     )
                 G.add_edge(F, c, normal=_outward_normal(G.nodes[F], G.nodes[c]))
         frontier = nxt
+    return G
+
+
+def _is_simple_polygon(P: Polytope) -> bool:
+    """A bounded full-dimensional polygon in R^2 whose facets each hold exactly two vertices."""
+    inc = P.vertex_incidence
+    return (
+        P.ambient_dim == 2
+        and P.is_bounded
+        and len(P.A_eq) == 0
+        and len(P.vertices) >= 3
+        and inc.shape[1] == len(P.vertices)
+        and bool(np.all(inc.sum(0) == 2))
+        and bool(np.all(inc.sum(1) == 2))
+    )
+
+
+def _polygon_poset(P: Polytope) -> nx.DiGraph:
+    """Face poset of a convex polygon straight from its vertex-edge incidence (fast path).
+
+    Same nodes and data as the general construction: the edge normals inside the polygon are
+    its unit facet normals ``A[j]`` (outward since ``A x <= b``); the normal of a vertex inside
+    an edge is the unit edge direction pointing from the edge midpoint to that vertex.
+    """
+    V = P.vertices
+    m = len(V)
+    G = nx.DiGraph()
+    top = frozenset(range(m))
+    centre = V.mean(axis=0)
+    G.add_node(
+        top,
+        dim=2,
+        vertices=V,
+        rays=np.zeros((0, 2)),
+        bounded=True,
+        point=centre,
+        basis=np.eye(2),
+        radius=float(np.max(np.linalg.norm(V - centre, axis=1))),
+    )
+    ends = np.nonzero(P.vertex_incidence.T)[1].reshape(-1, 2)  # (n_edges, 2) vertex indices
+    a, b = V[ends[:, 0]], V[ends[:, 1]]
+    mid = (a + b) / 2
+    half = np.linalg.norm(b - a, axis=1) / 2
+    direction = (b - a) / (2 * half[:, None])
+    for i in range(m):
+        G.add_node(
+            frozenset((i,)),
+            dim=0,
+            vertices=V[i : i + 1],
+            rays=np.zeros((0, 2)),
+            bounded=True,
+            point=V[i],
+            basis=np.zeros((0, 2)),
+            radius=0.0,
+        )
+    for j, (ia, ib) in enumerate(ends.tolist()):
+        e = frozenset((ia, ib))
+        G.add_node(
+            e,
+            dim=1,
+            vertices=V[[ia, ib]],
+            rays=np.zeros((0, 2)),
+            bounded=True,
+            point=mid[j],
+            basis=direction[j : j + 1],
+            radius=float(half[j]),
+        )
+        G.add_edge(top, e, normal=P.A[j])
+        G.add_edge(e, frozenset((ia,)), normal=-direction[j])
+        G.add_edge(e, frozenset((ib,)), normal=direction[j])
     return G
 
 

@@ -134,3 +134,29 @@ def test_strip_poset_with_lineality() -> None:
 def test_face_poset_rejects_non_polytope() -> None:
     with pytest.raises(se.InvalidPolytopeError, match=r"needs a Polytope or Box, got list"):
         se.face_poset([[0, 0], [1, 0], [0, 1]])  # type: ignore[arg-type]
+
+
+def _same_poset(G1: nx.DiGraph, G2: nx.DiGraph) -> None:
+    assert set(G1.nodes) == set(G2.nodes) and set(G1.edges) == set(G2.edges)
+    for n in G1:
+        a, b = G1.nodes[n], G2.nodes[n]
+        assert a["dim"] == b["dim"] and a["bounded"] == b["bounded"]
+        np.testing.assert_allclose(a["point"], b["point"], atol=1e-14)
+        assert math.isclose(a["radius"], b["radius"], rel_tol=1e-12, abs_tol=1e-15)
+        np.testing.assert_array_equal(np.sort(a["vertices"], 0), np.sort(b["vertices"], 0))
+        # the bases may differ; the projections they define may not
+        np.testing.assert_allclose(a["basis"].T @ a["basis"], b["basis"].T @ b["basis"], atol=1e-12)
+    for e in G1.edges:
+        np.testing.assert_allclose(G1.edges[e]["normal"], G2.edges[e]["normal"], atol=1e-12)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_polygon_fast_path_matches_general_construction(seed: int) -> None:
+    from spectral_exact.face_poset import _general_poset, _polygon_poset
+
+    rng = np.random.default_rng(seed)
+    P = se.Polytope.from_vertices(rng.normal(size=(9, 2)))
+    _same_poset(_polygon_poset(P), _general_poset(P))
+    net = se.ReLUNetwork.random((2, 8, 8, 1), seed=seed)
+    for r in se.linear_regions(net, se.Box([-1, -1], [1, 1])):
+        _same_poset(_polygon_poset(r.polytope), _general_poset(r.polytope))
