@@ -1,0 +1,105 @@
+"""Spectral-bias experiments of Rahaman et al. (2019) and Xu et al. (2019), with exact spectra.
+
+Every experiment is a module with a frozen ``Config`` dataclass, ``CONFIGS`` (``"quick"`` and
+``"paper"``), ``run(config, seeds=..., out=..., device=..., show_progress=...)`` (trains,
+saves ``results.npz`` + ``meta.json`` and PNG figures into ``out``), ``plot(out)`` (redraws
+the figures from the saved data, no training) and ``claims(arrays, meta)`` (the paper's
+claims as numbers, used by ``validation/``).
+
+Drive them with :func:`run_experiment` / :func:`replot_experiment`, or from the command line:
+``spectral-exact experiment NAME --scale quick --out DIR``. Torch and matplotlib are imported
+only when an experiment runs.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from types import ModuleType
+from typing import Any
+
+from ._common import SCALES, Claim, ExperimentError
+
+__all__ = [
+    "EXPERIMENTS",
+    "SCALES",
+    "Claim",
+    "ExperimentError",
+    "get_experiment",
+    "replot_experiment",
+    "run_experiment",
+]
+
+#: name -> one-line description (the module ``spectral_exact.experiments.<name>``)
+EXPERIMENTS: dict[str, str] = {
+    "exp1": "spectral bias of a 1-D MLP during training, exact vs DFT spectrum (Sec. 3.1)",
+    "exp2": "robustness of frequencies to parameter perturbations (Sec. 3.1, Fig. 3)",
+    "exp3": "radial-wave noise on digits/MNIST, validation-loss dip (Sec. 3.2, Fig. 4)",
+    "exp4": "RBF-kernel eigenbasis spectrum on digits/MNIST (Sec. 3.2, Fig. 5)",
+    "exp5": "regression on flower manifolds (Sec. 4, Fig. 7, 8)",
+    "exp6": "classification on flower manifolds, accuracy over (k, L) (Sec. 4, Fig. 9)",
+    "exp7": "fitting a delta-peak: depth/width/weight-clip ablations (App. A.5)",
+    "fprinciple": "F-Principle: per-frequency relative error, initialisation scale (Xu et al.)",
+    "spectrum2d": "exact 2-D spectrum during training with N_f*L_f of Theorem 1",
+}
+
+
+def get_experiment(name: str) -> ModuleType:
+    """The module of experiment ``name``; raises :class:`ExperimentError` on unknown names."""
+    if name not in EXPERIMENTS:
+        raise ExperimentError(f"unknown experiment {name!r}; choose one of {sorted(EXPERIMENTS)}")
+    return importlib.import_module(f"{__name__}.{name}")
+
+
+def get_config(name: str, scale: str = "quick", **overrides: Any) -> Any:
+    """The ``scale`` config of experiment ``name`` with ``overrides`` applied."""
+    from ._common import override
+
+    if scale not in SCALES:
+        raise ExperimentError(f"unknown scale {scale!r}; choose one of {list(SCALES)}")
+    cfg = get_experiment(name).CONFIGS[scale]
+    return override(cfg, **overrides) if overrides else cfg
+
+
+def run_experiment(
+    name: str,
+    out: str | os.PathLike[str],
+    *,
+    scale: str = "quick",
+    seeds: int | None = None,
+    seed: int = 0,
+    device: str = "cpu",
+    show_progress: bool = True,
+    **overrides: Any,
+) -> dict[str, Any]:
+    """Run experiment ``name`` at ``scale`` with ``seeds`` runs (seeds ``seed, seed+1, ...``;
+    default: the scale's ``n_seeds``); returns the saved arrays."""
+    cfg = get_config(name, scale, **overrides)
+    n = cfg.n_seeds if seeds is None else int(seeds)
+    if n < 1:
+        raise ExperimentError(f"--seeds must be >= 1, got {n}")
+    if seed < 0:
+        raise ExperimentError(f"--seed must be >= 0, got {seed}")
+    mod = get_experiment(name)
+    result: dict[str, Any] = mod.run(
+        cfg, seeds=list(range(seed, seed + n)), out=out, device=device,
+        show_progress=show_progress,
+    )
+    return result
+
+
+def replot_experiment(name: str, out: str | os.PathLike[str]) -> list[Any]:
+    """Redraw the figures of experiment ``name`` from the data saved in ``out``."""
+    paths: list[Any] = get_experiment(name).plot(out)
+    return paths
+
+
+def experiment_claims(name: str, out: str | os.PathLike[str]) -> list[Claim]:
+    """The paper's claims measured on the data saved in ``out``."""
+    from ._common import load_results
+
+    arrays, meta = load_results(out)
+    if meta.get("experiment") != name:
+        raise ExperimentError(f"{str(out)!r} holds {meta.get('experiment')!r}, not {name!r}")
+    claims: list[Claim] = get_experiment(name).claims(arrays, meta)
+    return claims

@@ -1,0 +1,265 @@
+r"""Experiment 1: spectral bias during training (Rahaman et al., 2019, Sec. 3.1, App. A.1).
+
+A ``depth x width`` ReLU MLP regresses
+
+.. math::  \lambda(z) = \sum_i A_i \sin(2\pi k_i z + \varphi_i), \qquad k_i = 5, 10, \dots, 50,
+
+from ``n_points`` uniformly spaced samples on ``[0, 1)`` with full-batch Adam, once with equal
+amplitudes (``A_i = 1``) and once with increasing amplitudes (``A_i = 0.1, ..., 1``); the
+phases ``φ_i ~ U(0, 2π)`` are redrawn for every seed (the paper averages 10 draws).
+
+Every ``record_every`` steps we record
+
+* ``dft_amp``: ``2 |DFT_N(f)(k_i)| / (N A_i)`` of the ``N`` training samples, the quantity of
+  the paper's Fig. 1 / 2;
+* ``exact_amp``: ``2 |F(2π k_i)| / A_i`` where ``F`` is the *exact* transform of the network
+  restricted to ``[0, 1]`` (:func:`spectral_exact.network_fourier`; the regions are intervals).
+  For a pure sine ``|F(2πk)| = A/2``, hence the factor 2;
+* the spectral norm of every layer by power iteration (Fig. 1 right), and the loss.
+
+At the end the exact spectrum of the trained net on a dense frequency grid (beyond the
+Nyquist frequency ``N/2``) is stored next to the DFT of its samples: the DFT aliases content
+above ``N/2`` and cannot see what the net does between samples (Fig. ``exact_vs_dft.png``).
+
+Scales
+------
+``paper``: ``N = 200``, width 256, depth 6, Adam lr ``3e-4``, 60 000 iterations, record every
+100 (App. A.1 and the authors' notebook), 10 phase draws. ``quick``: same data and net
+shape family, fewer steps and a larger learning rate so it finishes in about a minute.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from . import _common as C
+
+NAME = "exp1"
+TITLE = "Spectral bias of a 1-D ReLU MLP during training (Sec. 3.1, Fig. 1, 2, 10)"
+SETTINGS = ("equal", "increasing")
+
+
+@dataclass(frozen=True)
+class Config:
+    """Parameters of experiment 1 (see the module docstring for the paper values)."""
+
+    n_points: int = 200
+    freqs: tuple[int, ...] = (5, 10, 15, 20, 25, 30, 35, 40, 45, 50)
+    width: int = 256
+    depth: int = 6
+    lr: float = 3e-4
+    n_steps: int = 60_000
+    record_every: int = 100
+    n_seeds: int = 10
+    dense_max: float = 150.0
+    dense_step: float = 0.25
+
+
+CONFIGS = {
+    "paper": Config(),
+    "quick": Config(width=128, depth=6, lr=3e-3, n_steps=4000, record_every=100, n_seeds=1),
+}
+
+
+def amplitudes(setting: str, n: int) -> np.ndarray:
+    """``A_i``: all ones (``equal``) or ``0.1, ..., 1`` (``increasing``)."""
+    if setting == "equal":
+        return np.ones(n)
+    if setting == "increasing":
+        return np.linspace(0.1, 1.0, n)
+    raise C.ExperimentError(f"unknown amplitude setting {setting!r}; use one of {SETTINGS}")
+
+
+def target(z: np.ndarray, freqs: ArrayLike, amps: np.ndarray, phases: np.ndarray):
+    """``Σ A_i sin(2π k_i z + φ_i)``."""
+    k = np.asarray(freqs, dtype=np.float64)
+    return np.sum(amps * np.sin(2 * np.pi * k * z[:, None] + phases), axis=1)
+
+
+def dft_amplitude(samples: np.ndarray, freqs: ArrayLike) -> np.ndarray:
+    """``2|DFT(samples)[k]| / N`` at integer frequencies ``k`` (cycles on ``[0, 1)``)."""
+    n = samples.shape[-1]
+    spec = np.abs(np.fft.rfft(samples, axis=-1)) / n
+    return 2 * spec[..., np.asarray(freqs, dtype=int)]
+
+
+def exact_amplitude(net: Any, xi: np.ndarray) -> np.ndarray:
+    """``2|F(2π ξ)|`` of ``net`` on ``[0, 1]`` (exact)."""
+    k = 2 * np.pi * np.asarray(xi, dtype=np.float64)[:, None]
+    return 2 * np.abs(C.exact_fourier(net, k, [0.0], [1.0]))
+
+
+def run(
+    config: Config,
+    *,
+    seeds: Sequence[int],
+    out: str | os.PathLike[str],
+    device: str = "cpu",
+    show_progress: bool = True,
+) -> dict[str, np.ndarray]:
+    """Train, record, save ``results.npz``/``meta.json`` and figures into ``out``."""
+    import torch
+
+    dev = C.resolve_device(device)
+    C.configure_torch()
+    freqs = np.asarray(config.freqs)
+    if freqs.max() >= config.n_points / 2:
+        raise C.ExperimentError(
+            f"frequencies up to {freqs.max()} need n_points > {2 * freqs.max()} (Nyquist)"
+        )
+    n_rec = config.n_steps // config.record_every + 1
+    S, K, R = len(SETTINGS), len(freqs), len(seeds)
+    dft_amp = np.zeros((S, R, n_rec, K))
+    exact_amp = np.zeros((S, R, n_rec, K))
+    snorms = np.zeros((S, R, n_rec, config.depth))
+    losses = np.zeros((S, R, config.n_steps))
+    phases_all = np.zeros((R, K))
+    xi_dense = np.arange(0.0, config.dense_max + 1e-9, config.dense_step)
+    final_exact = np.zeros((S, R, xi_dense.size))
+    final_dft = np.zeros((S, R, config.n_points // 2 + 1))
+    steps = np.arange(n_rec) * config.record_every
+    z = np.arange(config.n_points) / config.n_points
+    for s, setting in enumerate(SETTINGS):
+        amps = amplitudes(setting, K)
+        for r, seed in enumerate(seeds):
+            rng = C.seed_everything(int(seed))
+            phases = rng.uniform(0, 2 * np.pi, K)
+            phases_all[r] = phases
+            y = target(z, freqs, amps, phases)
+            x_t = torch.as_tensor(z[:, None], dtype=torch.float32, device=dev)
+            y_t = torch.as_tensor(y[:, None], dtype=torch.float32, device=dev)
+            model = C.make_mlp(1, config.width, config.depth, device=dev)
+            idx = [0]
+
+            def record(step: int, m: Any, s: int = s, r: int = r, amps: Any = amps,
+                       x_t: Any = x_t, idx: list[int] = idx) -> None:
+                i = idx[0]
+                with torch.no_grad():
+                    pred = m(x_t)[:, 0].double().cpu().numpy()
+                dft_amp[s, r, i] = dft_amplitude(pred, freqs) / amps
+                net = C.to_relu_network(m)
+                exact_amp[s, r, i] = exact_amplitude(net, freqs) / amps
+                snorms[s, r, i] = C.spectral_norms(m)
+                idx[0] = i + 1
+
+            losses[s, r] = C.train_full_batch(
+                model, x_t, y_t, lr=config.lr, n_steps=config.n_steps,
+                record_every=config.record_every, on_record=record,
+                show_progress=show_progress, desc=f"exp1 {setting} seed={seed}",
+            )
+            net = C.to_relu_network(model)
+            final_exact[s, r] = exact_amplitude(net, xi_dense)
+            with torch.no_grad():
+                pred = model(x_t)[:, 0].double().cpu().numpy()
+            final_dft[s, r] = 2 * np.abs(np.fft.rfft(pred)) / config.n_points
+    arrays = {
+        "steps": steps, "freqs": freqs, "phases": phases_all,
+        "amplitudes": np.stack([amplitudes(st, K) for st in SETTINGS]),
+        "dft_amp": dft_amp, "exact_amp": exact_amp, "spectral_norms": snorms, "loss": losses,
+        "xi_dense": xi_dense, "final_exact": final_exact, "final_dft": final_dft,
+    }
+    meta = C.base_meta(NAME, config, seeds, device)
+    meta["settings"] = list(SETTINGS)
+    C.save_results(out, arrays, meta)
+    plot(out)
+    return arrays
+
+
+def plot(out: str | os.PathLike[str]) -> list[Path]:
+    """Figures from saved data: ``fig1_<setting>.png`` (spectral dynamics heatmap + spectral
+    norms; Fig. 1), ``fig2_<setting>.png`` (normalised amplitude curves; Fig. 2/10) and
+    ``exact_vs_dft.png``."""
+    a, meta = C.load_results(out)
+    outp = Path(out)
+    paths = []
+    freqs, steps = a["freqs"], a["steps"]
+    for s, setting in enumerate(meta["settings"]):
+        fig, axes = C.new_figure(1, 3, figsize=(15, 4.5))
+        for ax, key, title in ((axes[0], "exact_amp", "exact"), (axes[1], "dft_amp", "DFT")):
+            im = ax.imshow(a[key][s].mean(0), aspect="auto", origin="lower", vmin=0, vmax=1,
+                           extent=(freqs[0] - 2.5, freqs[-1] + 2.5, steps[0], steps[-1]),
+                           cmap="viridis")
+            ax.set_xlabel("frequency k [cycles on [0,1]]")
+            ax.set_ylabel("training iteration")
+            ax.set_title(f"{setting} amplitudes: |f~(k)|/A ({title})")
+            fig.colorbar(im, ax=ax)
+        sn = a["spectral_norms"][s]
+        for layer in range(sn.shape[-1]):
+            m, sd = sn[:, :, layer].mean(0), sn[:, :, layer].std(0)
+            axes[2].plot(steps, m, label=f"layer {layer + 1}")
+            axes[2].fill_between(steps, m - sd, m + sd, alpha=0.15)
+        axes[2].set_xlabel("training iteration")
+        axes[2].set_ylabel("spectral norm")
+        axes[2].legend(fontsize=7)
+        paths.append(C.save_figure(fig, outp / f"fig1_{setting}.png"))
+
+        fig, ax = C.new_figure(figsize=(7, 4.5))
+        ex = a["exact_amp"][s].mean(0)
+        df = a["dft_amp"][s].mean(0)
+        colors = _colors(len(freqs))
+        for j, k in enumerate(freqs):
+            ax.plot(steps, ex[:, j], color=colors[j], label=f"k={k}")
+            ax.plot(steps, df[:, j], color=colors[j], ls=":", lw=0.8)
+        ax.axhline(0.5, color="k", lw=0.5)
+        ax.set_xlabel("training iteration")
+        ax.set_ylabel("|f~(k)|/A  (solid: exact, dotted: DFT)")
+        ax.set_title(f"{setting} amplitudes")
+        ax.legend(fontsize=7, ncol=2)
+        paths.append(C.save_figure(fig, outp / f"fig2_{setting}.png"))
+
+    fig, axes = C.new_figure(1, 2, figsize=(13, 4.5))
+    for s, setting in enumerate(meta["settings"]):
+        ax = axes[s]
+        ax.semilogy(a["xi_dense"], a["final_exact"][s, 0] + 1e-12, lw=0.8, label="exact 2|F(2πξ)|")
+        nd = a["final_dft"].shape[-1]
+        ax.semilogy(np.arange(nd), a["final_dft"][s, 0] + 1e-12, "o", ms=2.5,
+                    label="2|DFT|/N of the samples")
+        ax.axvline((nd - 1), color="k", lw=0.5, ls="--", label="Nyquist")
+        for k in freqs:
+            ax.axvline(k, color="gray", lw=0.3)
+        ax.set_xlabel("ξ [cycles on [0,1]]")
+        ax.set_title(f"final net ({setting}), seed {meta['seeds'][0]}")
+        ax.legend(fontsize=7)
+    paths.append(C.save_figure(fig, outp / "exact_vs_dft.png"))
+    return paths
+
+
+def _colors(n: int) -> list[Any]:
+    import matplotlib
+
+    cmap = matplotlib.colormaps["plasma"]
+    return [cmap(i / max(1, n - 1) * 0.9) for i in range(n)]
+
+
+def claims(arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> list[C.Claim]:
+    """Sec. 3.1: the step at which ``|f~(k_i)|/A_i`` first reaches 0.5 increases with ``k_i``
+    (Spearman >= 0.9), in both amplitude settings, with the exact and the DFT spectrum; and the
+    product of layer spectral norms grows during training (Fig. 1 right)."""
+    out = []
+    freqs, steps = arrays["freqs"], arrays["steps"]
+    for s, setting in enumerate(meta["settings"]):
+        for key in ("exact_amp", "dft_amp"):
+            t_half = C.first_crossing(arrays[key][s].mean(0), steps, 0.5)
+            rho = C.spearman(freqs, t_half)
+            reached = int(np.isfinite(t_half).sum())
+            out.append(C.Claim(
+                f"{setting}/{key.split('_')[0]}: spearman(k, t_0.5)",
+                f"steps to 0.5 per k: {[_fmt(t) for t in t_half]} ({reached}/{len(freqs)} reached)",
+                rho, ">=", 0.9))
+        sn = arrays["spectral_norms"][s].mean(0)
+        ratio = float(np.prod(sn[-1]) / np.prod(sn[0]))
+        out.append(C.Claim(f"{setting}: Π‖W_l‖ final/initial",
+                           "product of layer spectral norms grows during training",
+                           ratio, ">", 1.0))
+    return out
+
+
+def _fmt(t: float) -> str:
+    return "never" if not np.isfinite(t) else str(int(t))

@@ -1,0 +1,162 @@
+r"""Experiment 4: spectrum in the eigenbasis of a Gaussian RBF kernel on real data
+(Rahaman et al., 2019, Sec. 3.2, Fig. 5).
+
+On high-dimensional data a Fourier transform is unavailable; the paper uses the eigenvectors
+``v_j`` of the Gram matrix :math:`K_{ab} = \exp(-\|x_a - x_b\|^2 / (2\sigma^2))` on the
+training inputs as a "frequency" basis: large eigenvalues ↔ smooth (low-frequency)
+functions. For the target ``Y`` (one-hot labels, optionally with the radial-wave noise of
+:mod:`.exp3`) and the network outputs ``F`` on the training inputs we track
+
+.. math::  s_j(Y) = \|v_j^\top Y\|, \qquad e_b = \|V_b^\top (F - Y)\| / \|V_b^\top Y\|,
+
+where ``V_b`` collects the eigenvectors of band ``b`` (bands of equal size, sorted by
+decreasing eigenvalue). Claim: bands of larger eigenvalue are fitted first. ``σ`` is the
+median pairwise distance.
+
+Scales
+------
+``paper``: width 256, depth 6, lr 3e-4, 20 000 iterations, 1000 training points (our choice
+of subset so that the eigendecomposition stays cheap). ``quick``: digits, 600 points,
+width 128, depth 3, 1500 iterations.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from . import _common as C
+from .exp3 import split_data
+
+NAME = "exp4"
+TITLE = "Gaussian-RBF-kernel eigenbasis spectrum of target and net during training (Fig. 5)"
+
+
+@dataclass(frozen=True)
+class Config:
+    """Parameters of experiment 4 (see the module docstring)."""
+
+    data_path: str | None = None
+    n_train: int = 1000
+    n_val: int = 0
+    n_bands: int = 10
+    noise_freq: float = 0.0
+    beta: float = 0.0
+    width: int = 256
+    depth: int = 6
+    lr: float = 3e-4
+    n_steps: int = 20_000
+    record_every: int = 100
+    n_seeds: int = 1
+
+
+CONFIGS = {
+    "paper": Config(),
+    "quick": Config(n_train=600, width=128, depth=3, lr=1e-3, n_steps=1500, record_every=25),
+}
+
+
+def kernel_basis(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
+    """Eigenvalues (descending), eigenvectors (columns) and ``σ`` of the RBF Gram matrix."""
+    from scipy.spatial.distance import pdist, squareform
+
+    d = pdist(x)
+    sigma = float(np.median(d))
+    gram = np.exp(-squareform(d) ** 2 / (2 * sigma**2))
+    w, v = np.linalg.eigh(gram)
+    order = np.argsort(w)[::-1]
+    return w[order], v[:, order], sigma
+
+
+def run(
+    config: Config,
+    *,
+    seeds: Sequence[int],
+    out: str | os.PathLike[str],
+    device: str = "cpu",
+    show_progress: bool = True,
+) -> dict[str, np.ndarray]:
+    """Train and record band errors; save data and ``fig5.png`` into ``out``."""
+    import torch
+
+    dev = C.resolve_device(device)
+    C.configure_torch()
+    R, B = len(seeds), config.n_bands
+    n_rec = config.n_steps // config.record_every + 1
+    band_err = np.zeros((R, n_rec, B))
+    net_spec_final = np.zeros((R, config.n_train))
+    target_spec = np.zeros((R, config.n_train))
+    eigvals = np.zeros((R, config.n_train))
+    loss = np.zeros((R, config.n_steps))
+    for r, seed in enumerate(seeds):
+        xtr, ytr, _, _ = split_data(config, int(seed))
+        y = np.eye(10)[ytr]
+        if config.beta > 0:
+            y = y + config.beta * np.sin(config.noise_freq * np.linalg.norm(xtr, axis=1))[:, None]
+        w, v, _ = kernel_basis(xtr)
+        eigvals[r] = w
+        bands = np.array_split(np.arange(config.n_train), B)
+        ty = v.T @ y
+        target_spec[r] = np.linalg.norm(ty, axis=1)
+        C.seed_everything(int(seed))
+        xt = torch.as_tensor(xtr, dtype=torch.float32, device=dev)
+        yt = torch.as_tensor(y, dtype=torch.float32, device=dev)
+        model = C.make_mlp(xtr.shape[1], config.width, config.depth, 10, device=dev)
+        idx = [0]
+
+        def record(step: int, m: Any, r: int = r, v: Any = v, ty: Any = ty, bands: Any = bands,
+                   xt: Any = xt, idx: list[int] = idx) -> None:
+            with torch.no_grad():
+                f = m(xt).double().cpu().numpy()
+            tf = v.T @ f
+            for b, sel in enumerate(bands):
+                band_err[r, idx[0], b] = (np.linalg.norm(tf[sel] - ty[sel])
+                                          / np.linalg.norm(ty[sel]))
+            net_spec_final[r] = np.linalg.norm(tf, axis=1)
+            idx[0] += 1
+
+        loss[r] = C.train_full_batch(model, xt, yt, lr=config.lr, n_steps=config.n_steps,
+                                     record_every=config.record_every, on_record=record,
+                                     show_progress=show_progress, desc=f"exp4 seed={seed}")
+    arrays = {"steps": np.arange(n_rec) * config.record_every, "band_err": band_err,
+              "eigvals": eigvals, "target_spec": target_spec, "net_spec_final": net_spec_final,
+              "loss": loss}
+    C.save_results(out, arrays, C.base_meta(NAME, config, seeds, device))
+    plot(out)
+    return arrays
+
+
+def plot(out: str | os.PathLike[str]) -> list[Path]:
+    """``fig5.png``: target and final-net spectra in the kernel eigenbasis, and the relative
+    error per eigen-band during training."""
+    a, _ = C.load_results(out)
+    fig, axes = C.new_figure(1, 2, figsize=(12, 4.2))
+    j = np.arange(1, a["eigvals"].shape[1] + 1)
+    axes[0].loglog(j, a["target_spec"][0], ".", ms=2, label="target ‖v_jᵀY‖")
+    axes[0].loglog(j, a["net_spec_final"][0], ".", ms=2, label="net ‖v_jᵀF‖ (final)")
+    axes[0].set_xlabel("eigenvector index j (decreasing eigenvalue)")
+    axes[0].legend()
+    be = a["band_err"].mean(0)
+    im = axes[1].imshow(be, aspect="auto", origin="lower", vmin=0, vmax=1,
+                        extent=(-0.5, be.shape[1] - 0.5, a["steps"][0], a["steps"][-1]))
+    axes[1].set_xlabel("eigen-band (0 = largest eigenvalues)")
+    axes[1].set_ylabel("iteration")
+    axes[1].set_title("relative error per band")
+    fig.colorbar(im, ax=axes[1])
+    return [C.save_figure(fig, Path(out) / "fig5.png")]
+
+
+def claims(arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> list[C.Claim]:
+    """Sec. 3.2: bands of larger kernel eigenvalue are fitted first: the step at which the
+    band's relative error first drops to 0.5 increases with the band index (Spearman >= 0.9)."""
+    be = arrays["band_err"].mean(0)
+    t = C.first_crossing(-be, arrays["steps"], -0.5)
+    bands = np.arange(be.shape[1])
+    return [C.Claim("spearman(band, t_err<=0.5)",
+                    f"steps per band: {['never' if not np.isfinite(x) else int(x) for x in t]}",
+                    C.spearman(bands, t), ">=", 0.9)]

@@ -1,0 +1,128 @@
+r"""Experiment 6: binary classification on the flower manifolds
+(Rahaman et al., 2019, Sec. 4, Fig. 9).
+
+Target :math:`\tau_k(z) = \mathbb 1[\sin(2\pi k z + \varphi) > 0]` on
+:math:`\gamma_L(z)` (see :mod:`.exp5`), trained with full-batch Adam on the logistic loss for
+every ``(k, L)``; the heatmap over ``(k, L)`` shows the accuracy after training (on the
+training points, as in the authors' notebook, and on held-out points of the curve
+``z_j + 1/(2N)``). Claim: at high ``k`` the accuracy increases with ``L``.
+
+Scales
+------
+``paper``: ``N = 1000``, width 256, depth 6, lr 3e-4 and 10 000 iterations as in Sec. 4's
+regression runs; ``k = 20..200`` and ``L = 0..20`` (grid of Fig. 9, step chosen by us).
+``quick``: width 64, depth 4, lr 3e-3, 400 iterations, 5 frequencies and 4 values of ``L``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from . import _common as C
+from .exp5 import flower
+
+NAME = "exp6"
+TITLE = "Binary classification on flower manifolds, accuracy over (k, L) (Sec. 4, Fig. 9)"
+
+
+@dataclass(frozen=True)
+class Config:
+    """Parameters of experiment 6 (see the module docstring)."""
+
+    n_points: int = 1000
+    freqs: tuple[float, ...] = tuple(range(20, 201, 20))
+    Ls: tuple[float, ...] = tuple(range(0, 21, 2))
+    width: int = 256
+    depth: int = 6
+    lr: float = 3e-4
+    n_steps: int = 10_000
+    n_seeds: int = 1
+
+
+CONFIGS = {
+    "paper": Config(),
+    "quick": Config(freqs=(10, 40, 70, 100, 130), Ls=(0, 4, 10, 16), width=64, depth=4,
+                    lr=3e-3, n_steps=400),
+}
+
+
+def run(
+    config: Config,
+    *,
+    seeds: Sequence[int],
+    out: str | os.PathLike[str],
+    device: str = "cpu",
+    show_progress: bool = True,
+) -> dict[str, np.ndarray]:
+    """Train one classifier per ``(k, L, seed)``; save data and ``fig9.png`` into ``out``."""
+    import torch
+
+    dev = C.resolve_device(device)
+    C.configure_torch()
+    nk, nL, R = len(config.freqs), len(config.Ls), len(seeds)
+    train_acc = np.zeros((R, nk, nL))
+    val_acc = np.zeros((R, nk, nL))
+    final_loss = np.zeros((R, nk, nL))
+    z = np.arange(config.n_points) / config.n_points
+    zv = z + 0.5 / config.n_points
+    jobs = [(r, i, j) for r in range(R) for i in range(nk) for j in range(nL)]
+    for r, i, j in C.progress(jobs, enabled=show_progress, desc="exp6 (k, L)"):
+        k, L = config.freqs[i], config.Ls[j]
+        rng = C.seed_everything(int(seeds[r]))
+        phase = rng.uniform(0, 2 * np.pi)
+        lab = (np.sin(2 * np.pi * k * z + phase) > 0).astype(np.float64)
+        lab_v = (np.sin(2 * np.pi * k * zv + phase) > 0).astype(np.float64)
+        x_t = torch.as_tensor(flower(z, L), dtype=torch.float32, device=dev)
+        xv_t = torch.as_tensor(flower(zv, L), dtype=torch.float32, device=dev)
+        y_t = torch.as_tensor(lab[:, None], dtype=torch.float32, device=dev)
+        model = C.make_mlp(2, config.width, config.depth, device=dev)
+        losses = C.train_full_batch(model, x_t, y_t, lr=config.lr, n_steps=config.n_steps,
+                                    loss="bce", show_progress=False)
+        with torch.no_grad():
+            p = (model(x_t)[:, 0] > 0).cpu().numpy()
+            pv = (model(xv_t)[:, 0] > 0).cpu().numpy()
+        train_acc[r, i, j] = np.mean(p == (lab > 0.5))
+        val_acc[r, i, j] = np.mean(pv == (lab_v > 0.5))
+        final_loss[r, i, j] = losses[-1]
+    arrays = {"freqs": np.asarray(config.freqs, dtype=float),
+              "Ls": np.asarray(config.Ls, dtype=float), "train_acc": train_acc,
+              "val_acc": val_acc, "final_loss": final_loss}
+    C.save_results(out, arrays, C.base_meta(NAME, config, seeds, device))
+    plot(out)
+    return arrays
+
+
+def plot(out: str | os.PathLike[str]) -> list[Path]:
+    """``fig9.png``: accuracy heatmaps over ``(k, L)`` (train and held-out)."""
+    a, _ = C.load_results(out)
+    fig, axes = C.new_figure(1, 2, figsize=(11, 4.5))
+    for ax, key in zip(axes, ("train_acc", "val_acc")):
+        im = ax.imshow(a[key].mean(0).T, origin="lower", aspect="auto", vmin=0.5, vmax=1,
+                       cmap="magma")
+        ax.set_xticks(range(len(a["freqs"])), [f"{v:g}" for v in a["freqs"]])
+        ax.set_yticks(range(len(a["Ls"])), [f"{v:g}" for v in a["Ls"]])
+        ax.set_xlabel("k")
+        ax.set_ylabel("L")
+        ax.set_title(key.replace("_", " "))
+        fig.colorbar(im, ax=ax)
+    return [C.save_figure(fig, Path(out) / "fig9.png")]
+
+
+def claims(arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> list[C.Claim]:
+    """Sec. 4: at the highest frequencies (upper half of k) the accuracy increases with L
+    (Spearman(L, accuracy) >= 0.8), on training and held-out points."""
+    out = []
+    nk = len(arrays["freqs"])
+    for key in ("train_acc", "val_acc"):
+        hi = arrays[key].mean(0)[nk // 2:].mean(0)
+        out.append(C.Claim(f"{key}: spearman(L, acc at high k)",
+                           f"acc per L (k >= {arrays['freqs'][nk // 2]:g}): "
+                           f"{np.round(hi, 3).tolist()}",
+                           C.spearman(arrays["Ls"], hi), ">=", 0.8))
+    return out
