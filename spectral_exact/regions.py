@@ -13,9 +13,12 @@ affine), keeping only full-dimensional pieces.
   the edges whose end points have opposite signs; two vertices span an edge iff no third vertex
   lies on every facet they share (a purely combinatorial test, exact for degenerate polytopes).
   All sign tests for a layer are one matrix product per piece; no LP or cdd call is made.
-* On all of :math:`\mathbb{R}^d` (``domain=None``), pieces are kept as H-representations,
-  full-dimensionality is decided by a Chebyshev-ball LP (scipy/HiGHS), and the final
-  polyhedra (vertices, rays, lineality) come from cddlib.
+* On all of :math:`\mathbb{R}^d` (``domain=None``), the same edge subdivision runs on
+  homogenised cones (incremental double description): a polyhedron ``P`` is the slice
+  ``t = 1`` of ``C = cone{(1, v), (0, r)} + span{(0, l)}``, the face at infinity ``t >= 0`` is
+  kept as a constraint so that rays meet rays along faces at infinity, and a hyperplane that
+  is not parallel to the lineality space first trades one lineality direction for a ray on
+  each side. No LP and no cdd call; vertices, rays and lineality come out directly.
 """
 
 from __future__ import annotations
@@ -105,7 +108,7 @@ class Regions(Sequence[Region]):
         return float(sum(r.polytope.volume for r in self.regions))
 
     def __repr__(self) -> str:
-        dom = "R^%d" % self.net.input_dim if self.domain is None else repr(self.domain)
+        dom = f"R^{self.net.input_dim}" if self.domain is None else repr(self.domain)
         return f"Regions({len(self)} regions of {self.net!r} on {dom})"
 
 
@@ -141,7 +144,7 @@ def _edges(T: NDArray[np.bool_], idx_a: NDArray[np.int64], idx_b: NDArray[np.int
 
 def _split(
     p: _Piece, h: FloatArray, c: float, s: FloatArray, eps: float, d: int
-) -> tuple[_Piece | None, _Piece | None]:
+) -> tuple[_Piece, _Piece]:
     """Split piece p by h.x + c = 0 given signed values s at its vertices."""
     pos = np.flatnonzero(s > eps)
     neg = np.flatnonzero(s < -eps)
@@ -155,9 +158,7 @@ def _split(
     for keep, sign in ((pos, 1.0), (neg, -1.0)):
         V = np.vstack([p.V[keep], p.V[zer], newV])
         T_old = np.vstack([p.T[keep], p.T[zer], newT])
-        on_h = np.concatenate(
-            [np.zeros(len(keep), bool), np.ones(len(zer) + len(newV), bool)]
-        )
+        on_h = np.concatenate([np.zeros(len(keep), bool), np.ones(len(zer) + len(newV), bool)])
         T = np.hstack([T_old, on_h[:, None]])
         # constraint: sign * (h x + c) >= 0  <=>  (-sign h) x <= sign c
         A = np.vstack([p.A, -sign * h / hn])
@@ -190,19 +191,23 @@ def _bounded_regions(net: ReLUNetwork, domain: Polytope, tol: Tolerances) -> lis
             eps = tol.geometry * (np.linalg.norm(Mz, axis=1) * scale + np.abs(bz))
             cutting = np.flatnonzero(np.any(S > eps, 0) & np.any(S < -eps, 0))
             centroid_sign = (p.V.mean(0) @ Mz.T + bz) > 0
-            active = np.where(np.any(S > eps, 0), True, np.where(np.any(S < -eps, 0), False, centroid_sign))
+            active = np.where(
+                np.any(S > eps, 0), True, np.where(np.any(S < -eps, 0), False, centroid_sign)
+            )
             work = [p]
-            for j in cutting:
+            for j in cutting.tolist():
                 nxt = []
+                hj, cj, ej = Mz[j], float(bz[j]), float(eps[j])
                 for q in work:
-                    sq = q.V @ Mz[j] + bz[j]
-                    if np.any(sq > eps[j]) and np.any(sq < -eps[j]):
-                        a, bb = _split(q, Mz[j], float(bz[j]), sq, float(eps[j]), d)
-                        a.on = q.on | {int(j)}
+                    sq = q.V @ hj + cj
+                    above = sq.max() > ej
+                    if above and sq.min() < -ej:
+                        a, bb = _split(q, hj, cj, sq, ej, d)
+                        a.on = q.on | {j}
                         nxt.extend([a, bb])
                     else:
-                        if np.any(sq > eps[j]):
-                            q.on = q.on | {int(j)}
+                        if above:
+                            q.on = q.on | {j}
                         nxt.append(q)
                 work = nxt
             for q in work:
@@ -225,76 +230,167 @@ def _bounded_regions(net: ReLUNetwork, domain: Polytope, tol: Tolerances) -> lis
 
 
 # ---------------------------------------------------------------------------- all of R^d
-def _chebyshev_radius(A: FloatArray, b: FloatArray, cap: float) -> tuple[float, FloatArray]:
-    """Largest r <= cap with a ball of radius r inside {A x <= b}; and its centre."""
-    from scipy.optimize import linprog
+@dataclass
+class _Cone:
+    """A polyhedron P in homogenised double description (mutable work record, private).
 
-    d = A.shape[1]
-    norms = np.linalg.norm(A, axis=1)
-    c = np.zeros(d + 1)
-    c[-1] = -1.0
-    A_ub = np.hstack([A, norms[:, None]])
-    bounds = [(None, None)] * d + [(None, cap)]
-    res = linprog(c, A_ub=A_ub, b_ub=b, bounds=bounds, method="highs")
-    if res.status != 0:
-        return -np.inf, np.zeros(d)
-    return float(res.x[-1]), np.asarray(res.x[:d])
+    ``P = {x : (1, x) in C}`` with ``C = cone(G) + span(L)`` in R^{d+1}; rows of ``G`` are
+    ``(1, v)`` (vertices) or ``(0, r)`` (rays); constraints ``H @ (t, x) >= 0`` with row 0 the
+    face at infinity ``t >= 0``; ``T[i, j]``: generator i tight at constraint j.
+    """
+
+    G: FloatArray
+    L: FloatArray
+    H: FloatArray
+    T: NDArray[np.bool_]
+    M: FloatArray
+    beta: FloatArray
+    pattern: list[NDArray[np.bool_]]
+    on: frozenset[int] = frozenset()
+
+
+def _normalise_generators(G: FloatArray) -> FloatArray:
+    t = G[:, 0]
+    out = G.copy()
+    vert = t > 0
+    out[vert] = G[vert] / t[vert, None]
+    ray = ~vert
+    if np.any(ray):
+        out[ray, 0] = 0.0
+        out[ray] = out[ray] / np.linalg.norm(out[ray, 1:], axis=1)[:, None]
+    return out
+
+
+def _cone_signs(c: _Cone, phi: FloatArray, tol: Tolerances) -> tuple[FloatArray, FloatArray]:
+    """Signed values of phi at the generators and their zero thresholds."""
+    s = c.G @ phi
+    hn = float(np.linalg.norm(phi[1:]))
+    norms = np.where(c.G[:, 0] > 0, np.linalg.norm(c.G[:, 1:], axis=1) + 1.0, 1.0)
+    eps = tol.geometry * (hn * norms + abs(phi[0]) * (c.G[:, 0] > 0))
+    return s, eps
+
+
+def _split_cone(c: _Cone, phi: FloatArray, tol: Tolerances, d: int) -> tuple[_Cone, _Cone] | int:
+    """Split by phi.(t, x) = 0. Returns the two children, or +1/-1 (whole cone on one side)."""
+    H_new_pos = np.vstack([c.H, phi])
+    H_new_neg = np.vstack([c.H, -phi])
+    if len(c.L):
+        pl = c.L @ phi
+        j = int(np.argmax(np.abs(pl)))
+        if abs(pl[j]) > tol.geometry * float(np.linalg.norm(phi[1:])):
+            lstar = c.L[j] / pl[j]  # phi . lstar = 1
+            Lnew = np.delete(c.L, j, axis=0)
+            Lnew = Lnew - np.outer(Lnew @ phi, lstar)
+            if len(Lnew):
+                q, _ = np.linalg.qr(Lnew.T)
+                Lnew = q.T
+            Gp = c.G - np.outer(c.G @ phi, lstar)
+            Gp = _normalise_generators(Gp)
+            ray = np.concatenate([[0.0], lstar[1:] / np.linalg.norm(lstar[1:])])
+            children = []
+            for sign, H in ((1.0, H_new_pos), (-1.0, H_new_neg)):
+                G = np.vstack([Gp, sign * ray])
+                T_old = np.vstack([c.T, np.ones((1, c.T.shape[1]), bool)])
+                on_h = np.concatenate([np.ones(len(Gp), bool), [False]])
+                T = np.hstack([T_old, on_h[:, None]])
+                children.append(_Cone(G, Lnew, H, T, c.M, c.beta, c.pattern, c.on))
+            return children[0], children[1]
+    s, eps = _cone_signs(c, phi, tol)
+    pos = np.flatnonzero(s > eps)
+    neg = np.flatnonzero(s < -eps)
+    if len(neg) == 0 or len(pos) == 0:
+        if len(pos):
+            return 1
+        if len(neg):
+            return -1
+        return 1 if phi[0] > 0 else -1
+    zer = np.flatnonzero(np.abs(s) <= eps)
+    ia, ib = _edges(c.T, pos, neg, d - len(c.L))
+    newG = s[ia, None] * c.G[ib] - s[ib, None] * c.G[ia]
+    newG = _normalise_generators(newG)
+    newT = c.T[ia] & c.T[ib]
+    out = []
+    for keep, H in ((pos, H_new_pos), (neg, H_new_neg)):
+        G = np.vstack([c.G[keep], c.G[zer], newG])
+        T_old = np.vstack([c.T[keep], c.T[zer], newT])
+        on_h = np.concatenate([np.zeros(len(keep), bool), np.ones(len(zer) + len(newG), bool)])
+        T = np.hstack([T_old, on_h[:, None]])
+        # keep row 0 (t >= 0) and rows that can still be facets
+        facet = T.sum(0) + len(c.L) >= d
+        facet[0] = True
+        out.append(_Cone(G, c.L, H[facet], T[:, facet], c.M, c.beta, c.pattern, c.on))
+    return out[0], out[1]
 
 
 def _unbounded_regions(net: ReLUNetwork, tol: Tolerances) -> list[Region]:
+    """Regions on all of R^d by incremental double description of homogenised cones."""
     d = net.input_dim
-    cap = 1.0
-    # a piece: (A, b, centre, M, beta, pattern)
-    pieces: list[tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray, list]] = [
-        (np.zeros((0, d)), np.zeros(0), np.zeros(d), np.eye(d), np.zeros(d), [])
-    ]
-    min_r = tol.min_width
+    root = _Cone(
+        G=np.eye(d + 1)[:1],
+        L=np.eye(d + 1)[1:],
+        H=np.eye(d + 1)[:1],
+        T=np.zeros((1, 1), bool),  # the point (1, 0) is not on t = 0
+        M=np.eye(d),
+        beta=np.zeros(d),
+        pattern=[],
+    )
+    pieces = [root]
     for W, bvec in zip(net.weights[:-1], net.biases[:-1], strict=True):
-        new = []
-        for A, b, x0, M, beta, pattern in pieces:
-            Mz = W @ M
-            bz = W @ beta + bvec
-            work = [(A, b, x0, np.zeros(len(bz), bool))]
+        new_pieces: list[_Cone] = []
+        for p in pieces:
+            Mz = W @ p.M
+            bz = W @ p.beta + bvec
+            work = [p]
             for j in range(len(bz)):
-                h, c = Mz[j], bz[j]
-                hn = np.linalg.norm(h)
+                phi = np.concatenate([[bz[j]], Mz[j]])
                 nxt = []
-                for A_, b_, x_, pat in work:
-                    if hn == 0:
-                        pat = pat.copy()
-                        pat[j] = c > 0
-                        nxt.append((A_, b_, x_, pat))
+                for q in work:
+                    if not np.any(Mz[j]):
+                        if bz[j] > 0:
+                            q.on = q.on | {j}
+                        nxt.append(q)
                         continue
-                    sides = []
-                    for sign in (1.0, -1.0):
-                        A2 = np.vstack([A_, -sign * h / hn])
-                        b2 = np.append(b_, sign * c / hn)
-                        r, xc = _chebyshev_radius(A2, b2, cap)
-                        if r > min_r:
-                            p2 = pat.copy()
-                            p2[j] = sign > 0
-                            sides.append((A2, b2, xc, p2))
-                    if not sides:  # pragma: no cover - cannot happen for a full-dim piece
-                        raise RuntimeError("a full-dimensional piece vanished on both sides")
-                    if len(sides) == 1:
-                        # keep the original (redundant constraint dropped) with the side's pattern
-                        sides = [(A_, b_, x_, sides[0][3])]
-                    nxt.extend(sides)
+                    res = _split_cone(q, phi, tol, d)
+                    if isinstance(res, int):
+                        if res > 0:
+                            q.on = q.on | {j}
+                        nxt.append(q)
+                    else:
+                        a, b_ = res
+                        a.on = q.on | {j}
+                        nxt.extend([a, b_])
                 work = nxt
-            for A_, b_, x_, pat in work:
-                new.append((A_, b_, x_, pat[:, None] * Mz, pat * bz, pattern + [pat]))
-        pieces = new
+            for q in work:
+                pat = np.zeros(len(bz), bool)
+                pat[list(q.on)] = True
+                q.pattern = [*p.pattern, pat]
+                q.M = pat[:, None] * Mz
+                q.beta = pat * bz
+                q.on = frozenset()
+                new_pieces.append(q)
+        pieces = new_pieces
     out = []
-    for A, b, _x0, M, beta, pattern in pieces:
-        w = (net.weights[-1] @ M)[0]
-        c = float((net.weights[-1] @ beta + net.biases[-1])[0])
-        if len(A) == 0:
-            poly = Polytope._from_parts(
-                np.zeros((0, d)), np.zeros(0), np.zeros((1, d)), lineality=np.eye(d), tol=tol
-            )
-        else:
-            poly = Polytope.from_halfspaces(A, b, tol=tol)
-        out.append(Region(tuple(pattern), poly, w, c))
+    for p in pieces:
+        w = (net.weights[-1] @ p.M)[0]
+        c = float((net.weights[-1] @ p.beta + net.biases[-1])[0])
+        vert = p.G[:, 0] > 0
+        H = p.H[1:]  # drop t >= 0
+        A, b = -H[:, 1:], H[:, 0]
+        T = p.T[:, 1:]
+        # keep only facets: tight generators + lineality span a hyperplane
+        keep = T.sum(0) + len(p.L) >= d
+        lin = p.L[:, 1:]
+        poly = Polytope._from_parts(
+            A[keep],
+            b[keep],
+            p.G[vert, 1:],
+            rays=p.G[~vert, 1:],
+            lineality=lin,
+            vertex_incidence=T[vert][:, keep],
+            ray_incidence=T[~vert][:, keep],
+            tol=tol,
+        )
+        out.append(Region(tuple(p.pattern), poly, w, c))
     return out
 
 
@@ -316,7 +412,8 @@ def _check_domain(net: ReLUNetwork, domain: Any) -> Polytope | None:
         poly = Box(domain[0], domain[1]).to_polytope()
     else:
         raise InvalidDomainError(
-            f"domain must be a Box, a bounded Polytope, (lo, hi) or None; got {type(domain).__name__}"
+            "domain must be a Box, a bounded Polytope, (lo, hi) or None; "
+            f"got {type(domain).__name__}"
         )
     if poly.ambient_dim != net.input_dim:
         raise InvalidDomainError(

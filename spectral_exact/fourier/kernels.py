@@ -80,8 +80,7 @@ def segment_transforms(
     sinc = np.sinc(theta / np.pi)
     I = length[:, None] * ph * sinc
     J = ph * (
-        (g_mid * length)[:, None] * sinc
-        - 1j * (gamma * length * length / 2)[:, None] * phi(theta)
+        (g_mid * length)[:, None] * sinc - 1j * (gamma * length * length / 2)[:, None] * phi(theta)
     )
     return I, J
 

@@ -271,8 +271,10 @@ def network_fourier(
         prep = net
         if domain is not None:
             box = _as_domain(prep.net, domain)
-            same = prep.domain is not None and np.array_equal(box.lo, prep.domain.lo) and (
-                np.array_equal(box.hi, prep.domain.hi)
+            same = (
+                prep.domain is not None
+                and np.array_equal(box.lo, prep.domain.lo)
+                and (np.array_equal(box.hi, prep.domain.hi))
             )
             if not same:
                 raise InvalidDomainError(
@@ -288,8 +290,10 @@ def network_fourier(
     if method != "regions" or prep.domain is None:
         zero = np.all(kk == 0, axis=1)
         if np.any(zero):
-            where = "on R^d (the transform is singular there)" if prep.domain is None else (
-                f"with method={method!r} (use method='regions')"
+            where = (
+                "on R^d (the transform is singular there)"
+                if prep.domain is None
+                else (f"with method={method!r} (use method='regions')")
             )
             raise SingularFrequencyError(f"k = 0 cannot be evaluated {where}")
     return _route_sum(prep, kk, method).reshape(batch)

@@ -167,8 +167,25 @@ def prepare_polytopes(
 
     # per-level accumulators
     acc: list[dict[str, list]] = [
-        {k: [] for k in ("point", "basis", "radius", "bounded", "w", "c", "direction",
-                         "length", "parent", "child", "normal", "simplices", "sfac", "sface")}
+        {
+            k: []
+            for k in (
+                "point",
+                "basis",
+                "radius",
+                "bounded",
+                "w",
+                "c",
+                "direction",
+                "length",
+                "parent",
+                "child",
+                "normal",
+                "simplices",
+                "sfac",
+                "sface",
+            )
+        }
         for _ in range(d + 1)
     ]
     counts = [0] * (d + 1)
@@ -507,7 +524,3 @@ def affine_polytope_fourier(
     _, J = evaluate_prepared(prep, kk, affine=True)
     assert J is not None
     return J[0].reshape(batch)
-
-
-
-

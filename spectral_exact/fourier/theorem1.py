@@ -210,6 +210,28 @@ class SpecialDirections:
     regular: NDArray[np.bool_]
     edge_directions: FloatArray
 
+    def distance_to_special(self, u: ArrayLike) -> FloatArray:
+        """Angular distance (radians, approx.) of unit directions ``u (n, d)`` to the special
+        set: the facet normals (both signs) and, in 3-D, the planes orthogonal to edges."""
+        U = np.atleast_2d(np.asarray(u, dtype=float))
+        U = U / np.linalg.norm(U, axis=1, keepdims=True)
+        dist = np.full(len(U), np.pi)
+        if len(self.facet_normals):
+            cos = np.clip(np.abs(U @ self.facet_normals.T), 0.0, 1.0)
+            dist = np.minimum(dist, np.arccos(cos).min(axis=1))
+        if len(self.edge_directions):
+            dist = np.minimum(dist, np.arcsin(np.abs(U @ self.edge_directions.T)).min(axis=1))
+        return dist
+
+    def generic_direction(self, seed: int = 0, n_candidates: int = 2000) -> FloatArray:
+        """A unit direction far from every special direction: the best of ``n_candidates``
+        random ones by :meth:`distance_to_special` (seeded, reproducible)."""
+        d = self.facet_normals.shape[1]
+        rng = np.random.default_rng(seed)
+        U = rng.normal(size=(n_candidates, d))
+        U /= np.linalg.norm(U, axis=1, keepdims=True)
+        return np.asarray(U[int(np.argmax(self.distance_to_special(U)))])
+
 
 def _canonical_sign(v: FloatArray, eps: float) -> FloatArray:
     first = np.argmax(np.abs(v) > eps, axis=1)
