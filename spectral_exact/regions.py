@@ -249,10 +249,15 @@ class _Cone:
     on: frozenset[int] = frozenset()
 
 
+#: homogenising coordinate below which a generator is a ray (t = 0), relative to its size
+_T_RAY = 1e-13
+
+
 def _normalise_generators(G: FloatArray) -> FloatArray:
+    """Scale vertices to t = 1 and rays to unit length with t = 0 exactly."""
     t = G[:, 0]
     out = G.copy()
-    vert = t > 0
+    vert = t > _T_RAY * np.linalg.norm(G[:, 1:], axis=1)
     out[vert] = G[vert] / t[vert, None]
     ray = ~vert
     if np.any(ray):
@@ -284,6 +289,7 @@ def _split_cone(c: _Cone, phi: FloatArray, tol: Tolerances, d: int) -> tuple[_Co
             if len(Lnew):
                 q, _ = np.linalg.qr(Lnew.T)
                 Lnew = q.T
+                Lnew[:, 0] = 0.0  # lineality lives at infinity (t = 0) exactly
             Gp = c.G - np.outer(c.G @ phi, lstar)
             Gp = _normalise_generators(Gp)
             ray = np.concatenate([[0.0], lstar[1:] / np.linalg.norm(lstar[1:])])

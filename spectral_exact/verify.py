@@ -14,8 +14,9 @@ Direction choice (all from the geometry, reproducible):
     The random direction (best of many, seeded) farthest from every special set; the
     asymptotic regime starts once ``t * angle * size`` is large, so far from special is fast.
 ``facet normal``
-    The normal of the largest bounded kink facet whose direction is regular (off the singular
-    set of the distribution: no unbounded face orthogonal to it).
+    Among bounded kink facets whose normal is regular (off the singular set of the
+    distribution: no unbounded face orthogonal to it), the one maximising
+    ``measure * min(margin, 0.2)`` (large facet, not close to the singular set).
 ``edge-orthogonal`` (3-D)
     Among directions orthogonal to kink edges, the one where the codimension-2 group of
     :func:`~spectral_exact.theorem1_terms` is largest relative to the vertex group at a probe
@@ -35,6 +36,9 @@ from ._tolerances import DEFAULT_TOLERANCES, Tolerances
 from .decay import measure_decay
 from .fourier import network_fourier, prepare_network, special_directions, theorem1_terms
 from .network import ReLUNetwork
+
+#: singular margins above this count as "far enough" when picking the facet normal
+MARGIN_CAP = 0.2
 
 __all__ = ["DecayCheck", "theorem1_directions", "verify_theorem1", "decay_table_markdown"]
 
@@ -84,7 +88,8 @@ def theorem1_directions(
         return out
     cand = np.flatnonzero(sd.regular & sd.facet_bounded)
     if len(cand):
-        i = cand[int(np.argmax(sd.facet_measure[cand]))]
+        score = sd.facet_measure[cand] * np.minimum(sd.singular_margin[cand], MARGIN_CAP)
+        i = cand[int(np.argmax(score))]
         out["facet normal"] = (sd.facet_normals[i], 2.0)
     if d == 3 and len(sd.edge_directions):
         rng = np.random.default_rng(seed)

@@ -199,6 +199,10 @@ class SpecialDirections:
     regular : bool array (n,)
         ``k`` along this normal is off the singular set of the transform on R^d (no unbounded
         face is orthogonal to it), so the decay can be measured there.
+    singular_margin : array (n,)
+        How far ``k`` along this normal is from the singular set: the smallest projection of
+        the normal on the direction space of an unbounded face (capped at 1). Values near 0
+        mean the transform along it is huge at moderate ``|k|`` (near-singular).
     edge_directions : array (m, d)
         For d = 3: unit directions of bounded kink edges (``k`` orthogonal to one decays as
         :math:`|k|^{-3}`); empty otherwise.
@@ -208,6 +212,7 @@ class SpecialDirections:
     facet_bounded: NDArray[np.bool_]
     facet_measure: FloatArray
     regular: NDArray[np.bool_]
+    singular_margin: FloatArray
     edge_directions: FloatArray
 
     def distance_to_special(self, u: ArrayLike) -> FloatArray:
@@ -282,22 +287,24 @@ def special_directions(
     np.logical_or.at(fb, inv, bounded)
     fm = np.zeros(n)
     np.add.at(fm, inv, measure)
-    # regular: no unbounded face (ray direction or unbounded facet span) orthogonal to it
-    rays = faces.levels[1].direction[~faces.levels[1].bounded] if d >= 1 else np.zeros((0, d))
-    regular = np.ones(n, bool)
+    # margin to the singular set: the smallest projection of the normal on the direction
+    # space of an unbounded face (rays, unbounded faces, lineality); regular if positive
+    margin = np.full(n, np.inf)
+    rays = faces.levels[1].direction[~faces.levels[1].bounded]
     if len(rays):
-        regular &= np.all(np.abs(uniq @ rays.T) > tol.singular * 1e3, axis=1)
+        margin = np.minimum(margin, np.abs(uniq @ rays.T).min(axis=1))
     for lv in faces.levels[2:]:
         ub = ~lv.bounded
         if np.any(ub):
             proj = np.linalg.norm(np.einsum("njd,md->mnj", lv.basis[ub], uniq), axis=-1)
-            regular &= np.all(proj > tol.singular * 1e3, axis=1)
+            margin = np.minimum(margin, proj.min(axis=1))
     for L in faces.lineality:
         if len(L):
-            regular &= np.linalg.norm(uniq @ L.T, axis=1) > tol.singular * 1e3
+            margin = np.minimum(margin, np.linalg.norm(uniq @ L.T, axis=1))
+    regular = margin > tol.singular * 1e3
     edges = np.zeros((0, d))
     if d == 3:
         e1 = faces.levels[1]
         dirs = _canonical_sign(e1.direction[e1.bounded], merge_tol)
         edges, _ = _unique_rows(dirs, merge_tol)
-    return SpecialDirections(uniq, fb, fm, regular, edges)
+    return SpecialDirections(uniq, fb, fm, regular, np.minimum(margin, 1.0), edges)
