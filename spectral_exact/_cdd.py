@@ -17,6 +17,7 @@ Exact rational geometry (see :mod:`spectral_exact.symbolic`) is done without cdd
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from itertools import combinations
@@ -42,7 +43,7 @@ class Generators:
     lineality: NDArray[np.float64]
 
 
-def _split_generators(array: list[list[float]], lin_set: set[int], d: int):  # type: ignore[no-untyped-def]
+def _split_generators(array: Sequence[Sequence[float]], lin_set: set[int], d: int):  # type: ignore[no-untyped-def]
     points, rays, lin = [], [], []
     for i, row in enumerate(array):
         if i in lin_set:

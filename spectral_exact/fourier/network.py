@@ -273,6 +273,7 @@ def network_fourier(
             box = _as_domain(prep.net, domain)
             same = (
                 prep.domain is not None
+                and box is not None
                 and np.array_equal(box.lo, prep.domain.lo)
                 and (np.array_equal(box.hi, prep.domain.hi))
             )

@@ -250,7 +250,7 @@ def prepare_polytopes(
                 tri[node] = [(min(node),)]
                 continue
             v0 = min(node)
-            simp = []
+            simp: list[tuple[int, ...]] = []
             for ch in G.successors(node):
                 if v0 in ch:
                     continue
@@ -517,7 +517,7 @@ def affine_polytope_fourier(
     wa = np.asarray(w, dtype=float)
     if wa.shape != (Pp.ambient_dim,) or not np.all(np.isfinite(wa)) or not np.isfinite(c):
         raise InvalidPolytopeError(
-            f"w must be a finite vector of length {Pp.ambient_dim} and c finite; got {w}, {c}"
+            f"w must be a finite vector of length {Pp.ambient_dim} and c finite; got {w!r}, {c!r}"
         )
     prep = prepare_polytopes([Pp], [(wa, float(c))], tol=tol)
     kk, batch = as_frequencies(k, Pp.ambient_dim)
