@@ -75,7 +75,7 @@ def throughput(quick: bool) -> list[str]:
                 se.network_fourier(prep, k, method=route)
                 dt = time.perf_counter() - t0
                 rate = prep.n_regions * n_k / dt
-                dom = "[-1,1]^%d" % d if domain is not None else f"R^{d}"
+                dom = f"[-1,1]^{d}" if domain is not None else f"R^{d}"
                 rows.append(
                     f"| {'-'.join(map(str, arch))} | {dom} | {prep.n_regions} | {n_k} | {route} "
                     f"| {dt:.3f} | {rate:,.0f} |"
