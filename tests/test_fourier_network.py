@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from scipy.integrate import quad
 import numpy as np
 import pytest
+from scipy.integrate import quad
 
 import spectral_exact as se
 from spectral_exact.testing import (
