@@ -129,16 +129,31 @@ def _general_poset(P: Polytope) -> nx.DiGraph:
 
 def _is_simple_polygon(P: Polytope) -> bool:
     """A bounded full-dimensional polygon in R^2 whose facets each hold exactly two vertices."""
-    inc = P.vertex_incidence
-    return (
-        P.ambient_dim == 2
-        and P.is_bounded
-        and len(P.A_eq) == 0
-        and len(P.vertices) >= 3
-        and inc.shape[1] == len(P.vertices)
-        and bool(np.all(inc.sum(0) == 2))
-        and bool(np.all(inc.sum(1) == 2))
-    )
+    return P._simple_polygon
+
+
+def _readonly(a: np.ndarray) -> np.ndarray:
+    a.setflags(write=False)
+    return a
+
+
+_EMPTY2 = _readonly(np.zeros((0, 2)))
+_EYE2 = _readonly(np.eye(2))
+_VERTEX_KEYS: list[frozenset[int]] = []
+
+
+def _polygon_data(P: Polytope):  # type: ignore[no-untyped-def]
+    """Edge ends, midpoints, half lengths, directions, vertex mean and radius of a polygon."""
+    cached = P.__dict__.get("_polygon_data")
+    if cached is not None:
+        return cached
+    V = P.vertices
+    ends = np.nonzero(P.vertex_incidence.T)[1].reshape(-1, 2)  # (n_edges, 2) vertex indices
+    a, b = V[ends[:, 0]], V[ends[:, 1]]
+    half = np.linalg.norm(b - a, axis=1) / 2
+    centre = V.mean(axis=0)
+    radius = float(np.max(np.linalg.norm(V - centre, axis=1)))
+    return ends, (a + b) / 2, half, (b - a) / (2 * half[:, None]), centre, radius
 
 
 def _polygon_poset(P: Polytope) -> nx.DiGraph:
@@ -146,54 +161,74 @@ def _polygon_poset(P: Polytope) -> nx.DiGraph:
 
     Same nodes and data as the general construction: the edge normals inside the polygon are
     its unit facet normals ``A[j]`` (outward since ``A x <= b``); the normal of a vertex inside
-    an edge is the unit edge direction pointing from the edge midpoint to that vertex.
+    an edge is the unit edge direction pointing from the edge midpoint to that vertex. The
+    graph's dictionaries are filled directly (same insertion order as ``add_node`` /
+    ``add_edge`` would give); empty arrays and the 2-D identity basis are shared, read-only.
     """
     V = P.vertices
     m = len(V)
+    ends, mid, half, direction, centre, radius = _polygon_data(P)
+    while len(_VERTEX_KEYS) < m:
+        _VERTEX_KEYS.append(frozenset((len(_VERTEX_KEYS),)))
+    keys = _VERTEX_KEYS
     G = nx.DiGraph()
+    node, succ, pred = G._node, G._succ, G._pred
     top = frozenset(range(m))
-    centre = V.mean(axis=0)
-    G.add_node(
-        top,
-        dim=2,
-        vertices=V,
-        rays=np.zeros((0, 2)),
-        bounded=True,
-        point=centre,
-        basis=np.eye(2),
-        radius=float(np.max(np.linalg.norm(V - centre, axis=1))),
+    node[top] = {
+        "dim": 2,
+        "vertices": V,
+        "rays": _EMPTY2,
+        "bounded": True,
+        "point": centre,
+        "basis": _EYE2,
+        "radius": radius,
+    }
+    top_succ: dict[frozenset[int], dict[str, object]] = {}
+    succ[top] = top_succ
+    pred[top] = {}
+    for i, (vi, pt) in enumerate(zip(V[:, None, :], V, strict=True)):
+        k = keys[i]
+        node[k] = {
+            "dim": 0,
+            "vertices": vi,
+            "rays": _EMPTY2,
+            "bounded": True,
+            "point": pt,
+            "basis": _EMPTY2,
+            "radius": 0.0,
+        }
+        succ[k] = {}
+        pred[k] = {}
+    rows = zip(
+        ends.tolist(),
+        V[ends],
+        mid,
+        direction[:, None, :],
+        half.tolist(),
+        P.A,
+        -direction,
+        direction,
+        strict=True,
     )
-    ends = np.nonzero(P.vertex_incidence.T)[1].reshape(-1, 2)  # (n_edges, 2) vertex indices
-    a, b = V[ends[:, 0]], V[ends[:, 1]]
-    mid = (a + b) / 2
-    half = np.linalg.norm(b - a, axis=1) / 2
-    direction = (b - a) / (2 * half[:, None])
-    for i in range(m):
-        G.add_node(
-            frozenset((i,)),
-            dim=0,
-            vertices=V[i : i + 1],
-            rays=np.zeros((0, 2)),
-            bounded=True,
-            point=V[i],
-            basis=np.zeros((0, 2)),
-            radius=0.0,
-        )
-    for j, (ia, ib) in enumerate(ends.tolist()):
+    for (ia, ib), vab, mp, basis, hl, normal, nd, pd in rows:
         e = frozenset((ia, ib))
-        G.add_node(
-            e,
-            dim=1,
-            vertices=V[[ia, ib]],
-            rays=np.zeros((0, 2)),
-            bounded=True,
-            point=mid[j],
-            basis=direction[j : j + 1],
-            radius=float(half[j]),
-        )
-        G.add_edge(top, e, normal=P.A[j])
-        G.add_edge(e, frozenset((ia,)), normal=-direction[j])
-        G.add_edge(e, frozenset((ib,)), normal=direction[j])
+        node[e] = {
+            "dim": 1,
+            "vertices": vab,
+            "rays": _EMPTY2,
+            "bounded": True,
+            "point": mp,
+            "basis": basis,
+            "radius": hl,
+        }
+        dt = {"normal": normal}
+        da = {"normal": nd}
+        db = {"normal": pd}
+        top_succ[e] = dt
+        succ[e] = {keys[ia]: da, keys[ib]: db}
+        pred[e] = {top: dt}
+        pred[keys[ia]][e] = da
+        pred[keys[ib]][e] = db
     return G
 
 

@@ -169,7 +169,77 @@ def _split(
     return out[0], out[1]
 
 
-def _bounded_regions(net: ReLUNetwork, domain: Polytope, tol: Tolerances) -> list[Region]:
+def _cut_general(
+    work: list[_Piece],
+    Mz: FloatArray,
+    bz: FloatArray,
+    eps: FloatArray,
+    js: list[int],
+    d: int,
+) -> list[_Piece]:
+    """Split the pieces ``work`` by the neurons ``js`` (in order) of one layer."""
+    for j in js:
+        nxt = []
+        hj, cj, ej = Mz[j], float(bz[j]), float(eps[j])
+        for q in work:
+            sq = q.V @ hj + cj
+            above = sq.max() > ej
+            if above and sq.min() < -ej:
+                a, bb = _split(q, hj, cj, sq, ej, d)
+                a.on = q.on | {j}
+                nxt.extend([a, bb])
+            else:
+                if above:
+                    q.on = q.on | {j}
+                nxt.append(q)
+        work = nxt
+    return work
+
+
+def _finish_general(
+    work: list[_Piece],
+    parent_pattern: list[NDArray[np.bool_]],
+    active: NDArray[np.bool_],
+    cutting: NDArray[np.int64],
+    Mz: FloatArray,
+    bz: FloatArray,
+) -> list[_Piece]:
+    """Activation pattern and next-layer input map of the pieces cut from one parent."""
+    for q in work:
+        pat = active.copy()
+        pat[cutting] = False
+        pat[list(q.on)] = True
+        q.pattern = [*parent_pattern, pat]
+        q.M = pat[:, None] * Mz
+        q.beta = pat * bz
+        q.on = frozenset()
+    return work
+
+
+def _layer_general(
+    p: _Piece, W: FloatArray, bvec: FloatArray, tol: Tolerances, scale: float, d: int
+) -> list[_Piece]:
+    """The pieces of ``p`` cut by one layer (general dimension, one piece at a time)."""
+    Mz = W @ p.M  # (width, d)
+    bz = W @ p.beta + bvec
+    S = p.V @ Mz.T + bz  # (m, width)
+    eps = tol.geometry * (np.linalg.norm(Mz, axis=1) * scale + np.abs(bz))
+    cutting = np.flatnonzero(np.any(S > eps, 0) & np.any(S < -eps, 0))
+    centroid_sign = (p.V.mean(0) @ Mz.T + bz) > 0
+    active = np.where(np.any(S > eps, 0), True, np.where(np.any(S < -eps, 0), False, centroid_sign))
+    work = _cut_general([p], Mz, bz, eps, cutting.tolist(), d)
+    return _finish_general(work, p.pattern, active, cutting, Mz, bz)
+
+
+def _region_general(p: _Piece, net: ReLUNetwork, tol: Tolerances) -> Region:
+    w = (net.weights[-1] @ p.M)[0]
+    c = float((net.weights[-1] @ p.beta + net.biases[-1])[0])
+    poly = Polytope._from_parts(p.A, p.b, p.V, vertex_incidence=p.T, tol=tol)
+    return Region(tuple(p.pattern), poly, w, c)
+
+
+def _bounded_regions_general(net: ReLUNetwork, domain: Polytope, tol: Tolerances) -> list[Region]:
+    """Regions on a bounded domain, any dimension: one piece at a time."""
     d = net.input_dim
     scale = float(np.max(np.linalg.norm(domain.vertices, axis=1))) + 1.0
     root = _Piece(
@@ -183,49 +253,281 @@ def _bounded_regions(net: ReLUNetwork, domain: Polytope, tol: Tolerances) -> lis
     )
     pieces = [root]
     for W, bvec in zip(net.weights[:-1], net.biases[:-1], strict=True):
-        new_pieces: list[_Piece] = []
-        for p in pieces:
-            Mz = W @ p.M  # (width, d)
-            bz = W @ p.beta + bvec
-            S = p.V @ Mz.T + bz  # (m, width)
-            eps = tol.geometry * (np.linalg.norm(Mz, axis=1) * scale + np.abs(bz))
-            cutting = np.flatnonzero(np.any(S > eps, 0) & np.any(S < -eps, 0))
-            centroid_sign = (p.V.mean(0) @ Mz.T + bz) > 0
-            active = np.where(
-                np.any(S > eps, 0), True, np.where(np.any(S < -eps, 0), False, centroid_sign)
-            )
-            work = [p]
-            for j in cutting.tolist():
-                nxt = []
-                hj, cj, ej = Mz[j], float(bz[j]), float(eps[j])
-                for q in work:
-                    sq = q.V @ hj + cj
-                    above = sq.max() > ej
-                    if above and sq.min() < -ej:
-                        a, bb = _split(q, hj, cj, sq, ej, d)
-                        a.on = q.on | {j}
-                        nxt.extend([a, bb])
-                    else:
-                        if above:
-                            q.on = q.on | {j}
-                        nxt.append(q)
-                work = nxt
-            for q in work:
-                pat = active.copy()
-                pat[cutting] = False
-                pat[list(q.on)] = True
-                q.pattern = [*p.pattern, pat]
-                q.M = pat[:, None] * Mz
-                q.beta = pat * bz
-                q.on = frozenset()
-                new_pieces.append(q)
-        pieces = new_pieces
-    out = []
-    for p in pieces:
-        w = (net.weights[-1] @ p.M)[0]
-        c = float((net.weights[-1] @ p.beta + net.biases[-1])[0])
-        poly = Polytope._from_parts(p.A, p.b, p.V, vertex_incidence=p.T, tol=tol)
-        out.append(Region(tuple(p.pattern), poly, w, c))
+        pieces = [q for p in pieces for q in _layer_general(p, W, bvec, tol, scale, d)]
+    return [_region_general(p, net, tol) for p in pieces]
+
+
+def _bounded_regions(
+    net: ReLUNetwork, domain: Polytope, tol: Tolerances, *, fast: bool = True
+) -> list[Region]:
+    """Regions on a bounded domain: the batched polygon path in 2-D, else the general one."""
+    if fast and net.input_dim == 2:
+        cyc = _cyclic_polygon(domain)
+        if cyc is not None:
+            return _bounded_regions_2d(net, domain, tol, cyc)
+    return _bounded_regions_general(net, domain, tol)
+
+
+# ---------------------------------------------------------------------------- bounded, 2-D
+class _Grow:
+    """An append-only numpy array with amortised growth (private work buffer)."""
+
+    def __init__(self, a: NDArray[Any]) -> None:
+        self.a = a
+        self.n = len(a)
+
+    def append(self, x: NDArray[Any]) -> None:
+        k = self.n + len(x)
+        if k > len(self.a):
+            new = np.empty((max(k, 2 * len(self.a)), *self.a.shape[1:]), self.a.dtype)
+            new[: self.n] = self.a[: self.n]
+            self.a = new
+        self.a[self.n : k] = x
+        self.n = k
+
+    @property
+    def v(self) -> NDArray[Any]:
+        return self.a[: self.n]
+
+
+def _cyclic_polygon(domain: Polytope) -> tuple[FloatArray, FloatArray, FloatArray] | None:
+    """Vertices of a 2-D domain in cyclic order and the facet row of each edge ``k -> k+1``.
+
+    ``None`` when the domain is not a polygon whose facets each hold exactly two vertices.
+    """
+    T = domain.vertex_incidence
+    m = len(domain.vertices)
+    if (
+        domain.ambient_dim != 2
+        or m < 3
+        or T.shape[1] != m
+        or not np.all(T.sum(0) == 2)
+        or not np.all(T.sum(1) == 2)
+    ):
+        return None
+    order, facets = [0], []
+    cur, prev_f = 0, -1
+    for _ in range(m):
+        fs = np.flatnonzero(T[cur])
+        f = int(fs[0] if fs[0] != prev_f else fs[1])
+        vs = np.flatnonzero(T[:, f])
+        cur = int(vs[0] if vs[0] != cur else vs[1])
+        order.append(cur)
+        facets.append(f)
+        prev_f = f
+    if order[-1] != 0 or len(set(order[:-1])) != m:
+        return None
+    return domain.vertices[order[:-1]], domain.A[facets], domain.b[facets]
+
+
+def _ranges(
+    st: NDArray[np.int64], c: NDArray[np.int64]
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Concatenated index ranges ``[st_i, st_i + c_i)`` and the offset of each in the result."""
+    off = np.cumsum(c) - c
+    return np.repeat(st - off, c) + np.arange(int(c.sum())), off
+
+
+def _layer_extremes(
+    X: FloatArray, start: NDArray[np.int64], cnt: NDArray[np.int64], MzT: FloatArray, bz: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    """Per piece and neuron, max and min of the pre-activation over the piece's vertices.
+
+    ``MzT[i, q, j]``: coefficient of ``x_i`` in neuron j's pre-activation on piece q. Pieces are
+    grouped by vertex count, so that each group is one dense ``(pieces, m, width)`` block.
+    """
+    n, w = bz.shape
+    smax = np.empty((n, w))
+    smin = np.empty((n, w))
+    for m in np.unique(cnt).tolist():
+        idx = np.flatnonzero(cnt == m)
+        step = max(1, (1 << 21) // (m * max(w, 1)))
+        for i0 in range(0, len(idx), step):
+            ch = idx[i0 : i0 + step]
+            Xg = X[start[ch][:, None] + np.arange(m)]  # (c, m, 2)
+            S = Xg[:, :, 0, None] * MzT[0, ch][:, None, :]
+            S += Xg[:, :, 1, None] * MzT[1, ch][:, None, :]
+            S += bz[ch][:, None, :]
+            smax[ch] = S.max(1)
+            smin[ch] = S.min(1)
+    return smax, smin
+
+
+def _cyclic_incidence(m: int) -> NDArray[np.bool_]:
+    T = np.eye(m, dtype=bool)
+    return T | np.roll(T, 1, axis=0)  # edge k holds vertices k and k + 1
+
+
+def _bounded_regions_2d(
+    net: ReLUNetwork,
+    domain: Polytope,
+    tol: Tolerances,
+    cyc: tuple[FloatArray, FloatArray, FloatArray],
+) -> list[Region]:
+    """Regions of a net on a polygon: all pieces of a layer split at once, neuron by neuron.
+
+    Pieces are convex polygons stored in flat arrays (vertices in cyclic order, one facet row
+    per edge ``k -> k+1``, per-piece offsets). For each neuron, every piece its hyperplane cuts
+    is split in one vectorised step (signs, edge crossings, Sutherland-Hodgman order). Same
+    semantics as :func:`_bounded_regions_general` (thresholds, zero vertices in both children,
+    centroid sign of flat neurons); a cut whose sign pattern is not ``+..+ T -..- T`` (one
+    transition point, a zero vertex or an edge crossing, between the runs: only under
+    numerical degeneracy) hands that piece to the general path.
+    """
+    X0, A0, b0 = cyc
+    d = 2
+    scale = float(np.max(np.linalg.norm(domain.vertices, axis=1))) + 1.0
+    X = X0.copy()
+    E = np.arange(len(X0))
+    start = np.zeros(1, np.int64)
+    cnt = np.array([len(X0)], np.int64)
+    Acon, bcon = _Grow(A0.copy()), _Grow(b0.copy())
+    MT = np.eye(2)[:, None, :]  # (2, n, k): MT[i, q] = column i of piece q's input map
+    beta = np.zeros((1, 2))
+    pats: list[NDArray[np.bool_]] = []
+    gen: list[_Piece] = []  # pieces handed to the general path
+    for W, bvec in zip(net.weights[:-1], net.biases[:-1], strict=True):
+        gen = [q for p in gen for q in _layer_general(p, W, bvec, tol, scale, d)]
+        n, k = MT.shape[1:]
+        if n == 0:
+            continue
+        w = W.shape[0]
+        MzT = (MT.reshape(2 * n, k) @ W.T).reshape(2, n, w)  # pre-activation maps
+        bz = beta @ W.T + bvec  # (n, w)
+        eps = tol.geometry * (np.sqrt(MzT[0] * MzT[0] + MzT[1] * MzT[1]) * scale + np.abs(bz))
+        smax, smin = _layer_extremes(X, start, cnt, MzT, bz)
+        cen = np.add.reduceat(X, start, axis=0) / cnt[:, None]
+        csign = cen[:, :1] * MzT[0] + cen[:, 1:] * MzT[1] + bz > 0
+        cutting = (smax > eps) & (smin < -eps)
+        active = np.where(smax > eps, True, np.where(smin < -eps, False, csign))
+        XG, EG = _Grow(X), _Grow(E)
+        sG, cG = _Grow(start.copy()), _Grow(cnt.copy())
+        parG, onG = _Grow(np.arange(n)), _Grow(np.zeros((n, w), bool))
+        alive = _Grow(np.ones(n, bool))
+        for j in np.flatnonzero(cutting.any(0)).tolist():
+            cand = np.flatnonzero(cutting[parG.v, j] & alive.v)
+            pq = parG.v[cand]
+            c = cG.v[cand]
+            vi, off = _ranges(sG.v[cand], c)
+            h, cc, e = MzT[:, pq, j].T, bz[pq, j], eps[pq, j]
+            xv = XG.v[vi]
+            s = xv[:, 0] * np.repeat(h[:, 0], c) + xv[:, 1] * np.repeat(h[:, 1], c)
+            s += np.repeat(cc, c)
+            above = np.maximum.reduceat(s, off) > e
+            split = above & (np.minimum.reduceat(s, off) < -e)
+            onG.v[cand[above & ~split], j] = True
+            if not split.any():
+                continue
+            vm = np.repeat(split, c)
+            xs, ss, Es, cs = xv[vm], s[vm], EG.v[vi[vm]], c[split]
+            es = np.repeat(e[split], cs)
+            Q, h, cc = cand[split], h[split], cc[split]
+            o = np.cumsum(cs) - cs
+            sg = (ss > es).astype(np.int8) - (ss < -es).astype(np.int8)
+            nxt = np.arange(len(sg)) + 1
+            nxt[o + cs - 1] = o
+            sgn = sg[nxt]
+            cross = sg * sgn < 0
+            trans = np.add.reduceat((sg == 0).astype(np.int64) + cross, o)
+            if np.any(trans != 2):
+                bad = np.flatnonzero(trans != 2)
+                for r in bad.tolist():
+                    q, p = int(Q[r]), int(parG.v[Q[r]])
+                    Mzp = np.ascontiguousarray(MzT[:, p].T)
+                    sl = slice(int(o[r]), int(o[r] + cs[r]))
+                    piece = _Piece(
+                        xs[sl].copy(),
+                        Acon.v[Es[sl]],
+                        bcon.v[Es[sl]],
+                        _cyclic_incidence(int(cs[r])),
+                        Mzp,
+                        bz[p],
+                        [],
+                        frozenset(np.flatnonzero(onG.v[q]).tolist()),
+                    )
+                    cut_p = np.flatnonzero(cutting[p])
+                    work = _cut_general([piece], Mzp, bz[p], eps[p], cut_p[cut_p >= j].tolist(), d)
+                    parent_pattern = [P[p] for P in pats]
+                    gen.extend(_finish_general(work, parent_pattern, active[p], cut_p, Mzp, bz[p]))
+                    alive.v[q] = False
+                good = trans == 2
+                vm = np.repeat(good, cs)
+                xs, ss, Es, cs, sg = xs[vm], ss[vm], Es[vm], cs[good], sg[vm]
+                Q, h, cc = Q[good], h[good], cc[good]
+                if len(Q) == 0:
+                    continue
+                o = np.cumsum(cs) - cs
+                nxt = np.arange(len(sg)) + 1
+                nxt[o + cs - 1] = o
+                sgn = sg[nxt]
+                cross = sg * sgn < 0
+            # new facet rows: sign * (h x + c) >= 0  <=>  (-sign h) x <= sign c, unit rows
+            hn = np.linalg.norm(h, axis=1)
+            n2 = len(Q)
+            Anew = np.empty((2 * n2, 2))
+            bnew = np.empty(2 * n2)
+            Anew[0::2] = -1.0 * h / hn[:, None]
+            Anew[1::2] = 1.0 * h / hn[:, None]
+            bnew[0::2] = 1.0 * cc / hn
+            bnew[1::2] = -1.0 * cc / hn
+            hpos = np.repeat(Acon.n + 2 * np.arange(n2), cs)
+            Acon.append(Anew)
+            bcon.append(bnew)
+            # crossing points, interpolated from the positive end (as the general path)
+            ci = np.flatnonzero(cross)
+            pos_first = sg[ci] > 0
+            ia = np.where(pos_first, ci, nxt[ci])
+            ib = np.where(pos_first, nxt[ci], ci)
+            t = ss[ia] / (ss[ia] - ss[ib])
+            coords = np.empty((len(sg), 2, 2))
+            coords[:, 0] = xs
+            coords[ci, 1] = xs[ia] + t[:, None] * (xs[ib] - xs[ia])
+            zero = sg == 0
+            eid = np.empty((len(sg), 2), np.int64)
+            children = []
+            for side, hid in ((1, hpos), (-1, hpos + 1)):
+                # slot 0: the vertex if on this side or on h; slot 1: the crossing on its edge.
+                # a point where the walk leaves this side starts the new edge on h.
+                pres = np.stack([sg * side >= 0, cross], axis=1)
+                eid[:, 0] = np.where(zero & (sgn * side < 0), hid, Es)
+                eid[:, 1] = np.where(cross & (sg * side > 0), hid, Es)
+                ccnt = np.add.reduceat(pres.sum(1), o)
+                children.append((coords[pres], eid[pres], ccnt))
+            (Xp, Ep, cp), (Xn, En, cn) = children
+            sG.v[Q] = XG.n + np.cumsum(cp) - cp
+            cG.v[Q] = cp
+            XG.append(Xp)
+            EG.append(Ep)
+            sG.append(XG.n + np.cumsum(cn) - cn)
+            cG.append(cn)
+            XG.append(Xn)
+            EG.append(En)
+            parG.append(parG.v[Q])
+            onG.append(onG.v[Q])
+            alive.append(np.ones(len(Q), bool))
+            onG.v[Q, j] = True
+        live = np.flatnonzero(alive.v)
+        cnt = cG.v[live]
+        vi, start = _ranges(sG.v[live], cnt)
+        X, E = XG.v[vi], EG.v[vi]
+        par = parG.v[live]
+        pat = np.where(cutting[par], onG.v[live], active[par])
+        pats = [P[par] for P in pats] + [pat]
+        MT = pat * MzT[:, par]
+        beta = pat * bz[par]
+    out = [_region_general(p, net, tol) for p in gen]
+    n = len(cnt)
+    if n:
+        wl, bl = net.weights[-1][0], float(net.biases[-1][0])
+        w_all = list((MT @ wl).T)
+        c_all = (beta @ wl + bl).tolist()
+        polys = Polytope._from_polygons(X, start, cnt, Acon.v[E], bcon.v[E], tol)
+        patterns = list(zip(*[list(P) for P in pats], strict=True)) if pats else [()] * n
+        new = object.__new__
+        for pt, poly, wi, ci in zip(patterns, polys, w_all, c_all, strict=True):
+            reg: Region = new(Region)
+            reg.__dict__.update(pattern=pt, polytope=poly, weight=wi, bias=ci)
+            out.append(reg)
     return out
 
 

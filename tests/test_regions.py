@@ -434,3 +434,98 @@ def test_tuple_domain_is_a_box(random_net: Callable[..., se.ReLUNetwork]) -> Non
     a = se.linear_regions(net, ([-1.0, -1.0], [1.0, 1.0]))  # type: ignore[arg-type]
     b = se.linear_regions(net, SQUARE)
     assert {r.pattern_key for r in a} == {r.pattern_key for r in b}
+
+
+# ---------------------------------------------------------------------------- 2-D fast path
+def _same_point_set(P: np.ndarray, Q: np.ndarray, atol: float) -> None:
+    assert P.shape == Q.shape
+    dist = np.linalg.norm(P[:, None, :] - Q[None, :, :], axis=-1)
+    assert np.all(dist.min(1) <= atol) and np.all(dist.min(0) <= atol)
+
+
+def _same_regions(fast: list[se.Region], slow: list[se.Region]) -> None:
+    """Same patterns, vertex sets (1e-12), facets, weights and biases."""
+    by_key = {r.pattern_key: r for r in slow}
+    assert len(fast) == len(slow) == len(by_key)
+    assert {r.pattern_key for r in fast} == set(by_key)
+    for r in fast:
+        g = by_key[r.pattern_key]
+        scale = 1.0 + float(np.max(np.abs(g.polytope.vertices)))
+        _same_point_set(r.polytope.vertices, g.polytope.vertices, 1e-12 * scale)
+        Hr = np.column_stack([r.polytope.A, r.polytope.b])
+        Hg = np.column_stack([g.polytope.A, g.polytope.b])
+        _same_point_set(Hr, Hg, 1e-12 * scale)
+        np.testing.assert_allclose(r.weight, g.weight, rtol=1e-12, atol=1e-12)
+        assert math.isclose(r.bias, g.bias, rel_tol=1e-12, abs_tol=1e-12)
+        assert all(a.dtype == bool for a in r.pattern)
+
+
+def _fast_and_general(
+    net: se.ReLUNetwork, domain: se.Polytope, tol: se.Tolerances | None = None
+) -> tuple[list[se.Region], list[se.Region]]:
+    from spectral_exact.regions import _bounded_regions
+
+    t = se.Tolerances() if tol is None else tol
+    return _bounded_regions(net, domain, t), _bounded_regions(net, domain, t, fast=False)
+
+
+FAST_PATH_NETS: dict[str, Callable[[], se.ReLUNetwork]] = {
+    "random 2-8-8-1": lambda: se.ReLUNetwork.random((2, 8, 8, 1), seed=3),
+    "random 2-16-16-16-1": lambda: se.ReLUNetwork.random((2, 16, 16, 16, 1), seed=4),
+    "random 2-40-1": lambda: se.ReLUNetwork.random((2, 40, 1), seed=5),
+    # diagonals through the corners, an edge line, a line touching a corner
+    "corners": lambda: net_from([[1, -1], [1, 1], [1, 0], [1, 1]], [0, 0, -1, -2]),
+    "deep degeneracies": lambda: se.ReLUNetwork(
+        [
+            np.array([[1.0, 0.0], [-1.0, 0.0], [0.0, 1.0], [0.0, -1.0]]),
+            np.array([[1.0, 1, 0, 0], [1, 1, 0, 0], [0, 0, 1, 1], [1, 1, 1, 1], [0, 0, 0, 0]]),
+            np.ones((1, 5)),
+        ],
+        [np.zeros(4), np.array([-0.5, -0.5, 0.0, -1.0, -1.0]), np.zeros(1)],
+    ),
+    # integer weights: many concurrent and parallel lines, duplicated and dead neurons
+    "integer 2-12-12-1": lambda: se.ReLUNetwork(
+        [
+            np.random.default_rng(7).integers(-2, 3, (12, 2)).astype(float),
+            np.random.default_rng(8).integers(-2, 3, (12, 12)).astype(float),
+            np.ones((1, 12)),
+        ],
+        [
+            np.random.default_rng(9).integers(-2, 3, 12) / 2,
+            np.random.default_rng(10).integers(-2, 3, 12) / 2,
+            np.zeros(1),
+        ],
+    ),
+    # duplicated neurons (exact copies) and parallel copies in a second layer
+    "duplicated": lambda: se.ReLUNetwork(
+        [
+            np.repeat(np.random.default_rng(11).normal(size=(4, 2)), 3, axis=0),
+            np.repeat(np.random.default_rng(12).normal(size=(3, 12)), 2, axis=0),
+            np.ones((1, 6)),
+        ],
+        [np.repeat(np.random.default_rng(13).normal(size=4), 3) * 0.3, np.zeros(6), np.zeros(1)],
+    ),
+    **{
+        f"first layer: {name}": (lambda w=W1, b=b1: net_from(w, b))
+        for name, (W1, b1, _) in DEGENERATE.items()
+    },
+}
+
+
+@pytest.mark.parametrize("name", sorted(FAST_PATH_NETS))
+def test_2d_fast_path_matches_general_path(name: str) -> None:
+    net = FAST_PATH_NETS[name]()
+    for domain in (SQUARE.to_polytope(), se.Polytope.from_vertices([[0, 0], [1, 0], [0, 1]])):
+        fast, slow = _fast_and_general(net, domain)
+        _same_regions(fast, slow)
+        for r in fast[:50]:
+            assert r.polytope._simple_polygon  # the face poset takes the polygon fast path
+
+
+def test_2d_fast_path_hands_numerically_degenerate_cuts_to_general_path() -> None:
+    # a coarse geometry tolerance puts many vertices "on" hyperplanes: cuts with more than
+    # two transition points go to the general path, and the results still agree
+    for seed, geometry in ((2, 2e-2), (2, 5e-2), (3, 5e-2)):
+        net = se.ReLUNetwork.random((2, 12, 12, 1), seed=seed)
+        fast, slow = _fast_and_general(net, SQUARE.to_polytope(), se.Tolerances(geometry=geometry))
+        _same_regions(fast, slow)
