@@ -2,7 +2,7 @@
 
 Run from the repository root::
 
-    .venv/bin/python benchmarks/bench_regions.py [--repeat N] [--out benchmarks/results_regions.md]
+    .venv/bin/python benchmarks/bench_regions.py [--repeat N] [--out FILE] [--arch 2-64-64-64-1]
 
 For each network (seeded :meth:`spectral_exact.ReLUNetwork.random`, He initialisation) on the
 box ``[-1, 1]^d`` it times :func:`spectral_exact.linear_regions` followed by
@@ -140,9 +140,20 @@ def main(argv: list[str] | None = None) -> int:
         default=Path(__file__).with_name("results_regions.md"),
         help="Markdown results file",
     )
+    parser.add_argument(
+        "--arch",
+        action="append",
+        default=None,
+        help="only this architecture, e.g. 2-64-64-64-1 (repeatable; default: all)",
+    )
     args = parser.parse_args(argv)
+    archs = (
+        ARCHITECTURES
+        if args.arch is None
+        else tuple(tuple(int(x) for x in a.split("-")) for a in args.arch)
+    )
     rows = []
-    for arch in ARCHITECTURES:
+    for arch in archs:
         t = time_one(arch, args.repeat)
         rows.append(t)
         print(

@@ -291,12 +291,12 @@ class Polytope:
         e1 = np.zeros(0)
         e2.setflags(write=False)
         e1.setflags(write=False)
-        incs: dict[int, tuple[BoolArray, BoolArray]] = {}
+        incs: dict[int, tuple[BoolArray, BoolArray, NDArray[np.int64]]] = {}
         out: list[Polytope] = []
         new = object.__new__
         # face-poset data, computed for all polygons at once (see face_poset._polygon_poset)
-        ends, mid, half, direction, centre, radius = _polygon_parts(X, start, cnt)
-        for part in (ends, mid, half, direction, centre):
+        _, mid, half, direction, centre, radius = _polygon_parts(X, start, cnt)
+        for part in (mid, half, direction, centre):
             part.setflags(write=False)
         first = (np.cumsum(cnt) - cnt).tolist()
         centres = list(centre)
@@ -308,9 +308,10 @@ class Polytope:
                 T = np.eye(m, dtype=bool)
                 T = T | np.roll(T, 1, axis=0)
                 R = np.zeros((0, m), bool)
-                T.setflags(write=False)
-                R.setflags(write=False)
-                inc = incs[m] = (T, R)
+                ends_m = np.nonzero(T.T)[1].reshape(-1, 2)
+                for shared in (T, R, ends_m):
+                    shared.setflags(write=False)
+                inc = incs[m] = (T, R, ends_m)
             P = new(cls)
             P.__dict__.update(
                 A=A[s : s + m],
@@ -325,7 +326,7 @@ class Polytope:
                 tol=tol,
                 _simple_polygon=True,
                 _polygon_data=(
-                    ends[e0 : e0 + m],
+                    inc[2],
                     mid[e0 : e0 + m],
                     half[e0 : e0 + m],
                     direction[e0 : e0 + m],
