@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from itertools import combinations
 from math import comb
 
-import cdd
 import numpy as np
 from numpy.typing import NDArray
 
@@ -146,6 +145,8 @@ def generators_from_halfspaces(
     n_ineq = len(rows)
     if A_eq is not None and b_eq is not None and len(A_eq):
         rows += np.hstack([b_eq[:, None], -A_eq]).tolist()
+    import cdd  # imported on first use: the region and Fourier engines never need it
+
     mat = cdd.matrix_from_array(rows, rep_type=cdd.RepType.INEQUALITY)
     if len(rows) > n_ineq:
         mat.lin_set = set(range(n_ineq, len(rows)))
@@ -191,6 +192,8 @@ def halfspaces_from_points(
     n_before_lin = len(rows)
     if lineality is not None:
         rows += [[0.0, *r] for r in lineality.tolist()]
+    import cdd
+
     mat = cdd.matrix_from_array(rows, rep_type=cdd.RepType.GENERATOR)
     if lineality is not None and len(lineality):
         mat.lin_set = set(range(n_before_lin, len(rows)))

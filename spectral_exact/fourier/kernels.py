@@ -20,9 +20,14 @@ cancel catastrophically:
 from __future__ import annotations
 
 from math import factorial
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
+
+from ._backend import NumpyOps
+
+_NUMPY = NumpyOps()
 
 __all__ = ["segment_transforms", "ray_transforms", "simplex_series", "phi", "PHI_SERIES_BELOW"]
 
@@ -34,22 +39,23 @@ PHI_SERIES_BELOW = 0.5
 _PHI_TERMS = 9
 
 
-def phi(theta: FloatArray) -> FloatArray:
+def phi(theta: FloatArray, ops: Any = _NUMPY) -> FloatArray:
     r""":math:`\varphi(\theta) = (\sin\theta - \theta\cos\theta)/\theta^2`, stable at 0.
 
     Taylor series :math:`\sum_{n\ge1} (-1)^{n+1}\, 2n\, \theta^{2n-1}/(2n+1)!` for
     ``|theta| < PHI_SERIES_BELOW``.
     """
-    th = np.asarray(theta, dtype=float)
-    small = np.abs(th) < PHI_SERIES_BELOW
-    out = np.empty_like(th)
+    xp = ops.xp
+    th = ops.asarray(theta)
+    small = xp.abs(th) < PHI_SERIES_BELOW
+    out = ops.empty_like(th)
     ts = th[small]
-    acc = np.zeros_like(ts)
+    acc = ops.zeros_like(ts)
     for n in range(_PHI_TERMS, 0, -1):
         acc = acc * ts * ts + (-1) ** (n + 1) * 2 * n / factorial(2 * n + 1)
     out[small] = acc * ts
     tb = th[~small]
-    out[~small] = (np.sin(tb) - tb * np.cos(tb)) / (tb * tb)
+    out[~small] = (xp.sin(tb) - tb * xp.cos(tb)) / (tb * tb)
     return out
 
 
@@ -60,6 +66,7 @@ def segment_transforms(
     length: FloatArray,
     g_mid: FloatArray,
     gamma: FloatArray,
+    ops: Any = _NUMPY,
 ) -> tuple[ComplexArray, ComplexArray]:
     r"""Transforms of bounded segments, batched: shapes ``(n, K)``.
 
@@ -72,21 +79,28 @@ def segment_transforms(
         \int g\, e^{-ik\cdot x}\, ds = e^{-ik\cdot mid}\Big(g_{mid} L\,\mathrm{sinc}\,\theta
         - i\gamma \frac{L^2}{2}\varphi(\theta)\Big).
 
-    Parameters: ``k (K, d)``, ``mid (n, d)``, ``u (n, d)`` unit, ``length, g_mid, gamma (n,)``.
+    Parameters: ``k (K, d)``, ``mid (n, d)``, ``u (n, d)`` unit, ``length, g_mid, gamma (n,)``;
+    ``ops`` the array backend (:mod:`._backend`).
     """
     t = u @ k.T  # (n, K)
     theta = t * (length[:, None] / 2)
-    ph = np.exp(-1j * (mid @ k.T))
-    sinc = np.sinc(theta / np.pi)
+    ph = ops.xp.exp(-1j * (mid @ k.T))
+    sinc = ops.sinc(theta / np.pi)
     I = length[:, None] * ph * sinc
     J = ph * (
-        (g_mid * length)[:, None] * sinc - 1j * (gamma * length * length / 2)[:, None] * phi(theta)
+        (g_mid * length)[:, None] * sinc
+        - 1j * (gamma * length * length / 2)[:, None] * phi(theta, ops)
     )
     return I, J
 
 
 def ray_transforms(
-    k: FloatArray, start: FloatArray, u: FloatArray, g_start: FloatArray, gamma: FloatArray
+    k: FloatArray,
+    start: FloatArray,
+    u: FloatArray,
+    g_start: FloatArray,
+    gamma: FloatArray,
+    ops: Any = _NUMPY,
 ) -> tuple[ComplexArray, ComplexArray]:
     r"""Transforms (as distributions, off ``k.u = 0``) of rays ``start + s u, s >= 0``.
 
@@ -99,14 +113,14 @@ def ray_transforms(
     The caller guarantees ``t != 0``.
     """
     t = u @ k.T
-    ph = np.exp(-1j * (start @ k.T))
+    ph = ops.xp.exp(-1j * (start @ k.T))
     I = ph / (1j * t)
     J = ph * (g_start[:, None] / (1j * t) - gamma[:, None] / (t * t))
     return I, J
 
 
 def simplex_series(
-    a: ComplexArray, g: FloatArray | None, n_terms: int
+    a: ComplexArray, g: FloatArray | None, n_terms: int, ops: Any = _NUMPY
 ) -> tuple[ComplexArray, ComplexArray | None]:
     r"""Divided differences of ``exp`` by Taylor series, batched over rows.
 
@@ -129,32 +143,32 @@ def simplex_series(
     P, m1 = a.shape
     m = m1 - 1
     # adaptive truncation: r^n / n! below a hundredth of an ulp
-    r = float(np.max(np.abs(a))) if a.size else 0.0
+    r = float(ops.xp.abs(a).max()) if P * m1 else 0.0
     n_use = 1
     term = 1.0
     while n_use < n_terms and term > 1e-2 * np.finfo(float).eps:
         term *= r / n_use
         n_use += 1
-    at = np.ascontiguousarray(a.T)  # (m+1, P): contiguous rows
-    h = np.zeros((n_use + 1, P), dtype=complex)
+    at = ops.contiguous(a.T)  # (m+1, P): contiguous rows
+    h = ops.zeros((n_use + 1, P))
     h[0] = 1.0
     for j in range(m1):
         aj = at[j]
         for n in range(1, n_use + 1):
             h[n] += aj * h[n - 1]
-    inv_fact = np.array([1.0 / factorial(n + m) for n in range(n_use + 1)])
-    E = inv_fact @ h
+    inv_fact = ops.asarray(np.array([1.0 / factorial(n + m) for n in range(n_use + 1)]))
+    E = (h * inv_fact[:, None]).sum(0)
     if g is None:
         return E, None
-    inv_fact1 = np.array([1.0 / factorial(n + m + 1) for n in range(n_use + 1)])
-    gt = np.ascontiguousarray(g.T)
-    Eg = np.zeros(P, dtype=complex)
+    inv_fact1 = [1.0 / factorial(n + m + 1) for n in range(n_use + 1)]
+    gt = ops.contiguous(g.T)
+    Eg = ops.zeros((P,))
     for j in range(m1):
         aj = at[j]
-        hj = h[0].copy()
+        hj = ops.copy(h[0])
         acc = inv_fact1[0] * hj
         for n in range(1, n_use + 1):
             hj = h[n] + aj * hj
-            acc += inv_fact1[n] * hj
+            acc = acc + inv_fact1[n] * hj
         Eg += gt[j] * acc
     return E, Eg

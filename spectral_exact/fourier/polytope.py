@@ -42,6 +42,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from math import factorial
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -50,8 +51,11 @@ from .._errors import InvalidPolytopeError, SingularFrequencyError
 from .._tolerances import DEFAULT_TOLERANCES, Tolerances
 from ..face_poset import face_poset
 from ..polytope import Box, Polytope
+from ._backend import NumpyOps, get_backend
 from ._convention import as_frequencies
 from .kernels import ray_transforms, segment_transforms, simplex_series
+
+_NUMPY = NumpyOps()
 
 __all__ = [
     "PreparedPolytopes",
@@ -67,9 +71,11 @@ ComplexArray = NDArray[np.complex128]
 
 #: bound on (edges x frequencies) complex entries held at once while evaluating
 _CHUNK_ENTRIES = 4_000_000
+#: the torch backend (GPU memory) takes chunks this many times larger
+_TORCH_CHUNK_FACTOR = 8
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class _Level:
     """All faces of one dimension j across a collection (arrays indexed by face)."""
 
@@ -303,10 +309,10 @@ def prepare_polytopes(
 
 
 def _series_level(
-    lv: _Level, k: FloatArray, mask: NDArray[np.bool_], want_j: bool, n_terms: int
-) -> tuple[NDArray[np.int64], NDArray[np.int64], ComplexArray, ComplexArray | None]:
+    lv: _Level, k: Any, mask: Any, want_j: bool, n_terms: int, ops: Any
+) -> tuple[Any, Any, Any, Any]:
     """Series values at the (face, frequency) pairs selected by ``mask`` (n, K)."""
-    fi, ki = np.nonzero(mask)
+    fi, ki = (ops.to_numpy(x) for x in ops.nonzero(mask))
     order = np.argsort(lv.simplex_face, kind="stable")
     sface = lv.simplex_face[order]
     starts = np.searchsorted(sface, np.arange(len(lv.radius)))
@@ -315,97 +321,105 @@ def _series_level(
     pair = np.repeat(np.arange(len(fi)), counts)
     offs = np.arange(len(pair)) - np.repeat(np.cumsum(counts) - counts, counts)
     sidx = order[np.repeat(starts[fi], counts) + offs]
-    S = lv.simplices[sidx]  # (Q, j+1, d)
-    kk = k[ki[pair]]  # (Q, d)
-    xf = lv.point[fi[pair]]  # (Q, d)
-    a = -1j * np.einsum("qvd,qd->qv", S - xf[:, None, :], kk)
+    L = ops.level(lv)
+    sidx_t, pair_t = ops.asarray(sidx), ops.asarray(pair)
+    fp, kp = ops.asarray(fi[pair]), ops.asarray(ki[pair])
+    xp = ops.xp
+    S = L.simplices[sidx_t]  # (Q, j+1, d)
+    kk = k[kp]  # (Q, d)
+    xf = L.point[fp]  # (Q, d)
+    a = -1j * xp.einsum("qvd,qd->qv", S - xf[:, None, :], kk)
     g = None
     if want_j:
-        g = np.einsum("qvd,qd->qv", S, lv.w[fi[pair]]) + lv.c[fi[pair]][:, None]
-    E, Eg = simplex_series(a, g, n_terms)
-    ph = np.exp(-1j * np.einsum("qd,qd->q", xf, kk)) * lv.simplex_factor[sidx]
-    I = np.zeros(len(fi), dtype=complex)
-    np.add.at(I, pair, ph * E)
+        g = xp.einsum("qvd,qd->qv", S, L.w[fp]) + L.c[fp][:, None]
+    E, Eg = simplex_series(a, g, n_terms, ops)
+    ph = xp.exp(-1j * xp.einsum("qd,qd->q", xf, kk)) * L.simplex_factor[sidx_t]
+    I = ops.zeros((len(fi),))
+    ops.add_at(I, pair_t, ph * E)
     J = None
     if want_j and Eg is not None:
-        J = np.zeros(len(fi), dtype=complex)
-        np.add.at(J, pair, ph * Eg)
-    return fi, ki, I, J
+        J = ops.zeros((len(fi),))
+        ops.add_at(J, pair_t, ph * Eg)
+    return ops.asarray(fi), ops.asarray(ki), I, J
+
+
+def _raise_singular(k: Any, where: Any, what: str, ops: Any) -> None:
+    bad = np.argwhere(ops.to_numpy(where))[0]
+    kb = ops.to_numpy(k)[bad[1]].tolist()
+    raise SingularFrequencyError(
+        f"k = {kb} is orthogonal to {what}: the transform of an unbounded polyhedron is "
+        "singular there"
+    )
 
 
 def _evaluate_chunk(
-    prep: PreparedPolytopes, k: FloatArray, want_j: bool
-) -> tuple[list[ComplexArray], list[ComplexArray | None]]:
+    prep: PreparedPolytopes, k: Any, want_j: bool, ops: Any = None
+) -> tuple[list[Any], list[Any]]:
+    """All face transforms (per level) at frequencies ``k`` (backend array, (K, d))."""
+    ops = ops or _NUMPY
+    xp = ops.xp
     tol = prep.tol
-    knorm = np.linalg.norm(k, axis=1)  # (K,)
-    Is: list[ComplexArray] = []
-    Js: list[ComplexArray | None] = []
+    knorm = ops.row_norms(k)  # (K,)
+    K = k.shape[0]
+    Is: list[Any] = []
+    Js: list[Any] = []
     for lv in prep.levels:
         j = lv.dim
         n = len(lv.radius)
         if n == 0:
-            Is.append(np.zeros((0, len(k)), complex))
-            Js.append(np.zeros((0, len(k)), complex) if want_j else None)
+            Is.append(ops.zeros((0, K)))
+            Js.append(ops.zeros((0, K)) if want_j else None)
             continue
+        L = ops.level(lv)
         if j == 0:
-            I = np.exp(-1j * (lv.point @ k.T))
-            J = I * (np.einsum("nd,nd->n", lv.w, lv.point) + lv.c)[:, None] if want_j else None
+            I = xp.exp(-1j * (L.point @ k.T))
+            J = I * (xp.einsum("nd,nd->n", L.w, L.point) + L.c)[:, None] if want_j else None
         elif j == 1:
-            I = np.empty((n, len(k)), complex)
-            J = np.empty((n, len(k)), complex) if want_j else None
-            gmid = np.einsum("nd,nd->n", lv.w, lv.point) + lv.c
-            gamma = np.einsum("nd,nd->n", lv.w, lv.direction)
-            b = lv.bounded
-            if np.any(b):
+            I = ops.empty((n, K))
+            J = ops.empty((n, K)) if want_j else None
+            gmid = xp.einsum("nd,nd->n", L.w, L.point) + L.c
+            gamma = xp.einsum("nd,nd->n", L.w, L.direction)
+            b = L.bounded
+            if lv.bounded.any():
                 Ib, Jb = segment_transforms(
-                    k, lv.point[b], lv.direction[b], lv.length[b], gmid[b], gamma[b]
+                    k, L.point[b], L.direction[b], L.length[b], gmid[b], gamma[b], ops
                 )
                 I[b] = Ib
                 if J is not None:
                     J[b] = Jb
-            if np.any(~b):
-                t = lv.direction[~b] @ k.T
-                if np.any(np.abs(t) <= tol.singular * knorm):
-                    bad = np.argwhere(np.abs(t) <= tol.singular * knorm)[0]
-                    raise SingularFrequencyError(
-                        f"k = {k[bad[1]].tolist()} is orthogonal to an unbounded edge "
-                        f"(direction {lv.direction[~b][bad[0]].tolist()}): the transform of an "
-                        "unbounded polyhedron is singular there"
-                    )
-                Ir, Jr = ray_transforms(k, lv.point[~b], lv.direction[~b], gmid[~b], gamma[~b])
+            if (~lv.bounded).any():
+                t = L.direction[~b] @ k.T
+                sing = xp.abs(t) <= tol.singular * knorm
+                if sing.any():
+                    _raise_singular(k, sing, "an unbounded edge", ops)
+                Ir, Jr = ray_transforms(k, L.point[~b], L.direction[~b], gmid[~b], gamma[~b], ops)
                 I[~b] = Ir
                 if J is not None:
                     J[~b] = Jr
         else:
-            kb = np.einsum("njd,kd->nkj", lv.basis, k)  # (n, K, j)
-            qn2 = np.sum(kb * kb, axis=-1)  # (n, K)
-            qn = np.sqrt(qn2)
-            series = lv.bounded[:, None] & (qn * lv.radius[:, None] < tol.series_threshold)
-            unb_sing = (~lv.bounded[:, None]) & (qn <= tol.singular * knorm[None, :])
-            if np.any(unb_sing):
-                bad = np.argwhere(unb_sing)[0]
-                raise SingularFrequencyError(
-                    f"k = {k[bad[1]].tolist()} is orthogonal to an unbounded {j}-face: the "
-                    "transform of an unbounded polyhedron is singular there"
-                )
-            rec = ~series
-            safe = np.where(rec, qn2, 1.0)
-            kN = np.einsum("ed,kd->ek", lv.normal, k)  # (E, K)
-            wgt = 1j * kN / safe[lv.parent]  # (E, K)
-            child_I = Is[j - 1][lv.child]
-            I = np.zeros((n, len(k)), complex)
-            np.add.at(I, lv.parent, wgt * child_I)
+            kb = xp.einsum("njd,kd->nkj", L.basis, k)  # (n, K, j)
+            qn2 = (kb * kb).sum(-1)  # (n, K)
+            qn = xp.sqrt(qn2)
+            series = L.bounded[:, None] & (qn * L.radius[:, None] < tol.series_threshold)
+            unb_sing = (~L.bounded[:, None]) & (qn <= tol.singular * knorm[None, :])
+            if unb_sing.any():
+                _raise_singular(k, unb_sing, f"an unbounded {j}-face", ops)
+            safe = xp.where(series, 1.0, qn2)
+            kN = xp.einsum("ed,kd->ek", L.normal, k)  # (E, K)
+            wgt = 1j * kN / safe[L.parent]  # (E, K)
+            I = ops.zeros((n, K))
+            ops.add_at(I, L.parent, wgt * Is[j - 1][L.child])
             J = None
             if want_j:
                 child_J = Js[j - 1]
                 assert child_J is not None
-                J = np.zeros((n, len(k)), complex)
-                np.add.at(J, lv.parent, wgt * child_J[lv.child])
-                Bw = np.einsum("njd,nd->nj", lv.basis, lv.w)
-                wq = np.einsum("nkj,nj->nk", kb, Bw)
+                J = ops.zeros((n, K))
+                ops.add_at(J, L.parent, wgt * child_J[L.child])
+                Bw = xp.einsum("njd,nd->nj", L.basis, L.w)
+                wq = xp.einsum("nkj,nj->nk", kb, Bw)
                 J -= 1j * wq / safe * I
-            if np.any(series):
-                fi, ki, Iser, Jser = _series_level(lv, k, series, want_j, tol.series_terms)
+            if series.any():
+                fi, ki, Iser, Jser = _series_level(lv, k, series, want_j, tol.series_terms, ops)
                 I[fi, ki] = Iser
                 if J is not None and Jser is not None:
                     J[fi, ki] = Jser
@@ -428,23 +442,44 @@ def _check_lineality(prep: PreparedPolytopes, k: FloatArray) -> None:
 
 
 def evaluate_levels(
-    prep: PreparedPolytopes, k: FloatArray, *, affine: bool = False
+    prep: PreparedPolytopes,
+    k: FloatArray,
+    *,
+    affine: bool = False,
+    backend: str = "numpy",
+    device: str | None = None,
 ) -> Iterator[tuple[slice, list[ComplexArray], list[ComplexArray | None]]]:
-    """Yield ``(frequency slice, I per level, J per level)`` chunk by chunk.
+    """Yield ``(frequency slice, I per level, J per level)`` chunk by chunk (numpy arrays).
 
     ``I[j]`` has shape ``(n_faces_j, chunk)``: the transform of every ``j``-face of every
-    cell. Used by the network routes that need facet values.
+    cell. ``backend="torch"`` evaluates with torch on ``device`` (a GPU when present) and
+    returns numpy arrays. Used by the network routes that need facet values.
     """
     _check_lineality(prep, k)
-    max_rows = max([len(lv.parent) for lv in prep.levels] + [len(lv.radius) for lv in prep.levels])
+    ops = get_backend(backend, device)
+    max_rows = max(
+        [len(lv.parent) for lv in prep.levels] + [len(lv.radius) for lv in prep.levels]
+    )
     chunk = max(1, _CHUNK_ENTRIES // max(max_rows, 1))
+    if ops.name == "torch":
+        chunk *= _TORCH_CHUNK_FACTOR
     for s in range(0, len(k), chunk):
-        Is, Js = _evaluate_chunk(prep, k[s : s + chunk], affine)
-        yield slice(s, s + chunk), Is, Js
+        kc = ops.asarray(np.ascontiguousarray(k[s : s + chunk]))
+        Is, Js = _evaluate_chunk(prep, kc, affine, ops)
+        yield (
+            slice(s, s + chunk),
+            [ops.to_numpy(x) for x in Is],
+            [None if x is None else ops.to_numpy(x) for x in Js],
+        )
 
 
 def evaluate_prepared(
-    prep: PreparedPolytopes, k: FloatArray, *, affine: bool = False
+    prep: PreparedPolytopes,
+    k: FloatArray,
+    *,
+    affine: bool = False,
+    backend: str = "numpy",
+    device: str | None = None,
 ) -> tuple[ComplexArray, ComplexArray | None]:
     """Transforms of every cell at frequencies ``k (K, d)``.
 
@@ -455,7 +490,7 @@ def evaluate_prepared(
     I_out = np.zeros((prep.n_cells, K), complex)
     J_out = np.zeros((prep.n_cells, K), complex) if affine else None
     pointed = prep.top_level >= 0
-    for sl, Is, Js in evaluate_levels(prep, k, affine=affine):
+    for sl, Is, Js in evaluate_levels(prep, k, affine=affine, backend=backend, device=device):
         for lev in np.unique(prep.top_level[pointed]):
             cells = np.flatnonzero(prep.top_level == lev)
             I_out[cells, sl] = Is[lev][prep.top_index[cells]]
@@ -467,7 +502,12 @@ def evaluate_prepared(
 
 
 def polytope_fourier(
-    P: Polytope | Box, k: ArrayLike, *, tol: Tolerances = DEFAULT_TOLERANCES
+    P: Polytope | Box,
+    k: ArrayLike,
+    *,
+    tol: Tolerances = DEFAULT_TOLERANCES,
+    backend: str = "numpy",
+    device: str | None = None,
 ) -> ComplexArray:
     r"""Fourier transform of the indicator of a polyhedron: :math:`\int_P e^{-ik\cdot x}dx`.
 
@@ -478,6 +518,8 @@ def polytope_fourier(
         the ``dim P``-dimensional volume on ``P``).
     k : array_like (..., d)
         Frequencies in radians per unit length.
+    backend, device : str
+        ``"numpy"`` (default) or ``"torch"`` on ``device`` (default: a GPU when present).
 
     Returns
     -------
@@ -500,7 +542,7 @@ def polytope_fourier(
     """
     prep = P if isinstance(P, PreparedPolytopes) else prepare_polytopes([P], tol=tol)
     kk, batch = as_frequencies(k, prep.ambient_dim)
-    I, _ = evaluate_prepared(prep, kk)
+    I, _ = evaluate_prepared(prep, kk, backend=backend, device=device)
     return I[0].reshape(batch)
 
 
