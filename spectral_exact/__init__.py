@@ -35,12 +35,14 @@ from .fourier import (
 from .network import ReLUNetwork
 from .polytope import Box, Polytope
 from .regions import Region, Regions, linear_regions
+from .verify import DecayCheck, theorem1_directions, verify_theorem1
 
 __version__ = "0.1.0"
 
 __all__ = [
     "Box",
     "DEFAULT_TOLERANCES",
+    "DecayCheck",
     "DecayFit",
     "Polytope",
     "PreparedNetwork",
@@ -62,7 +64,9 @@ __all__ = [
     "prepare_network",
     "radians_to_cycles",
     "special_directions",
+    "theorem1_directions",
     "theorem1_terms",
+    "verify_theorem1",
     "InvalidDomainError",
     "InvalidFrequencyError",
     "InvalidNetworkError",

@@ -23,6 +23,7 @@ Heavy modules (torch, matplotlib, the Fourier engine) are imported inside the ha
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 import time
@@ -247,25 +248,14 @@ def _cmd_fourier(args: argparse.Namespace) -> int:
 
 # ---------------------------------------------------------------------------- demo
 def _cmd_demo(args: argparse.Namespace) -> int:
-    import dataclasses
-    import inspect
+    from .demo import DemoConfig, run_demo
 
-    from . import demo
-
-    run_demo: Any = demo.run_demo
-    params = inspect.signature(run_demo).parameters
-    if "seed" in params or "quick" in params:
-        run_demo(out_dir=args.out, seed=args.seed, quick=args.quick)
-        return 0
-    config_cls = getattr(demo, "DemoConfig", None)
-    if config_cls is None:  # pragma: no cover - depends on the demo module's API
-        run_demo(args.out)
-        return 0
-    names = {f.name for f in dataclasses.fields(config_cls)}
-    changes: dict[str, Any] = {"seed": args.seed} if "seed" in names else {}
-    if args.quick and "steps" in names:
-        changes["steps"] = QUICK_DEMO_STEPS
-    run_demo(args.out, config_cls(**changes))
+    cfg = DemoConfig(seed=args.seed, progress=not args.no_progress)
+    if args.quick:
+        cfg = dataclasses.replace(cfg, steps=QUICK_DEMO_STEPS, decay_points=300)
+    report = run_demo(args.out, cfg)
+    print(Path(args.out, "report.md").read_text())
+    print(f"{report['n_regions']} regions; wrote report.md, report.json and figures to {args.out}")
     return 0
 
 
@@ -387,6 +377,7 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     p.add_argument("--out", default="spectral_exact_demo", help="output directory")
     p.add_argument("--seed", type=int, default=0, help="random seed")
     p.add_argument("--quick", action="store_true", help="a shorter run (fewer training steps)")
+    p.add_argument("--no-progress", action="store_true", help="hide the training progress bar")
     p.set_defaults(func=_cmd_demo)
 
     _add_experiment(sub, wanted=len(argv) > 0 and argv[0] == "experiment")

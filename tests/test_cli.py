@@ -141,13 +141,22 @@ def test_parse_frequencies() -> None:
 
 def test_demo_wiring(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import spectral_exact.demo as demo
+    from spectral_exact.cli import QUICK_DEMO_STEPS
 
     calls: list[tuple[object, ...]] = []
-    monkeypatch.setattr(demo, "run_demo", lambda *a, **kw: calls.append((a, kw)))
-    assert main(["demo", "--out", str(tmp_path), "--seed", "4", "--quick"]) == 0
+
+    def fake_run_demo(out, cfg):  # type: ignore[no-untyped-def]
+        calls.append((out, cfg))
+        Path(out, "report.md").write_text("# report\n")
+        return {"n_regions": 3}
+
+    monkeypatch.setattr(demo, "run_demo", fake_run_demo)
+    assert main(["demo", "--out", str(tmp_path), "--seed", "4", "--quick", "--no-progress"]) == 0
     assert len(calls) == 1
-    args, kwargs = calls[0]
-    assert str(tmp_path) in [str(a) for a in args] + [str(v) for v in kwargs.values()]
+    out, cfg = calls[0]
+    assert str(out) == str(tmp_path)
+    assert isinstance(cfg, demo.DemoConfig)
+    assert (cfg.seed, cfg.steps, cfg.progress) == (4, QUICK_DEMO_STEPS, False)
 
 
 @pytest.mark.slow
