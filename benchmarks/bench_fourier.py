@@ -19,8 +19,6 @@ Run from the repository root::
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import sys
 import time
 from pathlib import Path
@@ -28,6 +26,8 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench_regions import machine_description as machine  # noqa: E402
 
 import spectral_exact as se  # noqa: E402
 from spectral_exact.fft import fft_fourier, fft_fourier_at  # noqa: E402
@@ -39,21 +39,6 @@ TTA_K_NORM = 100.0
 TTA_N_FREQ = 32
 EXACT_TARGET = 1e-11
 FFT_TARGET = 1e-6
-
-
-def machine() -> str:
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return (
-        f"{os.cpu_count()} CPUs ({cpu}), Python {platform.python_version()}, "
-        f"NumPy {np.__version__}"
-    )
 
 
 def throughput(quick: bool) -> list[str]:

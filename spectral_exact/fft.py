@@ -36,7 +36,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ._errors import InvalidDomainError, InvalidFrequencyError, InvalidNetworkError
+from ._errors import InvalidDomainError, InvalidNetworkError
+from .fourier._convention import as_frequencies
 
 __all__ = ["MAX_GRID_POINTS", "fft_fourier", "fft_fourier_at", "trapezoid_grid"]
 
@@ -240,16 +241,7 @@ def fft_fourier_at(net: Any, domain: Any, n: int, k: ArrayLike) -> ComplexArray:
     d = _check_net(net)
     axes, weights, _ = trapezoid_grid(domain, n, d)
     n = axes[0].shape[0]
-    try:
-        karr = np.array(k, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise InvalidFrequencyError(f"k is not a real numeric array: {exc}") from exc
-    if karr.ndim == 0 or karr.shape[-1] != d:
-        raise InvalidFrequencyError(f"k must have shape (..., {d}), got {karr.shape}")
-    if not np.all(np.isfinite(karr)):
-        raise InvalidFrequencyError("k has non-finite entries")
-    out_shape = karr.shape[:-1]
-    flat = karr.reshape(-1, d)
+    flat, out_shape = as_frequencies(k, d)
     samples = _weighted_samples(net, axes, weights).astype(np.complex128)
     chunk = max(1, _AT_CHUNK_VALUES // n ** max(d - 1, 1))
     out = np.empty(flat.shape[0], dtype=np.complex128)
