@@ -170,6 +170,16 @@ def prepare_polytopes(
         weights = [(np.zeros(d), 1.0)] * len(polys)
     if len(weights) != len(polys):
         raise InvalidPolytopeError(f"{len(weights)} weights for {len(polys)} polytopes")
+    if d == 2 and all(p._simple_polygon for p in polys):
+        return _prepare_polygons(polys, weights, tol)
+    return _prepare_from_posets(polys, weights, tol)
+
+
+def _prepare_from_posets(
+    polys: Sequence[Polytope], weights: Sequence[tuple[ArrayLike, float]], tol: Tolerances
+) -> PreparedPolytopes:
+    """:func:`prepare_polytopes` for any polyhedra, from their face posets."""
+    d = polys[0].ambient_dim
 
     # per-level accumulators
     acc: list[dict[str, list]] = [
@@ -304,6 +314,80 @@ def prepare_polytopes(
         np.array(top_level, dtype=np.int64),
         np.array(top_index, dtype=np.int64),
         tuple(lin),
+        tol,
+    )
+
+
+def _prepare_polygons(
+    polys: Sequence[Polytope], weights: Sequence[tuple[ArrayLike, float]], tol: Tolerances
+) -> PreparedPolytopes:
+    """:func:`prepare_polytopes` for bounded convex polygons, without building face posets.
+
+    The same levels as the poset route, read straight off the vertex-edge incidence: vertices;
+    edges (midpoint, unit direction, length; facet normals to their end vertices are -/+ the
+    direction); polygons (vertex mean, basis I, outward edge normals ``A[j]``) with the fan
+    triangulation from their lowest-index vertex.
+    """
+    n = len(polys)
+    m = np.array([len(p.vertices) for p in polys])
+    voff = np.concatenate([[0], np.cumsum(m)])
+    V = np.concatenate([p.vertices for p in polys])  # (N0, 2)
+    W = np.array([np.asarray(w, dtype=float) for w, _ in weights]).reshape(n, 2)
+    C = np.array([float(c) for _, c in weights])
+    cell_of_vertex = np.repeat(np.arange(n), m)
+    # edges: the two vertices of every facet, from the incidence
+    ends, normals, cell_of_edge = [], [], []
+    for i, p in enumerate(polys):
+        vi, fj = np.nonzero(p.vertex_incidence)
+        order = np.argsort(fj, kind="stable")
+        ends.append(vi[order].reshape(-1, 2) + voff[i])
+        normals.append(p.A)
+        cell_of_edge.append(np.full(p.A.shape[0], i))
+    E = np.concatenate(ends)  # (N1, 2) global vertex ids
+    Nrm = np.concatenate(normals)
+    ce = np.concatenate(cell_of_edge)
+    a, b = V[E[:, 0]], V[E[:, 1]]
+    L = np.linalg.norm(b - a, axis=1)
+    u = (b - a) / L[:, None]
+    mid = (a + b) / 2
+    n1 = len(E)
+    lvl0 = _Level(
+        dim=0, point=V, basis=np.zeros((len(V), 0, 2)), radius=np.zeros(len(V)),
+        bounded=np.ones(len(V), bool), w=W[cell_of_vertex], c=C[cell_of_vertex],
+        direction=np.zeros((len(V), 2)), length=np.zeros(len(V)),
+        parent=np.zeros(0, np.int64), child=np.zeros(0, np.int64), normal=np.zeros((0, 2)),
+        simplices=np.zeros((0, 1, 2)), simplex_factor=np.zeros(0),
+        simplex_face=np.zeros(0, np.int64),
+    )  # fmt: skip
+    lvl1 = _Level(
+        dim=1, point=mid, basis=u[:, None, :], radius=L / 2, bounded=np.ones(n1, bool),
+        w=W[ce], c=C[ce], direction=u, length=L,
+        parent=np.repeat(np.arange(n1), 2), child=E.reshape(-1),
+        normal=np.stack([-u, u], axis=1).reshape(-1, 2),
+        simplices=np.zeros((0, 2, 2)), simplex_factor=np.zeros(0),
+        simplex_face=np.zeros(0, np.int64),
+    )  # fmt: skip
+    centre = np.add.reduceat(V, voff[:-1], axis=0) / m[:, None]
+    radius = np.maximum.reduceat(np.linalg.norm(V - centre[cell_of_vertex], axis=1), voff[:-1])
+    # fan triangulation from each polygon's first vertex over the edges not containing it
+    v0 = voff[:-1][ce]
+    fan = (E[:, 0] != v0) & (E[:, 1] != v0)
+    S = np.stack([V[v0[fan]], a[fan], b[fan]], axis=1)  # (T, 3, 2)
+    e1, e2 = S[:, 1] - S[:, 0], S[:, 2] - S[:, 0]
+    lvl2 = _Level(
+        dim=2, point=centre, basis=np.broadcast_to(np.eye(2), (n, 2, 2)).copy(),
+        radius=radius, bounded=np.ones(n, bool), w=W, c=C,
+        direction=np.zeros((n, 2)), length=np.zeros(n),
+        parent=ce, child=np.arange(n1), normal=Nrm,
+        simplices=S, simplex_factor=np.abs(e1[:, 0] * e2[:, 1] - e1[:, 1] * e2[:, 0]),
+        simplex_face=ce[fan],
+    )  # fmt: skip
+    return PreparedPolytopes(
+        2,
+        (lvl0, lvl1, lvl2),
+        np.full(n, 2, dtype=np.int64),
+        np.arange(n, dtype=np.int64),
+        tuple(np.zeros((0, 2)) for _ in range(n)),
         tol,
     )
 
