@@ -25,6 +25,7 @@ from .fourier import (
     SpecialDirections,
     Theorem1Terms,
     affine_polytope_fourier,
+    cycles_to_radians,
     network_fourier,
     polytope_fourier,
     prepare_network,

@@ -28,7 +28,7 @@ class Tolerances:
     series_threshold:
         Reduced frequency ``|Proj_F(k)| * R_F`` (``R_F`` = radius of the face about its vertex
         centroid) below which a face integral is evaluated by its Taylor series instead of the
-        Diaz-Le-Robins recursion. The recursion loses about ``1/series_threshold`` digits
+        Diaz-Le-Robins recursion. The recursion loses a factor of about ``1/series_threshold``
         relative to the face integral; the series needs ``series_terms`` terms.
     series_terms:
         Number of Taylor terms; ``series_threshold**n / n!`` must be below machine epsilon.
@@ -40,7 +40,7 @@ class Tolerances:
     geometry: float = 1e-11
     min_width: float = 1e-9
     rank: float = 1e-9
-    series_threshold: float = 1.0
+    series_threshold: float = 0.5
     series_terms: int = 28
     singular: float = 1e-12
 

@@ -15,8 +15,11 @@ Direction choice (all from the geometry, reproducible):
     asymptotic regime starts once ``t * angle * size`` is large, so far from special is fast.
 ``facet normal``
     Among bounded kink facets whose normal is regular (off the singular set of the
-    distribution: no unbounded face orthogonal to it), the one maximising
-    ``measure * min(margin, 0.2)`` (large facet, not close to the singular set).
+    distribution: no unbounded face orthogonal to it), the ten maximising
+    ``measure * min(margin, 0.2)`` (large facet, not close to the singular set) are compared
+    by their :func:`~spectral_exact.theorem1_terms` at a probe frequency, and the one whose
+    codimension-1 group is largest relative to the vertex group is taken (the asymptotic
+    regime starts earliest there).
 ``edge-orthogonal`` (3-D)
     Among directions orthogonal to kink edges, the one where the codimension-2 group of
     :func:`~spectral_exact.theorem1_terms` is largest relative to the vertex group at a probe
@@ -39,6 +42,8 @@ from .network import ReLUNetwork
 
 #: singular margins above this count as "far enough" when picking the facet normal
 MARGIN_CAP = 0.2
+#: how many of the best-scored facet normals are compared by their Theorem 1 terms
+FACET_CANDIDATES = 10
 
 __all__ = ["DecayCheck", "theorem1_directions", "verify_theorem1", "decay_table_markdown"]
 
@@ -89,8 +94,11 @@ def theorem1_directions(
     cand = np.flatnonzero(sd.regular & sd.facet_bounded)
     if len(cand):
         score = sd.facet_measure[cand] * np.minimum(sd.singular_margin[cand], MARGIN_CAP)
-        i = cand[int(np.argmax(score))]
-        out["facet normal"] = (sd.facet_normals[i], 2.0)
+        best = cand[np.argsort(score)[::-1][:FACET_CANDIDATES]]
+        # among the best-scored, the one whose codim-1 group dominates soonest
+        T = theorem1_terms(prep, probe_t * sd.facet_normals[best])
+        ratio = np.abs(T.terms[1]) / np.maximum(np.abs(T.terms[2]), np.finfo(float).tiny)
+        out["facet normal"] = (sd.facet_normals[best[int(np.argmax(ratio))]], 2.0)
     if d == 3 and len(sd.edge_directions):
         rng = np.random.default_rng(seed)
         best_ratio, best_v = 0.0, None
