@@ -50,7 +50,7 @@ TINY = {
 SHAPES = {
     "exp1": {"dft_amp": (2, 1, 3, 10), "exact_amp": (2, 1, 3, 10), "spectral_norms": (2, 1, 3, 3),
              "loss": (2, 1, 20), "final_exact": (2, 1, 11), "final_dft": (2, 1, 101)},
-    "exp2": {"dft_rel": (1, 3, 10), "exact_rel": (1, 3, 10)},
+    "exp2": {"dft_rel": (1, 3, 10), "exact_rel": (1, 3, 10), "base_amp": (1, 10)},
     "exp3": {"val_loss": (2, 1, 3), "train_loss": (2, 1, 20)},
     "exp4": {"band_err": (1, 3, 4), "eigvals": (1, 60)},
     "exp5": {"spectrum": (2, 1, 3, 10), "loss": (2, 1, 20), "grid_pred": (2, 1, 11, 11)},
@@ -172,6 +172,7 @@ def test_first_crossing_and_spearman() -> None:
     assert C.spearman([1, 2, 3], [10, 20, np.inf]) == pytest.approx(1.0)
     assert C.spearman([1, 2, 3], [3, 2, 1]) == pytest.approx(-1.0)
     assert np.isnan(C.spearman([1, 2, 3], [5, 5, 5]))
+    assert np.isnan(C.spearman([], []))
     claim = C.Claim("c", "d", float("nan"), ">=", 0.5)
     assert not claim.passed
     assert C.Claim("c", "d", 0.7, ">=", 0.5).passed

@@ -303,11 +303,14 @@ def first_crossing(
 
 
 def spearman(x: ArrayLike, y: ArrayLike) -> float:
-    """Spearman rank correlation (ties averaged; ``inf`` ranks last). NaN if constant."""
+    """Spearman rank correlation (ties averaged; ``inf`` ranks last). NaN if constant or if
+    fewer than two points."""
     from scipy.stats import spearmanr
 
     xa = np.asarray(x, dtype=np.float64)
     ya = np.asarray(y, dtype=np.float64)
+    if xa.size < 2 or ya.size != xa.size:
+        return float("nan")
     if np.all(ya == ya[0]) or np.all(xa == xa[0]):
         return float("nan")
     big = np.nanmax(np.abs(np.r_[xa[np.isfinite(xa)], ya[np.isfinite(ya)], 1.0])) * 10
