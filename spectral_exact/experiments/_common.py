@@ -74,11 +74,17 @@ def seed_everything(seed: int) -> np.random.Generator:
     return np.random.default_rng(int(seed))
 
 
+#: default torch intra-op threads for the (small) experiment MLPs: with more, OpenMP's
+#: spin-waiting made 100 Adam steps ~100x slower on a loaded 2-core machine (17 s vs 0.2 s)
+DEFAULT_TORCH_THREADS = 1
+
+
 def configure_torch(threads: int | None = None) -> None:
-    """Deterministic algorithms and a bounded thread count (default: ``min(2, cpu_count)``)."""
+    """Deterministic algorithms and a bounded thread count (default
+    :data:`DEFAULT_TORCH_THREADS`)."""
     import torch
 
-    n = threads if threads is not None else min(2, os.cpu_count() or 1)
+    n = threads if threads is not None else DEFAULT_TORCH_THREADS
     torch.set_num_threads(max(1, int(n)))
     torch.use_deterministic_algorithms(True, warn_only=True)
     # Adam's second-moment buffers underflow to denormals on CPU, which makes sqrt ~100x slower

@@ -24,7 +24,7 @@ above ``N/2`` and cannot see what the net does between samples (Fig. ``exact_vs_
 Scales
 ------
 ``paper``: ``N = 200``, width 256, depth 6, Adam lr ``3e-4``, 60 000 iterations, record every
-100 (App. A.1 and the authors' notebook), 10 phase draws. ``quick``: same data and net
+100 (App. A.1 and the authors' notebook), 10 phase draws. ``quick`` (8000 steps): same data and net
 shape family, fewer steps and a larger learning rate so it finishes in about a minute.
 """
 
@@ -64,7 +64,7 @@ class Config:
 
 CONFIGS = {
     "paper": Config(),
-    "quick": Config(width=128, depth=6, lr=3e-3, n_steps=4000, record_every=100, n_seeds=1),
+    "quick": Config(width=128, depth=6, lr=3e-3, n_steps=8000, record_every=100, n_seeds=1),
 }
 
 
