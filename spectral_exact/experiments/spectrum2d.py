@@ -57,7 +57,7 @@ class Config:
 
 CONFIGS = {
     "paper": Config(),
-    "quick": Config(n_grid=24, width=16, depth=3, lr=3e-3, n_steps=1200, n_checkpoints=6,
+    "quick": Config(n_grid=24, width=32, depth=3, lr=3e-3, n_steps=6000, n_checkpoints=24,
                     xi_max=6.0, xi_step=0.5),
 }
 
