@@ -21,7 +21,11 @@ generalise worse).
 Scales
 ------
 ``paper``: Xu et al. use several set-ups; we take width 200, depth 4, Adam lr 3e-4,
-61 training points, 20 000 iterations (our choice). ``quick``: width 64, depth 4, 1500 iterations.
+61 training points, 20 000 iterations (our choice). ``quick``: width 64, depth 4, 1500 iterations,
+initialisation scales 1, 2, 4, 8 (x torch's default). Measured at quick scale: the trend of
+Xu et al. shows clearly only between 4 and 8 (HF fraction 0.019 -> 0.56, test MSE 0.03 -> 8.4);
+below the default (s = 0.5) the net underfits in 1500 steps and the trend reverses, and 1 vs 2
+is flat (0.012 vs 0.008), so the rank correlation is 0.8.
 """
 
 from __future__ import annotations
@@ -64,7 +68,7 @@ class Config:
 CONFIGS = {
     "paper": Config(),
     "quick": Config(width=64, depth=4, lr=1e-3, n_steps=1500, record_every=25,
-                    n_steps_init=1500),
+                    n_steps_init=1500, init_scales=(1.0, 2.0, 4.0, 8.0)),
 }
 
 
