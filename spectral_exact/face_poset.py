@@ -76,7 +76,9 @@ def face_poset(P: Polytope | Box) -> nx.DiGraph:
     Works for bounded, unbounded and lower-dimensional polyhedra, and for polyhedra with
     lineality (faces then contain the lineality space). Faces are found from the vertex/ray
     -facet incidence: the facets of a face ``F`` are the maximal proper intersections of ``F``
-    with the facets of ``P`` that still contain a vertex.
+    with the facets of ``P`` that still contain a vertex. Convex polygons and bounded
+    3-polytopes take vectorised fast paths (:func:`_polygon_poset`,
+    :func:`_polyhedron3_poset`) with the same nodes, data and edges.
 
     Examples
     --------
@@ -91,6 +93,10 @@ def face_poset(P: Polytope | Box) -> nx.DiGraph:
         raise InvalidPolytopeError(f"face_poset needs a Polytope or Box, got {type(P).__name__}")
     if _is_simple_polygon(P):
         return _polygon_poset(P)
+    if _is_bounded_3d(P):
+        G = _polyhedron3_poset(P)
+        if G is not None:
+            return G
     return _general_poset(P)
 
 
@@ -229,6 +235,181 @@ def _polygon_poset(P: Polytope) -> nx.DiGraph:
         pred[e] = {top: dt}
         pred[keys[ia]][e] = da
         pred[keys[ib]][e] = db
+    return G
+
+
+_EMPTY3 = _readonly(np.zeros((0, 3)))
+_sum = np.add.reduce
+_EYE3 = _readonly(np.eye(3))
+
+
+def _is_bounded_3d(P: Polytope) -> bool:
+    """A bounded full-dimensional polyhedron in R^3 (candidate for :func:`_polyhedron3_poset`)."""
+    return (
+        P.vertices.shape[1] == 3
+        and len(P.vertices) >= 4
+        and len(P.rays) == 0
+        and len(P.lineality) == 0
+        and len(P.A_eq) == 0
+    )
+
+
+def _polyhedron3_poset(P: Polytope) -> nx.DiGraph | None:
+    """Face poset of a bounded 3-polytope straight from its vertex-facet incidence (fast path).
+
+    In a 3-polytope two distinct facets meet in the empty set, a vertex or an edge, and every
+    edge lies in exactly two facets; so the edges are the facet pairs sharing exactly two
+    vertices, whatever the vertex degrees (non-simple vertices included). Returns ``None``
+    (caller falls back to :func:`_general_poset`) when the incidence is not that of a
+    3-polytope: a facet with fewer than 3 vertices, two facets sharing 3 or more, a vertex on
+    fewer than 3 facets, or an edge found twice.
+
+    Same nodes and data as the general construction, computed for all faces of a level at
+    once: a facet ``j`` has the normal ``A[j]`` (outward since ``A x <= b``) and the plane
+    basis orthogonal to it; an edge has its unit direction as basis; the normal of an edge
+    inside a facet is the part of ``(edge midpoint - facet point)`` orthogonal to the edge in
+    the facet plane, normalised; that of a vertex inside an edge is the unit edge direction
+    pointing from the midpoint to the vertex. The graph's dictionaries are filled directly.
+    """
+    V = P.vertices
+    m = len(V)
+    inc = P.vertex_incidence
+    n = inc.shape[1]
+    Fi = inc.astype(np.float64)
+    C = Fi.T @ Fi  # (n, n) numbers of shared vertices (exact small integers)
+    cnt = C.diagonal()
+    # every facet has >= 3 vertices, two facets share <= 2, every vertex is on >= 3 facets
+    if n < 4 or cnt.min() < 3 or np.count_nonzero(C > 2) != n or _sum(Fi, 1).min() < 3:
+        return None
+    jj, kk = np.nonzero(C == 2)
+    upper = jj < kk
+    jj, kk = jj[upper], kk[upper]
+    n_e = len(jj)
+    if n_e != m + n - 2:  # Euler: V - E + F = 2
+        return None
+    ev = np.nonzero((inc[:, jj] & inc[:, kk]).T)[1].reshape(n_e, 2)  # (E, 2), ascending
+
+    # facets: vertex lists, points, radii; plane bases from a Householder reflection of A[j]
+    fj, fv = np.nonzero(inc.T)  # facet-major, vertices ascending
+    bounds = np.zeros(n + 1, dtype=np.int64)
+    bounds[1:] = np.cumsum(cnt)  # exact small integers
+    starts = bounds[:-1]
+    Vf = V[fv]
+    centre_f = np.add.reduceat(Vf, starts, axis=0) / cnt[:, None]
+    off = Vf - centre_f[fj]
+    radius_f = np.sqrt(np.maximum.reduceat(_sum(off * off, 1), starts)).tolist()
+    A = P.A
+    h = A.copy()
+    h[:, 0] += np.where(A[:, 0] >= 0, 1.0, -1.0)
+    # rows 1, 2 of I - 2 h h^T / |h|^2 are orthonormal and orthogonal to A[j]
+    basis_f = _EYE3[1:] - (2 / _sum(h * h, 1))[:, None, None] * (h[:, 1:, None] * h[:, None, :])
+
+    # edges: ends, midpoints, half lengths, directions; normals inside their two facets
+    Ve = V[ev]  # (E, 2, 3)
+    a = Ve[:, 0]
+    ab = Ve[:, 1] - a
+    mid = a + ab / 2
+    half = np.sqrt(_sum(ab * ab, 1)) / 2
+    direction = ab / (2 * half)[:, None]
+    par = np.array((jj, kk))  # (2, E)
+    x = mid - centre_f[par]  # (2, E, 3)
+    nf = A[par]
+    x -= _sum(x * nf, 2)[:, :, None] * nf
+    x -= _sum(x * direction, 2)[:, :, None] * direction
+    x /= np.sqrt(_sum(x * x, 2))[:, :, None]
+    centre = _sum(V, 0) / m
+    offv = V - centre
+    radius = float(np.sqrt(_sum(offv * offv, 1).max()))
+
+    while len(_VERTEX_KEYS) < m:
+        _VERTEX_KEYS.append(frozenset((len(_VERTEX_KEYS),)))
+    vkeys = _VERTEX_KEYS
+    G = nx.DiGraph()
+    node, succ, pred = G._node, G._succ, G._pred
+    top = frozenset(range(m))
+    node[top] = {
+        "dim": 3,
+        "vertices": V,
+        "rays": _EMPTY3,
+        "bounded": True,
+        "point": centre,
+        "basis": _EYE3,
+        "radius": radius,
+    }
+    top_succ: dict[frozenset[int], dict[str, object]] = {}
+    succ[top] = top_succ
+    pred[top] = {}
+    fv_l = fv.tolist()
+    bounds_l = bounds.tolist()
+    fkeys = []
+    for j in range(n):
+        s0, s1 = bounds_l[j], bounds_l[j + 1]
+        k = frozenset(fv_l[s0:s1])
+        fkeys.append(k)
+        node[k] = {
+            "dim": 2,
+            "vertices": Vf[s0:s1],
+            "rays": _EMPTY3,
+            "bounded": True,
+            "point": centre_f[j],
+            "basis": basis_f[j],
+            "radius": radius_f[j],
+        }
+        dt = {"normal": A[j]}
+        top_succ[k] = dt
+        succ[k] = {}
+        pred[k] = {top: dt}
+    for i in range(m):
+        k = vkeys[i]
+        node[k] = {
+            "dim": 0,
+            "vertices": V[i : i + 1],
+            "rays": _EMPTY3,
+            "bounded": True,
+            "point": V[i],
+            "basis": _EMPTY3,
+            "radius": 0.0,
+        }
+        succ[k] = {}
+        pred[k] = {}
+    rows = zip(
+        ev.tolist(),
+        jj.tolist(),
+        kk.tolist(),
+        Ve,
+        mid,
+        direction[:, None, :],
+        half.tolist(),
+        x[0],
+        x[1],
+        -direction,
+        direction,
+        strict=True,
+    )
+    for (ia, ib), j, k, vab, mp, basis, hl, n1, n2, nd, pd in rows:
+        key = frozenset((ia, ib))
+        node[key] = {
+            "dim": 1,
+            "vertices": vab,
+            "rays": _EMPTY3,
+            "bounded": True,
+            "point": mp,
+            "basis": basis,
+            "radius": hl,
+        }
+        d1 = {"normal": n1}
+        d2 = {"normal": n2}
+        da = {"normal": nd}
+        db = {"normal": pd}
+        fa, fb = fkeys[j], fkeys[k]
+        succ[fa][key] = d1
+        succ[fb][key] = d2
+        succ[key] = {vkeys[ia]: da, vkeys[ib]: db}
+        pred[key] = {fa: d1, fb: d2}
+        pred[vkeys[ia]][key] = da
+        pred[vkeys[ib]][key] = db
+    if len(node) != 1 + n + n_e + m:  # an edge found twice: not a 3-polytope incidence
+        return None
     return G
 
 

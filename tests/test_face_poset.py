@@ -160,3 +160,109 @@ def test_polygon_fast_path_matches_general_construction(seed: int) -> None:
     net = se.ReLUNetwork.random((2, 8, 8, 1), seed=seed)
     for r in se.linear_regions(net, se.Box([-1, -1], [1, 1])):
         _same_poset(_polygon_poset(r.polytope), _general_poset(r.polytope))
+
+
+def _same_poset_3d(G1: nx.DiGraph, G2: nx.DiGraph) -> None:
+    """:func:`_same_poset` with a tolerance for planes fitted to the vertices of tiny faces.
+
+    The general construction fits each face's affine hull to its vertices (SVD), whose rounding
+    errors (about ``eps * |x|``) tilt the hull of a face of radius ``r`` by about ``eps / r``;
+    the 3-D fast path uses the exact facet rows ``A[j]``. Faces of radius >= 1e-3 must agree to
+    1e-12, smaller ones to ``1e-15 / r``.
+    """
+    assert set(G1.nodes) == set(G2.nodes) and set(G1.edges) == set(G2.edges)
+
+    def tol(*nodes: frozenset[int]) -> float:
+        r = min(G1.nodes[n]["radius"] for n in nodes if G1.nodes[n]["dim"] > 0)
+        return max(1e-12, 1e-15 / r)
+
+    for n in G1:
+        a, b = G1.nodes[n], G2.nodes[n]
+        assert a["dim"] == b["dim"] and a["bounded"] == b["bounded"]
+        np.testing.assert_allclose(a["point"], b["point"], atol=1e-14)
+        assert math.isclose(a["radius"], b["radius"], rel_tol=1e-12, abs_tol=1e-15)
+        np.testing.assert_array_equal(a["vertices"], b["vertices"])  # same (sorted) order
+        assert len(a["rays"]) == len(b["rays"]) == 0
+        assert a["basis"].shape == b["basis"].shape
+        if a["dim"] > 0:
+            PA, PB = a["basis"].T @ a["basis"], b["basis"].T @ b["basis"]
+            np.testing.assert_allclose(PA, PB, atol=tol(n))
+    for e in G1.edges:
+        np.testing.assert_allclose(G1.edges[e]["normal"], G2.edges[e]["normal"], atol=tol(*e))
+
+
+def _degenerate_net_3d() -> se.ReLUNetwork:
+    """First-layer planes through box corners and edges, four of them through the z axis."""
+    rng = np.random.default_rng(0)
+    W1 = np.array(
+        [[1, 1, 1], [1, 1, 0], [1, -1, 0], [1, 0, 0], [0, 1, 0], [1, 1, -1], [0, 0, 1], [1, -1, 1]],
+        dtype=float,
+    )
+    b1 = np.array([-3, 0, 0, 0, 0, -1, 0, -1], dtype=float)
+    W2, b2 = rng.normal(size=(6, 8)), 0.3 * rng.normal(size=6)
+    return se.ReLUNetwork([W1, W2, rng.normal(size=(1, 6))], [b1, b2, np.zeros(1)])
+
+
+def _polytopes_3d(case: str) -> list[se.Polytope]:
+    box = se.Box(-np.ones(3), np.ones(3))
+    if case == "shapes":
+        rng = np.random.default_rng(7)
+        polys = [se.Polytope.from_vertices(rng.normal(size=(k, 3))) for k in (4, 12, 30)]
+        polys.append(se.Box([0, 0, 0], [1, 2, 3]).to_polytope())
+        polys.append(se.Polytope.from_vertices(np.vstack([np.eye(3), -np.eye(3)])))  # octahedron
+        pyramid = np.array([[-1, -1, 0], [1, -1, 0], [1, 1, 0], [-1, 1, 0], [0, 0, 1.5]])
+        polys.append(se.Polytope.from_vertices(pyramid))
+        return polys
+    if case == "degenerate_net":
+        return [r.polytope for r in se.linear_regions(_degenerate_net_3d(), box)]
+    seed = int(case.removeprefix("net"))
+    net = se.ReLUNetwork.random((3, 8, 8, 1), seed=seed)
+    return [r.polytope for r in se.linear_regions(net, box)[::4]]
+
+
+@pytest.mark.parametrize("case", ["shapes", "net0", "net1", "degenerate_net"])
+def test_polyhedron3_fast_path_matches_general_construction(case: str) -> None:
+    from spectral_exact.face_poset import _EYE3, _general_poset, _polyhedron3_poset
+
+    polys = _polytopes_3d(case)
+    non_simple = 0
+    for P in polys:
+        G = _polyhedron3_poset(P)
+        assert G is not None
+        _same_poset_3d(G, _general_poset(P))
+        non_simple += int(P.vertex_incidence.sum(axis=1).max() > 3)
+        if case == "shapes":
+            check_poset(G, P)
+            # the fast path is the one face_poset takes (it shares one identity basis)
+            top = frozenset(range(len(P.vertices)))
+            assert se.face_poset(P).nodes[top]["basis"] is _EYE3
+    if case in ("shapes", "degenerate_net"):
+        assert non_simple >= 2  # octahedron, pyramid; regions at the z axis
+
+
+def test_octahedron_and_pyramid_posets() -> None:
+    octa = se.Polytope.from_vertices(np.vstack([np.eye(3), -np.eye(3)]))
+    G = se.face_poset(octa)
+    assert f_vector(G) == (6, 12, 8, 1)
+    check_poset(G, octa)
+    assert all(G.in_degree(n) == 4 for n, dim in G.nodes(data="dim") if dim == 0)
+    pyr = se.Polytope.from_vertices([[-1, -1, 0], [1, -1, 0], [1, 1, 0], [-1, 1, 0], [0, 0, 1]])
+    G = se.face_poset(pyr)
+    assert f_vector(G) == (5, 8, 5, 1)
+    check_poset(G, pyr)
+    apex = frozenset({int(np.argmax(pyr.vertices[:, 2]))})
+    assert G.in_degree(apex) == 4
+
+
+def test_polyhedron3_fast_path_falls_back_on_non_facet_rows() -> None:
+    """A redundant row tight at one cube edge only: the fast path declines, the result is right."""
+    from spectral_exact.face_poset import _polyhedron3_poset
+
+    cube = se.Box([0, 0, 0], [1, 1, 1]).to_polytope()
+    A = np.vstack([cube.A, [[1, 1, 0]]])
+    b = np.concatenate([cube.b, [2.0]])
+    P = se.Polytope._from_parts(A, b, cube.vertices)
+    assert _polyhedron3_poset(P) is None
+    G = se.face_poset(P)
+    assert f_vector(G) == (8, 12, 6, 1)
+    check_poset(G, P)
