@@ -34,6 +34,7 @@ from spectral_exact.fft import fft_fourier, fft_fourier_at  # noqa: E402
 from spectral_exact.testing import mp_network_fourier_box  # noqa: E402
 
 THROUGHPUT_NETS = ((1, 32, 32, 1), (2, 32, 32, 1), (2, 64, 64, 64, 1), (3, 16, 16, 1))
+WORK = 4_000_000
 TTA_ARCH = (2, 32, 32, 1)
 TTA_K_NORM = 100.0
 TTA_N_FREQ = 32
@@ -52,7 +53,8 @@ def throughput(quick: bool) -> list[str]:
         net = se.ReLUNetwork.random(arch, seed=0)
         for domain in (se.Box([-1.0] * d, [1.0] * d), None):
             prep = se.prepare_network(net, domain)
-            n_k = 4096 if d < 3 else 1024
+            # about WORK region-frequency pairs per row, at most 4096 frequencies
+            n_k = int(min(4096, max(256, WORK // prep.n_regions)))
             k = rng.uniform(-60, 60, size=(n_k, d))
             routes = ("regions", "lemma1", "laplacian") if domain is not None else ("lemma1",)
             for route in routes:
