@@ -24,8 +24,10 @@ above ``N/2`` and cannot see what the net does between samples (Fig. ``exact_vs_
 Scales
 ------
 ``paper``: ``N = 200``, width 256, depth 6, Adam lr ``3e-4``, 60 000 iterations, record every
-100 (App. A.1 and the authors' notebook), 10 phase draws. ``quick`` (8000 steps): same data and net
-shape family, fewer steps and a larger learning rate so it finishes in about a minute.
+100 (App. A.1 and the authors' notebook), 10 phase draws. ``quick``: same data, width 128,
+8000 steps at lr ``1e-3`` (about a minute on 2 cores). With lr ``3e-3`` only 4 of 10 frequencies
+reached half their amplitude in the increasing-amplitude setting and the rank correlation
+(ties at "never") stayed at 0.888; with ``1e-3`` (closer to the paper's ``3e-4``) 6 of 10 do.
 """
 
 from __future__ import annotations
@@ -64,7 +66,7 @@ class Config:
 
 CONFIGS = {
     "paper": Config(),
-    "quick": Config(width=128, depth=6, lr=3e-3, n_steps=8000, record_every=100, n_seeds=1),
+    "quick": Config(width=128, depth=6, lr=1e-3, n_steps=8000, record_every=100, n_seeds=1),
 }
 
 
