@@ -148,6 +148,36 @@ _EYE2 = _readonly(np.eye(2))
 _VERTEX_KEYS: list[frozenset[int]] = []
 
 
+def _start_graph(
+    V: np.ndarray, centre: np.ndarray, radius: float, empty: np.ndarray, eye: np.ndarray
+) -> tuple[nx.DiGraph, list[frozenset[int]], dict, dict, dict, frozenset[int], dict]:
+    """A DiGraph holding only the top face of a bounded full-dimensional polytope with
+    vertices ``V``, filled through networkx's internal dicts (the fast paths' shared start).
+
+    Returns the graph, the vertex keys ``frozenset((i,))``, its node/succ/pred dicts, the top
+    key and the top face's successor dict.
+    """
+    m = len(V)
+    while len(_VERTEX_KEYS) < m:
+        _VERTEX_KEYS.append(frozenset((len(_VERTEX_KEYS),)))
+    G = nx.DiGraph()
+    node, succ, pred = G._node, G._succ, G._pred
+    top = frozenset(range(m))
+    node[top] = {
+        "dim": V.shape[1],
+        "vertices": V,
+        "rays": empty,
+        "bounded": True,
+        "point": centre,
+        "basis": eye,
+        "radius": radius,
+    }
+    top_succ: dict[frozenset[int], dict[str, object]] = {}
+    succ[top] = top_succ
+    pred[top] = {}
+    return G, _VERTEX_KEYS, node, succ, pred, top, top_succ
+
+
 def _polygon_data(P: Polytope):  # type: ignore[no-untyped-def]
     """Edge ends, midpoints, half lengths, directions, vertex mean and radius of a polygon."""
     cached = P.__dict__.get("_polygon_data")
@@ -172,26 +202,8 @@ def _polygon_poset(P: Polytope) -> nx.DiGraph:
     ``add_edge`` would give); empty arrays and the 2-D identity basis are shared, read-only.
     """
     V = P.vertices
-    m = len(V)
     ends, mid, half, direction, centre, radius = _polygon_data(P)
-    while len(_VERTEX_KEYS) < m:
-        _VERTEX_KEYS.append(frozenset((len(_VERTEX_KEYS),)))
-    keys = _VERTEX_KEYS
-    G = nx.DiGraph()
-    node, succ, pred = G._node, G._succ, G._pred
-    top = frozenset(range(m))
-    node[top] = {
-        "dim": 2,
-        "vertices": V,
-        "rays": _EMPTY2,
-        "bounded": True,
-        "point": centre,
-        "basis": _EYE2,
-        "radius": radius,
-    }
-    top_succ: dict[frozenset[int], dict[str, object]] = {}
-    succ[top] = top_succ
-    pred[top] = {}
+    G, keys, node, succ, pred, top, top_succ = _start_graph(V, centre, radius, _EMPTY2, _EYE2)
     for i, (vi, pt) in enumerate(zip(V[:, None, :], V, strict=True)):
         k = keys[i]
         node[k] = {
@@ -321,24 +333,7 @@ def _polyhedron3_poset(P: Polytope) -> nx.DiGraph | None:
     offv = V - centre
     radius = float(np.sqrt(_sum(offv * offv, 1).max()))
 
-    while len(_VERTEX_KEYS) < m:
-        _VERTEX_KEYS.append(frozenset((len(_VERTEX_KEYS),)))
-    vkeys = _VERTEX_KEYS
-    G = nx.DiGraph()
-    node, succ, pred = G._node, G._succ, G._pred
-    top = frozenset(range(m))
-    node[top] = {
-        "dim": 3,
-        "vertices": V,
-        "rays": _EMPTY3,
-        "bounded": True,
-        "point": centre,
-        "basis": _EYE3,
-        "radius": radius,
-    }
-    top_succ: dict[frozenset[int], dict[str, object]] = {}
-    succ[top] = top_succ
-    pred[top] = {}
+    G, vkeys, node, succ, pred, top, top_succ = _start_graph(V, centre, radius, _EMPTY3, _EYE3)
     fv_l = fv.tolist()
     bounds_l = bounds.tolist()
     fkeys = []
