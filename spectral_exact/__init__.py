@@ -14,6 +14,7 @@ from ._errors import (
     InvalidPolytopeError,
     SingularFrequencyError,
     SpectralExactError,
+    TooManyRegionsError,
     UnsupportedModuleError,
 )
 from ._tolerances import DEFAULT_TOLERANCES, Tolerances
@@ -76,5 +77,6 @@ __all__ = [
     "SingularFrequencyError",
     "SpectralExactError",
     "Tolerances",
+    "TooManyRegionsError",
     "UnsupportedModuleError",
 ]

@@ -14,6 +14,7 @@ __all__ = [
     "InvalidPolytopeError",
     "InvalidFrequencyError",
     "SingularFrequencyError",
+    "TooManyRegionsError",
 ]
 
 
@@ -43,3 +44,7 @@ class InvalidFrequencyError(SpectralExactError):
 
 class SingularFrequencyError(SpectralExactError):
     """A frequency on the singular set of a tempered distribution (no finite value exists)."""
+
+
+class TooManyRegionsError(SpectralExactError):
+    """The estimated number of linear regions exceeds the caller's ``max_regions``."""

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -35,7 +36,7 @@ from ._tolerances import DEFAULT_TOLERANCES, Tolerances
 from .network import ReLUNetwork
 from .polytope import Box, Polytope
 
-__all__ = ["Region", "Regions", "linear_regions"]
+__all__ = ["Region", "RegionArrays", "Regions", "linear_regions"]
 
 FloatArray = NDArray[np.float64]
 
@@ -71,6 +72,100 @@ class Region:
 
 
 @dataclass(frozen=True, eq=False)
+class RegionArrays:
+    """All regions of a :class:`Regions` as flat arrays (the engine's input format).
+
+    Region ``i`` owns the rows ``[offset[i], offset[i + 1])`` of each concatenated table.
+    Incidences are pairs of global row numbers. This is the array-native form that the region
+    enumerator produces and the Fourier engine consumes (no Python object per region).
+
+    Attributes
+    ----------
+    dim : int
+        Ambient dimension ``d``.
+    weight, bias : arrays (n, d), (n,)
+        ``f(x) = weight[i] @ x + bias[i]`` on region ``i``.
+    pattern : bool array (n, n_hidden_units)
+        Activation patterns, hidden layers concatenated.
+    vertices, vertex_offset : arrays (N, d), (n + 1,)
+    facet_A, facet_b, facet_offset : arrays (M, d), (M,), (n + 1,)
+        Irredundant facets ``facet_A x <= facet_b`` (unit rows, outward normals).
+    incidence : int array (P, 2)
+        ``(vertex row, facet row)``: the vertex lies on the facet.
+    rays, ray_offset, ray_incidence : arrays (Q, d), (n + 1,), (R, 2)
+        Extreme rays (unit) and ``(ray row, facet row)`` incidences (empty on a box).
+    lineality, lineality_offset : arrays (Lr, d), (n + 1,)
+        Orthonormal lineality bases (empty unless some region contains a line).
+    """
+
+    dim: int
+    weight: FloatArray
+    bias: FloatArray
+    pattern: NDArray[np.bool_]
+    vertices: FloatArray
+    vertex_offset: NDArray[np.int64]
+    facet_A: FloatArray
+    facet_b: FloatArray
+    facet_offset: NDArray[np.int64]
+    incidence: NDArray[np.int64]
+    rays: FloatArray
+    ray_offset: NDArray[np.int64]
+    ray_incidence: NDArray[np.int64]
+    lineality: FloatArray
+    lineality_offset: NDArray[np.int64]
+
+    @property
+    def n_regions(self) -> int:
+        return int(self.weight.shape[0])
+
+
+def _offsets(counts: list[int]) -> NDArray[np.int64]:
+    return np.concatenate([[0], np.cumsum(np.asarray(counts, dtype=np.int64))]).astype(np.int64)
+
+
+def _pairs(incidences: list[NDArray[np.bool_]], row0: NDArray[np.int64], col0: NDArray[np.int64]):  # type: ignore[no-untyped-def]
+    """Global ``(row, column)`` pairs of the True entries of per-region incidence matrices."""
+    parts = []
+    for T, r0, c0 in zip(incidences, row0.tolist(), col0.tolist(), strict=True):
+        i, j = np.nonzero(T)
+        parts.append(np.stack([i + r0, j + c0], axis=1))
+    return np.concatenate(parts).astype(np.int64) if parts else np.zeros((0, 2), np.int64)
+
+
+def region_arrays_from_objects(regions: Sequence[Region], d: int) -> RegionArrays:
+    """:class:`RegionArrays` gathered from :class:`Region` objects (the generic, slow path)."""
+    polys = [r.polytope for r in regions]
+    n = len(polys)
+
+    def cat(arrs: list[FloatArray], width: int) -> FloatArray:
+        return np.concatenate(arrs).reshape(-1, width) if arrs else np.zeros((0, width))
+
+    voff = _offsets([len(p.vertices) for p in polys])
+    foff = _offsets([len(p.A) for p in polys])
+    roff = _offsets([len(p.rays) for p in polys])
+    loff = _offsets([len(p.lineality) for p in polys])
+    pats = [np.concatenate(r.pattern) if r.pattern else np.zeros(0, bool) for r in regions]
+    width = len(pats[0]) if pats else 0
+    return RegionArrays(
+        dim=d,
+        weight=cat([np.asarray(r.weight, float) for r in regions], d),
+        bias=np.array([float(r.bias) for r in regions], dtype=float),
+        pattern=np.array(pats, dtype=bool).reshape(n, width),
+        vertices=cat([p.vertices for p in polys], d),
+        vertex_offset=voff,
+        facet_A=cat([p.A for p in polys], d),
+        facet_b=np.concatenate([p.b for p in polys]) if n else np.zeros(0),
+        facet_offset=foff,
+        incidence=_pairs([p.vertex_incidence for p in polys], voff[:-1], foff[:-1]),
+        rays=cat([p.rays for p in polys], d),
+        ray_offset=roff,
+        ray_incidence=_pairs([p.ray_incidence for p in polys], roff[:-1], foff[:-1]),
+        lineality=cat([p.lineality for p in polys], d),
+        lineality_offset=loff,
+    )
+
+
+@dataclass(frozen=True, eq=False)
 class Regions(Sequence[Region]):
     """The linear regions of ``net`` on ``domain`` (a sequence of :class:`Region`)."""
 
@@ -102,6 +197,11 @@ class Regions(Sequence[Region]):
         )
         out = np.array([lookup.get(p.tobytes(), -1) for p in flat], dtype=np.int64)
         return out.reshape(xa.shape[:-1])
+
+    @cached_property
+    def arrays(self) -> RegionArrays:
+        """The regions as flat arrays (:class:`RegionArrays`), built once."""
+        return region_arrays_from_objects(self.regions, self.net.input_dim)
 
     @property
     def total_volume(self) -> float:
