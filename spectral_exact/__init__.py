@@ -8,6 +8,7 @@ in radians per unit length (Rahaman et al., 2019).
 """
 
 from ._errors import (
+    InvalidArgumentError,
     InvalidDomainError,
     InvalidFrequencyError,
     InvalidNetworkError,
@@ -69,6 +70,7 @@ __all__ = [
     "theorem1_directions",
     "theorem1_terms",
     "verify_theorem1",
+    "InvalidArgumentError",
     "InvalidDomainError",
     "InvalidFrequencyError",
     "InvalidNetworkError",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 __all__ = [
     "SpectralExactError",
+    "InvalidArgumentError",
     "InvalidNetworkError",
     "UnsupportedModuleError",
     "InvalidDomainError",
@@ -20,6 +21,10 @@ __all__ = [
 
 class SpectralExactError(ValueError):
     """Root of all errors raised by spectral_exact on bad input."""
+
+
+class InvalidArgumentError(SpectralExactError, TypeError):
+    """An argument of the wrong type or out of range (None, a string, 2.7 as a width, ...)."""
 
 
 class InvalidNetworkError(SpectralExactError):

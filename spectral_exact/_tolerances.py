@@ -6,7 +6,12 @@ No bare tolerance literal is scattered through the code: every function that nee
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from math import factorial
+
+#: the series' truncation bound ``series_threshold**series_terms / series_terms!`` must be
+#: below this (double precision's unit roundoff)
+_SERIES_TRUNCATION_BOUND = 2.0**-53
 
 __all__ = ["Tolerances", "DEFAULT_TOLERANCES"]
 
@@ -43,6 +48,24 @@ class Tolerances:
     series_threshold: float = 0.5
     series_terms: int = 28
     singular: float = 1e-12
+
+    def __post_init__(self) -> None:
+        from ._errors import InvalidArgumentError
+        from ._validate import integer, positive_float
+
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.name == "series_terms":
+                integer(value, "Tolerances.series_terms", minimum=1)
+            else:
+                positive_float(value, f"Tolerances.{f.name}", maximum=1.0)
+        tail = self.series_threshold**self.series_terms / factorial(int(self.series_terms))
+        if tail > _SERIES_TRUNCATION_BOUND:
+            raise InvalidArgumentError(
+                f"Tolerances.series_terms = {self.series_terms} is too few for "
+                f"series_threshold = {self.series_threshold}: the truncation bound "
+                f"threshold**terms/terms! = {tail:.3g} exceeds {_SERIES_TRUNCATION_BOUND:.3g}"
+            )
 
 
 DEFAULT_TOLERANCES = Tolerances()

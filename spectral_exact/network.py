@@ -26,6 +26,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ._errors import InvalidNetworkError, UnsupportedModuleError
+from ._validate import integer, real_array
 
 __all__ = ["ReLUNetwork"]
 
@@ -34,14 +35,7 @@ _VERSION = 1
 
 
 def _as_float_array(a: ArrayLike, what: str) -> NDArray[np.float64]:
-    try:
-        arr = np.array(a, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise InvalidNetworkError(f"{what} is not a numeric array: {exc}") from exc
-    if not np.all(np.isfinite(arr)):
-        bad = np.argwhere(~np.isfinite(arr))[0].tolist()
-        raise InvalidNetworkError(f"{what} has a non-finite entry (NaN or inf) at index {bad}")
-    return arr
+    return real_array(a, what, InvalidNetworkError)
 
 
 @dataclass(frozen=True, eq=False)
@@ -129,7 +123,7 @@ class ReLUNetwork:
 
     # ------------------------------------------------------------------ evaluation
     def _check_x(self, x: ArrayLike) -> NDArray[np.float64]:
-        arr = np.asarray(x, dtype=np.float64)
+        arr = real_array(x, "input x", InvalidNetworkError, finite=False)
         if arr.ndim == 0 or arr.shape[-1] != self.input_dim:
             raise InvalidNetworkError(
                 f"input must have shape (..., {self.input_dim}), got {arr.shape}"
@@ -184,7 +178,14 @@ class ReLUNetwork:
             ``±1/sqrt(fan_in)`` for weights and biases (torch's default ``nn.Linear``);
             a float ``s``: ``W ~ N(0, s^2/fan_in)``, biases ``N(0, (s/2)^2)``.
         """
-        arch = [int(a) for a in architecture]
+        if isinstance(architecture, (str, bytes)) or not hasattr(architecture, "__len__"):
+            raise InvalidNetworkError(
+                f"architecture must be a sequence of widths (d, d_1, ..., 1), got {architecture!r}"
+            )
+        arch = [
+            integer(a, f"architecture[{i}]", InvalidNetworkError)
+            for i, a in enumerate(architecture)
+        ]
         if len(arch) < 2 or arch[-1] != 1 or min(arch) < 1:
             raise InvalidNetworkError(
                 f"architecture must be (d, d_1, ..., 1) with positive widths, got {arch}"
@@ -307,15 +308,36 @@ class ReLUNetwork:
         """Read a network written by :meth:`save`."""
         try:
             data = np.load(path, allow_pickle=False)
-        except (OSError, ValueError) as exc:
-            raise InvalidNetworkError(f"cannot read a network from {path!r}: {exc}") from exc
-        with data:
-            if "format" not in data or str(data["format"]) != _FORMAT:
-                raise InvalidNetworkError(f"{path!r} is not a spectral_exact network file")
-            version = int(data["version"])
-            if version != _VERSION:
-                raise InvalidNetworkError(f"{path!r}: unsupported file version {version}")
-            n = int(data["n_layers"])
-            ws = [data[f"W{i}"] for i in range(n)]
-            bs = [data[f"b{i}"] for i in range(n)]
+        except Exception as exc:  # corrupt, truncated, empty or missing: all one error
+            raise InvalidNetworkError(
+                f"cannot read a network from {str(path)!r}: {type(exc).__name__}: {exc}"
+            ) from exc
+        if not isinstance(data, np.lib.npyio.NpzFile):
+            raise InvalidNetworkError(f"{str(path)!r} is not an .npz archive")
+        try:
+            with data:
+                if "format" not in data or str(data["format"]) != _FORMAT:
+                    raise InvalidNetworkError(
+                        f"{str(path)!r} is not a spectral_exact network file"
+                    )
+                version = integer(data["version"][()], "file version", InvalidNetworkError)
+                if version != _VERSION:
+                    raise InvalidNetworkError(
+                        f"{str(path)!r}: unsupported file version {version}"
+                    )
+                n = integer(
+                    data["n_layers"][()], f"n_layers in {str(path)!r}", InvalidNetworkError,
+                    minimum=1,
+                )
+                missing = [f"{c}{i}" for i in range(n) for c in "Wb" if f"{c}{i}" not in data]
+                if missing:
+                    raise InvalidNetworkError(f"{str(path)!r} lacks the arrays {missing}")
+                ws = [data[f"W{i}"] for i in range(n)]
+                bs = [data[f"b{i}"] for i in range(n)]
+        except InvalidNetworkError:
+            raise
+        except Exception as exc:  # a damaged member inside a valid zip
+            raise InvalidNetworkError(
+                f"cannot read a network from {str(path)!r}: {type(exc).__name__}: {exc}"
+            ) from exc
         return cls(ws, bs)

@@ -22,6 +22,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from .._errors import InvalidFrequencyError
+from .._validate import real_array
 
 __all__ = ["as_frequencies", "cycles_to_radians", "radians_to_cycles", "SIGN"]
 
@@ -46,13 +47,11 @@ def as_frequencies(k: ArrayLike, d: int) -> tuple[NDArray[np.float64], tuple[int
     For ``d == 1`` a bare scalar or a 1-D array of frequencies with last dimension != 1 is
     *not* reinterpreted: pass shape ``(..., 1)``.
     """
-    try:
-        ka = np.asarray(k, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise InvalidFrequencyError(f"k is not numeric: {exc}") from exc
+    ka = real_array(k, "k", InvalidFrequencyError, finite=False)
     if ka.ndim == 0 or ka.shape[-1] != d:
         raise InvalidFrequencyError(f"k must have shape (..., {d}), got {ka.shape}")
     if not np.all(np.isfinite(ka)):
-        raise InvalidFrequencyError("k has non-finite entries (NaN or inf)")
+        bad = np.argwhere(~np.isfinite(ka))[0].tolist()
+        raise InvalidFrequencyError(f"k has non-finite entries (NaN or inf), first at {bad}")
     batch = ka.shape[:-1]
     return ka.reshape(-1, d), batch

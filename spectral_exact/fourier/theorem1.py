@@ -31,6 +31,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from .._errors import InvalidFrequencyError, InvalidNetworkError, SingularFrequencyError
 from .._tolerances import DEFAULT_TOLERANCES, Tolerances
+from .._validate import positive_float
 from ..network import ReLUNetwork
 from ..polytope import Box, Polytope
 from ._convention import as_frequencies
@@ -269,8 +270,9 @@ def special_directions(
     domain : Box or None
         Where to collect kink facets (``None``: all of R^d). Box-boundary facets are excluded.
     merge_tol : float
-        Normals closer than this (entry-wise) are merged.
+        Normals closer than this (entry-wise) are merged; a finite number > 0.
     """
+    merge_tol = positive_float(merge_tol, "merge_tol")
     pnet = net if isinstance(net, PreparedNetwork) else _cached_prepare(net, domain, tol)
     d = pnet.input_dim
     faces = pnet.faces

@@ -1,0 +1,115 @@
+"""Input validation shared by every public function (one place, one set of rules).
+
+Each helper converts one argument or raises a :class:`~spectral_exact.SpectralExactError`
+subclass whose message names the argument and repeats the offending value. Rules:
+
+* numbers are real: complex input is refused, never truncated to its real part;
+* integers must be integers: ``2.7`` or ``True`` is not a width, ``3.0`` is;
+* NaN and inf are refused wherever a finite value is needed.
+"""
+
+from __future__ import annotations
+
+import numbers
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ._errors import InvalidArgumentError, SpectralExactError
+
+__all__ = ["real_array", "integer", "positive_float"]
+
+
+def _short(x: Any, limit: int = 80) -> str:
+    s = repr(x.item() if isinstance(x, np.generic) else x)
+    return s if len(s) <= limit else s[: limit - 3] + "..."
+
+
+def real_array(
+    a: Any,
+    what: str,
+    err: type[SpectralExactError] = InvalidArgumentError,
+    *,
+    ndim: int | None = None,
+    finite: bool = True,
+) -> NDArray[np.float64]:
+    """``a`` as a float64 array; complex, non-numeric, wrongly shaped or non-finite input raises.
+
+    Examples
+    --------
+    >>> real_array([1, 2], "k").tolist()
+    [1.0, 2.0]
+    >>> real_array([1j], "k")
+    Traceback (most recent call last):
+    ...
+    spectral_exact._errors.InvalidArgumentError: k must be real, got complex values [1j]
+    """
+    if a is None:
+        raise err(f"{what} is required, got None")
+    if np.iscomplexobj(a):
+        raise err(f"{what} must be real, got complex values {_short(a)}")
+    try:
+        arr = np.array(a, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise err(f"{what} is not a numeric array: {_short(a)} ({exc})") from exc
+    if ndim is not None and arr.ndim != ndim:
+        raise err(f"{what} must be {ndim}-D, got shape {arr.shape}")
+    if finite and not np.all(np.isfinite(arr)):
+        bad = np.argwhere(~np.isfinite(arr))[0].tolist()
+        raise err(f"{what} has a non-finite entry (NaN or inf) at index {bad}")
+    return arr
+
+
+def integer(
+    x: Any,
+    what: str,
+    err: type[SpectralExactError] = InvalidArgumentError,
+    *,
+    minimum: int | None = None,
+) -> int:
+    """``x`` as an ``int``; refuses bools, strings, and floats that are not whole numbers.
+
+    Examples
+    --------
+    >>> integer(3.0, "width")
+    3
+    >>> integer(2.7, "width")
+    Traceback (most recent call last):
+    ...
+    spectral_exact._errors.InvalidArgumentError: width must be an integer, got 2.7
+    """
+    if isinstance(x, (bool, np.bool_)) or not isinstance(x, (numbers.Real, np.integer)):
+        raise err(f"{what} must be an integer, got {_short(x)}")
+    if isinstance(x, (float, np.floating)) and not (np.isfinite(x) and float(x).is_integer()):
+        raise err(f"{what} must be an integer, got {_short(x)}")
+    value = int(x) if isinstance(x, (int, np.integer)) else int(float(x))
+    if minimum is not None and value < minimum:
+        raise err(f"{what} must be at least {minimum}, got {value}")
+    return value
+
+
+def positive_float(
+    x: Any,
+    what: str,
+    err: type[SpectralExactError] = InvalidArgumentError,
+    *,
+    maximum: float | None = None,
+) -> float:
+    """``x`` as a finite float ``> 0`` (and ``<= maximum`` if given).
+
+    Examples
+    --------
+    >>> positive_float(0, "merge_tol")
+    Traceback (most recent call last):
+    ...
+    spectral_exact._errors.InvalidArgumentError: merge_tol must be a finite number > 0, got 0
+    """
+    if isinstance(x, (bool, np.bool_)) or not isinstance(x, (numbers.Real, np.floating)):
+        raise err(f"{what} must be a finite number > 0, got {_short(x)}")
+    value = float(x)
+    if not (np.isfinite(value) and value > 0):
+        raise err(f"{what} must be a finite number > 0, got {_short(x)}")
+    if maximum is not None and value > maximum:
+        raise err(f"{what} must be at most {maximum}, got {value}")
+    return value
