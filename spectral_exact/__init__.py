@@ -8,6 +8,7 @@ in radians per unit length (Rahaman et al., 2019).
 """
 
 from ._errors import (
+    DegenerateGeometryWarning,
     InvalidArgumentError,
     InvalidDomainError,
     InvalidFrequencyError,
@@ -46,6 +47,7 @@ __all__ = [
     "Box",
     "DEFAULT_TOLERANCES",
     "DecayCheck",
+    "DegenerateGeometryWarning",
     "DecayFit",
     "Polytope",
     "PreparedNetwork",

@@ -133,13 +133,13 @@ def _same_generators(a: Generators, b: Generators, tol: float) -> bool:
     return True
 
 
-def generators_from_halfspaces(
+def _raw_generators(
     A: NDArray[np.float64],
     b: NDArray[np.float64],
     A_eq: NDArray[np.float64] | None = None,
     b_eq: NDArray[np.float64] | None = None,
 ) -> Generators:
-    """Vertices, extreme rays and lineality of ``{x : A x <= b, A_eq x = b_eq}`` (floats)."""
+    """cddlib's H -> V conversion on the data as given (see :func:`generators_from_halfspaces`)."""
     d = A.shape[1]
     rows = np.hstack([b[:, None], -A]).tolist()
     n_ineq = len(rows)
@@ -175,16 +175,12 @@ def generators_from_halfspaces(
     return out
 
 
-def halfspaces_from_points(
+def _raw_halfspaces(
     points: NDArray[np.float64],
     rays: NDArray[np.float64] | None = None,
     lineality: NDArray[np.float64] | None = None,
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
-    """Irredundant H-representation of ``conv(points) + cone(rays) + span(lineality)``.
-
-    Returns ``(A, b, A_eq, b_eq)``: inequalities ``A x <= b`` and the equations
-    ``A_eq x = b_eq`` of the affine hull (empty when full dimensional).
-    """
+    """cddlib's V -> H conversion on the data as given (see :func:`halfspaces_from_points`)."""
     d = points.shape[1]
     rows = [[1.0, *p] for p in points.tolist()]
     if rays is not None:
@@ -209,3 +205,120 @@ def halfspaces_from_points(
     nontrivial = np.any(ineqs[:, 1:] != 0, axis=1)
     ineqs = ineqs[nontrivial]
     return -ineqs[:, 1:], ineqs[:, 0], -eqs[:, 1:], eqs[:, 0]
+
+
+# ------------------------------------------------------------------ scale-free wrappers
+#: relative size (to the largest principal extent) below which an axis of a point set counts
+#: as flat: the hull is then lower dimensional (the same rule as ``Tolerances.rank``)
+FLAT_AXIS_RTOL = 1e-9
+Float = NDArray[np.float64]
+
+
+def _unit_rows(A: Float, b: Float) -> tuple[Float, Float]:
+    n = np.linalg.norm(A, axis=1)
+    n = np.where(n > 0, n, 1.0)
+    return A / n[:, None], b / n
+
+
+def halfspaces_from_points(
+    points: Float,
+    rays: Float | None = None,
+    lineality: Float | None = None,
+    *,
+    flat_rtol: float = FLAT_AXIS_RTOL,
+) -> tuple[Float, Float, Float, Float]:
+    """Irredundant H-representation of ``conv(points) + cone(rays) + span(lineality)``.
+
+    Returns ``(A, b, A_eq, b_eq)`` (unit rows): inequalities ``A x <= b`` and the equations
+    ``A_eq x = b_eq`` of the affine hull (empty when full dimensional).
+
+    cddlib's floating-point tolerances are absolute, so the points are first mapped to a
+    unit-size, well-rounded frame: centred on their bounding-box midpoint and whitened along
+    their principal axes (``y = diag(1/sigma) V^T (x - c)``, ``sigma`` the extent along each
+    axis). A 1e-8-sized, a 1e12-sized, a far-away (1e6) or a thin (aspect 1e-8) triangle all
+    reach cddlib as the same well-conditioned triangle. An axis whose extent is below
+    ``flat_rtol`` times the largest is left unscaled: the hull is lower dimensional there
+    and cddlib returns its equation. The result is mapped back exactly
+    (``A = A' diag(1/sigma) V^T``, ``b = b' + A c``) and rows are normalised.
+    """
+    d = points.shape[1]
+    lo, hi = points.min(axis=0), points.max(axis=0)
+    c = (lo + hi) / 2
+    X = points - c
+    if len(X) >= 2 and np.any(X):
+        _, _, Vt = np.linalg.svd(X, full_matrices=True)
+        ext = np.max(np.abs(X @ Vt.T), axis=0)
+        big = float(ext.max())
+        sigma = np.where(ext > flat_rtol * big, ext, big)
+    else:
+        Vt, sigma = np.eye(d), np.ones(d)
+    Minv = Vt / sigma[:, None]  # y = Minv (x - c)
+    Y = X @ Minv.T
+    R = None if rays is None or len(rays) == 0 else rays @ Minv.T
+    L = None if lineality is None or len(lineality) == 0 else lineality @ Minv.T
+    if R is not None:
+        R = R / np.linalg.norm(R, axis=1)[:, None]
+    Ay, by, Aey, bey = _raw_halfspaces(Y, R, L)
+    A, A_eq = Ay @ Minv, Aey @ Minv
+    b, b_eq = by + A @ c, bey + A_eq @ c
+    A, b = _unit_rows(A, b)
+    A_eq, b_eq = _unit_rows(A_eq, b_eq)
+    return A, b, A_eq, b_eq
+
+
+def _interior_frame(A: Float, b: Float, A_eq: Float | None, b_eq: Float | None):  # type: ignore[no-untyped-def]
+    """A point ``x0`` deep inside ``{A x <= b, A_eq x = b_eq}`` and a length scale, or None.
+
+    ``x0`` is the Chebyshev centre (LP, radius capped so that unbounded polyhedra have one);
+    the scale is the largest distance from ``x0`` to a facet hyperplane.
+    """
+    from scipy.optimize import linprog
+
+    n, d = A.shape
+    Au, bu = _unit_rows(A, b)
+    cap = 1.0 + float(np.max(np.abs(bu))) if n else 1.0
+    c_obj = np.zeros(d + 1)
+    c_obj[-1] = -1.0
+    A_ub = np.hstack([Au, np.ones((n, 1))])
+    eq = A_eq is not None and b_eq is not None and len(A_eq) > 0
+    A_eq_lp = np.hstack([A_eq, np.zeros((len(A_eq), 1))]) if eq and A_eq is not None else None
+    res = linprog(
+        c_obj,
+        A_ub=A_ub,
+        b_ub=bu,
+        A_eq=A_eq_lp,
+        b_eq=b_eq if eq else None,
+        bounds=[(None, None)] * d + [(0.0, cap)],
+        method="highs",
+    )
+    if res.status != 0 or res.x is None:
+        return None
+    x0 = res.x[:d]
+    dist = bu - Au @ x0
+    scale = float(np.max(dist)) if n else 0.0
+    if not np.isfinite(scale) or scale <= 0:
+        scale = max(float(res.x[-1]), 1.0)
+    return x0, scale
+
+
+def generators_from_halfspaces(
+    A: Float,
+    b: Float,
+    A_eq: Float | None = None,
+    b_eq: Float | None = None,
+) -> Generators:
+    """Vertices, extreme rays and lineality of ``{x : A x <= b, A_eq x = b_eq}`` (floats).
+
+    The problem is first moved to a unit-size frame, ``x = x0 + s y`` with ``x0`` a Chebyshev
+    centre and ``s`` the largest facet distance from it, because cddlib's float tolerances are
+    absolute: without it a triangle with legs 1e8 came back empty and one with legs 1e-8 as a
+    point. Points are mapped back (``x0 + s y``); rays and lineality are scale free.
+    """
+    frame = _interior_frame(A, b, A_eq, b_eq)
+    if frame is None:  # empty (or the LP failed): let cddlib decide on the raw data
+        return _raw_generators(A, b, A_eq, b_eq)
+    x0, s = frame
+    by = (b - A @ x0) / s
+    beq = None if A_eq is None or b_eq is None else (b_eq - A_eq @ x0) / s
+    g = _raw_generators(A, by, A_eq, beq)
+    return Generators(x0 + s * g.points, g.rays, g.lineality)

@@ -16,6 +16,7 @@ __all__ = [
     "InvalidFrequencyError",
     "SingularFrequencyError",
     "TooManyRegionsError",
+    "DegenerateGeometryWarning",
 ]
 
 
@@ -53,3 +54,7 @@ class SingularFrequencyError(SpectralExactError):
 
 class TooManyRegionsError(SpectralExactError):
     """The estimated number of linear regions exceeds the caller's ``max_regions``."""
+
+
+class DegenerateGeometryWarning(UserWarning):
+    """Geometry flat within a relative tolerance was treated as lower dimensional."""

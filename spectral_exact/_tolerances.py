@@ -9,11 +9,17 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from math import factorial
 
+import numpy as np
+from numpy.typing import ArrayLike
+
+#: a computed coordinate of magnitude ``|x|`` may be off by this many units in the last place
+ROUNDING_ULPS = 64.0
+
 #: the series' truncation bound ``series_threshold**series_terms / series_terms!`` must be
 #: below this (double precision's unit roundoff)
 _SERIES_TRUNCATION_BOUND = 2.0**-53
 
-__all__ = ["Tolerances", "DEFAULT_TOLERANCES"]
+__all__ = ["Tolerances", "DEFAULT_TOLERANCES", "ROUNDING_ULPS", "zero_distance"]
 
 
 @dataclass(frozen=True)
@@ -69,3 +75,27 @@ class Tolerances:
 
 
 DEFAULT_TOLERANCES = Tolerances()
+
+
+def zero_distance(points: ArrayLike, tol: Tolerances = DEFAULT_TOLERANCES) -> float:
+    """Distance below which a point of ``points`` counts as lying on a (unit-normal) hyperplane.
+
+    Relative to the data, never an absolute floor:
+    ``tol.geometry * extent + ROUNDING_ULPS * eps * position``, with ``extent`` the largest
+    coordinate range of ``points`` (the size of the object) and ``position`` their largest
+    coordinate magnitude (how far from the origin it sits, which limits the absolute precision
+    of every coordinate). A triangle with legs 1e-8 at the origin gets 1e-19; the same triangle
+    at x = 1e6 gets about 1.4e-8, the resolution that double precision has there.
+
+    Examples
+    --------
+    >>> f"{zero_distance([[0.0, 0.0], [1.0, 0.0]]):.4e}"   # 1e-11 * 1 + 64 eps * 1
+    '1.0014e-11'
+    """
+    P = np.asarray(points, dtype=float)
+    if P.size == 0:
+        return 0.0
+    P = P.reshape(-1, P.shape[-1])
+    extent = float(np.max(np.ptp(P, axis=0)))
+    position = float(np.max(np.abs(P)))
+    return tol.geometry * extent + ROUNDING_ULPS * float(np.finfo(float).eps) * position

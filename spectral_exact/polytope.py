@@ -11,6 +11,7 @@ enumerator builds polytopes directly from its own incidence data.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -19,8 +20,8 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from . import _cdd
-from ._errors import InvalidDomainError, InvalidPolytopeError
-from ._tolerances import DEFAULT_TOLERANCES, Tolerances
+from ._errors import DegenerateGeometryWarning, InvalidDomainError, InvalidPolytopeError
+from ._tolerances import DEFAULT_TOLERANCES, Tolerances, zero_distance
 
 __all__ = ["Box", "Polytope"]
 
@@ -151,8 +152,7 @@ def _facet_rows(
     d = A.shape[1]
     norms = np.linalg.norm(A, axis=1)
     An, bn = A / norms[:, None], b / norms
-    scale = 1.0 + float(np.max(np.abs(points)))
-    tight_v = np.abs(points @ An.T - bn) <= tol.geometry * scale  # (m, n)
+    tight_v = np.abs(points @ An.T - bn) <= zero_distance(points, tol)  # (m, n)
     tight_r = np.abs(rays @ An.T) <= tol.geometry  # (r, n)
     keep: list[int] = []
     seen: set[bytes] = set()
@@ -193,6 +193,21 @@ def _polygon_parts(
     dist = np.linalg.norm(X[base[:, 0] + loc] - np.repeat(centre, cnt, axis=0), axis=1)
     radius = np.maximum.reduceat(dist, first) if n else np.zeros(0)
     return ends, mid, half, direction, centre, radius
+
+
+#: singular values below this fraction of the largest are rounding noise: exactly flat
+_EXACTLY_FLAT_RTOL = 64 * float(np.finfo(float).eps)
+
+
+def _flat_warning(true_dim: int, dim: int, ratio: float | None, tol: Tolerances) -> None:
+    detail = "" if ratio is None else f" (thinnest/widest principal extent {ratio:.2g})"
+    warnings.warn(
+        f"the polyhedron spans {true_dim} dimensions but is flat within the relative tolerance "
+        f"Tolerances.rank = {tol.rank:g}{detail}: it is treated as {dim}-dimensional, and its "
+        f"volume and transform are {dim}-dimensional measures",
+        DegenerateGeometryWarning,
+        stacklevel=3,
+    )
 
 
 @dataclass(frozen=True, eq=False)
@@ -252,9 +267,8 @@ class Polytope:
         lineality = np.zeros((0, d)) if lineality is None else lineality
         A_eq = np.zeros((0, d)) if A_eq is None else A_eq
         b_eq = np.zeros(0) if b_eq is None else b_eq
-        scale = 1.0 + float(np.max(np.abs(vertices))) if len(vertices) else 1.0
         if vertex_incidence is None:
-            vertex_incidence = np.abs(vertices @ A.T - b) <= tol.geometry * scale
+            vertex_incidence = np.abs(vertices @ A.T - b) <= zero_distance(vertices, tol)
         if ray_incidence is None:
             ray_incidence = np.abs(rays @ A.T) <= tol.geometry
         for arr in (A, b, vertices, rays, lineality, A_eq, b_eq, vertex_incidence, ray_incidence):
@@ -362,8 +376,14 @@ class Polytope:
             raise InvalidPolytopeError(
                 f"rays have dimension {Ra.shape[1]} but vertices have {Va.shape[1]}"
             )
-        A, b, A_eq, b_eq = _cdd.halfspaces_from_points(Va, Ra)
-        return cls.from_halfspaces(A, b, A_eq, b_eq, tol=tol)
+        A, b, A_eq, b_eq = _cdd.halfspaces_from_points(Va, Ra, flat_rtol=tol.rank)
+        P = cls.from_halfspaces(A, b, A_eq, b_eq, tol=tol, _warn_flat=False)
+        X = np.vstack([Va - Va.mean(axis=0), Ra])
+        sv = np.linalg.svd(X, compute_uv=False) if len(X) > 1 else np.zeros(0)
+        flat = sv[(sv > _EXACTLY_FLAT_RTOL * sv.max(initial=0.0))]
+        if len(flat) > P.dim:
+            _flat_warning(len(flat), P.dim, float(flat.min() / flat.max()), tol)
+        return P
 
     @classmethod
     def from_halfspaces(
@@ -374,10 +394,14 @@ class Polytope:
         b_eq: ArrayLike | None = None,
         *,
         tol: Tolerances = DEFAULT_TOLERANCES,
+        _warn_flat: bool = True,
     ) -> Polytope:
         """The polyhedron ``{x : A x <= b, A_eq x = b_eq}``; redundant rows are removed.
 
-        Raises :class:`InvalidPolytopeError` when it is empty.
+        Raises :class:`InvalidPolytopeError` when it is empty. A polyhedron given by
+        inequalities alone that is flat within the relative tolerance ``tol.rank`` (e.g. the
+        slab ``0 <= x_1 <= 1e-15``) is treated as lower dimensional, with a
+        :class:`DegenerateGeometryWarning` saying so.
         """
         Aa = _finite_array(A, "A", InvalidPolytopeError, 2)
         ba = _finite_array(b, "b", InvalidPolytopeError, 1)
@@ -420,9 +444,12 @@ class Polytope:
             keep = np.abs(np.diag(r)) > tol.rank * np.max(np.abs(np.diag(r)))
             Ae2 = q[:, keep].T
             be2 = Ae2 @ gen.points[0]
-        return cls._from_parts(
+        P = cls._from_parts(
             A2, b2, gen.points, rays=gen.rays, lineality=lin, A_eq=Ae2, b_eq=be2, tol=tol
         )
+        if _warn_flat and len(Ae) == 0 and P.dim < d:
+            _flat_warning(d, P.dim, None, tol)
+        return P
 
     # ------------------------------------------------------------------ properties
     @property
@@ -494,7 +521,9 @@ class Polytope:
             return float(np.ptp(Y[:, 0]))
         from scipy.spatial import ConvexHull
 
-        return float(ConvexHull(Y).volume)
+        # Qhull's tolerances are absolute: measure the unit-size copy, scale back by s^k
+        s = float(np.max(np.abs(Y)))
+        return float(ConvexHull(Y / s).volume) * s**k
 
     @cached_property
     def diameter(self) -> float:
@@ -512,7 +541,7 @@ class Polytope:
                 f"points must have shape (..., {self.ambient_dim}), got {xa.shape}"
             )
         if atol is None:
-            atol = self.tol.geometry * (1.0 + float(np.max(np.abs(self.vertices))))
+            atol = zero_distance(self.vertices, self.tol)
         ok = np.all(xa @ self.A.T <= self.b + atol, axis=-1)
         if len(self.A_eq):
             ok &= np.all(np.abs(xa @ self.A_eq.T - self.b_eq) <= atol, axis=-1)
