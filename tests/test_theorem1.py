@@ -85,15 +85,87 @@ def test_edge_orthogonal_direction_in_3d() -> None:
 
 def test_demo_writes_report(tmp_path) -> None:  # type: ignore[no-untyped-def]
     cfg = DemoConfig(
-        steps=30, n_train=128, width=8, fft_n=32, exact_block=8, refine=(8, 16, 32),
-        decay_points=200, progress=False,
+        steps=30,
+        n_train=128,
+        width=8,
+        fft_n=32,
+        exact_block=8,
+        refine=(8, 16, 32),
+        decay_points=200,
+        progress=False,
     )
     report = run_demo(tmp_path, cfg)
-    for name in ("report.md", "report.json", "regions.png", "spectrum.png", "fft_error.png",
-                 "decay.png", "net.npz"):
+    for name in (
+        "report.md",
+        "report.json",
+        "regions.png",
+        "spectrum.png",
+        "fft_error.png",
+        "decay.png",
+        "net.npz",
+    ):
         assert (tmp_path / name).is_file(), name
     saved = json.loads((tmp_path / "report.json").read_text())
     net = se.ReLUNetwork.load(tmp_path / "net.npz")
     assert saved["n_regions"] == len(se.linear_regions(net, se.Box([-1, -1], [1, 1])))
     assert saved["region_volume_sum"] == pytest.approx(4.0, rel=1e-12)
     assert report["fft_convergence"]["fitted_order"] == pytest.approx(2.0, abs=0.3)
+
+
+def test_box_boundary_term_hand_solved_relu() -> None:
+    """f = ReLU on [-1, 1]: boundary = (i k/k^2)(f(1) e^{-ik} - f(-1) e^{ik}) = i e^{-ik}/k,
+    and the decomposition reproduces int_0^1 x e^{-ikx} dx = (e^{-ik}(1 + ik) - 1)/k^2."""
+    from spectral_exact.fourier.theorem1 import box_boundary_term
+
+    relu = se.ReLUNetwork([np.array([[1.0]]), np.array([[1.0]])], [np.zeros(1), np.zeros(1)])
+    box = se.Box([-1.0], [1.0])
+    k = np.array([[0.3], [2.0], [-7.5], [40.0]])
+    kk = k[:, 0]
+    np.testing.assert_allclose(
+        box_boundary_term(relu, box, k), 1j * np.exp(-1j * kk) / kk, rtol=1e-14
+    )
+    t = se.theorem1_terms(relu, k, domain=box)
+    exact = (np.exp(-1j * kk) * (1 + 1j * kk) - 1) / kk**2
+    np.testing.assert_allclose(t.total, exact, rtol=1e-12)
+
+
+def test_box_boundary_term_against_quadrature() -> None:
+    """2-D: each box face integral by adaptive quadrature of the network itself."""
+    from scipy.integrate import quad
+
+    from spectral_exact.fourier.theorem1 import box_boundary_term
+
+    net = se.ReLUNetwork.random((2, 5, 4, 1), seed=7)
+    lo, hi = np.array([-1.0, -0.5]), np.array([0.7, 1.2])
+    k = np.array([3.0, -5.0])
+
+    def face_integral(axis: int, c: float) -> complex:
+        other = 1 - axis
+
+        def point(t: float) -> np.ndarray:
+            x = np.empty(2)
+            x[axis], x[other] = c, t
+            return x
+
+        def g(t: float, part: int) -> float:
+            x = point(t)
+            v = float(net(x)) * np.exp(-1j * (k @ x))
+            return v.real if part == 0 else v.imag
+
+        a, b = lo[other], hi[other]
+        re = quad(g, a, b, args=(0,), limit=400, epsabs=1e-11, epsrel=1e-11)[0]
+        im = quad(g, a, b, args=(1,), limit=400, epsabs=1e-11, epsrel=1e-11)[0]
+        return complex(re, im)
+
+    want = 0j
+    for axis in range(2):
+        for c, sgn in ((lo[axis], -1.0), (hi[axis], 1.0)):
+            want += 1j * sgn * k[axis] * face_integral(axis, c)
+    want /= k @ k
+    got = complex(box_boundary_term(net, se.Box(lo, hi), k))
+    assert got == pytest.approx(want, rel=1e-8)  # QUADPACK reaches ~1e-9 here
+    # and the decomposition on this box: interior Lemma 1 terms + boundary = the transform
+    t = se.theorem1_terms(net, k, domain=se.Box(lo, hi))
+    F = complex(se.network_fourier(net, k, domain=se.Box(lo, hi), method="regions"))
+    assert complex(t.total) == pytest.approx(F, rel=1e-11)
+    assert abs(t.boundary) > 1e-3 * abs(F)  # the boundary term is not negligible here
