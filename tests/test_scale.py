@@ -97,3 +97,22 @@ def test_zero_distance_scales_with_the_data():
     far = 1e6 + 1e-6 * tri
     assert zero_distance(far) < 1e-7  # below the object's size, above the rounding at 1e6
     assert zero_distance(far) > 1e6 * np.finfo(float).eps
+
+
+@pytest.mark.parametrize("thickness", [2.0**-20, 2.0**-33, 1e-12])
+def test_thin_simplex_factor_against_exact_determinant(thickness):
+    """m! vol of a thin tetrahedron vs the exact rational determinant of its float vertices."""
+    from spectral_exact.fourier.polytope import _simplex_factor
+
+    S = np.array([[0, 0, 0], [1, 1e-9, 0], [0, 1, thickness], [1, 1 + thickness, 0.3 * thickness]])
+    E = [
+        [Fraction(float(S[i + 1][j])) - Fraction(float(S[0][j])) for j in range(3)]
+        for i in range(3)
+    ]
+    a, b, c = E
+    det = (
+        a[0] * (b[1] * c[2] - b[2] * c[1])
+        - a[1] * (b[0] * c[2] - b[2] * c[0])
+        + a[2] * (b[0] * c[1] - b[1] * c[0])
+    )
+    assert _simplex_factor(S) == pytest.approx(float(abs(det)), rel=1e-13)
