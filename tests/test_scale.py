@@ -116,3 +116,14 @@ def test_thin_simplex_factor_against_exact_determinant(thickness):
         + a[2] * (b[0] * c[1] - b[1] * c[0])
     )
     assert _simplex_factor(S) == pytest.approx(float(abs(det)), rel=1e-13)
+
+
+@pytest.mark.parametrize("crease", [2.0**-24, 2.0**-30])
+def test_roof_with_a_shallow_crease_keeps_its_crease_vertices(crease):
+    """Unit cube with a ridge raised by ``crease``: 10 vertices, volume 1 + crease / 2."""
+    cube = [[x, y, z] for z in (0, 1) for x in (0, 1) for y in (0, 1)]
+    V = np.array([*cube, [0.5, 0.0, 1 + crease], [0.5, 1.0, 1 + crease]])
+    P = se.Polytope.from_vertices(V)
+    assert len(P.vertices) == 10
+    assert P.volume == pytest.approx(1 + crease / 2, rel=1e-15)
+    assert complex(se.polytope_fourier(P, [0.0, 0.0, 0.0])) == pytest.approx(1 + crease / 2)
