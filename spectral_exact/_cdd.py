@@ -322,3 +322,31 @@ def generators_from_halfspaces(
     beq = None if A_eq is None or b_eq is None else (b_eq - A_eq @ x0) / s
     g = _raw_generators(A, by, A_eq, beq)
     return Generators(x0 + s * g.points, g.rays, g.lineality)
+
+
+#: Qhull facets whose unit equations agree to this (in the whitened frame) are one facet
+QHULL_COPLANAR_RTOL = 1e-12
+
+
+def halfspaces_from_points_qhull(points: Float) -> tuple[Float, Float]:
+    """``A x <= b`` of the hull of full-dimensional ``points`` by Qhull (no cddlib).
+
+    The fallback when cddlib's float arithmetic drops an extreme point (features below about
+    1e-9 relative): the same whitened frame as :func:`halfspaces_from_points`, Qhull's
+    triangulated facets, coplanar ones merged by their equations.
+    """
+    from scipy.spatial import ConvexHull
+
+    c = (points.min(axis=0) + points.max(axis=0)) / 2
+    X = points - c
+    _, _, Vt = np.linalg.svd(X, full_matrices=True)
+    sigma = np.max(np.abs(X @ Vt.T), axis=0)
+    Minv = Vt / sigma[:, None]
+    hull = ConvexHull(X @ Minv.T)
+    eq = hull.equations  # rows (n, offset): n . y + offset <= 0, |n| = 1
+    key = np.round(eq / QHULL_COPLANAR_RTOL).astype(np.int64)
+    _, first = np.unique(key, axis=0, return_index=True)
+    eq = eq[np.sort(first)]
+    A = eq[:, :-1] @ Minv
+    b = -eq[:, -1] + A @ c
+    return _unit_rows(A, b)

@@ -195,6 +195,8 @@ def _polygon_parts(
     return ends, mid, half, direction, centre, radius
 
 
+#: an input point may lie this many zero_distance()s outside the computed hull
+_HULL_CHECK_FACTOR = 10.0
 #: singular values below this fraction of the largest are rounding noise: exactly flat
 _EXACTLY_FLAT_RTOL = 64 * float(np.finfo(float).eps)
 
@@ -378,6 +380,22 @@ class Polytope:
             )
         A, b, A_eq, b_eq = _cdd.halfspaces_from_points(Va, Ra, flat_rtol=tol.rank)
         P = cls.from_halfspaces(A, b, A_eq, b_eq, tol=tol, _warn_flat=False)
+        if len(P.A):
+            # cddlib works in floating point: make sure no input point ended up outside the hull
+            # (a dropped extreme point would silently change the volume and the transform)
+            excess = float(np.max(Va @ P.A.T - P.b))
+            limit = _HULL_CHECK_FACTOR * zero_distance(Va, tol)
+            if excess > limit and len(Ra) == 0 and P.dim == Va.shape[1]:
+                A, b = _cdd.halfspaces_from_points_qhull(Va)  # cddlib lost a point: Qhull
+                P = cls.from_halfspaces(A, b, tol=tol, _warn_flat=False)
+                excess = float(np.max(Va @ P.A.T - P.b))
+            if excess > limit:
+                raise InvalidPolytopeError(
+                    f"the floating-point convex hull lost extreme points: an input point lies "
+                    f"{excess:.3g} outside it (allowed {limit:.3g}); a feature of relative size "
+                    f"{excess / max(float(np.max(np.ptp(Va, axis=0))), 1e-300):.2g} is below "
+                    "cddlib's float resolution"
+                )
         X = np.vstack([Va - Va.mean(axis=0), Ra])
         sv = np.linalg.svd(X, compute_uv=False) if len(X) > 1 else np.zeros(0)
         flat = sv[(sv > _EXACTLY_FLAT_RTOL * sv.max(initial=0.0))]
