@@ -12,6 +12,7 @@ from ._errors import (
     InvalidFrequencyError,
     InvalidNetworkError,
     InvalidPolytopeError,
+    MissingDependencyError,
     SingularFrequencyError,
     SpectralExactError,
     TooManyRegionsError,
@@ -79,4 +80,5 @@ __all__ = [
     "Tolerances",
     "TooManyRegionsError",
     "UnsupportedModuleError",
+    "MissingDependencyError",
 ]

@@ -15,6 +15,7 @@ __all__ = [
     "InvalidFrequencyError",
     "SingularFrequencyError",
     "TooManyRegionsError",
+    "MissingDependencyError",
 ]
 
 
@@ -48,3 +49,18 @@ class SingularFrequencyError(SpectralExactError):
 
 class TooManyRegionsError(SpectralExactError):
     """The estimated number of linear regions exceeds the caller's ``max_regions``."""
+
+
+class MissingDependencyError(SpectralExactError, ImportError):
+    """An optional dependency (torch, matplotlib, scikit-learn, ...) is not installed.
+
+    Also an :class:`ImportError`, so ``except ImportError`` keeps working. The message ends with
+    the pip command that installs it; :attr:`name` is the missing module, :attr:`extra` the
+    ``spectral-exact[...]`` extra that provides it and :attr:`install` the pip command.
+    """
+
+    def __init__(self, message: str, *, name: str, extra: str, install: str) -> None:
+        SpectralExactError.__init__(self, message)
+        self.name = name
+        self.extra = extra
+        self.install = install

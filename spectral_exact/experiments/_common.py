@@ -408,17 +408,14 @@ def base_meta(name: str, config: Any, seeds: Sequence[int], device: str) -> dict
 
 
 def new_figure(*args: Any, **kwargs: Any) -> tuple[Any, Any]:
-    """``plt.subplots`` with the Agg backend (no display needed)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    """``plt.subplots`` without pyplot (no backend switch, no global state)."""
+    from .. import plotting as plt
 
     return plt.subplots(*args, **kwargs)
 
 
 def save_figure(fig: Any, path: Path) -> Path:
-    import matplotlib.pyplot as plt
+    from .. import plotting as plt
 
     fig.tight_layout()
     fig.savefig(path, dpi=110)
