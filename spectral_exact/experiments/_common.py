@@ -24,7 +24,6 @@ from __future__ import annotations
 import json
 import os
 import random
-import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, fields, is_dataclass, replace
 from pathlib import Path
@@ -117,10 +116,12 @@ def resolve_device(name: str) -> Any:
 def progress(
     iterable: Iterable[T], *, enabled: bool = True, desc: str = "", total: int | None = None
 ) -> Iterator[T]:
-    """A tqdm progress bar, shown only when ``enabled`` and stderr is a terminal."""
+    """A tqdm progress bar, shown only when ``enabled`` and stderr is a terminal or Jupyter."""
     from tqdm.auto import tqdm
 
-    show = enabled and sys.stderr.isatty()
+    from .._progress import progress_enabled
+
+    show = enabled and progress_enabled()
     return iter(tqdm(iterable, desc=desc, total=total, disable=not show, leave=False))
 
 
