@@ -366,7 +366,7 @@ def _cmd_regions(args: argparse.Namespace) -> int:
     out.mkdir(parents=True, exist_ok=True)
     files = ["summary.json"]
     # work that needs no optional extra is written first: summary.json and the exports
-    for fmt in args.export:
+    for fmt in dict.fromkeys(args.export):  # each format once, in the order given
         name = f"regions.{fmt}"
         (write_regions_geojson if fmt == "geojson" else write_regions_npz)(regions, out / name)
         files.append(name)

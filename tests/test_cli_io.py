@@ -194,7 +194,9 @@ def _shoelace(ring: list[list[float]]) -> float:
 
 def test_geojson_export(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     argv = ["regions", "--arch", "2,8,8,1", "--seed", "3", "--box", "-1,2", "--no-plot"]
-    run_json([*argv, "--export", "geojson", "--out", str(tmp_path)], capsys)
+    argv += ["--export", "geojson", "--export", "npz", "--export", "geojson"]
+    doc = run_json([*argv, "--out", str(tmp_path)], capsys)
+    assert doc["files"] == ["summary.json", "regions.geojson", "regions.npz"]
     doc = json.loads((tmp_path / "regions.geojson").read_text())
     net = se.ReLUNetwork.random((2, 8, 8, 1), seed=3)
     regions = se.linear_regions(net, se.Box([-1, -1], [2, 2]))
