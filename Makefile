@@ -1,26 +1,28 @@
 # Two entry points, both working from a fresh clone with only Python 3.11 and pip:
 #   make demo   -- create .venv, install, run the main job (writes ./spectral_exact_demo/)
 #   make test   -- create .venv, install, run lint, type check and the test suite
+# and the documentation site (CI runs it after make test):
+#   make docs   -- build the site in strict mode into ./site/ (executes the notebooks)
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck pytest validate bench clean
+.PHONY: demo test lint typecheck pytest docs sdist validate bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	# the CPU build of torch first, pinned, so no multi-GB CUDA build is pulled
 	$(BIN)/pip install --quiet torch==2.13.0
-	$(BIN)/pip install --quiet -e ".[torch,plot,experiments,dev]"
+	$(BIN)/pip install --quiet -e ".[torch,plot,experiments,dev,docs]"
 	touch $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/spectral-exact demo --out spectral_exact_demo
 
 lint: $(STAMP)
-	$(BIN)/ruff check spectral_exact tests validation benchmarks
+	$(BIN)/ruff check spectral_exact tests validation benchmarks notebooks docs
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -30,6 +32,12 @@ pytest: $(STAMP)
 
 test: lint typecheck pytest
 
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+
+sdist: $(STAMP)
+	$(BIN)/python -m build --sdist
+
 validate: $(STAMP)
 	$(BIN)/python validation/run_all.py
 
@@ -37,4 +45,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/run_all.py
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache site docs/notebooks

@@ -14,6 +14,7 @@ from ._errors import (
     InvalidFrequencyError,
     InvalidNetworkError,
     InvalidPolytopeError,
+    MissingDependencyError,
     SingularFrequencyError,
     SpectralExactError,
     TooManyRegionsError,
@@ -83,4 +84,5 @@ __all__ = [
     "Tolerances",
     "TooManyRegionsError",
     "UnsupportedModuleError",
+    "MissingDependencyError",
 ]

@@ -17,6 +17,7 @@ __all__ = [
     "SingularFrequencyError",
     "TooManyRegionsError",
     "DegenerateGeometryWarning",
+    "MissingDependencyError",
 ]
 
 
@@ -58,3 +59,16 @@ class TooManyRegionsError(SpectralExactError):
 
 class DegenerateGeometryWarning(UserWarning):
     """Geometry flat within a relative tolerance was treated as lower dimensional."""
+class MissingDependencyError(SpectralExactError, ImportError):
+    """An optional dependency (torch, matplotlib, scikit-learn, ...) is not installed.
+
+    Also an :class:`ImportError`, so ``except ImportError`` keeps working. The message ends with
+    the pip command that installs it; :attr:`name` is the missing module, :attr:`extra` the
+    ``spectral-exact[...]`` extra that provides it and :attr:`install` the pip command.
+    """
+
+    def __init__(self, message: str, *, name: str, extra: str, install: str) -> None:
+        SpectralExactError.__init__(self, message)
+        self.name = name
+        self.extra = extra
+        self.install = install

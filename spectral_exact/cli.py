@@ -16,32 +16,53 @@ Subcommands (each has ``--help``):
 ``version``
     Print the package and library versions.
 
+Common to every subcommand: ``--json`` prints one JSON document on standard output (and the
+human-readable text on standard error), and bad input or a missing optional dependency ends
+with one ``error: ...`` line (exit status 2) naming the argument or the pip command.
+Option values may start with a minus sign (``--k -3,0;0,3`` as well as ``--k=-3,0;0,3``).
+
 Heavy modules (torch, matplotlib, the Fourier engine) are imported inside the handlers, so
-``spectral-exact --help`` works without them.
+``spectral-exact --help`` works without them. Other modules add subcommands with a
+``register(subparsers)`` function called from :func:`build_parser`.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import json
+import math
+import re
 import sys
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from ._errors import SpectralExactError
+from ._errors import MissingDependencyError, SpectralExactError
+from ._optional import EXTRAS, install_command, require
+from ._progress import progress
 
-__all__ = ["main", "build_parser"]
+__all__ = [
+    "main",
+    "build_parser",
+    "parse_frequencies",
+    "load_frequencies",
+    "write_claims_json",
+    "write_regions_geojson",
+    "write_regions_npz",
+    "to_jsonable",
+]
 
 DEFAULT_ARCH = "2,16,16,1"
 DEFAULT_SEED = 0
 DEFAULT_LO = -1.0
 DEFAULT_HI = 1.0
+DEFAULT_K = "3,0;0,3"
 
 
 class CommandError(SpectralExactError):
@@ -78,6 +99,89 @@ def parse_frequencies(text: str, d: int) -> np.ndarray:
     return np.array(ks, dtype=float)
 
 
+def load_frequencies(path: str | Path, d: int) -> np.ndarray:
+    """Frequencies from a file: ``.npy`` (array ``(n, d)`` or ``(d,)``) or text (``.csv``,
+    ``.txt``: one frequency per line, components separated by commas or blanks, ``#``
+    comments).
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> f = os.path.join(tempfile.mkdtemp(), "k.csv")
+    >>> _ = open(f, "w").write("# k1, k2\\n-3, 0\\n0, 2.5\\n")
+    >>> load_frequencies(f, 2).tolist()
+    [[-3.0, 0.0], [0.0, 2.5]]
+    """
+    p = Path(path)
+    if not p.is_file():
+        raise CommandError(f"--k-file {str(p)!r} does not exist")
+    try:
+        if p.suffix == ".npy":
+            k = np.load(p, allow_pickle=False)
+        else:
+            text = p.read_text()
+            rows = [ln.split("#")[0].strip() for ln in text.splitlines()]
+            k = np.array(
+                [[float(t) for t in re.split(r"[,\s]+", r) if t] for r in rows if r], dtype=float
+            )
+    except (ValueError, OSError) as exc:
+        raise CommandError(f"cannot read frequencies from --k-file {str(p)!r}: {exc}") from exc
+    k = np.asarray(k, dtype=float)
+    if k.ndim == 1 and k.shape[0] == d:
+        k = k[None, :]
+    if k.ndim != 2 or k.shape[1] != d or k.shape[0] == 0:
+        raise CommandError(
+            f"--k-file {str(p)!r} must hold an (n, {d}) array of frequencies (the net's input "
+            f"dimension is {d}); got shape {k.shape}"
+        )
+    if not np.all(np.isfinite(k)):
+        raise CommandError(f"--k-file {str(p)!r} holds non-finite frequencies")
+    return k
+
+
+def to_jsonable(obj: Any) -> Any:
+    """``obj`` with numpy scalars/arrays as Python numbers/lists and non-finite floats as
+    ``None`` (strict JSON has no NaN or Infinity).
+
+    Examples
+    --------
+    >>> to_jsonable({"a": np.float64(1.5), "b": [float("nan"), np.arange(2)]})
+    {'a': 1.5, 'b': [None, [0, 1]]}
+    """
+    if isinstance(obj, dict):
+        return {str(k): to_jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [to_jsonable(v) for v in obj]
+    if isinstance(obj, np.ndarray):
+        return to_jsonable(obj.tolist())
+    if isinstance(obj, np.generic):
+        return to_jsonable(obj.item())
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None
+    if isinstance(obj, Path):
+        return str(obj)
+    return obj
+
+
+def _dumps(obj: Any) -> str:
+    return json.dumps(to_jsonable(obj), indent=2, allow_nan=False) + "\n"
+
+
+@contextlib.contextmanager
+def _human_output(args: argparse.Namespace) -> Iterator[None]:
+    """With ``--json``, the human-readable text goes to stderr so stdout holds only JSON."""
+    if getattr(args, "json", False):
+        with contextlib.redirect_stdout(sys.stderr):
+            yield
+    else:
+        yield
+
+
+def _emit_json(args: argparse.Namespace, obj: Any) -> None:
+    if getattr(args, "json", False):
+        sys.stdout.write(_dumps(obj))
+
+
 def _add_net_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--net",
@@ -99,8 +203,8 @@ def _add_box_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--box",
         default=None,
-        help="box as LO,HI (same bounds on every axis) or LO1,...,LOd,HI1,...,HId; "
-        "write --box=-1,1 (with '=') for negative bounds",
+        help="box as LO,HI (same bounds on every axis) or LO1,...,LOd,HI1,...,HId "
+        "(e.g. --box -1,1)",
     )
 
 
@@ -176,45 +280,130 @@ def _print_summary(s: dict[str, Any]) -> None:
     )
 
 
+def write_regions_npz(regions: Any, path: str | Path) -> Path:
+    """Write the geometry of ``regions`` (any dimension) as a ``.npz`` of flat arrays.
+
+    The file holds every field of :class:`~spectral_exact.regions.RegionArrays` (region ``i``
+    owns rows ``offset[i]:offset[i + 1]`` of ``vertices``, ``facet_A``/``facet_b``, ...), plus
+    ``architecture``, ``box_lo``/``box_hi`` (empty on R^d) and ``volume`` per region. Read it
+    back with :func:`numpy.load`.
+    """
+    arr = regions.arrays
+    data = {f.name: getattr(arr, f.name) for f in dataclasses.fields(arr)}
+    data["dim"] = np.int64(arr.dim)
+    data["architecture"] = np.asarray(regions.net.architecture, dtype=np.int64)
+    dom = regions.domain
+    lo = getattr(dom, "lo", None)
+    hi = getattr(dom, "hi", None)
+    data["box_lo"] = np.zeros(0) if lo is None else np.asarray(lo, dtype=float)
+    data["box_hi"] = np.zeros(0) if hi is None else np.asarray(hi, dtype=float)
+    data["volume"] = np.array([r.polytope.volume for r in regions], dtype=float)
+    path = Path(path)
+    np.savez_compressed(path, **data)
+    return path
+
+
+def write_regions_geojson(regions: Any, path: str | Path) -> Path:
+    """Write bounded 2-D ``regions`` as a GeoJSON ``FeatureCollection`` of polygons.
+
+    One ``Polygon`` feature per region (counter-clockwise exterior ring, closed), with
+    properties ``index``, ``pattern`` (activation pattern as a 0/1 string, layers joined by
+    ``|``), ``weight`` and ``bias`` (``f(x) = weight @ x + bias`` on the region) and
+    ``volume`` (area). Coordinates are the network's input coordinates, not longitude and
+    latitude.
+    """
+    from .plotting import polygon_in_order
+
+    regs = list(regions)
+    d = regions.net.input_dim
+    if d != 2:
+        raise CommandError(f"GeoJSON export needs a net on R^2; this one is on R^{d} (use npz)")
+    unbounded = [i for i, r in enumerate(regs) if not r.polytope.is_bounded]
+    if unbounded:
+        raise CommandError(f"GeoJSON export needs bounded regions; {unbounded[:5]} are not")
+    features = []
+    for i, r in enumerate(regs):
+        ring = polygon_in_order(r.polytope.vertices).tolist()
+        ring.append(ring[0])
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Polygon", "coordinates": [ring]},
+                "properties": {
+                    "index": i,
+                    "pattern": "|".join("".join("1" if a else "0" for a in p) for p in r.pattern),
+                    "weight": np.asarray(r.weight, dtype=float).tolist(),
+                    "bias": float(r.bias),
+                    "volume": float(r.polytope.volume),
+                },
+            }
+        )
+    path = Path(path)
+    path.write_text(_dumps({"type": "FeatureCollection", "features": features}))
+    return path
+
+
 def _cmd_regions(args: argparse.Namespace) -> int:
     from .face_poset import face_poset
     from .regions import linear_regions
 
     net = _load_net(args)
     box = _make_box(args, net.input_dim)
+    if "geojson" in args.export and net.input_dim != 2:
+        raise CommandError(
+            f"--export geojson needs a net on R^2; this one is on R^{net.input_dim} (use npz)"
+        )
+    want_plot = net.input_dim <= 2 and not args.no_plot
     t0 = time.perf_counter()
+    print("enumerating linear regions ...", file=sys.stderr, flush=True)
     regions = linear_regions(net, box)
     t1 = time.perf_counter()
-    for r in regions:
+    for r in progress(regions, desc="face posets", unit="region"):
         face_poset(r.polytope)
     t2 = time.perf_counter()
     summary = region_summary(regions, box, t1 - t0, t2 - t1)
-    _print_summary(summary)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     files = ["summary.json"]
-    if net.input_dim <= 2 and not args.no_plot:
-        from .plotting import plot_regions
+    # work that needs no optional extra is written first: summary.json and the exports
+    for fmt in dict.fromkeys(args.export):  # each format once, in the order given
+        name = f"regions.{fmt}"
+        (write_regions_geojson if fmt == "geojson" else write_regions_npz)(regions, out / name)
+        files.append(name)
+    summary["files"] = list(files)
+    (out / "summary.json").write_text(_dumps(summary))
+    with _human_output(args):
+        _print_summary(summary)
+        if want_plot:
+            require("matplotlib", extra="plot", purpose="regions.png (skip it with --no-plot)")
+            from .plotting import plot_regions, save_figure
 
-        fig = plot_regions(regions, color=args.color)
-        fig.savefig(out / "regions.png", dpi=args.dpi)
-        import matplotlib.pyplot as plt
-
-        plt.close(fig)
-        files.append("regions.png")
-    summary["files"] = files
-    (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
-    print(f"wrote {', '.join(str(out / f) for f in files)}")
+            fig = plot_regions(regions, color=args.color)
+            save_figure(fig, out / "regions.png", dpi=args.dpi)
+            files.append("regions.png")
+            summary["files"] = list(files)
+            (out / "summary.json").write_text(_dumps(summary))
+        print(f"wrote {', '.join(str(out / f) for f in files)}")
+    _emit_json(args, {**summary, "out": str(out)})
     return 0
 
 
 # ---------------------------------------------------------------------------- fourier
+FOURIER_CHUNK = 4096
+"""Frequencies evaluated per progress step by ``spectral-exact fourier``."""
+
+
 def _cmd_fourier(args: argparse.Namespace) -> int:
-    from . import network_fourier
+    from . import network_fourier, prepare_network
 
     net = _load_net(args)
     d = net.input_dim
-    k = parse_frequencies(args.k, d)
+    if args.k_file is not None:
+        if args.k is not None:
+            raise CommandError("give either --k or --k-file, not both")
+        k = load_frequencies(args.k_file, d)
+    else:
+        k = parse_frequencies(DEFAULT_K if args.k is None else args.k, d)
     if args.whole_space:
         if args.box is not None or args.lo is not None or args.hi is not None:
             raise CommandError("--whole-space takes no box (--box/--lo/--hi)")
@@ -223,39 +412,56 @@ def _cmd_fourier(args: argparse.Namespace) -> int:
     else:
         domain = _make_box(args, d)
         where = f"box lo={domain.lo.tolist()} hi={domain.hi.tolist()}"
-    values = np.asarray(network_fourier(net, k, domain=domain))
+    if len(k) <= FOURIER_CHUNK:
+        values = np.asarray(network_fourier(net, k, domain=domain))
+    else:  # prepare once, then evaluate in chunks behind a progress bar
+        print("preparing the network (regions, face posets) ...", file=sys.stderr, flush=True)
+        prep = prepare_network(net, domain)
+        starts = range(0, len(k), FOURIER_CHUNK)
+        parts = [
+            np.asarray(network_fourier(prep, k[i : i + FOURIER_CHUNK]))
+            for i in progress(starts, desc="F(k)", unit="chunk")
+        ]
+        values = np.concatenate(parts)
     arch = "-".join(str(a) for a in net.architecture)
-    print(f"F(k) = integral of f(x) exp(-i k.x) dx over {where}; net {arch}")
-    kw = max(12, 13 * d)
-    print(f"{'k':>{kw}}  {'Re F':>22}  {'Im F':>22}  {'|F|':>12}")
-    rows = []
-    for kk, v in zip(k, values, strict=True):
-        ks = ",".join(f"{x:g}" for x in kk)
-        print(f"{ks:>{kw}}  {v.real:>22.15e}  {v.imag:>22.15e}  {abs(v):>12.5e}")
-        rows.append({"k": kk.tolist(), "re": float(v.real), "im": float(v.imag)})
-    if args.out is not None:
-        out = Path(args.out)
-        out.mkdir(parents=True, exist_ok=True)
-        (out / "fourier.json").write_text(
-            json.dumps(
-                {"architecture": list(net.architecture), "domain": where, "values": rows}, indent=2
-            )
-            + "\n"
-        )
-        print(f"wrote {out / 'fourier.json'}")
+    rows = [
+        {"k": kk.tolist(), "re": float(v.real), "im": float(v.imag)}
+        for kk, v in zip(k, values, strict=True)
+    ]
+    result = {"architecture": list(net.architecture), "domain": where, "values": rows}
+    with _human_output(args):
+        print(f"F(k) = integral of f(x) exp(-i k.x) dx over {where}; net {arch}")
+        kw = max(12, 13 * d)
+        print(f"{'k':>{kw}}  {'Re F':>22}  {'Im F':>22}  {'|F|':>12}")
+        for kk, v in zip(k, values, strict=True):
+            ks = ",".join(f"{x:g}" for x in kk)
+            print(f"{ks:>{kw}}  {v.real:>22.15e}  {v.imag:>22.15e}  {abs(v):>12.5e}")
+        if args.out is not None:
+            out = Path(args.out)
+            out.mkdir(parents=True, exist_ok=True)
+            (out / "fourier.json").write_text(_dumps(result))
+            print(f"wrote {out / 'fourier.json'}")
+    _emit_json(args, result)
     return 0
 
 
 # ---------------------------------------------------------------------------- demo
 def _cmd_demo(args: argparse.Namespace) -> int:
+    # both extras are checked before training starts, not after it
+    require("torch", extra="torch", purpose="spectral-exact demo")
+    require("matplotlib", extra="plot", purpose="spectral-exact demo")
     from .demo import DemoConfig, run_demo
 
     cfg = DemoConfig(seed=args.seed, progress=not args.no_progress)
     if args.quick:
         cfg = dataclasses.replace(cfg, steps=QUICK_DEMO_STEPS, decay_points=300)
-    report = run_demo(args.out, cfg)
-    print(Path(args.out, "report.md").read_text())
-    print(f"{report['n_regions']} regions; wrote report.md, report.json and figures to {args.out}")
+    with _human_output(args):
+        report = run_demo(args.out, cfg)
+        print(Path(args.out, "report.md").read_text())
+        print(
+            f"{report['n_regions']} regions; wrote report.md, report.json and figures to {args.out}"
+        )
+    _emit_json(args, {**report, "out": str(args.out)})
     return 0
 
 
@@ -272,11 +478,20 @@ def _cmd_version(args: argparse.Namespace) -> int:
 
     from . import __version__
 
-    print(f"spectral-exact {__version__}")
-    print(
-        f"python {platform.python_version()}, numpy {np.__version__}, scipy {scipy.__version__}, "
-        f"networkx {networkx.__version__}"
-    )
+    versions = {
+        "spectral-exact": __version__,
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "scipy": scipy.__version__,
+        "networkx": networkx.__version__,
+    }
+    with _human_output(args):
+        print(f"spectral-exact {__version__}")
+        print(
+            f"python {platform.python_version()}, numpy {np.__version__}, "
+            f"scipy {scipy.__version__}, networkx {networkx.__version__}"
+        )
+    _emit_json(args, versions)
     return 0
 
 
@@ -303,16 +518,53 @@ def _add_experiment(sub: Any, wanted: bool) -> None:
 def _experiment_unavailable(args: argparse.Namespace) -> int:
     print(
         "error: the 'experiment' subcommand is unavailable: "
-        f"{args.import_error}. Install the extras: pip install -e '.[torch,experiments]'",
+        f"{args.import_error}: {install_command('experiments')} (and torch: "
+        f"{install_command('torch')})",
         file=sys.stderr,
     )
     return 2
 
 
+def write_claims_json(name: str, out: str | Path, claims: Sequence[Any]) -> Path:
+    """Write the measured claims of experiment ``name`` to ``out/claims.json``.
+
+    ``claims`` are :class:`~spectral_exact.experiments.Claim` objects (anything with
+    ``as_dict()``); non-finite measurements are written as ``null``. The file holds
+    ``{"experiment": name, "all_passed": bool, "claims": [{"name", "description",
+    "measured", "op", "threshold", "passed"}, ...]}``.
+    """
+    rows = [c.as_dict() for c in claims]
+    doc = {
+        "experiment": name,
+        "all_passed": all(bool(r["passed"]) for r in rows),
+        "claims": rows,
+    }
+    path = Path(out) / "claims.json"
+    path.write_text(_dumps(doc))
+    return path
+
+
 def _run_experiment(args: argparse.Namespace) -> int:
+    require("torch", extra="torch", purpose="spectral-exact experiment")
+    from .experiments import experiment_claims
     from .experiments.cli import run_experiment_command
 
-    return int(run_experiment_command(args))
+    with _human_output(args):
+        status = int(run_experiment_command(args))
+    out = (
+        args.out
+        if args.out is not None
+        else Path("experiments_out") / (f"{args.name}-{args.scale}")
+    )
+    result: dict[str, Any] = {"experiment": args.name, "out": str(out), "status": status}
+    if status == 0:
+        claims = experiment_claims(args.name, out)
+        path = write_claims_json(args.name, out, claims)
+        with _human_output(args):
+            print(f"wrote {path}")
+        result.update(json.loads(path.read_text()))
+    _emit_json(args, result)
+    return status
 
 
 # ---------------------------------------------------------------------------- parser / main
@@ -345,6 +597,14 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     )
     p.add_argument("--dpi", type=int, default=150, help="resolution of regions.png")
     p.add_argument("--no-plot", action="store_true", help="do not write regions.png")
+    p.add_argument(
+        "--export",
+        action="append",
+        choices=["geojson", "npz"],
+        default=[],
+        help="also write the region geometry: regions.geojson (2-D polygons) or regions.npz "
+        "(flat arrays, any dimension); repeat for both",
+    )
     p.set_defaults(func=_cmd_regions)
 
     p = sub.add_parser(
@@ -357,8 +617,15 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     _add_box_arguments(p)
     p.add_argument(
         "--k",
-        default="3,0;0,3",
-        help="frequencies 'k1,...,kd;k1,...,kd;...' (default '3,0;0,3')",
+        default=None,
+        help=f"frequencies 'k1,...,kd;k1,...,kd;...', e.g. --k \"-3,0;0,3\" "
+        f"(default '{DEFAULT_K}')",
+    )
+    p.add_argument(
+        "--k-file",
+        type=Path,
+        default=None,
+        help="frequencies from a file: .npy array (n, d), or .csv/.txt with one per line",
     )
     p.add_argument(
         "--whole-space",
@@ -384,14 +651,58 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
 
     p = sub.add_parser("version", help="print versions", description="Print versions.")
     p.set_defaults(func=_cmd_version)
+
+    # subcommands defined elsewhere register themselves here, one line each:
+    # from .module import register as _register_x; _register_x(sub)
+
+    for p in sub.choices.values():  # --json everywhere, including registered subcommands
+        with contextlib.suppress(argparse.ArgumentError):
+            p.add_argument(
+                "--json",
+                action="store_true",
+                help="print one JSON document on stdout (human-readable text goes to stderr)",
+            )
     return parser
+
+
+_NUMERIC_VALUE = re.compile(r"^-(\d|\.\d|inf|nan)", re.IGNORECASE)
+
+
+def _attach_negative_values(parser: argparse.ArgumentParser, argv: list[str]) -> list[str]:
+    """Rewrite ``--opt -3,0`` as ``--opt=-3,0`` for options that take a value.
+
+    argparse reads a token starting with ``-`` as an option unless it is a single negative
+    number, so ``--k "-3,0;0,3"`` would fail. No option of this CLI looks like a number, so a
+    numeric-looking token right after an option that takes a value is always that value.
+    """
+    sub = next((a for a in parser._actions if isinstance(a, argparse._SubParsersAction)), None)
+    target = parser
+    if sub is not None and argv and argv[0] in sub.choices:
+        target = sub.choices[argv[0]]
+    takes_value = {
+        opt
+        for a in target._actions
+        if a.option_strings and a.nargs != 0
+        for opt in a.option_strings
+    }
+    out: list[str] = []
+    i = 0
+    while i < len(argv):
+        tok = argv[i]
+        if tok in takes_value and i + 1 < len(argv) and _NUMERIC_VALUE.match(argv[i + 1]):
+            out.append(f"{tok}={argv[i + 1]}")
+            i += 2
+            continue
+        out.append(tok)
+        i += 1
+    return out
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``spectral-exact`` console script; returns the exit status."""
     args_list = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(args_list)
-    args = parser.parse_args(args_list)
+    args = parser.parse_args(_attach_negative_values(parser, args_list))
     if args.command is None:
         parser.print_help()
         return 2
@@ -399,8 +710,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.func = _run_experiment
     try:
         return int(args.func(args))
-    except SpectralExactError as exc:
+    except SpectralExactError as exc:  # includes MissingDependencyError
         print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except ModuleNotFoundError as exc:  # an extra imported without require(): same one line
+        top = (exc.name or "").split(".")[0]
+        extra = next((e for e, mods in EXTRAS.items() if top in mods), None)
+        if extra is None:
+            raise
+        err = MissingDependencyError(
+            f"{top} is needed here but not installed: {install_command(extra)}",
+            name=top,
+            extra=extra,
+            install=install_command(extra),
+        )
+        print(f"error: {err}", file=sys.stderr)
         return 2
 
 

@@ -168,11 +168,7 @@ def _figures(
     report: dict[str, Any],
     cfg: DemoConfig,
 ) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    from . import plotting as plt  # pyplot-free subplots/close: no global matplotlib state
     from .plotting import plot_regions
 
     fig = plot_regions(prep.regions)

@@ -26,6 +26,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ._errors import InvalidNetworkError, UnsupportedModuleError
+from ._optional import require
 from ._validate import integer, real_array
 
 __all__ = ["ReLUNetwork"]
@@ -274,7 +275,7 @@ class ReLUNetwork:
 
     def to_torch(self, dtype: Any = None) -> Any:
         """A ``torch.nn.Sequential`` computing the same function (float64 by default)."""
-        import torch
+        torch = require("torch", extra="torch", purpose="ReLUNetwork.to_torch")
         import torch.nn as nn
 
         dtype = torch.float64 if dtype is None else dtype

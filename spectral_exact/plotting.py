@@ -1,21 +1,26 @@
 """Pictures of linear regions (matplotlib, imported lazily inside each function).
 
-Only this module touches matplotlib; it selects the non-interactive ``Agg`` backend when it
-has to create a figure, so it works on headless machines.
+Figures are built with matplotlib's object-oriented API (:class:`matplotlib.figure.Figure`,
+saved through :class:`~matplotlib.backends.backend_agg.FigureCanvasAgg`), never through
+:mod:`matplotlib.pyplot`: nothing here selects a backend, registers a figure with pyplot or
+changes any other global matplotlib state, so the functions work on headless machines and in
+Jupyter alike (display a returned figure by making it the last expression of a cell).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from ._errors import InvalidDomainError
+from ._optional import require
 from .regions import Region
 
-__all__ = ["plot_regions", "polygon_in_order"]
+__all__ = ["plot_regions", "polygon_in_order", "subplots", "save_figure", "close"]
 
 
 def polygon_in_order(vertices: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -37,16 +42,58 @@ def polygon_in_order(vertices: NDArray[np.float64]) -> NDArray[np.float64]:
     return V[order]
 
 
+def subplots(nrows: int = 1, ncols: int = 1, **kwargs: Any) -> tuple[Any, Any]:
+    """A new :class:`~matplotlib.figure.Figure` and its axes, without pyplot.
+
+    Same call as :func:`matplotlib.pyplot.subplots` (``figsize``, ``dpi``, ``layout`` go to
+    the figure, everything else to :meth:`~matplotlib.figure.Figure.subplots`), but the figure
+    is not registered with pyplot and no backend is selected: it is garbage-collected like any
+    object and drawn by the Agg canvas when saved.
+
+    Examples
+    --------
+    >>> from spectral_exact.plotting import subplots
+    >>> fig, axes = subplots(1, 2, figsize=(4, 2))
+    >>> len(axes), fig.get_size_inches().tolist()
+    (2, [4.0, 2.0])
+    """
+    agg = require("matplotlib.backends.backend_agg", extra="plot", purpose="plotting")
+    figure = require("matplotlib.figure", extra="plot", purpose="plotting")
+
+    fig_kw = {key: kwargs.pop(key) for key in ("figsize", "dpi", "layout") if key in kwargs}
+    fig = figure.Figure(**fig_kw)
+    agg.FigureCanvasAgg(fig)
+    return fig, fig.subplots(nrows, ncols, **kwargs)
+
+
+def save_figure(fig: Any, path: str | Path, **kwargs: Any) -> Path:
+    """Write ``fig`` to ``path`` (format from the suffix) and return the path.
+
+    Figures made by :func:`subplots` or :func:`plot_regions` are drawn by their Agg canvas;
+    a pyplot figure is saved through its own canvas (its backend is left alone).
+    ``kwargs`` go to :meth:`~matplotlib.figure.Figure.savefig` (``dpi``, ``bbox_inches``...).
+    """
+    fig.savefig(path, **kwargs)
+    return Path(path)
+
+
+def close(fig: Any) -> None:
+    """Release ``fig``: removes a pyplot-managed figure from pyplot; no-op for others.
+
+    pyplot is consulted only if it was already imported by the caller (importing it here would
+    select a backend).
+    """
+    import sys
+
+    plt = sys.modules.get("matplotlib.pyplot")
+    if plt is not None:
+        plt.close(fig)  # a no-op for figures pyplot does not manage
+
+
 def _figure_and_axes(ax: Any) -> tuple[Any, Any]:
     if ax is not None:
         return ax.figure, ax
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, new_ax = plt.subplots(figsize=(6, 6))
-    return fig, new_ax
+    return subplots(figsize=(6, 6))
 
 
 def plot_regions(
@@ -66,7 +113,8 @@ def plot_regions(
     regions : sequence of Region
         For example :func:`spectral_exact.linear_regions` on a :class:`~spectral_exact.Box`.
     ax : matplotlib Axes, optional
-        Axes to draw into; a new figure (Agg backend) is created when omitted.
+        Axes to draw into; when omitted a new figure is made by :func:`subplots` (no pyplot,
+        no change of backend).
     color : {"random", "value"}
         ``"random"``: each region gets a random colour (seeded by ``seed``); ``"value"``: a heat
         map of ``f`` itself (exact, since ``f`` is affine on each region and drawn with linear

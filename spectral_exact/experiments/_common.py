@@ -24,7 +24,6 @@ from __future__ import annotations
 import json
 import os
 import random
-import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, fields, is_dataclass, replace
 from pathlib import Path
@@ -117,10 +116,12 @@ def resolve_device(name: str) -> Any:
 def progress(
     iterable: Iterable[T], *, enabled: bool = True, desc: str = "", total: int | None = None
 ) -> Iterator[T]:
-    """A tqdm progress bar, shown only when ``enabled`` and stderr is a terminal."""
+    """A tqdm progress bar, shown only when ``enabled`` and stderr is a terminal or Jupyter."""
     from tqdm.auto import tqdm
 
-    show = enabled and sys.stderr.isatty()
+    from .._progress import progress_enabled
+
+    show = enabled and progress_enabled()
     return iter(tqdm(iterable, desc=desc, total=total, disable=not show, leave=False))
 
 
@@ -408,17 +409,14 @@ def base_meta(name: str, config: Any, seeds: Sequence[int], device: str) -> dict
 
 
 def new_figure(*args: Any, **kwargs: Any) -> tuple[Any, Any]:
-    """``plt.subplots`` with the Agg backend (no display needed)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    """``plt.subplots`` without pyplot (no backend switch, no global state)."""
+    from .. import plotting as plt
 
     return plt.subplots(*args, **kwargs)
 
 
 def save_figure(fig: Any, path: Path) -> Path:
-    import matplotlib.pyplot as plt
+    from .. import plotting as plt
 
     fig.tight_layout()
     fig.savefig(path, dpi=110)

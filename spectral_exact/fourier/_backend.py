@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from .._errors import SpectralExactError
+from .._optional import require
 
 __all__ = ["NumpyOps", "TorchOps", "get_backend"]
 
@@ -80,12 +81,7 @@ class TorchOps(NumpyOps):
     name = "torch"
 
     def __init__(self, device: str = "cpu") -> None:
-        try:
-            import torch
-        except ImportError as exc:  # pragma: no cover - torch is an optional extra
-            raise SpectralExactError(
-                "backend='torch' needs torch: pip install 'spectral-exact[torch]'"
-            ) from exc
+        torch = require("torch", extra="torch", purpose="backend='torch'")
         if str(device).startswith("cuda") and not torch.cuda.is_available():
             raise SpectralExactError(
                 f"device {device!r} requested but torch.cuda.is_available() is False"
@@ -152,7 +148,7 @@ def get_backend(backend: str = "numpy", device: str | None = None) -> NumpyOps:
         return NumpyOps()
     if backend == "torch":
         if device is None:
-            import torch
+            torch = require("torch", extra="torch", purpose="backend='torch'")
 
             device = "cuda" if torch.cuda.is_available() else "cpu"
         return TorchOps(device)
