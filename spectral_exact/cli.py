@@ -34,6 +34,7 @@ import dataclasses
 import json
 import math
 import re
+import shutil
 import sys
 import time
 from collections import Counter
@@ -70,6 +71,54 @@ class CommandError(SpectralExactError):
 
 
 # ---------------------------------------------------------------------------- parsing helpers
+#: directories this invocation created; removed again if the command fails (no partial output)
+_CREATED_DIRS: list[Path] = []
+
+
+def claim_out_dir(path: str | Path, what: str = "--out") -> Path:
+    """Make sure ``path`` is a writable directory *before* any long work starts.
+
+    Creates it (with parents) when missing and remembers what it created, so that
+    :func:`main` can remove it again if the command then fails: a failed command leaves
+    nothing behind. Raises :class:`CommandError` (one line, exit 2) when ``path`` exists but
+    is not a directory, or cannot be created or written.
+    """
+    p = Path(path)
+    if p.exists():
+        if not p.is_dir():
+            raise CommandError(f"{what} {str(p)!r} exists and is not a directory")
+    else:
+        top = p
+        while not top.parent.exists() and top.parent != top:
+            top = top.parent
+        try:
+            p.mkdir(parents=True)
+        except OSError as exc:
+            raise CommandError(
+                f"cannot create the {what} directory {str(p)!r}: {exc.strerror or exc}"
+            ) from exc
+        _CREATED_DIRS.append(top)
+    probe = p / ".spectral_exact_write_test"
+    try:
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise CommandError(
+            f"the {what} directory {str(p)!r} is not writable: {exc.strerror or exc}"
+        ) from exc
+    return p
+
+
+def _remove_created_dirs() -> None:
+    while _CREATED_DIRS:
+        shutil.rmtree(_CREATED_DIRS.pop(), ignore_errors=True)
+
+
+def _positive(value: float, what: str) -> None:
+    if not value > 0:
+        raise CommandError(f"{what} must be positive, got {value}")
+
+
 def _parse_ints(text: str, what: str) -> list[int]:
     try:
         return [int(t) for t in text.replace(" ", "").split(",") if t]
@@ -354,6 +403,8 @@ def _cmd_regions(args: argparse.Namespace) -> int:
             f"--export geojson needs a net on R^2; this one is on R^{net.input_dim} (use npz)"
         )
     want_plot = net.input_dim <= 2 and not args.no_plot
+    _positive(args.dpi, "--dpi")
+    out = claim_out_dir(args.out)
     t0 = time.perf_counter()
     print("enumerating linear regions ...", file=sys.stderr, flush=True)
     regions = linear_regions(net, box)
@@ -362,8 +413,6 @@ def _cmd_regions(args: argparse.Namespace) -> int:
         face_poset(r.polytope)
     t2 = time.perf_counter()
     summary = region_summary(regions, box, t1 - t0, t2 - t1)
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
     files = ["summary.json"]
     # work that needs no optional extra is written first: summary.json and the exports
     for fmt in dict.fromkeys(args.export):  # each format once, in the order given
@@ -404,6 +453,7 @@ def _cmd_fourier(args: argparse.Namespace) -> int:
         k = load_frequencies(args.k_file, d)
     else:
         k = parse_frequencies(DEFAULT_K if args.k is None else args.k, d)
+    out_dir = None if args.out is None else claim_out_dir(args.out)
     if args.whole_space:
         if args.box is not None or args.lo is not None or args.hi is not None:
             raise CommandError("--whole-space takes no box (--box/--lo/--hi)")
@@ -436,11 +486,9 @@ def _cmd_fourier(args: argparse.Namespace) -> int:
         for kk, v in zip(k, values, strict=True):
             ks = ",".join(f"{x:g}" for x in kk)
             print(f"{ks:>{kw}}  {v.real:>22.15e}  {v.imag:>22.15e}  {abs(v):>12.5e}")
-        if args.out is not None:
-            out = Path(args.out)
-            out.mkdir(parents=True, exist_ok=True)
-            (out / "fourier.json").write_text(_dumps(result))
-            print(f"wrote {out / 'fourier.json'}")
+        if out_dir is not None:
+            (out_dir / "fourier.json").write_text(_dumps(result))
+            print(f"wrote {out_dir / 'fourier.json'}")
     _emit_json(args, result)
     return 0
 
@@ -452,6 +500,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     require("matplotlib", extra="plot", purpose="spectral-exact demo")
     from .demo import DemoConfig, run_demo
 
+    claim_out_dir(args.out)
     cfg = DemoConfig(seed=args.seed, progress=not args.no_progress)
     if args.quick:
         cfg = dataclasses.replace(cfg, steps=QUICK_DEMO_STEPS, decay_points=300)
@@ -549,13 +598,14 @@ def _run_experiment(args: argparse.Namespace) -> int:
     from .experiments import experiment_claims
     from .experiments.cli import run_experiment_command
 
-    with _human_output(args):
-        status = int(run_experiment_command(args))
     out = (
         args.out
         if args.out is not None
         else Path("experiments_out") / (f"{args.name}-{args.scale}")
     )
+    claim_out_dir(out)  # before minutes of training, not after
+    with _human_output(args):
+        status = int(run_experiment_command(args))
     result: dict[str, Any] = {"experiment": args.name, "out": str(out), "status": status}
     if status == 0:
         claims = experiment_claims(args.name, out)
@@ -708,9 +758,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     if args.command == "experiment" and not hasattr(args, "func"):
         args.func = _run_experiment
+    _CREATED_DIRS.clear()
+    ok = False
     try:
-        return int(args.func(args))
+        status = int(args.func(args))
+        ok = status == 0
+        return status
     except SpectralExactError as exc:  # includes MissingDependencyError
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # a file that cannot be read or written: one line, not a traceback
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except ModuleNotFoundError as exc:  # an extra imported without require(): same one line
@@ -726,6 +783,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         print(f"error: {err}", file=sys.stderr)
         return 2
+    finally:
+        if not ok:
+            _remove_created_dirs()
+        _CREATED_DIRS.clear()
 
 
 if __name__ == "__main__":  # pragma: no cover
