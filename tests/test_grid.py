@@ -106,15 +106,35 @@ def test_prepared_network_and_tuple_domain() -> None:
     assert np.array_equal(k1, k2) and np.array_equal(k1, k3)
     assert np.abs(F1 - F2).max() <= ROUNDING * np.abs(F1).max()
     assert np.array_equal(F1, F3)
+    # a tight rtol sends several small-|k| points to the closed form, through the prepared net
+    prep11 = prepare_network(se.ReLUNetwork.random((2, 8, 8, 1), seed=11), box)
+    rep = network_fourier_grid_report(prep11, None, 10, rtol=1e-13)
+    assert rep.exact.sum() > 1
+    ref = se.network_fourier(prep11, rep.k_grid)
+    assert np.abs(rep.values - ref).max() <= 1e-13 * np.abs(ref).max()
 
 
-def test_3d_direct_fallback() -> None:
-    net = se.ReLUNetwork.random((3, 4, 1), seed=0)
-    box = se.Box([-1.0, 0.0, -0.5], [1.0, 1.0, 0.5])
-    k, F = se.network_fourier_grid(net, domain=box, n=4)
-    assert np.array_equal(k, se.fft_fourier(net, domain=box, n=4)[0])
-    ref = se.network_fourier(net, k, domain=box)
-    assert np.abs(F - ref).max() <= ROUNDING * np.abs(ref).max()
+CASES_3D = [
+    ("cube", (3, 5, 4, 1), ([-1.0, -1.0, -1.0], [1.0, 1.0, 1.0]), 6),
+    ("off-centre non-square odd n", (3, 4, 4, 1), ([0.3, -2.0, -0.2], [1.1, -0.5, 0.4]), 5),
+]
+
+
+@pytest.mark.parametrize("name,arch,lohi,n", CASES_3D, ids=[c[0] for c in CASES_3D])
+def test_3d_matches_closed_form_everywhere(name, arch, lohi, n):  # type: ignore[no-untyped-def]
+    _, _, rep, _ = _check_against_closed_form(arch, lohi, n)
+    assert rep.exact[(n // 2,) * 3]
+    assert rep.n_nodes > 0  # the NUFFT route, not the direct fallback
+
+
+def test_4d_direct_fallback() -> None:
+    net = se.ReLUNetwork.random((4, 3, 1), seed=0)
+    box = se.Box([-1.0, 0.0, -0.5, 0.0], [1.0, 1.0, 0.5, 2.0])
+    rep = network_fourier_grid_report(net, box, 3)
+    assert np.array_equal(rep.k_grid, se.fft_fourier(net, domain=box, n=3)[0])
+    assert rep.exact.all() and rep.n_nodes == 0
+    ref = se.network_fourier(net, rep.k_grid, domain=box)
+    assert np.abs(rep.values - ref).max() <= ROUNDING * np.abs(ref).max()
 
 
 def test_fft_converges_to_grid_values_at_second_order() -> None:
