@@ -79,6 +79,7 @@ terms are 2-D NUFFTs times a phase. In 4-D and higher this module evaluates the 
 
 from __future__ import annotations
 
+import functools
 import math
 import time
 from dataclasses import dataclass, field
@@ -196,8 +197,12 @@ def _gl_omega_max(eps: float, degree: int = 1) -> FloatArray:
     return np.concatenate([[-1.0], np.exp(lo)])
 
 
+@functools.lru_cache(maxsize=2 * _Q_MAX)
 def _gauss_legendre(q: int) -> tuple[FloatArray, FloatArray]:
+    """``q``-point Gauss-Legendre nodes and weights on [-1, 1] (cached, read-only)."""
     t, w = np.polynomial.legendre.leggauss(q)
+    t.flags.writeable = False
+    w.flags.writeable = False
     return t, w
 
 
@@ -320,10 +325,43 @@ def _facet_triangles(
     ang = np.arctan2(np.sum(rel * u2[group], axis=1), np.sum(rel * u1[group], axis=1))
     o2 = np.lexsort((ang, group))  # groups stay in place, sorted by angle inside
     Ps = P[o2]
+    # rotate each cycle so that it starts at its lexicographically smallest vertex: the fan
+    # of a facet shared by two regions (same vertices) is then the same set of triangles
     pos = np.arange(len(o2)) - start[group]
+    lex = np.lexsort((Ps[:, 2], Ps[:, 1], Ps[:, 0], group))
+    first_lex = lex[start]  # row of the smallest vertex of each group
+    shift = first_lex - start
+    new_pos = (pos - shift[group]) % count[group]
+    o3 = np.lexsort((new_pos, group))
+    Ps = Ps[o3]
     sel = np.flatnonzero((pos >= 1) & (pos <= count[group] - 2))
     g = group[sel]
     return Ps[start[g]], Ps[sel], Ps[sel + 1], rows[g]
+
+
+def _merge_triangles(
+    ta: FloatArray, tb: FloatArray, tc: FloatArray, dens: FloatArray
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    """Sum the constant densities of bit-identical triangles (a facet seen from both sides).
+
+    ``a`` is kept (the fan apex); ``b`` and ``c`` are put in lexicographic order. Triangles
+    whose summed density is exactly 0 are dropped.
+    """
+    swap = (tc[:, 0] < tb[:, 0]) | (
+        (tc[:, 0] == tb[:, 0])
+        & ((tc[:, 1] < tb[:, 1]) | ((tc[:, 1] == tb[:, 1]) & (tc[:, 2] < tb[:, 2])))
+    )
+    b = np.where(swap[:, None], tc, tb)
+    c = np.where(swap[:, None], tb, tc)
+    key = np.ascontiguousarray(np.concatenate([ta, b, c], axis=1))
+    _, first, inverse = np.unique(
+        key.view(np.dtype((np.void, key.dtype.itemsize * 9))).ravel(),
+        return_index=True,
+        return_inverse=True,
+    )
+    summed = np.bincount(inverse.ravel(), weights=dens, minlength=len(first))
+    keep = summed != 0
+    return ta[first][keep], b[first][keep], c[first][keep], summed[keep]
 
 
 def _triangle_nodes(
@@ -725,7 +763,8 @@ def network_fourier_grid_report(
         ta, tb, tc, rows = _facet_triangles(arr)
         region = region_of[rows]
         dens = np.sum(arr.weight[region] * arr.facet_A[rows], axis=1)
-        x_kink, c_kink, mass_kink = _triangle_nodes(ta, tb, tc, (dens, dens, dens), kmax, oms)
+        ma, mb, mc, md = _merge_triangles(ta, tb, tc, dens)
+        x_kink, c_kink, mass_kink = _triangle_nodes(ma, mb, mc, (md, md, md), kmax, oms)
         axis, sign = _boundary_axis(arr, rows, box, tol)
         for a in range(d):
             on = axis == a
