@@ -763,8 +763,8 @@ def network_fourier_grid_report(
         ta, tb, tc, rows = _facet_triangles(arr)
         region = region_of[rows]
         dens = np.sum(arr.weight[region] * arr.facet_A[rows], axis=1)
-        ma, mb, mc, md = _merge_triangles(ta, tb, tc, dens)
-        x_kink, c_kink, mass_kink = _triangle_nodes(ma, mb, mc, (md, md, md), kmax, oms)
+        t_a, t_b, t_c, t_d = _merge_triangles(ta, tb, tc, dens)
+        x_kink, c_kink, mass_kink = _triangle_nodes(t_a, t_b, t_c, (t_d, t_d, t_d), kmax, oms)
         axis, sign = _boundary_axis(arr, rows, box, tol)
         for a in range(d):
             on = axis == a
