@@ -9,7 +9,7 @@ For each case (a net on ``[-1, 1]^d`` and a grid size ``n``), in one process:
 1. **Exact grid**, from scratch (region enumeration included): wall and CPU seconds with the
    breakdown of :func:`spectral_exact.fourier.grid.network_fourier_grid_report` (regions,
    flat arrays, quadrature nodes, NUFFT, small-``|k|`` closed-form points); best of
-   ``REPEAT`` runs.
+   a few runs (one in 3-D).
 2. **Accuracy** of the exact grid against the closed form :func:`spectral_exact.network_fourier`
    (regions route): at every grid point of a smaller grid, and at sample points (the lowest
    ``|k|``, the axes, random points) of the benchmarked grid; relative to ``max |F|``.
@@ -38,20 +38,22 @@ import spectral_exact as se  # noqa: E402
 from spectral_exact.fft import fft_fourier_at  # noqa: E402
 from spectral_exact.fourier.grid import network_fourier_grid_report  # noqa: E402
 
-#: (architecture, n of the benchmarked grid, n of the all-points accuracy grid, FFT ns fitted)
-CASES: tuple[tuple[tuple[int, ...], int, int, tuple[int, ...]], ...] = (
-    ((2, 64, 64, 64, 1), 256, 0, (128, 256, 512, 1024)),
-    ((2, 32, 32, 1), 256, 64, (128, 256, 512, 1024)),
-    ((1, 64, 64, 1), 4096, 4096, (1024, 4096, 16384, 65536)),
+#: (architecture, n of the benchmarked grid, n of the all-points accuracy grid (0: none),
+#: FFT ns fitted, timing repeats, random sample points)
+Case = tuple[tuple[int, ...], int, int, tuple[int, ...], int, int]
+CASES: tuple[Case, ...] = (
+    ((2, 64, 64, 64, 1), 256, 0, (128, 256, 512, 1024), 2, 160),
+    ((2, 32, 32, 1), 256, 64, (128, 256, 512, 1024), 2, 160),
+    ((1, 64, 64, 1), 4096, 4096, (1024, 4096, 16384, 65536), 2, 160),
+    ((3, 16, 16, 1), 16, 0, (128, 160, 192, 224), 1, 24),
 )
-QUICK_CASES = (
-    ((2, 32, 32, 1), 128, 32, (64, 128, 256)),
-    ((1, 32, 32, 1), 1024, 1024, (256, 1024, 4096)),
+QUICK_CASES: tuple[Case, ...] = (
+    ((2, 32, 32, 1), 128, 32, (64, 128, 256), 2, 160),
+    ((1, 32, 32, 1), 1024, 1024, (256, 1024, 4096), 2, 160),
+    ((3, 6, 6, 1), 8, 8, (8, 16, 32), 1, 24),
 )
-REPEAT = 2
 K_PROBE = 100.0
 N_PROBE = 32
-N_SAMPLE = 160
 FFT_TARGET = 1e-6
 
 
@@ -66,40 +68,45 @@ def _timed(fn: Any, repeat: int) -> tuple[float, float, Any]:
     return best_w, best_c, out
 
 
-def _sample_indices(rep: Any, rng: np.random.Generator) -> tuple[np.ndarray, ...]:
-    """Grid indices: the 5^d lowest |k|, both axes (every 8th point), random points."""
+def _sample_indices(rep: Any, rng: np.random.Generator, n_sample: int) -> tuple[np.ndarray, ...]:
+    """Grid indices: the 3^d lowest |k|, the axes (every 8th point), random points."""
     k = rep.k_grid
     shape = k.shape[:-1]
     d = len(shape)
     c = shape[0] // 2
     idx = set()
-    for off in np.ndindex(*(5,) * d):
-        idx.add(tuple(c - 2 + o for o in off))
+    for off in np.ndindex(*(3,) * d):
+        idx.add(tuple(c - 1 + o for o in off))
     for a in range(d):
         for j in range(0, shape[0], 8):
             t = [c] * d
             t[a] = j
             idx.add(tuple(t))
-    for _ in range(N_SAMPLE):
+    for _ in range(n_sample):
         idx.add(tuple(int(v) for v in rng.integers(0, shape[0], size=d)))
     arr = np.array(sorted(idx))
     return tuple(arr[:, a] for a in range(d))
 
 
-def bench_case(arch: tuple[int, ...], n: int, n_all: int, fft_ns: tuple[int, ...]) -> list[str]:
+def bench_case(
+    arch: tuple[int, ...], n: int, n_all: int, fft_ns: tuple[int, ...], repeat: int, n_sample: int
+) -> list[str]:
     d = arch[0]
     net = se.ReLUNetwork.random(arch, seed=0)
     box = se.Box([-1.0] * d, [1.0] * d)
     name = "-".join(map(str, arch))
     rng = np.random.default_rng(0)
 
-    w_ex, c_ex, rep = _timed(lambda: network_fourier_grid_report(net, box, n), REPEAT)
+    w_ex, c_ex, rep = _timed(lambda: network_fourier_grid_report(net, box, n), repeat)
     tm = rep.timings
     scale = float(np.abs(rep.values).max())
 
     # accuracy against the closed form
-    sel = _sample_indices(rep, rng)
-    ref = se.network_fourier(net, rep.k_grid[sel], domain=box)
+    sel = _sample_indices(rep, rng, n_sample)
+    prep = se.prepare_network(net, box)
+    w0 = time.perf_counter()
+    ref = se.network_fourier(prep, rep.k_grid[sel])
+    per_point = (time.perf_counter() - w0) / len(sel[0])  # closed form, geometry prepared
     err_sample = float(np.abs(rep.values[sel] - ref).max()) / scale
     err_all = None
     if n_all:
@@ -113,9 +120,11 @@ def bench_case(arch: tuple[int, ...], n: int, n_all: int, fft_ns: tuple[int, ...
     for m in sorted({n, 4 * n, *fft_ns}):
         if m**d > 2**22:
             continue
-        t_fft[m] = _timed(lambda m=m: se.fft_fourier(net, domain=box, n=m), REPEAT)[:2]
+        t_fft[m] = _timed(lambda m=m: se.fft_fourier(net, domain=box, n=m), repeat)[:2]
+    # probe |k| = K_PROBE, or 60% of the coarsest fitted grid's Nyquist pi/h if that is lower
+    k_probe = min(K_PROBE, 0.6 * np.pi * (min(fft_ns) - 1) / 2.0)
     dirs = rng.standard_normal((N_PROBE, d))
-    kp = K_PROBE * dirs / np.linalg.norm(dirs, axis=1, keepdims=True)
+    kp = k_probe * dirs / np.linalg.norm(dirs, axis=1, keepdims=True)
     exact_p = se.network_fourier(net, kp, domain=box)
     errs, errs_local = [], []
     local = float(np.abs(exact_p).max())
@@ -140,7 +149,7 @@ def bench_case(arch: tuple[int, ...], n: int, n_all: int, fft_ns: tuple[int, ...
         f"* {rep.n_regions:,} regions, {rep.n_nodes:,} quadrature nodes, "
         f"{int(rep.exact.sum())} grid points from the closed form (k = 0 included), "
         f"NUFFT/quadrature eps {rep.eps:.0e}.",
-        f"* **Exact grid: {w_ex:.3f} s wall** ({c_ex:.3f} s CPU), best of {REPEAT}: "
+        f"* **Exact grid: {w_ex:.3f} s wall** ({c_ex:.3f} s CPU), best of {repeat}: "
         + ", ".join(f"{k} {v:.3f}" for k, v in tm.items())
         + " s.",
         f"* Error vs the closed form, relative to max|F|: {err_sample:.1e} at "
@@ -159,12 +168,17 @@ def bench_case(arch: tuple[int, ...], n: int, n_all: int, fft_ns: tuple[int, ...
         f"| FFT n = {n_need:,} for {FFT_TARGET:g} (extrapolated) | {t_need:.3g} | | "
         f"{t_need / w_ex:.3g} |"
     )
+    t_direct = per_point * n**d
+    lines.append(
+        f"| closed form `network_fourier` at all {n**d:,} points (extrapolated from "
+        f"{len(sel[0])}, geometry prepared) | {t_direct:.3g} | | {t_direct / w_ex:.3g} |"
+    )
     lines += [
         "",
-        f"FFT (trapezoid) error at |k| = {K_PROBE:g} ({N_PROBE} directions), relative to "
+        f"FFT (trapezoid) error at |k| = {k_probe:g} ({N_PROBE} directions), relative to "
         f"max|F| = {scale:.3e}: "
         + ", ".join(f"n = {m}: {e:.1e}" for m, e in zip(fft_ns, errs, strict=True))
-        + f" (relative to max|F| over those |k| = {K_PROBE:g} points, {local:.2e}: "
+        + f" (relative to max|F| over those |k| = {k_probe:g} points, {local:.2e}: "
         + ", ".join(f"n = {m}: {e:.1e}" for m, e in zip(fft_ns, errs_local, strict=True))
         + f"); fitted order {-slope if slope < 0 else slope:.2f}, C = {c2:.3g} in C h^2; "
         f"{FFT_TARGET:g} needs n = {n_need:,} per axis (time from a fitted "

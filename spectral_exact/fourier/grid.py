@@ -19,15 +19,18 @@ the two normals are opposite), leaving
            + \sum_{G \subset \partial D} i\, k\cdot n_G \int_G f\, e^{-ik\cdot x}\Big],
 
 the first sum over every (region, facet) pair, boundary facets included (this is the
-``"laplacian"`` route of :mod:`.network`, written per region-facet pair). Every term is the
-Fourier transform of a measure on segments (2-D) or points (1-D). Writing each as a quadrature
-sum :math:`\sum_j c_j e^{-ik\cdot x_j}` makes the whole bracket a *type-1 non-uniform FFT*
+``"laplacian"`` route of :mod:`.network`, written per region-facet pair; a facet shared
+bit for bit by two regions is stored once with the summed density, the jump of
+:math:`\partial_n f`). Every term is the Fourier transform of a measure on points (1-D),
+segments (2-D) or polygons (3-D). Writing each as a quadrature sum
+:math:`\sum_j c_j e^{-ik\cdot x_j}` makes the whole bracket a *type-1 non-uniform FFT*
 (``finufft``, Barnett, Magland & af Klinteberg, SIAM J. Sci. Comput. 41, 2019) evaluated on the
 grid :math:`k_m = m\,\Delta k` in one pass: the nodes are rescaled to
 :math:`\Delta k_a (x_a - \mathrm{centre}_a) \in (-\pi, \pi)` and the phase
 :math:`e^{-ik\cdot \mathrm{centre}}` is applied afterwards. The boundary terms are grouped by
-face normal :math:`\pm e_a`: one NUFFT of :math:`n_a f(x_j) \omega_j` per axis, multiplied by
-:math:`i k_a` on the grid.
+face normal :math:`\pm e_a`; on the face :math:`x_a = X` the sum factorises into
+:math:`e^{-ik_a X}` times a ``(d-1)``-dimensional NUFFT of :math:`n_a f(x_j)\, \omega_j`, and
+the result is multiplied by :math:`i k_a` on the grid.
 
 Quadrature and its error bound (2-D)
 ------------------------------------
@@ -57,18 +60,23 @@ bracket is divided by :math:`|k|^2`, so the computed value obeys
     |\tilde F(k) - F(k)| \le \beta(k) = (\varepsilon_q + \varepsilon_n)\,
         \frac{A + \sum_a |k_a|\, B_a}{|k|^2}.
 
-``rtol`` asks for :math:`\beta(k) \le \mathrm{rtol}\cdot\max_{\text{grid}}|F|`. A lower bound
-of :math:`\max|F|` is :math:`\max_k(|\tilde F(k)| - \beta(k))` (and the exact values). Every grid
-point where :math:`\beta(k)` exceeds ``rtol`` times that lower bound, and ``k = 0``, is
-recomputed exactly by :func:`~spectral_exact.network_fourier` (the stable regions route); with
-the default tolerances that is ``k = 0`` and at most a few neighbours. Measured errors against
-the closed form at every grid point are in ``benchmarks/results_grid.md`` and the docstring of
-:func:`network_fourier_grid`.
+(:math:`\varepsilon_q = \varepsilon_n =` ``rtol * 1e-3``, at least ``1e-14``). The
+quadrature part is a proof; the NUFFT part rests on finufft's error model, checked by the
+measurements below. ``rtol`` asks for
+:math:`\beta(k) \le \mathrm{rtol}\cdot\max_{\text{grid}}|F|`. A lower bound of
+:math:`\max|F|` is :math:`\max_k(|\tilde F(k)| - \beta(k))` (and the exact values). ``k = 0``
+is always computed exactly, :math:`F(0) = \int_D f`, from the same facets by the divergence
+theorem (:func:`_integral_of_f`); every other grid point where :math:`\beta(k)` exceeds
+``rtol`` times that lower bound is recomputed by :func:`~spectral_exact.network_fourier` (the
+stable regions route). With the default ``rtol`` that is ``k = 0`` alone on every net measured.
+Measured errors against the closed form are in ``benchmarks/results_grid.md`` and the
+docstring of :func:`network_fourier_grid`.
 
 1-D, 3-D and higher
 -------------------
-In 1-D the kink measure is a sum of point masses at the breakpoints (no quadrature error) and
-the two boundary terms are evaluated directly. In 3-D the facets are convex polygons: each is
+In 1-D the kink measure is a sum of point masses at the (deduplicated) breakpoints: no
+quadrature error, :math:`\beta(k) = \varepsilon_n (A + |k| B)/k^2`; the two boundary terms are
+summed directly. In 3-D the facets are convex polygons: each is
 fan-triangulated and every triangle gets a collapsed (Duffy) tensor Gauss-Legendre rule whose
 sizes follow the same bound (:func:`_triangle_nodes`: at most :math:`3\varepsilon_q |T|
 \max|\text{density}|` per triangle, so the 2-D formula for :math:`\beta(k)` holds with
