@@ -199,3 +199,23 @@ def test_bad_domain_and_net() -> None:
         se.network_fourier_grid(net, domain=se.Box([0, 0], [1, 1]), n=8, rtol=0.0)
     with pytest.raises(se.InvalidDomainError, match="MAX_GRID_POINTS"):
         se.network_fourier_grid(net, domain=se.Box([0, 0], [1, 1]), n=10**5)
+
+
+@pytest.mark.parametrize(
+    "arch,lohi,n",
+    [
+        ((2, 6, 6, 1), ([-1.0, 0.0], [1.0, 1.5]), 16),
+        ((3, 4, 4, 1), ([-1.0, 0.0, 0.0], [1.0, 1.0, 1.0]), 6),
+    ],
+)
+def test_node_batches_do_not_change_values(arch, lohi, n, monkeypatch):  # type: ignore[no-untyped-def]
+    """Nodes generated and transformed in many small batches give the same transform."""
+    import spectral_exact.fourier.grid as grid_mod
+
+    net = se.ReLUNetwork.random(arch, seed=4)
+    box = se.Box(*lohi)
+    one = network_fourier_grid_report(net, box, n)
+    monkeypatch.setattr(grid_mod, "_NODE_BATCH", 100)
+    many = network_fourier_grid_report(net, box, n)
+    assert one.n_nodes == many.n_nodes > 5 * 100
+    assert np.abs(one.values - many.values).max() <= ROUNDING * np.abs(one.values).max()

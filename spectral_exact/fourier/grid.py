@@ -90,6 +90,7 @@ from __future__ import annotations
 import functools
 import math
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -120,6 +121,8 @@ _OMEGA_PIECE = 48.0
 _Q_MAX = 160
 #: Transforms with fewer nodes than this run on one thread (threading overhead dominates).
 _NUFFT_THREADED_NODES = 200_000
+#: Quadrature nodes are generated and transformed in batches of about this many.
+_NODE_BATCH = 2_000_000
 #: Exact fallback (3-D, small |k|) evaluates at most this many frequencies per call.
 _EXACT_CHUNK = 4096
 
@@ -224,16 +227,35 @@ class _Segments:
     dens1: FloatArray  # (S,)
 
 
-def _segment_nodes(
-    seg: _Segments, kmax: FloatArray, omega_max: FloatArray
-) -> tuple[FloatArray, FloatArray, float]:
-    """Gauss-Legendre nodes of all segments: ``(x (M, 2), c (M,), bound_mass)``.
+@dataclass(frozen=True, eq=False)
+class _Nodes:
+    r"""Quadrature nodes of a measure, generated lazily in batches of bounded size.
 
-    ``c_j = omega_j * density(x_j)``; ``bound_mass = sum over pieces of length * max|density|``
-    (the quantity the quadrature and NUFFT errors are proportional to).
+    ``mass`` bounds :math:`\sum_j |c_j|` (sum over pieces of size times max|density|; the
+    quadrature and NUFFT errors are proportional to it), ``count`` is the number of nodes.
     """
+
+    mass: float
+    count: int
+    batches: Callable[[], Iterator[tuple[FloatArray, FloatArray]]]
+
+    def materialise(self, d: int) -> tuple[FloatArray, FloatArray]:
+        parts = list(self.batches())
+        if not parts:
+            return np.zeros((0, d)), np.zeros(0)
+        return np.concatenate([x for x, _ in parts]), np.concatenate([c for _, c in parts])
+
+
+def _chunks(sel: NDArray[np.int64], per_piece: int) -> Iterator[NDArray[np.int64]]:
+    step = max(1, _NODE_BATCH // max(per_piece, 1))
+    for i in range(0, len(sel), step):
+        yield sel[i : i + step]
+
+
+def _segment_nodes(seg: _Segments, kmax: FloatArray, omega_max: FloatArray) -> _Nodes:
+    """Gauss-Legendre nodes of all segments, ``c_j = omega_j * density(x_j)`` (see module docs)."""
     if len(seg.p0) == 0:
-        return np.zeros((0, 2)), np.zeros(0), 0.0
+        return _Nodes(0.0, 0, lambda: iter(()))
     vec = seg.p1 - seg.p0
     length = np.sqrt(np.sum(vec * vec, axis=1))
     keep = length > 0
@@ -266,21 +288,22 @@ def _segment_nodes(
             )
         )
     )
-    xs, cs = [], []
-    for qv in np.unique(qp).tolist():
-        sel = np.flatnonzero(qp == qv)
-        t, w = _gauss_legendre(int(qv))
-        sg = seg_of_piece[sel]
-        # parameter s in [0, 1] along the segment; node s = mid + t * half
-        half = 0.5 * (s1[sel] - s0[sel])
-        mid = 0.5 * (s1[sel] + s0[sel])
-        s = mid[:, None] + half[:, None] * t[None, :]  # (P, q)
-        x = p0[sg][:, None, :] + s[..., None] * vec[sg][:, None, :]
-        dens = d0[sg][:, None] + s * dd[sg][:, None]
-        c = dens * (w[None, :] * (half * length[sg])[:, None])
-        xs.append(x.reshape(-1, 2))
-        cs.append(c.reshape(-1))
-    return np.concatenate(xs), np.concatenate(cs), mass
+
+    def batches() -> Iterator[tuple[FloatArray, FloatArray]]:
+        for qv in np.unique(qp).tolist():
+            t, w = _gauss_legendre(int(qv))
+            for sel in _chunks(np.flatnonzero(qp == qv), int(qv)):
+                sg = seg_of_piece[sel]
+                # parameter s in [0, 1] along the segment; node s = mid + t * half
+                half = 0.5 * (s1[sel] - s0[sel])
+                mid = 0.5 * (s1[sel] + s0[sel])
+                s = mid[:, None] + half[:, None] * t[None, :]  # (P, q)
+                x = p0[sg][:, None, :] + s[..., None] * vec[sg][:, None, :]
+                dens = d0[sg][:, None] + s * dd[sg][:, None]
+                c = dens * (w[None, :] * (half * length[sg])[:, None])
+                yield x.reshape(-1, 2), c.reshape(-1)
+
+    return _Nodes(mass, int(np.sum(qp)), batches)
 
 
 # ----------------------------------------------------------------------------- geometry
@@ -379,7 +402,7 @@ def _triangle_nodes(
     dens: tuple[FloatArray, FloatArray, FloatArray],
     kmax: FloatArray,
     omega_max: tuple[FloatArray, FloatArray],
-) -> tuple[FloatArray, FloatArray, float]:
+) -> _Nodes:
     r"""Collapsed (Duffy) Gauss-Legendre nodes on triangles with an affine density.
 
     :math:`x = a + s(b - a) + s t (c - b)`, :math:`(s, t) \in [0, 1]^2`, Jacobian
@@ -390,7 +413,7 @@ def _triangle_nodes(
     each is chosen by :func:`_gl_omega_max` (degrees 1 and 2), so the error on a triangle is at
     most :math:`3\varepsilon\, |T| \max|\text{density}|`. Triangles with
     :math:`(A + B)/2 >` ``_OMEGA_PIECE`` are first split into four at the edge midpoints.
-    Returns ``(x (M, 3), c (M,), sum |T| max|density|)``.
+    The mass is :math:`\sum |T| \max|\text{density}|`.
     """
     da, db, dc = dens
     while True:
@@ -414,37 +437,38 @@ def _triangle_nodes(
     ok = area > 0
     ta, tb, tc, da, db, dc, area = ta[ok], tb[ok], tc[ok], da[ok], db[ok], dc[ok], area[ok]
     if len(area) == 0:
-        return np.zeros((0, 3)), np.zeros(0), 0.0
+        return _Nodes(0.0, 0, lambda: iter(()))
     A = np.abs(tb - ta) @ kmax
     B = np.abs(tc - tb) @ kmax
     qs = np.maximum(np.searchsorted(omega_max[1], (A + B) / 2, side="left"), 1)
     qt = np.maximum(np.searchsorted(omega_max[0], B / 2, side="left"), 1)
     mass = float(np.sum(area * np.maximum(np.maximum(np.abs(da), np.abs(db)), np.abs(dc))))
     key = qs * (_Q_MAX + 1) + qt
-    xs, cs = [], []
-    for kv in np.unique(key).tolist():
-        sel = np.flatnonzero(key == kv)
-        s_n, s_w = _gauss_legendre(kv // (_Q_MAX + 1))
-        t_n, t_w = _gauss_legendre(kv % (_Q_MAX + 1))
-        s_n, s_w, t_n, t_w = (s_n + 1) / 2, s_w / 2, (t_n + 1) / 2, t_w / 2
-        S = s_n[:, None] * np.ones_like(t_n)[None, :]  # (qs, qt)
-        ST = s_n[:, None] * t_n[None, :]
-        W = (2 * s_n * s_w)[:, None] * t_w[None, :]
-        a, ba, cb = ta[sel], tb[sel] - ta[sel], tc[sel] - tb[sel]
-        x = (
-            a[:, None, None, :]
-            + S[None, :, :, None] * ba[:, None, None, :]
-            + ST[None, :, :, None] * cb[:, None, None, :]
-        )
-        dd = (
-            da[sel][:, None, None]
-            + S[None] * (db[sel] - da[sel])[:, None, None]
-            + ST[None] * (dc[sel] - db[sel])[:, None, None]
-        )
-        cw = dd * W[None] * area[sel][:, None, None]
-        xs.append(x.reshape(-1, 3))
-        cs.append(cw.reshape(-1))
-    return np.concatenate(xs), np.concatenate(cs), mass
+
+    def batches() -> Iterator[tuple[FloatArray, FloatArray]]:
+        for kv in np.unique(key).tolist():
+            s_n, s_w = _gauss_legendre(kv // (_Q_MAX + 1))
+            t_n, t_w = _gauss_legendre(kv % (_Q_MAX + 1))
+            s_n, s_w, t_n, t_w = (s_n + 1) / 2, s_w / 2, (t_n + 1) / 2, t_w / 2
+            S = s_n[:, None] * np.ones_like(t_n)[None, :]  # (qs, qt)
+            ST = s_n[:, None] * t_n[None, :]
+            W = (2 * s_n * s_w)[:, None] * t_w[None, :]
+            for sel in _chunks(np.flatnonzero(key == kv), S.size):
+                a, ba, cb = ta[sel], tb[sel] - ta[sel], tc[sel] - tb[sel]
+                x = (
+                    a[:, None, None, :]
+                    + S[None, :, :, None] * ba[:, None, None, :]
+                    + ST[None, :, :, None] * cb[:, None, None, :]
+                )
+                dd = (
+                    da[sel][:, None, None]
+                    + S[None] * (db[sel] - da[sel])[:, None, None]
+                    + ST[None] * (dc[sel] - db[sel])[:, None, None]
+                )
+                cw = dd * W[None] * area[sel][:, None, None]
+                yield x.reshape(-1, 3), cw.reshape(-1)
+
+    return _Nodes(mass, int(np.sum(qs * qt)), batches)
 
 
 def _boundary_axis(
@@ -724,9 +748,7 @@ def network_fourier_grid_report(
     t0 = time.perf_counter()
     kmax = np.array([(n // 2) * dk[a] for a in range(d)])
     region_of = np.repeat(np.arange(arr.n_regions), np.diff(arr.facet_offset))
-    x_kink: FloatArray
-    c_kink: FloatArray
-    mass_kink: float
+    kink: _Nodes
     bd_x: list[FloatArray] = []  # boundary nodes, one entry per axis
     bd_c: list[FloatArray] = []
     bd_mass: list[float] = []
@@ -736,9 +758,9 @@ def network_fourier_grid_report(
         pts = (arr.facet_b * A)[:, None]
         c_raw = arr.weight[region_of, 0] * A
         uniq, inv = np.unique(pts[:, 0], return_inverse=True)
-        c_kink = np.bincount(inv.ravel(), weights=c_raw, minlength=len(uniq)).astype(np.float64)
-        x_kink = uniq[:, None]
-        mass_kink = float(np.sum(np.abs(c_kink)))
+        c_pts = np.bincount(inv.ravel(), weights=c_raw, minlength=len(uniq)).astype(np.float64)
+        x_pts = uniq[:, None]
+        kink = _Nodes(float(np.sum(np.abs(c_pts))), len(c_pts), lambda: iter([(x_pts, c_pts)]))
         axis, sign = _boundary_axis(arr, np.arange(len(A)), box, tol)
         bd = axis >= 0
         fb = arr.weight[region_of[bd], 0] * pts[bd, 0] + arr.bias[region_of[bd]]
@@ -750,7 +772,7 @@ def network_fourier_grid_report(
         p0, p1, rows, region = _facet_edges(arr)
         dens = np.sum(arr.weight[region] * arr.facet_A[rows], axis=1)
         m0, m1, mdens = _merge_segments(p0, p1, dens)
-        x_kink, c_kink, mass_kink = _segment_nodes(_Segments(m0, m1, mdens, mdens), kmax, omega_max)
+        kink = _segment_nodes(_Segments(m0, m1, mdens, mdens), kmax, omega_max)
         axis, sign = _boundary_axis(arr, rows, box, tol)
         for a in range(d):
             # face x_a = hi_a (sign +1) and x_a = lo_a (sign -1); density n_a f, affine
@@ -759,10 +781,11 @@ def network_fourier_grid_report(
             f0 = np.sum(w * p0[on], axis=1) + b
             f1 = np.sum(w * p1[on], axis=1) + b
             s = sign[on]
-            xa, ca, ma = _segment_nodes(_Segments(p0[on], p1[on], s * f0, s * f1), kmax, omega_max)
+            nodes = _segment_nodes(_Segments(p0[on], p1[on], s * f0, s * f1), kmax, omega_max)
+            xa, ca = nodes.materialise(d)
             bd_x.append(xa)
             bd_c.append(ca)
-            bd_mass.append(ma)
+            bd_mass.append(nodes.mass)
         quad_factor = 1.0
         length = np.sqrt(np.sum((p1 - p0) ** 2, axis=1))
         f0_pieces = (rows, length, length[:, None] * (0.5 * (p0 + p1) - centre[None, :]))
@@ -772,24 +795,35 @@ def network_fourier_grid_report(
         region = region_of[rows]
         dens = np.sum(arr.weight[region] * arr.facet_A[rows], axis=1)
         t_a, t_b, t_c, t_d = _merge_triangles(ta, tb, tc, dens)
-        x_kink, c_kink, mass_kink = _triangle_nodes(t_a, t_b, t_c, (t_d, t_d, t_d), kmax, oms)
+        kink = _triangle_nodes(t_a, t_b, t_c, (t_d, t_d, t_d), kmax, oms)
         axis, sign = _boundary_axis(arr, rows, box, tol)
         for a in range(d):
             on = axis == a
             w, b, s = arr.weight[region[on]], arr.bias[region[on]], sign[on]
             fv = [s * (np.sum(w * t[on], axis=1) + b) for t in (ta, tb, tc)]
-            xa, ca, ma = _triangle_nodes(ta[on], tb[on], tc[on], (fv[0], fv[1], fv[2]), kmax, oms)
+            nodes = _triangle_nodes(ta[on], tb[on], tc[on], (fv[0], fv[1], fv[2]), kmax, oms)
+            xa, ca = nodes.materialise(d)
             bd_x.append(xa)
             bd_c.append(ca)
-            bd_mass.append(ma)
+            bd_mass.append(nodes.mass)
         quad_factor = 3.0
         area = 0.5 * np.linalg.norm(np.cross(tb - ta, tc - ta), axis=1)
         f0_pieces = (rows, area, area[:, None] * ((ta + tb + tc) / 3 - centre[None, :]))
-    n_nodes = len(c_kink) + sum(len(c) for c in bd_c)
+    n_nodes = kink.count + sum(len(c) for c in bd_c)
     timings["nodes"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    acc = _nufft(x_kink, c_kink, dk, centre, n, eps)
+    acc = np.zeros((n,) * d, dtype=np.complex128)
+    t_gen = 0.0
+    batch = iter(kink.batches())
+    while True:
+        t1 = time.perf_counter()
+        xc = next(batch, None)
+        t_gen += time.perf_counter() - t1
+        if xc is None:
+            break
+        acc += _nufft(xc[0], xc[1], dk, centre, n, eps)
+        del xc
     if d == 1:
         kk = k_grid[..., 0]
         # the two boundary points: direct sum of i k n f e^{-ik(x - centre)}
@@ -804,9 +838,10 @@ def network_fourier_grid_report(
     safe = np.where(zero, 1.0, k2)
     values = np.where(zero, 0.0, acc / safe) * np.exp(-1j * (k_grid @ centre))
     kabs = np.abs(k_grid)
-    num = mass_kink + sum(kabs[..., a] * bd_mass[a] for a in range(d))
+    num = kink.mass + sum(kabs[..., a] * bd_mass[a] for a in range(d))
     bound = np.where(zero, np.inf, eps * (1.0 + quad_factor) * num / safe)
-    timings["nufft"] = time.perf_counter() - t0
+    timings["nufft"] = time.perf_counter() - t0 - t_gen
+    timings["nodes"] += t_gen  # kink nodes are generated lazily, batch by batch
 
     t0 = time.perf_counter()
     exact = zero.copy()
