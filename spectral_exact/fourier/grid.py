@@ -815,15 +815,25 @@ def network_fourier_grid_report(
     t0 = time.perf_counter()
     acc = np.zeros((n,) * d, dtype=np.complex128)
     t_gen = 0.0
-    batch = iter(kink.batches())
-    while True:
+    parts = iter(kink.batches())
+    buf: list[tuple[FloatArray, FloatArray]] = []
+    held = 0
+    while True:  # gather parts up to _NODE_BATCH nodes, one NUFFT per batch
         t1 = time.perf_counter()
-        xc = next(batch, None)
+        xc = next(parts, None)
         t_gen += time.perf_counter() - t1
+        if xc is not None:
+            buf.append(xc)
+            held += len(xc[1])
+        if buf and (xc is None or held >= _NODE_BATCH):
+            t1 = time.perf_counter()
+            xb = np.concatenate([x for x, _ in buf])
+            cb = np.concatenate([c for _, c in buf])
+            t_gen += time.perf_counter() - t1
+            acc += _nufft(xb, cb, dk, centre, n, eps)
+            buf, held = [], 0
         if xc is None:
             break
-        acc += _nufft(xc[0], xc[1], dk, centre, n, eps)
-        del xc
     if d == 1:
         kk = k_grid[..., 0]
         # the two boundary points: direct sum of i k n f e^{-ik(x - centre)}
