@@ -37,6 +37,7 @@ from .fourier import (
     special_directions,
     theorem1_terms,
 )
+from .fourier.grid import network_fourier_grid
 from .network import ReLUNetwork
 from .polytope import Box, Polytope
 from .regions import Region, Regions, linear_regions
@@ -86,3 +87,4 @@ __all__ = [
     "UnsupportedModuleError",
     "MissingDependencyError",
 ]
+__all__ += ["network_fourier_grid"]

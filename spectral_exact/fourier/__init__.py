@@ -1,6 +1,7 @@
 """Exact Fourier engine: kernels -> polytope transforms -> network spectra."""
 
 from ._convention import as_frequencies, cycles_to_radians, radians_to_cycles
+from .grid import GRID_RTOL, GridTransform, network_fourier_grid, network_fourier_grid_report
 from .network import METHODS, PreparedNetwork, network_fourier, prepare_network
 from .polytope import (
     PreparedPolytopes,
@@ -12,6 +13,10 @@ from .polytope import (
 from .theorem1 import SpecialDirections, Theorem1Terms, special_directions, theorem1_terms
 
 __all__ = [
+    "GRID_RTOL",
+    "GridTransform",
+    "network_fourier_grid",
+    "network_fourier_grid_report",
     "SpecialDirections",
     "Theorem1Terms",
     "special_directions",
