@@ -17,6 +17,7 @@ from ._errors import (
     TooManyRegionsError,
     UnsupportedModuleError,
 )
+from ._estimate import RegionEstimate, estimate_regions
 from ._tolerances import DEFAULT_TOLERANCES, Tolerances
 from .decay import DecayFit, fit_decay_exponent, measure_decay
 from .face_poset import f_vector, face_poset
@@ -79,4 +80,6 @@ __all__ = [
     "Tolerances",
     "TooManyRegionsError",
     "UnsupportedModuleError",
+    "RegionEstimate",
+    "estimate_regions",
 ]

@@ -93,6 +93,30 @@ def _add_net_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=int, default=DEFAULT_SEED, help="seed of the built-in random net")
 
 
+def _max_regions(text: str) -> float | None:
+    if text.strip().lower() in ("none", "inf", "0"):
+        return None
+    try:
+        value = float(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"--max-regions: not a number: {text!r}") from exc
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"--max-regions must be positive, got {text!r}")
+    return value
+
+
+def _add_max_regions_argument(p: argparse.ArgumentParser) -> None:
+    from ._estimate import DEFAULT_MAX_REGIONS
+
+    p.add_argument(
+        "--max-regions",
+        type=_max_regions,
+        default=DEFAULT_MAX_REGIONS,
+        help="refuse nets estimated to have more linear regions than this "
+        f"(default {DEFAULT_MAX_REGIONS:.0e}; 'none' disables the check)",
+    )
+
+
 def _add_box_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--lo", type=float, default=None, help=f"box lower bound (default {DEFAULT_LO})")
     p.add_argument("--hi", type=float, default=None, help=f"box upper bound (default {DEFAULT_HI})")
@@ -177,15 +201,16 @@ def _print_summary(s: dict[str, Any]) -> None:
 
 
 def _cmd_regions(args: argparse.Namespace) -> int:
+    from ._progress import progress
     from .face_poset import face_poset
     from .regions import linear_regions
 
     net = _load_net(args)
     box = _make_box(args, net.input_dim)
     t0 = time.perf_counter()
-    regions = linear_regions(net, box)
+    regions = linear_regions(net, box, max_regions=args.max_regions)
     t1 = time.perf_counter()
-    for r in regions:
+    for r in progress(regions, desc="face posets", unit="region"):
         face_poset(r.polytope)
     t2 = time.perf_counter()
     summary = region_summary(regions, box, t1 - t0, t2 - t1)
@@ -223,7 +248,7 @@ def _cmd_fourier(args: argparse.Namespace) -> int:
     else:
         domain = _make_box(args, d)
         where = f"box lo={domain.lo.tolist()} hi={domain.hi.tolist()}"
-    values = np.asarray(network_fourier(net, k, domain=domain))
+    values = np.asarray(network_fourier(net, k, domain=domain, max_regions=args.max_regions))
     arch = "-".join(str(a) for a in net.architecture)
     print(f"F(k) = integral of f(x) exp(-i k.x) dx over {where}; net {arch}")
     kw = max(12, 13 * d)
@@ -345,6 +370,7 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     )
     p.add_argument("--dpi", type=int, default=150, help="resolution of regions.png")
     p.add_argument("--no-plot", action="store_true", help="do not write regions.png")
+    _add_max_regions_argument(p)
     p.set_defaults(func=_cmd_regions)
 
     p = sub.add_parser(
@@ -366,6 +392,7 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
         help="transform on all of R^d (a tempered distribution, off its singular set)",
     )
     p.add_argument("--out", default=None, help="also write fourier.json into this directory")
+    _add_max_regions_argument(p)
     p.set_defaults(func=_cmd_fourier)
 
     p = sub.add_parser(

@@ -410,7 +410,7 @@ def region_affine(bp: Breakpoints) -> tuple[FloatArray, FloatArray]:
 
 def breakpoints(
     net: ReLUNetwork,
-    domain: Box | tuple[ArrayLike, ArrayLike] | None = None,
+    domain: Box | Polytope | tuple[ArrayLike, ArrayLike] | None = None,
     *,
     tol: Tolerances = DEFAULT_TOLERANCES,
     max_regions: float | None = None,
@@ -421,7 +421,7 @@ def breakpoints(
     ----------
     net : ReLUNetwork
         ``net.input_dim == 1``.
-    domain : Box, (lo, hi) or None
+    domain : Box, Polytope, (lo, hi) or None
         An interval, or ``None`` for all of :math:`\mathbb{R}`.
     tol : Tolerances
         ``tol.geometry`` (relative to ``1 + max |box end|``) decides when a neuron vanishes at a
@@ -547,6 +547,62 @@ def _cached(
     bp = _enumerate(net, box, tol, max_regions)
     _CACHE[net] = (key, bp)
     return bp
+
+
+def regions_from_breakpoints(bp: Breakpoints, tol: Tolerances = DEFAULT_TOLERANCES) -> list[Any]:
+    """The :class:`~spectral_exact.regions.Region` objects of ``bp``, left to right.
+
+    Intervals ``[t_i, t_{i+1}]`` (and on R the rays at both ends, or the whole line when there
+    is no breakpoint), with exact slopes/offsets (:func:`region_affine`), in the same form as
+    the general enumerator's.
+    """
+    from ..regions import Region
+
+    w, c = region_affine(bp)
+    pats = bp.patterns
+    e1 = np.zeros((0, 1))
+    out = []
+    new = Polytope._from_parts
+    if bp.domain is None and len(bp.points) == 0:
+        poly = new(e1, np.zeros(0), np.zeros((1, 1)), lineality=np.ones((1, 1)), tol=tol)
+        pat = tuple(P[0] for P in pats)
+        return [Region(pat, poly, np.array([w[0]]), float(c[0]))]
+    inc2 = np.eye(2, dtype=bool)
+    t = bp.points
+    for i in range(bp.n_regions):
+        pat = tuple(P[i] for P in pats)
+        if bp.domain is None and i == 0:
+            poly = new(
+                np.ones((1, 1)),
+                t[:1].copy(),
+                t[:1, None].copy(),
+                rays=-np.ones((1, 1)),
+                vertex_incidence=np.ones((1, 1), bool),
+                ray_incidence=np.zeros((1, 1), bool),
+                tol=tol,
+            )
+        elif bp.domain is None and i == bp.n_regions - 1:
+            poly = new(
+                -np.ones((1, 1)),
+                -t[-1:],
+                t[-1:, None].copy(),
+                rays=np.ones((1, 1)),
+                vertex_incidence=np.ones((1, 1), bool),
+                ray_incidence=np.zeros((1, 1), bool),
+                tol=tol,
+            )
+        else:
+            j = i - 1 if bp.domain is None else i
+            u, v = float(t[j]), float(t[j + 1])
+            poly = new(
+                np.array([[-1.0], [1.0]]),
+                np.array([-u, v]),
+                np.array([[u], [v]]),
+                vertex_incidence=inc2.copy(),
+                tol=tol,
+            )
+        out.append(Region(pat, poly, np.array([w[i]]), float(c[i])))
+    return out
 
 
 def handles(net: Any) -> TypeGuard[ReLUNetwork | Breakpoints]:
