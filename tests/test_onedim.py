@@ -7,6 +7,8 @@ import numpy as np
 import pytest
 
 import spectral_exact as se
+from spectral_exact import regions as regions_module
+from spectral_exact.fourier import network as network_module
 from spectral_exact.fourier._onedim import (
     Breakpoints,
     breakpoints,
@@ -161,7 +163,7 @@ def test_coincident_and_nearly_coincident_breakpoints() -> None:
     box = se.Box([-1.0], [1.0])
     bp = breakpoints(net, box)
     assert len(bp.points) == 3  # lo, one merged breakpoint, hi
-    assert bp.n_regions == len(se.linear_regions(net, box)) == 2
+    assert bp.n_regions == len(_general_regions(net, box)) == 2
     line = breakpoints(net, None)
     assert line.n_regions == 2 and line.jumps.tolist() == pytest.approx([4.0])
     k = np.array([0.0, 1e-9, 2.0, 1e3])
@@ -183,8 +185,8 @@ def test_dead_and_vanishing_neurons() -> None:
     box = se.Box([-2.0], [3.0])
     bp = breakpoints(net, box)
     assert bp.points.tolist() == [-2.0, 0.0, 3.0]
-    regs = se.linear_regions(net, box)
-    assert len(regs) == bp.n_regions == 2
+    regs = _general_regions(net, box)
+    assert len(regs) == len(se.linear_regions(net, box)) == bp.n_regions == 2
     ours = sorted(p.tolist() for P in zip(*bp.patterns) for p in [np.concatenate(P)])
     theirs = sorted(np.concatenate(r.pattern).tolist() for r in regs)
     assert ours == theirs
@@ -198,16 +200,72 @@ def test_dead_and_vanishing_neurons() -> None:
 
 
 # ----------------------------------------------------------------- against the engine
+def _general_regions(net: se.ReLUNetwork, box: se.Box | None) -> se.Regions:
+    """The general-dimension enumerators of :mod:`spectral_exact.regions` (not the 1-D path)."""
+    tol = se.DEFAULT_TOLERANCES
+    if box is None:
+        regs = regions_module._unbounded_regions(net, tol)
+    else:
+        regs = regions_module._bounded_regions(net, box.to_polytope(), tol)
+    return se.Regions(net, box, tuple(regs))
+
+
+def _engine_prepare(
+    net: se.ReLUNetwork, box: se.Box | None, monkeypatch: pytest.MonkeyPatch
+) -> network_module.PreparedNetwork:
+    """The polytope engine on the general enumerator's regions: the route before the 1-D path."""
+    with monkeypatch.context() as m:
+        m.setattr(network_module, "linear_regions", lambda n, b, **kw: _general_regions(n, b))
+        return prepare_network(net, box)
+
+
+def _region_key(r: se.Region) -> tuple[float, float]:
+    v = r.polytope.vertices[:, 0]
+    lo = float(v.min()) if not np.any(r.polytope.rays[:, 0] < 0) else -np.inf
+    hi = float(v.max()) if not np.any(r.polytope.rays[:, 0] > 0) else np.inf
+    return lo, hi
+
+
+@pytest.mark.parametrize("arch", [(1, 3, 1), (1, 8, 8, 1), (1, 16, 16, 16, 1)])
+@pytest.mark.parametrize("seed", [0, 1])
+@pytest.mark.parametrize("on_box", [True, False])
+def test_linear_regions_match_the_general_enumerator(
+    arch: tuple[int, ...], seed: int, on_box: bool
+) -> None:
+    net = se.ReLUNetwork.random(arch, seed=seed, scale="pytorch")
+    box = se.Box([-1.5], [2.0]) if on_box else None
+    new = sorted(se.linear_regions(net, box), key=_region_key)
+    old = sorted(_general_regions(net, box), key=_region_key)
+    assert len(new) == len(old)
+    for a, b in zip(new, old, strict=True):
+        assert np.allclose(_region_key(a), _region_key(b), rtol=1e-12, atol=1e-12)
+        for pa, pb in zip(a.pattern, b.pattern, strict=True):
+            assert np.array_equal(pa, pb)
+        assert a.weight == pytest.approx(b.weight, rel=1e-12, abs=1e-13)
+        assert a.bias == pytest.approx(b.bias, rel=1e-12, abs=1e-13)
+        P, Q = a.polytope, b.polytope
+        assert P.volume == pytest.approx(Q.volume, rel=1e-12)
+        assert (len(P.vertices), len(P.rays), len(P.lineality), len(P.A)) == (
+            len(Q.vertices),
+            len(Q.rays),
+            len(Q.lineality),
+            len(Q.A),
+        )
+        assert sorted(P.A[:, 0].tolist()) == sorted(Q.A[:, 0].tolist())
+
+
 ARCHS = [(1, 3, 1), (1, 8, 8, 1), (1, 16, 16, 16, 1), (1, 32, 32, 32, 32, 1)]
 
 
 @pytest.mark.parametrize("arch", ARCHS)
 @pytest.mark.parametrize("seed", [0, 1])
-def test_box_matches_polytope_engine(arch: tuple[int, ...], seed: int) -> None:
+def test_box_matches_polytope_engine(
+    arch: tuple[int, ...], seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     net = se.ReLUNetwork.random(arch, seed=seed, scale="pytorch")
     box = se.Box([-1.5], [2.0])
     k = np.concatenate([K_SMALL, K_MID, np.linspace(-40, 40, 17)])[:, None]
-    prep = prepare_network(net, box)  # the polytope engine, called explicitly
+    prep = _engine_prepare(net, box, monkeypatch)  # the old route, called explicitly
     old = network_fourier(prep, k)
     new = se.network_fourier(net, k, domain=box)
     assert_transform_close(new, old, rtol=0, atol=RTOL_MAX * np.max(np.abs(old)))
@@ -228,10 +286,12 @@ def test_box_matches_polytope_engine(arch: tuple[int, ...], seed: int) -> None:
 
 @pytest.mark.parametrize("arch", ARCHS[:3])
 @pytest.mark.parametrize("seed", [0, 1])
-def test_line_matches_polytope_engine(arch: tuple[int, ...], seed: int) -> None:
+def test_line_matches_polytope_engine(
+    arch: tuple[int, ...], seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     net = se.ReLUNetwork.random(arch, seed=seed, scale="pytorch")
     k = np.concatenate([K_SMALL[1:], K_MID, -K_MID])[:, None]
-    prep = prepare_network(net, None)
+    prep = _engine_prepare(net, None, monkeypatch)
     old = network_fourier(prep, k, method="laplacian")  # the engine's most accurate R route
     new = se.network_fourier(net, k)
     assert_transform_close(new, old, rtol=1e-10)
