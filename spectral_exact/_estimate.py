@@ -84,10 +84,12 @@ __all__ = [
 FloatArray = NDArray[np.float64]
 
 #: Default ``max_regions`` of :func:`spectral_exact.linear_regions` and the Fourier engine:
-#: 1e6 regions. Measured footprint: about 8.5 kB per region for 2-D regions with their
-#: prepared face data (2-64-64-1), about 20 kB in 3-D, so a million regions fit in a 24 GiB
-#: machine with room to spare; pass ``max_regions=None`` to lift the limit.
-DEFAULT_MAX_REGIONS = 1_000_000
+#: 500,000 regions. Measured peak footprint of regions with their prepared face data
+#: (``prepare_network``, growth of the peak RSS): 8.6 kB per region in 2-D (2-64-64-64-1,
+#: 14,353 regions), 41 kB per region in 3-D (3-16-16-1, 3,524 regions), i.e. about 4 GB and
+#: 20 GB at the default: it fits a 24 GiB machine in 2-D and 3-D. Pass ``max_regions=None`` to
+#: lift the limit, or a larger number on a larger machine.
+DEFAULT_MAX_REGIONS = 500_000
 #: Default number of sampled points (fewer when the network is large, see ``_FLOP_BUDGET``).
 DEFAULT_SAMPLES = 20_000
 #: The sampling forward pass is limited to about this many multiply-adds (~10 ms).

@@ -853,9 +853,10 @@ def linear_regions(
     max_regions : float or None
         Refuse to enumerate (:class:`~spectral_exact.TooManyRegionsError`, naming the
         estimate) when :func:`~spectral_exact.estimate_regions` expects more regions than this.
-        Default :data:`~spectral_exact._estimate.DEFAULT_MAX_REGIONS` (1e6, a few GiB to
-        ~20 GiB with face data); ``None`` disables the check. Networks with one input are
-        enumerated from their sorted breakpoints and refused as soon as a layer exceeds it.
+        Default :data:`~spectral_exact._estimate.DEFAULT_MAX_REGIONS` (500,000: about 4 GB
+        in 2-D and 20 GB in 3-D with face data); ``None`` disables the check. Networks with
+        one input are enumerated from their sorted breakpoints (:mod:`.fourier._onedim`) and
+        refused as soon as a layer exceeds it.
 
     Returns
     -------

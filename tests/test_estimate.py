@@ -150,6 +150,9 @@ def test_one_dimensional_refusal_during_enumeration() -> None:
     with pytest.raises(se.TooManyRegionsError, match="linear regions after"):
         se.network_fourier(net, [1.0], domain=([-3.0], [3.0]), max_regions=n - 1)
     assert len(se.linear_regions(net, se.Box([-3.0], [3.0]), max_regions=n)) == n
+    se.network_fourier(net, [1.0], domain=([-3.0], [3.0]), max_regions=None)  # now cached
+    with pytest.raises(se.TooManyRegionsError, match=f"has {n} linear regions"):
+        se.network_fourier(net, [1.0], domain=([-3.0], [3.0]), max_regions=n - 1)
 
 
 def test_cli_max_regions(capsys: pytest.CaptureFixture[str], tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -543,7 +543,13 @@ def _cached(
     key = (None if box is None else (float(box.lo[0]), float(box.hi[0])), tol)
     hit = _CACHE.get(net)
     if hit is not None and hit[0] == key:
-        return hit[1]
+        bp = hit[1]
+        if max_regions is not None and bp.n_regions > max_regions:
+            raise TooManyRegionsError(
+                f"the 1-D network {net!r} has {bp.n_regions} linear regions, more than "
+                f"max_regions={max_regions:g}; pass a larger max_regions (or None)"
+            )
+        return bp
     bp = _enumerate(net, box, tol, max_regions)
     _CACHE[net] = (key, bp)
     return bp
