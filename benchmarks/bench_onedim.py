@@ -13,8 +13,10 @@ record: a fresh network object (no cache), its regions, and 64 frequencies
 
 * ``new``: :func:`spectral_exact.network_fourier` (dispatches to the sorted-breakpoint path,
   :mod:`spectral_exact.fourier._onedim`);
-* ``old``: ``network_fourier(prepare_network(net, box), k)`` (the polytope engine, forced by
-  passing a prepared network).
+* ``old``: ``network_fourier(prepare_network(net, box), k)`` with the regions of the general
+  enumerators of :mod:`spectral_exact.regions` (``_bounded_regions`` / ``_unbounded_regions``,
+  as before the 1-D path; :func:`~spectral_exact.linear_regions` itself now uses the sorted
+  breakpoints in 1-D): the route every 1-D transform took before.
 
 Best of ``--repeat`` runs (``new``: ten times as many); the largest difference between the two
 results relative to ``max |F|`` is reported too. ``--line`` adds the same nets on all of R
@@ -37,6 +39,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_regions import machine_description  # noqa: E402
 
 import spectral_exact as se  # noqa: E402
+from spectral_exact import regions as regions_module  # noqa: E402
+from spectral_exact.fourier import network as network_module  # noqa: E402
 from spectral_exact.fourier.network import network_fourier, prepare_network  # noqa: E402
 
 ARCHITECTURES: tuple[tuple[int, ...], ...] = (
@@ -59,6 +63,16 @@ class Row:
     rel_diff: float
 
 
+def _general_regions(net: se.ReLUNetwork, box: se.Box | None, **_: object) -> se.Regions:
+    """Regions from the general-dimension enumerators (the pre-1-D route)."""
+    tol = se.DEFAULT_TOLERANCES
+    if box is None:
+        regs = regions_module._unbounded_regions(net, tol)
+    else:
+        regs = regions_module._bounded_regions(net, box.to_polytope(), tol)
+    return se.Regions(net, box, tuple(regs))
+
+
 def _fresh(arch: tuple[int, ...]) -> se.ReLUNetwork:
     net = se.ReLUNetwork.random(arch, seed=SEED, scale="pytorch")
     return se.ReLUNetwork(net.weights, net.biases)  # a new object: nothing cached
@@ -74,12 +88,17 @@ def time_one(arch: tuple[int, ...], line: bool, repeat: int) -> Row:
         new = se.network_fourier(net, k, domain=box)
         t_new = min(t_new, time.perf_counter() - t0)
     t_old = np.inf
-    for _ in range(repeat):
-        net = _fresh(arch)
-        t0 = time.perf_counter()
-        prep = prepare_network(net, box)
-        old = network_fourier(prep, k, method="laplacian" if line else None)
-        t_old = min(t_old, time.perf_counter() - t0)
+    saved = network_module.linear_regions
+    network_module.linear_regions = _general_regions  # type: ignore[assignment]
+    try:
+        for _ in range(repeat):
+            net = _fresh(arch)
+            t0 = time.perf_counter()
+            prep = prepare_network(net, box)
+            old = network_fourier(prep, k, method="laplacian" if line else None)
+            t_old = min(t_old, time.perf_counter() - t0)
+    finally:
+        network_module.linear_regions = saved
     diff = float(np.max(np.abs(new - old)) / np.max(np.abs(old)))
     return Row(arch, "R" if line else "[0, 1]", len(prep.regions), t_new, t_old, diff)
 

@@ -346,7 +346,7 @@ def _enumerate_raw(
             return Breakpoints(
                 net, None, np.zeros(0), np.zeros(0), float(wl[0]), float(wl[0]), const, (), _EMPTY
             )
-        slopes, _ = _masked_affine(net, pats, len(t) + 1)
+        slopes, _ = _masked_affine(net, pats, len(t) + 1, offsets=False)
         return Breakpoints(
             net,
             None,
@@ -387,15 +387,20 @@ def _enumerate(
 
 
 def _masked_affine(
-    net: ReLUNetwork, patterns: tuple[BoolArray, ...] | list[BoolArray], n: int
+    net: ReLUNetwork,
+    patterns: tuple[BoolArray, ...] | list[BoolArray],
+    n: int,
+    offsets: bool = True,
 ) -> tuple[FloatArray, FloatArray]:
+    """Slopes (and, if asked, offsets) of ``f`` on ``n`` regions from their patterns."""
     S = np.ones((n, 1))
     B = np.zeros((n, 1))
     for W, bvec, P in zip(net.weights[:-1], net.biases[:-1], patterns, strict=True):
         S = (S @ W.T) * P
-        B = (B @ W.T + bvec) * P
+        if offsets:
+            B = (B @ W.T + bvec) * P
     wl, bl = net.weights[-1][0], float(net.biases[-1][0])
-    return S @ wl, B @ wl + bl
+    return S @ wl, (B @ wl + bl if offsets else _EMPTY)
 
 
 def region_affine(bp: Breakpoints) -> tuple[FloatArray, FloatArray]:
