@@ -20,6 +20,7 @@ from ._errors import (
     TooManyRegionsError,
     UnsupportedModuleError,
 )
+from ._estimate import RegionEstimate, estimate_regions
 from ._tolerances import DEFAULT_TOLERANCES, Tolerances
 from .decay import DecayFit, fit_decay_exponent, measure_decay
 from .face_poset import f_vector, face_poset
@@ -86,5 +87,7 @@ __all__ = [
     "TooManyRegionsError",
     "UnsupportedModuleError",
     "MissingDependencyError",
+    "RegionEstimate",
+    "estimate_regions",
 ]
 __all__ += ["network_fourier_grid"]

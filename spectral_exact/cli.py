@@ -246,6 +246,30 @@ def _add_net_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=int, default=DEFAULT_SEED, help="seed of the built-in random net")
 
 
+def _max_regions(text: str) -> float | None:
+    if text.strip().lower() in ("none", "inf", "0"):
+        return None
+    try:
+        value = float(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"--max-regions: not a number: {text!r}") from exc
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"--max-regions must be positive, got {text!r}")
+    return value
+
+
+def _add_max_regions_argument(p: argparse.ArgumentParser) -> None:
+    from ._estimate import DEFAULT_MAX_REGIONS
+
+    p.add_argument(
+        "--max-regions",
+        type=_max_regions,
+        default=DEFAULT_MAX_REGIONS,
+        help="refuse nets estimated to have more linear regions than this "
+        f"(default {DEFAULT_MAX_REGIONS:.0e}; 'none' disables the check)",
+    )
+
+
 def _add_box_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--lo", type=float, default=None, help=f"box lower bound (default {DEFAULT_LO})")
     p.add_argument("--hi", type=float, default=None, help=f"box upper bound (default {DEFAULT_HI})")
@@ -393,6 +417,7 @@ def write_regions_geojson(regions: Any, path: str | Path) -> Path:
 
 
 def _cmd_regions(args: argparse.Namespace) -> int:
+    from ._progress import progress
     from .face_poset import face_poset
     from .regions import linear_regions
 
@@ -407,7 +432,7 @@ def _cmd_regions(args: argparse.Namespace) -> int:
     out = claim_out_dir(args.out)
     t0 = time.perf_counter()
     print("enumerating linear regions ...", file=sys.stderr, flush=True)
-    regions = linear_regions(net, box)
+    regions = linear_regions(net, box, max_regions=args.max_regions)
     t1 = time.perf_counter()
     for r in progress(regions, desc="face posets", unit="region"):
         face_poset(r.polytope)
@@ -463,10 +488,12 @@ def _cmd_fourier(args: argparse.Namespace) -> int:
         domain = _make_box(args, d)
         where = f"box lo={domain.lo.tolist()} hi={domain.hi.tolist()}"
     if len(k) <= FOURIER_CHUNK:
-        values = np.asarray(network_fourier(net, k, domain=domain))
+        values = np.asarray(
+            network_fourier(net, k, domain=domain, max_regions=args.max_regions)
+        )
     else:  # prepare once, then evaluate in chunks behind a progress bar
         print("preparing the network (regions, face posets) ...", file=sys.stderr, flush=True)
-        prep = prepare_network(net, domain)
+        prep = prepare_network(net, domain, max_regions=args.max_regions)
         starts = range(0, len(k), FOURIER_CHUNK)
         parts = [
             np.asarray(network_fourier(prep, k[i : i + FOURIER_CHUNK]))
@@ -655,6 +682,7 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
         help="also write the region geometry: regions.geojson (2-D polygons) or regions.npz "
         "(flat arrays, any dimension); repeat for both",
     )
+    _add_max_regions_argument(p)
     p.set_defaults(func=_cmd_regions)
 
     p = sub.add_parser(
@@ -683,6 +711,7 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
         help="transform on all of R^d (a tempered distribution, off its singular set)",
     )
     p.add_argument("--out", default=None, help="also write fourier.json into this directory")
+    _add_max_regions_argument(p)
     p.set_defaults(func=_cmd_fourier)
 
     p = sub.add_parser(

@@ -32,6 +32,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ._errors import InvalidDomainError, InvalidNetworkError
+from ._estimate import DEFAULT_MAX_REGIONS, check_region_budget
 from ._tolerances import DEFAULT_TOLERANCES, Tolerances
 from .network import ReLUNetwork
 from .polytope import Box, Polytope
@@ -836,6 +837,7 @@ def linear_regions(
     domain: Box | Polytope | None = None,
     *,
     tol: Tolerances = DEFAULT_TOLERANCES,
+    max_regions: float | None = DEFAULT_MAX_REGIONS,
 ) -> Regions:
     r"""All full-dimensional linear regions of ``net`` on ``domain``.
 
@@ -848,6 +850,13 @@ def linear_regions(
     tol : Tolerances
         ``tol.geometry`` decides when a vertex lies on a neuron's hyperplane (relative to the
         domain size); ``tol.min_width`` the smallest Chebyshev radius kept on R^d.
+    max_regions : float or None
+        Refuse to enumerate (:class:`~spectral_exact.TooManyRegionsError`, naming the
+        estimate) when :func:`~spectral_exact.estimate_regions` expects more regions than this.
+        Default :data:`~spectral_exact._estimate.DEFAULT_MAX_REGIONS` (500,000: about 4 GB
+        in 2-D and 20 GB in 3-D with face data); ``None`` disables the check. Networks with
+        one input are enumerated from their sorted breakpoints (:mod:`.fourier._onedim`) and
+        refused as soon as a layer exceeds it.
 
     Returns
     -------
@@ -866,5 +875,11 @@ def linear_regions(
     if not isinstance(net, ReLUNetwork):
         raise InvalidNetworkError(f"expected a ReLUNetwork, got {type(net).__name__}")
     poly = _check_domain(net, domain)
+    if net.input_dim == 1:  # sorted breakpoints (fourier._onedim): same regions, far faster
+        from .fourier import _onedim
+
+        bp = _onedim.breakpoints(net, poly, tol=tol, max_regions=max_regions)
+        return Regions(net, domain, tuple(_onedim.regions_from_breakpoints(bp, tol)))
+    check_region_budget(net, domain, max_regions, tol=tol)
     regs = _unbounded_regions(net, tol) if poly is None else _bounded_regions(net, poly, tol)
     return Regions(net, domain, tuple(regs))

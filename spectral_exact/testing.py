@@ -529,7 +529,8 @@ def _clip(
         if sa < -tol and sb < -tol:
             return []
         x = a + (b - a) * sa / (sa - sb)
-        return [[a], [x]] if sa > 0 else [[x], [b]]
+        # the kept side is the end that is not below -tol (a zero end keeps only that point)
+        return [[a], [x]] if sa >= -tol else [[x], [b]]
     for i in range(n):
         p, q = poly[i], poly[(i + 1) % n]
         sp, sq = s[i], s[(i + 1) % n]

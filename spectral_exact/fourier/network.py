@@ -55,10 +55,13 @@ from .._errors import (
     InvalidNetworkError,
     SingularFrequencyError,
 )
+from .._estimate import DEFAULT_MAX_REGIONS
+from .._progress import progress
 from .._tolerances import DEFAULT_TOLERANCES, Tolerances
 from ..network import ReLUNetwork
 from ..polytope import Box
 from ..regions import Regions, linear_regions
+from . import _onedim
 from ._convention import as_frequencies
 from .polytope import PreparedPolytopes, evaluate_levels, prepare_polytopes
 
@@ -117,16 +120,18 @@ def prepare_network(
     domain: Box | tuple[ArrayLike, ArrayLike] | None = None,
     *,
     tol: Tolerances = DEFAULT_TOLERANCES,
+    max_regions: float | None = DEFAULT_MAX_REGIONS,
 ) -> PreparedNetwork:
     """Enumerate the regions of ``net`` on ``domain`` and flatten their face posets.
 
     The returned object can be passed to :func:`network_fourier` in place of the network to
-    evaluate many batches of frequencies without redoing the geometry.
+    evaluate many batches of frequencies without redoing the geometry. ``max_regions``: see
+    :func:`~spectral_exact.linear_regions` (refuses, naming the estimate, past it).
     """
     if not isinstance(net, ReLUNetwork):
         raise InvalidNetworkError(f"expected a ReLUNetwork, got {type(net).__name__}")
     box = _as_domain(net, domain)
-    regions = linear_regions(net, box, tol=tol)
+    regions = linear_regions(net, box, tol=tol, max_regions=max_regions)
     polys = [r.polytope for r in regions]
     weights = [(r.weight, r.bias) for r in regions]
     faces = prepare_polytopes(polys, weights, tol=tol)
@@ -158,13 +163,15 @@ _CACHE: weakref.WeakKeyDictionary[ReLUNetwork, dict[Any, PreparedNetwork]] = (
 )
 
 
-def _cached_prepare(net: ReLUNetwork, domain: Any, tol: Tolerances) -> PreparedNetwork:
+def _cached_prepare(
+    net: ReLUNetwork, domain: Any, tol: Tolerances, max_regions: float | None = None
+) -> PreparedNetwork:
     box = _as_domain(net, domain)
     key = (None if box is None else (tuple(box.lo), tuple(box.hi)), tol)
     per_net = _CACHE.setdefault(net, {})
     if key not in per_net:
         per_net.clear()  # keep one prepared domain per network
-        per_net[key] = prepare_network(net, box, tol=tol)
+        per_net[key] = prepare_network(net, box, tol=tol, max_regions=max_regions)
     return per_net[key]
 
 
@@ -191,7 +198,7 @@ def _route_sum(
     need_j = method in ("regions",) or (prep.domain is not None)
     bd = prep.facet_on_boundary
     levels = evaluate_levels(faces, k, affine=need_j, backend=backend, device=device)
-    for sl, Is, Js in levels:
+    for sl, Is, Js in progress(levels, desc="network_fourier", unit="chunk"):
         kc = k[sl]
         if method == "regions":
             Jt = Js[d]
@@ -231,6 +238,7 @@ def network_fourier(
     tol: Tolerances = DEFAULT_TOLERANCES,
     backend: str = "numpy",
     device: str | None = None,
+    max_regions: float | None = DEFAULT_MAX_REGIONS,
 ) -> ComplexArray:
     r"""Exact Fourier transform of a ReLU network, no sampling.
 
@@ -253,6 +261,9 @@ def network_fourier(
     backend, device : str
         ``"numpy"`` (default) or ``"torch"`` on ``device`` (default: ``"cuda"`` when a GPU is
         present, else ``"cpu"``); float64/complex128 either way, same results to rounding.
+    max_regions : float or None
+        Passed to :func:`~spectral_exact.linear_regions` when the regions are enumerated:
+        refuse (:class:`~spectral_exact.TooManyRegionsError`) past this estimated count.
 
     Returns
     -------
@@ -273,7 +284,15 @@ def network_fourier(
     >>> F = se.network_fourier(relu, [0.0], domain=se.Box([-1], [1]))   # int_0^1 x dx
     >>> round(float(F.real), 12)
     0.5
+
+    Networks with one input take the sorted-breakpoint path (:mod:`._onedim`: the same numbers
+    for every ``method``, microseconds of overhead); pass a :class:`PreparedNetwork` to force
+    the polytope engine.
     """
+    if _onedim.handles(net):
+        return _onedim.breakpoints_fourier(
+            net, k, domain, method=method, tol=tol, max_regions=max_regions
+        )
     if method is None:
         is_box = domain is not None or (isinstance(net, PreparedNetwork) and net.domain is not None)
         method = "regions" if is_box else "lemma1"
@@ -294,7 +313,7 @@ def network_fourier(
                     f"the prepared network is for domain {prep.domain!r}, not {box!r}"
                 )
     elif isinstance(net, ReLUNetwork):
-        prep = _cached_prepare(net, domain, tol)
+        prep = _cached_prepare(net, domain, tol, max_regions)
     else:
         raise InvalidNetworkError(
             f"expected a ReLUNetwork or PreparedNetwork, got {type(net).__name__}"
