@@ -246,7 +246,10 @@ class _LevelBuilder:
         self.normals.append([])
         return i, True
 
-    def finish(self, V: FloatArray, R: FloatArray, rank_tol: float) -> FaceLevel:
+    def finish(
+        self, V: FloatArray, R: FloatArray, rank_tol: float, normal: FloatArray | None = None
+    ) -> FaceLevel:
+        """Arrays of the level; ``normal`` (n, d): unit normals of hyperplane faces (j = d-1)."""
         d, j = self.d, self.dim
         n = len(self.verts)
         vptr, vidx = _csr(self.verts)
@@ -254,22 +257,51 @@ class _LevelBuilder:
         cptr, cidx = _csr(self.children)
         cn = [x for g in self.normals for x in g]
         cnormal = np.array(cn, dtype=float).reshape(-1, d)
+        bounded = np.diff(rptr) == 0
         point = np.zeros((n, d))
         basis = np.zeros((n, j, d))
         radius = np.zeros(n)
-        bounded = np.array([len(r) == 0 for r in self.rays], dtype=bool)
-        for i in range(n):
-            P = V[list(self.verts[i])]
-            if j == 0:
-                point[i] = P[0]
-                continue
-            point[i] = P.mean(axis=0) if bounded[i] else P[0]
-            dirs = np.concatenate([P[1:] - P[0], R[list(self.rays[i])]])
-            B = _orthonormal(dirs, d, rank_tol)
-            basis[i, : len(B)] = B[:j]
-            radius[i] = float(np.max(np.linalg.norm(P - point[i], axis=1)))
+        if n and j == 0:
+            point = V[vidx[vptr[:-1]]]
+        elif n:
+            cnt = np.diff(vptr)
+            owner = np.repeat(np.arange(n), cnt)
+            P = V[vidx]
+            mean = np.add.reduceat(P, vptr[:-1], axis=0) / cnt[:, None]
+            point = np.where(bounded[:, None], mean, P[vptr[:-1]])
+            radius = np.maximum.reduceat(np.linalg.norm(P - point[owner], axis=1), vptr[:-1])
+            if j == d:
+                basis[:] = np.eye(d)
+            elif j == 1:
+                u = np.zeros((n, d))
+                u[bounded] = (V[vidx[vptr[1:] - 1]] - V[vidx[vptr[:-1]]])[bounded]
+                u[~bounded] = R[ridx[rptr[:-1][~bounded]]]
+                basis[:, 0] = u / np.linalg.norm(u, axis=1, keepdims=True)
+            elif j == d - 1 and normal is not None:
+                basis[:] = _complement(normal)
+            else:  # pragma: no cover - middle levels of d >= 4 are not built
+                for i in range(n):
+                    Pi = V[list(self.verts[i])]
+                    dirs = np.concatenate([Pi[1:] - Pi[0], R[list(self.rays[i])]])
+                    B = _orthonormal(dirs, d, rank_tol)
+                    basis[i, : len(B)] = B[:j]
         return FaceLevel(j, vptr, vidx, rptr, ridx, cptr, cidx, cnormal, point, basis, radius,
                          bounded)  # fmt: skip
+
+
+def _complement(a: FloatArray) -> FloatArray:
+    """Orthonormal bases ``(n, d-1, d)`` of the hyperplanes with unit normals ``a (n, d)``.
+
+    The Householder reflection ``H`` that maps ``a`` to ``-+e_m`` (``m`` = largest entry) is
+    symmetric and orthogonal; its rows other than ``m`` span ``a``'s orthogonal complement.
+    """
+    n, d = a.shape
+    m = np.argmax(np.abs(a), axis=1)
+    v = a.copy()
+    v[np.arange(n), m] += np.where(a[np.arange(n), m] >= 0, 1.0, -1.0)
+    H = np.eye(d)[None] - 2.0 * v[:, :, None] * v[:, None, :] / np.sum(v * v, 1)[:, None, None]
+    keep = np.array([[i for i in range(d) if i != mm] for mm in range(d)], dtype=np.int64)
+    return H[np.arange(n)[:, None], keep[m]]
 
 
 def complex_from_arrays(
@@ -346,7 +378,12 @@ def complex_from_arrays(
             if not new:
                 continue
             _add_facet_children(builders, d, g, f, f0, f1, fkey, FA, V, R)
-    levels = tuple(b.finish(V, R, tol.rank) for b in builders)
+    # unit normal of every facet face: its first region's outward normal
+    first = np.full(len(fac.verts), M, dtype=np.int64)
+    ok = facet_of_row >= 0
+    np.minimum.at(first, facet_of_row[ok], np.flatnonzero(ok))
+    fnormal = FA[first] if len(first) else np.zeros((0, d))
+    levels = tuple(b.finish(V, R, tol.rank, fnormal if b.dim == d - 1 else None) for b in builders)
     return PolyhedralComplex(
         dim=d,
         vertices=V,

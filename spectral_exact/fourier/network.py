@@ -82,9 +82,9 @@ METHODS = ("regions", "lemma1", "laplacian")
 #: every accepted ``method=``: the three routes and the fused Laplacian route (with fallback)
 ALL_METHODS = (*METHODS, "fused")
 #: the fused route keeps a frequency when the sum of its terms' moduli is at most this many
-#: times the modulus of the sum (rounding error <~ 1e3 eps relative); others go to a stable
+#: times the modulus of the sum (rounding error <~ 1e4 eps relative); others go to a stable
 #: route
-MAX_CANCELLATION = 1e3
+MAX_CANCELLATION = 1e4
 
 
 @dataclass(frozen=True, eq=False)
