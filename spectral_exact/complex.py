@@ -232,6 +232,8 @@ class _LevelBuilder:
         self.rays: list[tuple[int, ...]] = []
         self.children: list[list[int]] = []
         self.normals: list[list[FloatArray]] = []
+        #: CSR (ptr, idx, normals) of the children, when built in bulk (replaces the lists)
+        self.child_csr: tuple[IntArray, IntArray, FloatArray] | None = None
 
     def get(self, vs: tuple[int, ...], rs: tuple[int, ...]) -> tuple[int, bool]:
         key = (vs, rs)
@@ -254,9 +256,12 @@ class _LevelBuilder:
         n = len(self.verts)
         vptr, vidx = _csr(self.verts)
         rptr, ridx = _csr(self.rays)
-        cptr, cidx = _csr(self.children)
-        cn = [x for g in self.normals for x in g]
-        cnormal = np.array(cn, dtype=float).reshape(-1, d)
+        if self.child_csr is not None:
+            cptr, cidx, cnormal = self.child_csr
+        else:
+            cptr, cidx = _csr(self.children)
+            cn = [x for g in self.normals for x in g]
+            cnormal = np.array(cn, dtype=float).reshape(-1, d)
         bounded = np.diff(rptr) == 0
         point = np.zeros((n, d))
         basis = np.zeros((n, j, d))
@@ -375,13 +380,20 @@ def complex_from_arrays(
             facet_of_row[f] = g
             top.children[t].append(g)
             top.normals[t].append(FA[f])
-            if not new:
+            if not new or d == 3:
                 continue
             _add_facet_children(builders, d, g, f, f0, f1, fkey, FA, V, R)
     # unit normal of every facet face: its first region's outward normal
     first = np.full(len(fac.verts), M, dtype=np.int64)
     ok = facet_of_row >= 0
     np.minimum.at(first, facet_of_row[ok], np.flatnonzero(ok))
+    if d == 3 and not _edges_3d(A, vid, rid, facet_of_row, first, V, R, builders):
+        # pragma: no cover - an edge with more than two elements: the general path
+        for r in range(n_reg):
+            f0, f1 = int(A.facet_offset[r]), int(A.facet_offset[r + 1])
+            for f in range(f0, f1):
+                if pointed[r] and first[facet_of_row[f]] == f:
+                    _add_facet_children(builders, d, facet_of_row[f], f, f0, f1, fkey, FA, V, R)
     fnormal = FA[first] if len(first) else np.zeros((0, d))
     levels = tuple(b.finish(V, R, tol.rank, fnormal if b.dim == d - 1 else None) for b in builders)
     return PolyhedralComplex(
@@ -399,6 +411,96 @@ def complex_from_arrays(
         scale=scale,
         region_of_vertex_row=region_of_vrow.astype(np.int64),
     )
+
+
+def _edges_3d(  # type: ignore[no-untyped-def]
+    A, vid, rid, facet_of_row, first, V, R, builders
+) -> bool:
+    """Edges of the polygons of a 3-D complex, vectorised; False if some edge is degenerate.
+
+    Two facets of a region meet in an edge when they share two elements (two vertices, or a
+    vertex and a ray): the pairs are read off the (element, facet) incidences. Each distinct
+    polygon takes its edges from the first region row that defines it.
+    """
+    FA = A.facet_A
+    M = len(FA)
+    nvr = len(A.vertices)
+    el = np.concatenate([A.incidence[:, 0], nvr + A.ray_incidence[:, 0]]).astype(np.int64)
+    fr = np.concatenate([A.incidence[:, 1], A.ray_incidence[:, 1]]).astype(np.int64)
+    keep = facet_of_row[fr] >= 0
+    el, fr = el[keep], fr[keep]
+    n_el = np.bincount(fr, minlength=M)
+    order = np.lexsort((fr, el))
+    el, fr = el[order], fr[order]
+    start = np.flatnonzero(np.r_[True, el[1:] != el[:-1]])
+    size = np.diff(np.r_[start, len(el)])
+    pos = np.arange(len(el)) - np.repeat(start, size)
+    m = np.repeat(size, size)
+    Fs, Hs, Es = [], [], []
+    for o in range(1, int(size.max(initial=1))):
+        i = np.flatnonzero(pos + o < m)
+        Fs += [fr[i], fr[i + o]]
+        Hs += [fr[i + o], fr[i]]
+        Es += [el[i], el[i]]
+    if not Fs:
+        builders[2].child_csr = (np.zeros(len(builders[2].verts) + 1, np.int64),
+                                 np.zeros(0, np.int64), np.zeros((0, 3)))  # fmt: skip
+        return True
+    f, h, e = np.concatenate(Fs), np.concatenate(Hs), np.concatenate(Es)
+    sel = first[facet_of_row[f]] == f
+    f, h, e = f[sel], h[sel], e[sel]
+    srt = np.lexsort((e, h, f))
+    f, h, e = f[srt], h[srt], e[srt]
+    st = np.flatnonzero(np.r_[True, (f[1:] != f[:-1]) | (h[1:] != h[:-1])])
+    cnt = np.diff(np.r_[st, len(f)])
+    good = (cnt >= 2) & (cnt < n_el[f[st]])
+    if np.any(cnt[good] > 2):
+        return False
+    s0 = st[good]
+    e1, e2 = e[s0], e[s0 + 1]
+    fs, hs = f[s0], h[s0]
+    ok = e1 < nvr  # at least one vertex (elements sorted: vertex rows first)
+    e1, e2, fs, hs = e1[ok], e2[ok], fs[ok], hs[ok]
+    is_ray = e2 >= nvr
+    a = vid[e1]
+    b = np.where(is_ray, 0, vid[np.minimum(e2, nvr - 1)])
+    r = np.where(is_ray, rid[np.maximum(e2 - nvr, 0)] if len(rid) else 0, -1)
+    lo, hi = np.minimum(a, b), np.maximum(a, b)
+    lo = np.where(is_ray, a, lo)
+    hi = np.where(is_ray, -1 - r, hi)
+    bad = (~is_ray) & (lo == hi)  # both ends merged into one point: a zero-length edge
+    lo, hi, fs, hs, is_ray = lo[~bad], hi[~bad], fs[~bad], hs[~bad], is_ray[~bad]
+    keys, first_k, inv = np.unique(np.stack([lo, hi], 1), axis=0, return_index=True,
+                                   return_inverse=True)  # fmt: skip
+    inv = inv.reshape(-1)
+    edges = builders[1]
+    nE = len(keys)
+    kr = keys[:, 1] < 0
+    edges.verts = [(int(x), int(y)) if y >= 0 else (int(x),) for x, y in keys.tolist()]
+    edges.rays = [() if y >= 0 else (int(-1 - y),) for _, y in keys.tolist()]
+    u = np.zeros((nE, 3))
+    u[~kr] = V[keys[~kr, 1]] - V[keys[~kr, 0]]
+    u[~kr] /= np.linalg.norm(u[~kr], axis=1, keepdims=True)
+    u[kr] = R[-1 - keys[kr, 1]] if np.any(kr) else u[kr]
+    nb = (~kr).astype(np.int64) + 1
+    eptr = np.concatenate([[0], np.cumsum(nb)]).astype(np.int64)
+    eidx = np.empty(int(eptr[-1]), np.int64)
+    enrm = np.empty((int(eptr[-1]), 3))
+    eidx[eptr[:-1]] = keys[:, 0]
+    enrm[eptr[:-1]] = -u
+    two = np.flatnonzero(~kr)
+    eidx[eptr[two] + 1] = keys[two, 1]
+    enrm[eptr[two] + 1] = u[two]
+    edges.child_csr = (eptr, eidx, enrm)
+    # polygon -> edge incidences with in-plane outward normals
+    g = facet_of_row[fs]
+    nrm = FA[hs] - np.einsum("nd,nd->n", FA[hs], FA[fs])[:, None] * FA[fs]
+    nrm /= np.linalg.norm(nrm, axis=1, keepdims=True)
+    og = np.argsort(g, kind="stable")
+    nF = len(builders[2].verts)
+    gptr = np.concatenate([[0], np.cumsum(np.bincount(g, minlength=nF))]).astype(np.int64)
+    builders[2].child_csr = (gptr, inv[og].astype(np.int64), nrm[og])
+    return True
 
 
 def _add_facet_children(  # type: ignore[no-untyped-def]
