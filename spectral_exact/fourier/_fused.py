@@ -78,6 +78,7 @@ class FusedLaplacian:
     edge_a: IntArray
     edge_b: IntArray
     edge_len: FloatArray
+    edge_vec: FloatArray  # (nE, d) b - a
     edge_coef: FloatArray  # 2-D: kink coefficient of the edge (0 if none); 3-D: unused (0)
     edge_j: NDArray[np.bool_]  # J of this edge is needed
     # rays (unbounded edges): start vertex, unit direction, coefficient (2-D)
@@ -181,7 +182,8 @@ def fused_from_complex(
     ray_u = np.zeros((len(ridx), d))
     for j, ri in enumerate(ridx.tolist()):
         ray_u[j] = cx.rays[edges.ray_idx[edges.ray_ptr[ri]]]
-    e_len = np.linalg.norm(V[eb[bidx]] - V[ea[bidx]], axis=1)
+    e_vec = V[eb[bidx]] - V[ea[bidx]]
+    e_len = np.linalg.norm(e_vec, axis=1)
     edge_coef = np.zeros(len(bidx))
     ray_coef = np.zeros(len(ridx))
     edge_j = np.zeros(len(bidx), dtype=bool)
@@ -191,7 +193,8 @@ def fused_from_complex(
         ray_coef = coef[ridx]
         bd = np.flatnonzero(need_j[bidx])
         return FusedLaplacian(
-            2, V, fV, ea[bidx], eb[bidx], e_len, edge_coef, edge_j, ea[ridx], ray_u, ray_coef,
+            2, V, fV, ea[bidx], eb[bidx], e_len, e_vec, edge_coef, edge_j, ea[ridx], ray_u,
+            ray_coef,
             bd, jn[bidx][bd], np.zeros(1, np.int64), empty_i, np.zeros((0, 3)),
             np.zeros((0, 3)), np.zeros(0), np.zeros(0, bool), np.zeros(0), np.zeros((0, 3)),
             np.zeros((0, 3)), np.zeros(1, np.int64), np.zeros((0, 3), np.int64), np.zeros(0),
@@ -228,7 +231,8 @@ def fused_from_complex(
     e2 = V[T[:, 2]] - V[T[:, 0]]
     tri_fac = np.linalg.norm(np.cross(e1, e2), axis=1)
     return FusedLaplacian(
-        3, V, fV, ea[bidx], eb[bidx], e_len, edge_coef, edge_j, ea[ridx], ray_u, ray_coef,
+        3, V, fV, ea[bidx], eb[bidx], e_len, e_vec, edge_coef, edge_j, ea[ridx], ray_u,
+        ray_coef,
         empty_i, np.zeros((0, 3)), fac.child_ptr, face_edge, fac.child_normal, normal,
         fac.radius, fac.bounded, coef, jn, face_w, tri_ptr, T, tri_fac,
         tol.series_threshold, tol.singular,
@@ -284,13 +288,14 @@ def fused_laplacian(
         return Tr + 1j * Ti, S, flag
     if data.dim == 2:
         kern["2"](
-            k, data.vertices, data.fvals, data.edge_a, data.edge_b, data.edge_len,
-            data.edge_coef, data.bd_edge, data.bd_normal, data.ray_a, data.ray_u,
+            k, data.vertices, data.fvals, data.edge_a, data.edge_b, data.edge_vec,
+            data.edge_len, data.edge_coef, data.bd_edge, data.bd_normal, data.ray_a, data.ray_u,
             data.ray_coef, data.threshold, data.singular, cI, cJa, cJb, BLOCK, Tr, Ti, S, flag,
         )  # fmt: skip
     else:
         kern["3"](
-            k, data.vertices, data.fvals, data.edge_a, data.edge_b, data.edge_len, data.edge_j,
+            k, data.vertices, data.fvals, data.edge_a, data.edge_b, data.edge_vec, data.edge_len,
+            data.edge_j,
             data.ray_a, data.ray_u, data.face_ptr, data.face_edge, data.face_edge_normal,
             data.face_normal, data.face_radius, data.face_bounded, data.face_coef,
             data.face_jn, data.face_w, data.tri_ptr, data.tri, data.tri_fac, data.threshold,

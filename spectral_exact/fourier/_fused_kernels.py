@@ -65,7 +65,7 @@ def _edge_j(Era, Eia, Erb, Eib, ga, gb, th, L, thr, cJa, cJb):  # type: ignore[n
 
 @njit(parallel=True, cache=True)
 def laplacian_2d(  # type: ignore[no-untyped-def]
-    k, V, fV, ea, eb, elen, ecoef, bd, bdn, ra, ru, rcoef, thr, sing, cI, cJa, cJb, block,
+    k, V, fV, ea, eb, ed, elen, ecoef, bd, bdn, ra, ru, rcoef, thr, sing, cI, cJa, cJb, block,
     Tr, Ti, S, flag,
 ):  # fmt: skip
     K = k.shape[0]
@@ -89,15 +89,23 @@ def laplacian_2d(  # type: ignore[no-untyped-def]
             s = 0.0
             for e in range(nE):
                 c = ecoef[e]
-                if c == 0.0:
-                    continue
                 a = ea[e]
                 b = eb[e]
-                th = k0 * (V[b, 0] - V[a, 0]) + k1 * (V[b, 1] - V[a, 1])
-                Ir, Ii, bnd = _edge_i(Er[a], Ei[a], Er[b], Ei[b], th, elen[e], thr, cI)
-                tr += c * Ir
-                ti += c * Ii
-                s += abs(c) * bnd
+                th = k0 * ed[e, 0] + k1 * ed[e, 1]
+                L = elen[e]
+                Dr = Er[a] - Er[b]
+                Di = Ei[a] - Ei[b]
+                if abs(th) >= thr:
+                    sc = c * L / th
+                    tr += Di * sc
+                    ti -= Dr * sc
+                    s += 2.0 * abs(sc)
+                else:
+                    pr, pi = _horner_imag(cI, th)
+                    cl = c * L
+                    tr += cl * (Er[a] * pr - Ei[a] * pi)
+                    ti += cl * (Er[a] * pi + Ei[a] * pr)
+                    s += abs(cl)
             for j in range(nB):
                 e = bd[j]
                 a = ea[e]
@@ -131,7 +139,7 @@ def laplacian_2d(  # type: ignore[no-untyped-def]
 
 @njit(parallel=True, cache=True)
 def laplacian_3d(  # type: ignore[no-untyped-def]
-    k, V, fV, ea, eb, elen, edge_j, ra, ru, fptr, fedge, fen, fnormal, fradius, fbounded,
+    k, V, fV, ea, eb, ed, elen, edge_j, ra, ru, fptr, fedge, fen, fnormal, fradius, fbounded,
     fcoef, fjn, fw, tptr, tri, tfac, thr, sing, cI, cJa, cJb, t2, t3, block, Tr, Ti, S, flag,
 ):  # fmt: skip
     K = k.shape[0]
@@ -166,7 +174,7 @@ def laplacian_3d(  # type: ignore[no-untyped-def]
             for e in range(nE):
                 a = ea[e]
                 b = eb[e]
-                th = k0 * (V[b, 0] - V[a, 0]) + k1 * (V[b, 1] - V[a, 1]) + k2 * (V[b, 2] - V[a, 2])
+                th = k0 * ed[e, 0] + k1 * ed[e, 1] + k2 * ed[e, 2]
                 Ir[e], Ii[e], Ib[e] = _edge_i(Er[a], Ei[a], Er[b], Ei[b], th, elen[e], thr, cI)
                 if edge_j[e]:
                     Jr[e], Ji[e], Jb[e] = _edge_j(
