@@ -70,6 +70,7 @@ from ..network import ReLUNetwork
 from ..polytope import Box
 from ..regions import Regions, linear_regions
 from ._convention import as_frequencies
+from ._backend import get_backend
 from ._fused import FusedLaplacian, fused_from_complex, fused_laplacian
 from .polytope import PreparedPolytopes, evaluate_levels, prepare_polytopes
 
@@ -326,6 +327,7 @@ def network_fourier(
     0.5
     """
     auto = method is None
+    get_backend(backend, device)  # validates the pair before any route runs
     if method is not None and method not in ALL_METHODS:
         raise InvalidFrequencyError(f"unknown method {method!r}; choose one of {ALL_METHODS}")
     if isinstance(net, PreparedNetwork):
