@@ -69,8 +69,8 @@ from ..complex import PolyhedralComplex, complex_from_arrays
 from ..network import ReLUNetwork
 from ..polytope import Box
 from ..regions import Regions, linear_regions
-from ._convention import as_frequencies
 from ._backend import get_backend
+from ._convention import as_frequencies
 from ._fused import FusedLaplacian, fused_from_complex, fused_laplacian
 from .polytope import PreparedPolytopes, evaluate_levels, prepare_polytopes
 
