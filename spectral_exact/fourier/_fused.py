@@ -176,6 +176,14 @@ def fused_from_complex(
             ea[i], eb[i] = int(vs[np.argmin(s)]), int(vs[np.argmax(s)])
     bidx = np.flatnonzero(e_bounded)
     ridx = np.flatnonzero(~e_bounded)
+    if d == 3:  # number edges in the order the polygons read them (locality in the kernel)
+        ch = fac.child_idx
+        _, first_use = np.unique(ch, return_index=True)
+        used = np.unique(ch)
+        order = used[np.argsort(first_use, kind="stable")]
+        order = np.concatenate([order, np.setdiff1d(np.arange(nE), used)])
+        bidx = order[e_bounded[order]]
+        ridx = order[~e_bounded[order]]
     slot = np.full(nE, 0, np.int64)
     slot[bidx] = np.arange(len(bidx))
     slot[ridx] = -1 - np.arange(len(ridx))
