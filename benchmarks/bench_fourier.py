@@ -22,6 +22,7 @@ Run from the repository root::
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -208,7 +209,8 @@ def main(argv: list[str] | None = None) -> int:
     parts = [
         "# Exact Fourier engine benchmarks",
         "",
-        f"Machine: {machine()}. Shared and noisy: compare ratios within one run.",
+        f"Machine: {machine()}. Shared and noisy: compare ratios within one run "
+        f"(load average at the start: {os.getloadavg()[0]:.1f}).",
         "Command: `.venv/bin/python benchmarks/bench_fourier.py`",
         "",
         "## Throughput",
