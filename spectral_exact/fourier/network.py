@@ -38,12 +38,21 @@ Three routes, all exact, tested against each other and against 40-digit mpmath:
             e^{-ik\cdot x}\Big],
 
     using only codimension-one faces. Needs ``k != 0``.
+
+**The default fast path** (``method=None`` with the numpy backend, ``d = 2, 3``): the
+Laplacian route summed over the distinct faces of the shared complex
+(:mod:`spectral_exact.complex`), fused and multi-core (:mod:`._fused`): one complex
+exponential per distinct vertex and frequency, edges and polygons built from them, the same
+series near degenerate directions as the level engine. Its per-frequency condition estimate
+(sum of term moduli over the modulus of the sum) sends the frequencies where the route
+cancels (``|k| diam -> 0``, near-zeros of ``F``) to a stable route: ``"regions"`` on a box,
+``"lemma1"`` on R^d. ``method="fused"`` asks for it explicitly.
 """
 
 from __future__ import annotations
 
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -58,35 +67,48 @@ from .._errors import (
 from .._estimate import DEFAULT_MAX_REGIONS
 from .._progress import progress
 from .._tolerances import DEFAULT_TOLERANCES, Tolerances
+from ..complex import PolyhedralComplex, complex_from_arrays
 from ..network import ReLUNetwork
 from ..polytope import Box
 from ..regions import Regions, linear_regions
 from . import _onedim
+from ._backend import get_backend
 from ._convention import as_frequencies
+from ._fused import FusedLaplacian, fused_from_complex, fused_laplacian
 from .polytope import PreparedPolytopes, evaluate_levels, prepare_polytopes
 
-__all__ = ["PreparedNetwork", "prepare_network", "network_fourier", "METHODS"]
+__all__ = ["PreparedNetwork", "prepare_network", "network_fourier", "METHODS", "ALL_METHODS"]
 
 FloatArray = NDArray[np.float64]
 ComplexArray = NDArray[np.complex128]
 
 METHODS = ("regions", "lemma1", "laplacian")
+#: every accepted ``method=``: the three routes and the fused Laplacian route (with fallback)
+ALL_METHODS = (*METHODS, "fused")
+#: the fused route keeps a frequency when the sum of its terms' moduli is at most this many
+#: times the modulus of the sum (rounding error <~ 1e4 eps relative); others go to a stable
+#: route
+MAX_CANCELLATION = 1e4
 
 
 @dataclass(frozen=True, eq=False)
 class PreparedNetwork:
-    """Regions and flattened face data of a network on a domain, ready for many ``k``.
+    """Regions, their shared complex and kernel arrays for a network on a domain.
 
-    Build with :func:`prepare_network` (or let :func:`network_fourier` cache one).
+    Build with :func:`prepare_network` (or let :func:`network_fourier` cache one). The
+    per-region face levels of the level engine (``faces``, ``facet_on_boundary``) are built
+    on first use only.
     """
 
     net: ReLUNetwork
     domain: Box | None
     regions: Regions
-    faces: PreparedPolytopes
-    facet_on_boundary: NDArray[np.bool_]  # (E_d,) per edge region -> facet at level d
+    complex: PolyhedralComplex
+    fused: FusedLaplacian | None
     region_weight: FloatArray  # (n_regions, d)
     region_bias: FloatArray  # (n_regions,)
+    tol: Tolerances = DEFAULT_TOLERANCES
+    _lazy: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
     def input_dim(self) -> int:
@@ -95,6 +117,46 @@ class PreparedNetwork:
     @property
     def n_regions(self) -> int:
         return len(self.regions)
+
+    @property
+    def faces(self) -> PreparedPolytopes:
+        """Per-region face levels of the level engine (:mod:`.polytope`), built once."""
+        if "faces" not in self._lazy:
+            self._lazy["faces"] = _prepare_faces(self)
+        faces: PreparedPolytopes = self._lazy["faces"]
+        return faces
+
+    @property
+    def facet_on_boundary(self) -> NDArray[np.bool_]:
+        """``(E_d,)`` per edge region -> facet of ``faces``: the facet lies on the box."""
+        if "on_bd" not in self._lazy:
+            self._lazy["on_bd"] = _facets_on_boundary(self.faces, self.domain, self.tol)
+        on_bd: NDArray[np.bool_] = self._lazy["on_bd"]
+        return on_bd
+
+
+def _prepare_faces(prep: PreparedNetwork) -> PreparedPolytopes:
+    polys = [r.polytope for r in prep.regions]
+    weights = [(r.weight, r.bias) for r in prep.regions]
+    return prepare_polytopes(polys, weights, tol=prep.tol)
+
+
+def _facets_on_boundary(
+    faces: PreparedPolytopes, box: Box | None, tol: Tolerances
+) -> NDArray[np.bool_]:
+    d = faces.ambient_dim
+    top = faces.levels[d]
+    on_bd = np.zeros(len(top.parent), dtype=bool)
+    if box is not None and len(top.parent):
+        facets = faces.levels[d - 1]
+        pts = facets.point[top.child]
+        nrm = top.normal
+        scale = tol.geometry * (1.0 + float(np.max(np.abs(np.concatenate([box.lo, box.hi])))))
+        for i in range(d):
+            for bound, sgn in ((box.hi[i], 1.0), (box.lo[i], -1.0)):
+                on_face = np.abs(pts[:, i] - bound) <= scale
+                on_bd |= on_face & (np.abs(nrm[:, i] - sgn) <= tol.rank)
+    return on_bd
 
 
 def _as_domain(net: ReLUNetwork, domain: Any) -> Box | None:
@@ -122,7 +184,7 @@ def prepare_network(
     tol: Tolerances = DEFAULT_TOLERANCES,
     max_regions: float | None = DEFAULT_MAX_REGIONS,
 ) -> PreparedNetwork:
-    """Enumerate the regions of ``net`` on ``domain`` and flatten their face posets.
+    """Enumerate the regions of ``net`` on ``domain`` and build their shared complex.
 
     The returned object can be passed to :func:`network_fourier` in place of the network to
     evaluate many batches of frequencies without redoing the geometry. ``max_regions``: see
@@ -132,29 +194,17 @@ def prepare_network(
         raise InvalidNetworkError(f"expected a ReLUNetwork, got {type(net).__name__}")
     box = _as_domain(net, domain)
     regions = linear_regions(net, box, tol=tol, max_regions=max_regions)
-    polys = [r.polytope for r in regions]
-    weights = [(r.weight, r.bias) for r in regions]
-    faces = prepare_polytopes(polys, weights, tol=tol)
-    d = net.input_dim
-    top = faces.levels[d]
-    on_bd = np.zeros(len(top.parent), dtype=bool)
-    if box is not None and len(top.parent):
-        facets = faces.levels[d - 1]
-        pts = facets.point[top.child]
-        nrm = top.normal
-        scale = tol.geometry * (1.0 + float(np.max(np.abs(np.concatenate([box.lo, box.hi])))))
-        for i in range(d):
-            for bound, sgn in ((box.hi[i], 1.0), (box.lo[i], -1.0)):
-                on_face = np.abs(pts[:, i] - bound) <= scale
-                on_bd |= on_face & (np.abs(nrm[:, i] - sgn) <= tol.rank)
+    arrays = regions.arrays
+    cx = complex_from_arrays(arrays, tol)
     return PreparedNetwork(
         net,
         box,
         regions,
-        faces,
-        on_bd,
-        np.array([r.weight for r in regions], dtype=float).reshape(-1, d),
-        np.array([r.bias for r in regions], dtype=float),
+        cx,
+        fused_from_complex(cx, box, tol),
+        arrays.weight,
+        arrays.bias,
+        tol,
     )
 
 
@@ -252,12 +302,14 @@ def network_fourier(
     domain : Box, (lo, hi) or None
         ``Box``: :math:`\int_{box} f(x) e^{-ik\cdot x}dx`. ``None``: the transform of ``f`` on
         all of :math:`\mathbb{R}^d` as a tempered distribution, evaluated off its singular set.
-    method : {"regions", "lemma1", "laplacian"} or None
-        Route (see the module docs). Default: ``"regions"`` on a box (stable at every ``k``,
-        including ``k = 0``) and ``"lemma1"`` on R^d. On R^d the ``"regions"`` route sums
-        affine transforms of unbounded regions whose constant parts cancel only in the total
-        and loses digits (measured: up to ~1e-8 relative in 3-D); Lemma 1 and the Laplacian
-        route do not (they agree to ~1e-14).
+    method : {"regions", "lemma1", "laplacian", "fused"} or None
+        Route (see the module docs). Default: the fused Laplacian route over the shared
+        complex where it applies (numpy backend, ``d = 2, 3``, no region containing a line),
+        with ill-conditioned frequencies sent to ``"regions"`` on a box (stable at every
+        ``k``, including ``k = 0``) or ``"lemma1"`` on R^d; elsewhere those two directly.
+        On R^d the ``"regions"`` route sums affine transforms of unbounded regions whose
+        constant parts cancel only in the total and loses digits (measured: up to ~1e-8
+        relative in 3-D); Lemma 1 and the Laplacian route do not (they agree to ~1e-14).
     backend, device : str
         ``"numpy"`` (default) or ``"torch"`` on ``device`` (default: ``"cuda"`` when a GPU is
         present, else ``"cpu"``); float64/complex128 either way, same results to rounding.
@@ -289,15 +341,24 @@ def network_fourier(
     for every ``method``, microseconds of overhead); pass a :class:`PreparedNetwork` to force
     the polytope engine.
     """
-    if _onedim.handles(net):
+    auto = method is None
+    get_backend(backend, device)  # validates the pair before any route runs
+    if method is not None and method not in ALL_METHODS:
+        raise InvalidFrequencyError(f"unknown method {method!r}; choose one of {ALL_METHODS}")
+    if _onedim.handles(net):  # 1-D: sorted breakpoints, every route gives the same numbers
+        if method == "fused":
+            raise InvalidFrequencyError(
+                "method='fused' needs d = 2 or 3; one-input networks take the sorted-breakpoint "
+                "path (method=None, 'regions', 'lemma1' or 'laplacian')"
+            )
         return _onedim.breakpoints_fourier(
-            net, k, domain, method=method, tol=tol, max_regions=max_regions
+            net,
+            k,
+            domain,
+            method=method,
+            tol=tol,
+            max_regions=max_regions,
         )
-    if method is None:
-        is_box = domain is not None or (isinstance(net, PreparedNetwork) and net.domain is not None)
-        method = "regions" if is_box else "lemma1"
-    if method not in METHODS:
-        raise InvalidFrequencyError(f"unknown method {method!r}; choose one of {METHODS}")
     if isinstance(net, PreparedNetwork):
         prep = net
         if domain is not None:
@@ -318,8 +379,18 @@ def network_fourier(
         raise InvalidNetworkError(
             f"expected a ReLUNetwork or PreparedNetwork, got {type(net).__name__}"
         )
+    stable = "regions" if prep.domain is not None else "lemma1"
+    if method is None:
+        method = "fused" if (backend == "numpy" and prep.fused is not None) else stable
+    if method == "fused" and prep.fused is None:
+        raise InvalidFrequencyError(
+            "method='fused' needs d = 2 or 3 and no region containing a line; this network "
+            f"has d = {prep.input_dim}, pointed = {prep.complex.is_pointed}"
+        )
+    if method == "fused" and backend != "numpy":
+        raise InvalidFrequencyError(f"method='fused' runs on numpy (numba), not {backend!r}")
     kk, batch = as_frequencies(k, prep.input_dim)
-    if method != "regions" or prep.domain is None:
+    if (method != "regions" and not (auto and prep.domain is not None)) or prep.domain is None:
         zero = np.all(kk == 0, axis=1)
         if np.any(zero):
             where = (
@@ -328,4 +399,25 @@ def network_fourier(
                 else (f"with method={method!r} (use method='regions')")
             )
             raise SingularFrequencyError(f"k = 0 cannot be evaluated {where}")
+    if method == "fused":
+        return _fused_sum(prep, kk, stable).reshape(batch)
     return _route_sum(prep, kk, method, backend, device).reshape(batch)
+
+
+def _fused_sum(prep: PreparedNetwork, k: FloatArray, stable: str) -> ComplexArray:
+    """The fused Laplacian route; ill-conditioned frequencies go to the ``stable`` route."""
+    assert prep.fused is not None
+    T, S, singular = fused_laplacian(prep.fused, k)
+    if np.any(singular):
+        bad = int(np.argmax(singular))
+        raise SingularFrequencyError(
+            f"k = {k[bad].tolist()} is orthogonal to an unbounded face: the transform is "
+            "singular there"
+        )
+    k2 = np.einsum("kd,kd->k", k, k)
+    good = (S <= MAX_CANCELLATION * np.abs(T)) & (k2 > 0)
+    out = np.empty(len(k), dtype=complex)
+    out[good] = -T[good] / k2[good]
+    if not np.all(good):
+        out[~good] = _route_sum(prep, k[~good], stable)
+    return out

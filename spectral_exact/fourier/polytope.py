@@ -549,9 +549,7 @@ def evaluate_levels(
     """
     _check_lineality(prep, k)
     ops = get_backend(backend, device)
-    max_rows = max(
-        [len(lv.parent) for lv in prep.levels] + [len(lv.radius) for lv in prep.levels]
-    )
+    max_rows = max([len(lv.parent) for lv in prep.levels] + [len(lv.radius) for lv in prep.levels])
     chunk = max(1, _CHUNK_ENTRIES // max(max_rows, 1))
     if ops.name == "torch":
         chunk *= _TORCH_CHUNK_FACTOR

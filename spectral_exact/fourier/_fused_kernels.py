@@ -1,0 +1,331 @@
+"""numba kernels of :mod:`._fused` (imported only when the fused path runs; see its docs).
+
+All arithmetic is real (pairs ``(re, im)``) so that the loops stay simple for the compiler.
+``E_v = e^{-ik.v}`` is stored as ``(Er, Ei)``; Taylor series in ``z = -i theta`` are summed
+by Horner's rule with real coefficients.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit, prange
+
+
+@njit(cache=True, inline="always")
+def _horner_imag(coef, th):  # type: ignore[no-untyped-def]
+    """``sum_n coef[n] z^n`` at ``z = -i th`` (real coefficients) as ``(re, im)``."""
+    n = coef.shape[0] - 1
+    pr = coef[n]
+    pi = 0.0
+    for m in range(n - 1, -1, -1):
+        pr, pi = pi * th + coef[m], -pr * th
+    return pr, pi
+
+
+@njit(cache=True, inline="always")
+def _horner_affine(ca, cb, ga, dg, th):  # type: ignore[no-untyped-def]
+    """``sum_n (ga ca[n] + dg cb[n]) z^n`` at ``z = -i th`` as ``(re, im)``."""
+    n = ca.shape[0] - 1
+    pr = ga * ca[n] + dg * cb[n]
+    pi = 0.0
+    for m in range(n - 1, -1, -1):
+        pr, pi = pi * th + (ga * ca[m] + dg * cb[m]), -pr * th
+    return pr, pi
+
+
+@njit(cache=True, inline="always")
+def _edge_i(Era, Eia, Erb, Eib, th, L, thr, cI):  # type: ignore[no-untyped-def]
+    """``I`` of the edge ``a -> b`` (``th = k.(b - a)``) and a bound on its terms."""
+    if abs(th) >= thr:
+        sc = L / th
+        return (Eia - Eib) * sc, -(Era - Erb) * sc, 2.0 * abs(sc)
+    pr, pi = _horner_imag(cI, th)
+    return L * (Era * pr - Eia * pi), L * (Era * pi + Eia * pr), L
+
+
+@njit(cache=True, inline="always")
+def _edge_j(Era, Eia, Erb, Eib, ga, gb, th, L, thr, cJa, cJb):  # type: ignore[no-untyped-def]
+    """``J`` of the edge ``a -> b`` for the affine weight with end values ``ga, gb``."""
+    dg = gb - ga
+    if abs(th) >= thr:
+        Ar = ga * Era - gb * Erb
+        Ai = ga * Eia - gb * Eib
+        Dr = Era - Erb
+        Di = Eia - Eib
+        it = 1.0 / th
+        it2 = it * it
+        Jr = L * (Ai * it - dg * Dr * it2)
+        Ji = L * (-Ar * it - dg * Di * it2)
+        return Jr, Ji, L * (abs(ga) + abs(gb)) * abs(it) + 2.0 * L * abs(dg) * it2
+    pr, pi = _horner_affine(cJa, cJb, ga, dg, th)
+    return L * (Era * pr - Eia * pi), L * (Era * pi + Eia * pr), L * (abs(ga) + abs(gb))
+
+
+@njit(parallel=True, cache=True)
+def laplacian_2d(  # type: ignore[no-untyped-def]
+    k, V, fV, ea, eb, ed, elen, ecoef, bd, bdn, ra, ru, rcoef, thr, sing, cI, cJa, cJb, block,
+    Tr, Ti, S, flag,
+):  # fmt: skip
+    K = k.shape[0]
+    nV = V.shape[0]
+    nE = ea.shape[0]
+    nB = bd.shape[0]
+    nR = ra.shape[0]
+    nblk = (K + block - 1) // block
+    for blk in prange(nblk):
+        Er = np.empty(nV)
+        Ei = np.empty(nV)
+        for kk in range(blk * block, min(K, (blk + 1) * block)):
+            k0 = k[kk, 0]
+            k1 = k[kk, 1]
+            for v in range(nV):
+                ph = k0 * V[v, 0] + k1 * V[v, 1]
+                Er[v] = math.cos(ph)
+                Ei[v] = -math.sin(ph)
+            tr = 0.0
+            ti = 0.0
+            s = 0.0
+            for e in range(nE):
+                c = ecoef[e]
+                a = ea[e]
+                b = eb[e]
+                th = k0 * ed[e, 0] + k1 * ed[e, 1]
+                L = elen[e]
+                Dr = Er[a] - Er[b]
+                Di = Ei[a] - Ei[b]
+                if abs(th) >= thr:
+                    sc = c * L / th
+                    tr += Di * sc
+                    ti -= Dr * sc
+                    s += 2.0 * abs(sc)
+                else:
+                    pr, pi = _horner_imag(cI, th)
+                    cl = c * L
+                    tr += cl * (Er[a] * pr - Ei[a] * pi)
+                    ti += cl * (Er[a] * pi + Ei[a] * pr)
+                    s += abs(cl)
+            for j in range(nB):
+                e = bd[j]
+                a = ea[e]
+                b = eb[e]
+                th = k0 * (V[b, 0] - V[a, 0]) + k1 * (V[b, 1] - V[a, 1])
+                Jr, Ji, bnd = _edge_j(
+                    Er[a], Ei[a], Er[b], Ei[b], fV[a], fV[b], th, elen[e], thr, cJa, cJb
+                )
+                kn = k0 * bdn[j, 0] + k1 * bdn[j, 1]
+                # -i kn J
+                tr += kn * Ji
+                ti -= kn * Jr
+                s += abs(kn) * bnd
+            if nR:
+                knorm = math.sqrt(k0 * k0 + k1 * k1)
+                for r in range(nR):
+                    t = k0 * ru[r, 0] + k1 * ru[r, 1]
+                    if abs(t) <= sing * knorm:
+                        flag[kk] = True
+                        continue
+                    a = ra[r]
+                    c = rcoef[r]
+                    # c * E_a / (i t)
+                    tr += c * Ei[a] / t
+                    ti -= c * Er[a] / t
+                    s += abs(c) / abs(t)
+            Tr[kk] = tr
+            Ti[kk] = ti
+            S[kk] = s
+
+
+@njit(parallel=True, cache=True)
+def laplacian_3d(  # type: ignore[no-untyped-def]
+    k, V, fV, ea, eb, ed, elen, edge_j, ra, ru, fptr, fedge, fen, fnormal, fradius, fbounded,
+    fcoef, fjn, fw, tptr, tri, tfac, thr, sing, cI, cJa, cJb, t2, t3, block, Tr, Ti, S, flag,
+):  # fmt: skip
+    K = k.shape[0]
+    nV = V.shape[0]
+    nE = ea.shape[0]
+    nR = ra.shape[0]
+    nF = fcoef.shape[0]
+    N = t2.shape[0] - 1
+    nblk = (K + block - 1) // block
+    for blk in prange(nblk):
+        Er = np.empty(nV)
+        Ei = np.empty(nV)
+        Ir = np.empty(nE)
+        Ii = np.empty(nE)
+        Ib = np.empty(nE)
+        Jr = np.zeros(nE)
+        Ji = np.zeros(nE)
+        Jb = np.zeros(nE)
+        Rr = np.empty(nR)
+        Ri = np.empty(nR)
+        Rb = np.empty(nR)
+        eta = np.empty(N + 1)
+        for kk in range(blk * block, min(K, (blk + 1) * block)):
+            k0 = k[kk, 0]
+            k1 = k[kk, 1]
+            k2 = k[kk, 2]
+            knorm = math.sqrt(k0 * k0 + k1 * k1 + k2 * k2)
+            for v in range(nV):
+                ph = k0 * V[v, 0] + k1 * V[v, 1] + k2 * V[v, 2]
+                Er[v] = math.cos(ph)
+                Ei[v] = -math.sin(ph)
+            for e in range(nE):
+                a = ea[e]
+                b = eb[e]
+                th = k0 * ed[e, 0] + k1 * ed[e, 1] + k2 * ed[e, 2]
+                Ir[e], Ii[e], Ib[e] = _edge_i(Er[a], Ei[a], Er[b], Ei[b], th, elen[e], thr, cI)
+                if edge_j[e]:
+                    Jr[e], Ji[e], Jb[e] = _edge_j(
+                        Er[a], Ei[a], Er[b], Ei[b], fV[a], fV[b], th, elen[e], thr, cJa, cJb
+                    )
+            for r in range(nR):
+                t = k0 * ru[r, 0] + k1 * ru[r, 1] + k2 * ru[r, 2]
+                a = ra[r]
+                if abs(t) <= sing * knorm:
+                    Rr[r] = 0.0
+                    Ri[r] = 0.0
+                    Rb[r] = -1.0  # marks a singular ray
+                    continue
+                Rr[r] = Ei[a] / t
+                Ri[r] = -Er[a] / t
+                Rb[r] = 1.0 / abs(t)
+            tr = 0.0
+            ti = 0.0
+            s = 0.0
+            for g in range(nF):
+                c = fcoef[g]
+                jx = fjn[g, 0]
+                jy = fjn[g, 1]
+                jz = fjn[g, 2]
+                has_j = jx != 0.0 or jy != 0.0 or jz != 0.0
+                if c == 0.0 and not has_j:
+                    continue
+                nx = fnormal[g, 0]
+                ny = fnormal[g, 1]
+                nz = fnormal[g, 2]
+                kn = k0 * nx + k1 * ny + k2 * nz
+                q0 = k0 - kn * nx
+                q1 = k1 - kn * ny
+                q2 = k2 - kn * nz
+                qn2 = q0 * q0 + q1 * q1 + q2 * q2
+                qn = math.sqrt(qn2)
+                gr = 0.0
+                gi = 0.0
+                gb = 0.0
+                jr = 0.0
+                ji = 0.0
+                jb = 0.0
+                if fbounded[g] and qn * fradius[g] < thr:
+                    for t_ in range(tptr[g], tptr[g + 1]):
+                        v0 = tri[t_, 0]
+                        v1 = tri[t_, 1]
+                        v2 = tri[t_, 2]
+                        al1 = (
+                            k0 * (V[v1, 0] - V[v0, 0])
+                            + k1 * (V[v1, 1] - V[v0, 1])
+                            + k2 * (V[v1, 2] - V[v0, 2])
+                        )
+                        al2 = (
+                            k0 * (V[v2, 0] - V[v0, 0])
+                            + k1 * (V[v2, 1] - V[v0, 1])
+                            + k2 * (V[v2, 2] - V[v0, 2])
+                        )
+                        # eta_n = al1^n + al2 eta_{n-1}; h_n = (-i)^n eta_n
+                        p = 1.0
+                        eta[0] = 1.0
+                        for n in range(1, N + 1):
+                            p *= al1
+                            eta[n] = p + al2 * eta[n - 1]
+                        er = 0.0
+                        ei = 0.0
+                        for n in range(N + 1):
+                            m = n & 3
+                            x = eta[n] * t2[n]
+                            if m == 0:
+                                er += x
+                            elif m == 1:
+                                ei -= x
+                            elif m == 2:
+                                er -= x
+                            else:
+                                ei += x
+                        f = tfac[t_]
+                        Pr = f * Er[v0]
+                        Pi = f * Ei[v0]
+                        gr += Pr * er - Pi * ei
+                        gi += Pr * ei + Pi * er
+                        gb += 0.5 * f
+                        if has_j:
+                            sr = 0.0
+                            si = 0.0
+                            gmax = 0.0
+                            for jv in range(3):
+                                vj = tri[t_, jv]
+                                alj = 0.0 if jv == 0 else (al1 if jv == 1 else al2)
+                                gj = fV[vj]
+                                gmax = max(gmax, abs(gj))
+                                hj = eta[0]
+                                xr = hj * t3[0]
+                                xi = 0.0
+                                for n in range(1, N + 1):
+                                    hj = eta[n] + alj * hj
+                                    m = n & 3
+                                    x = hj * t3[n]
+                                    if m == 0:
+                                        xr += x
+                                    elif m == 1:
+                                        xi -= x
+                                    elif m == 2:
+                                        xr -= x
+                                    else:
+                                        xi += x
+                                sr += gj * xr
+                                si += gj * xi
+                            jr += Pr * sr - Pi * si
+                            ji += Pr * si + Pi * sr
+                            jb += 0.5 * f * gmax
+                else:
+                    if (not fbounded[g]) and qn <= sing * knorm:
+                        flag[kk] = True
+                        continue
+                    for sl in range(fptr[g], fptr[g + 1]):
+                        e = fedge[sl]
+                        sN = (q0 * fen[sl, 0] + q1 * fen[sl, 1] + q2 * fen[sl, 2]) / qn2
+                        if e >= 0:
+                            xr = Ir[e]
+                            xi = Ii[e]
+                            xb = Ib[e]
+                        else:
+                            r = -1 - e
+                            if Rb[r] < 0.0:
+                                flag[kk] = True
+                            xr = Rr[r]
+                            xi = Ri[r]
+                            xb = abs(Rb[r])
+                        # (i sN) * (xr + i xi)
+                        gr -= sN * xi
+                        gi += sN * xr
+                        gb += abs(sN) * xb
+                        if has_j and e >= 0:
+                            jr -= sN * Ji[e]
+                            ji += sN * Jr[e]
+                            jb += abs(sN) * Jb[e]
+                    if has_j:
+                        wq = (fw[g, 0] * q0 + fw[g, 1] * q1 + fw[g, 2] * q2) / qn2
+                        # - i wq I_G
+                        jr += wq * gi
+                        ji -= wq * gr
+                        jb += abs(wq) * gb
+                tr += c * gr
+                ti += c * gi
+                s += abs(c) * gb
+                if has_j:
+                    kj = k0 * jx + k1 * jy + k2 * jz
+                    tr += kj * ji
+                    ti -= kj * jr
+                    s += abs(kj) * jb
+            Tr[kk] = tr
+            Ti[kk] = ti
+            S[kk] = s
