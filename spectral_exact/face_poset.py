@@ -148,22 +148,18 @@ _EYE2 = _readonly(np.eye(2))
 _VERTEX_KEYS: list[frozenset[int]] = []
 
 
-def _start_graph(
-    V: np.ndarray, centre: np.ndarray, radius: float, empty: np.ndarray, eye: np.ndarray
-) -> tuple[nx.DiGraph, list[frozenset[int]], dict, dict, dict, frozenset[int], dict]:
-    """A DiGraph holding only the top face of a bounded full-dimensional polytope with
-    vertices ``V``, filled through networkx's internal dicts (the fast paths' shared start).
-
-    Returns the graph, the vertex keys ``frozenset((i,))``, its node/succ/pred dicts, the top
-    key and the top face's successor dict.
-    """
-    m = len(V)
+def _vertex_keys(m: int) -> list[frozenset[int]]:
+    """The keys ``frozenset((i,))`` of vertices ``0..m-1`` (shared, built once)."""
     while len(_VERTEX_KEYS) < m:
         _VERTEX_KEYS.append(frozenset((len(_VERTEX_KEYS),)))
-    G = nx.DiGraph()
-    node, succ, pred = G._node, G._succ, G._pred
-    top = frozenset(range(m))
-    node[top] = {
+    return _VERTEX_KEYS
+
+
+def _top_node(
+    V: np.ndarray, centre: np.ndarray, radius: float, empty: np.ndarray, eye: np.ndarray
+) -> tuple[frozenset[int], dict[str, object]]:
+    """Key and data of the top face of a bounded full-dimensional polytope with vertices V."""
+    return frozenset(range(len(V))), {
         "dim": V.shape[1],
         "vertices": V,
         "rays": empty,
@@ -172,17 +168,18 @@ def _start_graph(
         "basis": eye,
         "radius": radius,
     }
-    top_succ: dict[frozenset[int], dict[str, object]] = {}
-    succ[top] = top_succ
-    pred[top] = {}
-    return G, _VERTEX_KEYS, node, succ, pred, top, top_succ
+
+
+def _graph(nodes: list, edges: list) -> nx.DiGraph:  # type: ignore[type-arg]
+    """A DiGraph from ``(key, data)`` nodes and ``(u, v, data)`` edges (public networkx calls)."""
+    G = nx.DiGraph()
+    G.add_nodes_from(nodes)
+    G.add_edges_from(edges)
+    return G
 
 
 def _polygon_data(P: Polytope):  # type: ignore[no-untyped-def]
     """Edge ends, midpoints, half lengths, directions, vertex mean and radius of a polygon."""
-    cached = P.__dict__.get("_polygon_data")
-    if cached is not None:
-        return cached
     V = P.vertices
     ends = np.nonzero(P.vertex_incidence.T)[1].reshape(-1, 2)  # (n_edges, 2) vertex indices
     a, b = V[ends[:, 0]], V[ends[:, 1]]
@@ -198,25 +195,30 @@ def _polygon_poset(P: Polytope) -> nx.DiGraph:
     Same nodes and data as the general construction: the edge normals inside the polygon are
     its unit facet normals ``A[j]`` (outward since ``A x <= b``); the normal of a vertex inside
     an edge is the unit edge direction pointing from the edge midpoint to that vertex. The
-    graph's dictionaries are filled directly (same insertion order as ``add_node`` /
-    ``add_edge`` would give); empty arrays and the 2-D identity basis are shared, read-only.
+    graph is built with ``add_nodes_from`` / ``add_edges_from``; empty arrays and the 2-D
+    identity basis are shared, read-only.
     """
     V = P.vertices
     ends, mid, half, direction, centre, radius = _polygon_data(P)
-    G, keys, node, succ, pred, top, top_succ = _start_graph(V, centre, radius, _EMPTY2, _EYE2)
+    keys = _vertex_keys(len(V))
+    top, top_data = _top_node(V, centre, radius, _EMPTY2, _EYE2)
+    nodes: list[tuple[frozenset[int], dict[str, object]]] = [(top, top_data)]
     for i, (vi, pt) in enumerate(zip(V[:, None, :], V, strict=True)):
-        k = keys[i]
-        node[k] = {
-            "dim": 0,
-            "vertices": vi,
-            "rays": _EMPTY2,
-            "bounded": True,
-            "point": pt,
-            "basis": _EMPTY2,
-            "radius": 0.0,
-        }
-        succ[k] = {}
-        pred[k] = {}
+        nodes.append(
+            (
+                keys[i],
+                {
+                    "dim": 0,
+                    "vertices": vi,
+                    "rays": _EMPTY2,
+                    "bounded": True,
+                    "point": pt,
+                    "basis": _EMPTY2,
+                    "radius": 0.0,
+                },
+            )
+        )
+    edges: list[tuple[frozenset[int], frozenset[int], dict[str, object]]] = []
     rows = zip(
         ends.tolist(),
         V[ends],
@@ -230,24 +232,24 @@ def _polygon_poset(P: Polytope) -> nx.DiGraph:
     )
     for (ia, ib), vab, mp, basis, hl, normal, nd, pd in rows:
         e = frozenset((ia, ib))
-        node[e] = {
-            "dim": 1,
-            "vertices": vab,
-            "rays": _EMPTY2,
-            "bounded": True,
-            "point": mp,
-            "basis": basis,
-            "radius": hl,
-        }
-        dt = {"normal": normal}
-        da = {"normal": nd}
-        db = {"normal": pd}
-        top_succ[e] = dt
-        succ[e] = {keys[ia]: da, keys[ib]: db}
-        pred[e] = {top: dt}
-        pred[keys[ia]][e] = da
-        pred[keys[ib]][e] = db
-    return G
+        nodes.append(
+            (
+                e,
+                {
+                    "dim": 1,
+                    "vertices": vab,
+                    "rays": _EMPTY2,
+                    "bounded": True,
+                    "point": mp,
+                    "basis": basis,
+                    "radius": hl,
+                },
+            )
+        )
+        edges.append((top, e, {"normal": normal}))
+        edges.append((e, keys[ia], {"normal": nd}))
+        edges.append((e, keys[ib], {"normal": pd}))
+    return _graph(nodes, edges)
 
 
 _EMPTY3 = _readonly(np.zeros((0, 3)))
@@ -281,7 +283,7 @@ def _polyhedron3_poset(P: Polytope) -> nx.DiGraph | None:
     basis orthogonal to it; an edge has its unit direction as basis; the normal of an edge
     inside a facet is the part of ``(edge midpoint - facet point)`` orthogonal to the edge in
     the facet plane, normalised; that of a vertex inside an edge is the unit edge direction
-    pointing from the midpoint to the vertex. The graph's dictionaries are filled directly.
+    pointing from the midpoint to the vertex. The graph is built with public networkx calls.
     """
     V = P.vertices
     m = len(V)
@@ -333,7 +335,10 @@ def _polyhedron3_poset(P: Polytope) -> nx.DiGraph | None:
     offv = V - centre
     radius = float(np.sqrt(_sum(offv * offv, 1).max()))
 
-    G, vkeys, node, succ, pred, top, top_succ = _start_graph(V, centre, radius, _EMPTY3, _EYE3)
+    vkeys = _vertex_keys(m)
+    top, top_data = _top_node(V, centre, radius, _EMPTY3, _EYE3)
+    nodes: list[tuple[frozenset[int], dict[str, object]]] = [(top, top_data)]
+    edges: list[tuple[frozenset[int], frozenset[int], dict[str, object]]] = []
     fv_l = fv.tolist()
     bounds_l = bounds.tolist()
     fkeys = []
@@ -341,32 +346,36 @@ def _polyhedron3_poset(P: Polytope) -> nx.DiGraph | None:
         s0, s1 = bounds_l[j], bounds_l[j + 1]
         k = frozenset(fv_l[s0:s1])
         fkeys.append(k)
-        node[k] = {
-            "dim": 2,
-            "vertices": Vf[s0:s1],
-            "rays": _EMPTY3,
-            "bounded": True,
-            "point": centre_f[j],
-            "basis": basis_f[j],
-            "radius": radius_f[j],
-        }
-        dt = {"normal": A[j]}
-        top_succ[k] = dt
-        succ[k] = {}
-        pred[k] = {top: dt}
+        nodes.append(
+            (
+                k,
+                {
+                    "dim": 2,
+                    "vertices": Vf[s0:s1],
+                    "rays": _EMPTY3,
+                    "bounded": True,
+                    "point": centre_f[j],
+                    "basis": basis_f[j],
+                    "radius": radius_f[j],
+                },
+            )
+        )
+        edges.append((top, k, {"normal": A[j]}))
     for i in range(m):
-        k = vkeys[i]
-        node[k] = {
-            "dim": 0,
-            "vertices": V[i : i + 1],
-            "rays": _EMPTY3,
-            "bounded": True,
-            "point": V[i],
-            "basis": _EMPTY3,
-            "radius": 0.0,
-        }
-        succ[k] = {}
-        pred[k] = {}
+        nodes.append(
+            (
+                vkeys[i],
+                {
+                    "dim": 0,
+                    "vertices": V[i : i + 1],
+                    "rays": _EMPTY3,
+                    "bounded": True,
+                    "point": V[i],
+                    "basis": _EMPTY3,
+                    "radius": 0.0,
+                },
+            )
+        )
     rows = zip(
         ev.tolist(),
         jj.tolist(),
@@ -381,31 +390,31 @@ def _polyhedron3_poset(P: Polytope) -> nx.DiGraph | None:
         direction,
         strict=True,
     )
+    ekeys = set()
     for (ia, ib), j, k, vab, mp, basis, hl, n1, n2, nd, pd in rows:
         key = frozenset((ia, ib))
-        node[key] = {
-            "dim": 1,
-            "vertices": vab,
-            "rays": _EMPTY3,
-            "bounded": True,
-            "point": mp,
-            "basis": basis,
-            "radius": hl,
-        }
-        d1 = {"normal": n1}
-        d2 = {"normal": n2}
-        da = {"normal": nd}
-        db = {"normal": pd}
-        fa, fb = fkeys[j], fkeys[k]
-        succ[fa][key] = d1
-        succ[fb][key] = d2
-        succ[key] = {vkeys[ia]: da, vkeys[ib]: db}
-        pred[key] = {fa: d1, fb: d2}
-        pred[vkeys[ia]][key] = da
-        pred[vkeys[ib]][key] = db
-    if len(node) != 1 + n + n_e + m:  # an edge found twice: not a 3-polytope incidence
+        ekeys.add(key)
+        nodes.append(
+            (
+                key,
+                {
+                    "dim": 1,
+                    "vertices": vab,
+                    "rays": _EMPTY3,
+                    "bounded": True,
+                    "point": mp,
+                    "basis": basis,
+                    "radius": hl,
+                },
+            )
+        )
+        edges.append((fkeys[j], key, {"normal": n1}))
+        edges.append((fkeys[k], key, {"normal": n2}))
+        edges.append((key, vkeys[ia], {"normal": nd}))
+        edges.append((key, vkeys[ib], {"normal": pd}))
+    if len(ekeys) != n_e:  # an edge found twice: not a 3-polytope incidence
         return None
-    return G
+    return _graph(nodes, edges)
 
 
 def _outward_normal(F: dict[str, object], Gd: dict[str, object]) -> np.ndarray:

@@ -24,8 +24,7 @@ affine), keeping only full-dimensional pieces.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
-from functools import cached_property
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -119,7 +118,7 @@ class RegionArrays:
         return int(self.weight.shape[0])
 
 
-def _offsets(counts: list[int]) -> NDArray[np.int64]:
+def _offsets(counts: Sequence[int] | NDArray[np.int64]) -> NDArray[np.int64]:
     return np.concatenate([[0], np.cumsum(np.asarray(counts, dtype=np.int64))]).astype(np.int64)
 
 
@@ -132,14 +131,90 @@ def _pairs(incidences: list[NDArray[np.bool_]], row0: NDArray[np.int64], col0: N
     return np.concatenate(parts).astype(np.int64) if parts else np.zeros((0, 2), np.int64)
 
 
+def _cat(arrs: list[NDArray[Any]], shape: tuple[int, ...], dtype: Any = np.float64) -> NDArray[Any]:
+    return np.concatenate(arrs).reshape(-1, *shape) if arrs else np.zeros((0, *shape), dtype)
+
+
+def _readonly_arrays(ra: RegionArrays) -> RegionArrays:
+    for v in vars(ra).values():
+        if isinstance(v, np.ndarray):
+            v.setflags(write=False)
+    return ra
+
+
+def _concat_region_arrays(parts: list[RegionArrays], d: int, width: int) -> RegionArrays:
+    """The regions of ``parts`` in order, as one :class:`RegionArrays`."""
+    parts = [p for p in parts if p.n_regions] or parts[:1]
+    if len(parts) == 1:
+        return parts[0]
+    if not parts:
+        return _empty_region_arrays(d, width)
+
+    def off(name: str) -> NDArray[np.int64]:
+        o = [getattr(p, name) for p in parts]
+        shift = np.cumsum([0] + [int(x[-1]) for x in o[:-1]])
+        return np.concatenate([o[0]] + [x[1:] + s for x, s in zip(o[1:], shift[1:], strict=True)])
+
+    def pairs(name: str, rows: str, cols: str) -> NDArray[np.int64]:
+        out = []
+        r0 = c0 = 0
+        for p in parts:
+            out.append(getattr(p, name) + np.array([r0, c0]))
+            r0 += int(getattr(p, rows)[-1])
+            c0 += int(getattr(p, cols)[-1])
+        return np.concatenate(out).astype(np.int64)
+
+    def cat(name: str) -> NDArray[Any]:
+        return np.concatenate([getattr(p, name) for p in parts])
+
+    return _readonly_arrays(
+        RegionArrays(
+            dim=d,
+            weight=cat("weight"),
+            bias=cat("bias"),
+            pattern=cat("pattern"),
+            vertices=cat("vertices"),
+            vertex_offset=off("vertex_offset"),
+            facet_A=cat("facet_A"),
+            facet_b=cat("facet_b"),
+            facet_offset=off("facet_offset"),
+            incidence=pairs("incidence", "vertex_offset", "facet_offset"),
+            rays=cat("rays"),
+            ray_offset=off("ray_offset"),
+            ray_incidence=pairs("ray_incidence", "ray_offset", "facet_offset"),
+            lineality=cat("lineality"),
+            lineality_offset=off("lineality_offset"),
+        )
+    )
+
+
+def _empty_region_arrays(d: int, width: int) -> RegionArrays:
+    z = np.zeros(1, np.int64)
+    return _readonly_arrays(
+        RegionArrays(
+            dim=d,
+            weight=np.zeros((0, d)),
+            bias=np.zeros(0),
+            pattern=np.zeros((0, width), bool),
+            vertices=np.zeros((0, d)),
+            vertex_offset=z.copy(),
+            facet_A=np.zeros((0, d)),
+            facet_b=np.zeros(0),
+            facet_offset=z.copy(),
+            incidence=np.zeros((0, 2), np.int64),
+            rays=np.zeros((0, d)),
+            ray_offset=z.copy(),
+            ray_incidence=np.zeros((0, 2), np.int64),
+            lineality=np.zeros((0, d)),
+            lineality_offset=z.copy(),
+        )
+    )
+
+
 def region_arrays_from_objects(regions: Sequence[Region], d: int) -> RegionArrays:
     """:class:`RegionArrays` gathered from :class:`Region` objects (the generic, slow path)."""
     polys = [r.polytope for r in regions]
     n = len(polys)
-
-    def cat(arrs: list[FloatArray], width: int) -> FloatArray:
-        return np.concatenate(arrs).reshape(-1, width) if arrs else np.zeros((0, width))
-
     voff = _offsets([len(p.vertices) for p in polys])
     foff = _offsets([len(p.A) for p in polys])
     roff = _offsets([len(p.rays) for p in polys])
@@ -148,39 +223,72 @@ def region_arrays_from_objects(regions: Sequence[Region], d: int) -> RegionArray
     width = len(pats[0]) if pats else 0
     return RegionArrays(
         dim=d,
-        weight=cat([np.asarray(r.weight, float) for r in regions], d),
+        weight=_cat([np.asarray(r.weight, float) for r in regions], (d,)),
         bias=np.array([float(r.bias) for r in regions], dtype=float),
         pattern=np.array(pats, dtype=bool).reshape(n, width),
-        vertices=cat([p.vertices for p in polys], d),
+        vertices=_cat([p.vertices for p in polys], (d,)),
         vertex_offset=voff,
-        facet_A=cat([p.A for p in polys], d),
+        facet_A=_cat([p.A for p in polys], (d,)),
         facet_b=np.concatenate([p.b for p in polys]) if n else np.zeros(0),
         facet_offset=foff,
         incidence=_pairs([p.vertex_incidence for p in polys], voff[:-1], foff[:-1]),
-        rays=cat([p.rays for p in polys], d),
+        rays=_cat([p.rays for p in polys], (d,)),
         ray_offset=roff,
         ray_incidence=_pairs([p.ray_incidence for p in polys], roff[:-1], foff[:-1]),
-        lineality=cat([p.lineality for p in polys], d),
+        lineality=_cat([p.lineality for p in polys], (d,)),
         lineality_offset=loff,
     )
 
 
+def _unit_rows(A: FloatArray, b: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Rows of ``A x <= b`` scaled to unit normals (the same operation as ``Polytope``)."""
+    norms = np.linalg.norm(A, axis=1)
+    return A / norms[:, None], b / norms
+
+
 @dataclass(frozen=True, eq=False)
 class Regions(Sequence[Region]):
-    """The linear regions of ``net`` on ``domain`` (a sequence of :class:`Region`)."""
+    """The linear regions of ``net`` on ``domain`` (a sequence of :class:`Region`).
+
+    The regions are held as flat arrays (:attr:`arrays`, a :class:`RegionArrays`); a
+    :class:`Region` and its :class:`~spectral_exact.polytope.Polytope` are created only when
+    asked for (``regions[i]``, iteration) and then kept.
+    """
 
     net: ReLUNetwork
     domain: Box | Polytope | None
-    regions: tuple[Region, ...]
+    arrays: RegionArrays
+    tol: Tolerances = field(default=DEFAULT_TOLERANCES, repr=False)
+    _objects: list[Region | None] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_objects", [None] * self.arrays.n_regions)
 
     def __len__(self) -> int:
-        return len(self.regions)
+        return self.arrays.n_regions
 
     def __getitem__(self, i):  # type: ignore[no-untyped-def, override]
-        return self.regions[i]
+        if isinstance(i, slice):
+            return tuple(self._region(k) for k in range(*i.indices(len(self))))
+        n = len(self)
+        k = int(i)
+        if not -n <= k < n:
+            raise IndexError(f"region index {i} out of range for {n} regions")
+        return self._region(k % n)
 
     def __iter__(self) -> Iterator[Region]:
-        return iter(self.regions)
+        return (self._region(k) for k in range(len(self)))
+
+    @property
+    def regions(self) -> tuple[Region, ...]:
+        """All regions as :class:`Region` objects (created on first access)."""
+        return tuple(self)
+
+    def _region(self, i: int) -> Region:
+        r = self._objects[i]
+        if r is None:
+            r = self._objects[i] = _region_from_arrays(self.arrays, i, self.net, self.tol)
+        return r
 
     def locate(self, x: Any) -> NDArray[np.int64]:
         """Index of the region containing each point of ``x`` (shape (..., d)); -1 if none.
@@ -189,7 +297,8 @@ class Regions(Sequence[Region]):
         """
         xa = np.asarray(x, dtype=float)
         pats = np.concatenate(self.net.patterns(xa), axis=-1) if self.net.n_hidden else None
-        lookup = {r.pattern_key: i for i, r in enumerate(self.regions)}
+        P = np.ascontiguousarray(self.arrays.pattern)
+        lookup = {row.tobytes(): i for i, row in enumerate(P)}
         flat = (
             pats.reshape(-1, pats.shape[-1])
             if pats is not None
@@ -198,18 +307,42 @@ class Regions(Sequence[Region]):
         out = np.array([lookup.get(p.tobytes(), -1) for p in flat], dtype=np.int64)
         return out.reshape(xa.shape[:-1])
 
-    @cached_property
-    def arrays(self) -> RegionArrays:
-        """The regions as flat arrays (:class:`RegionArrays`), built once."""
-        return region_arrays_from_objects(self.regions, self.net.input_dim)
-
     @property
     def total_volume(self) -> float:
-        return float(sum(r.polytope.volume for r in self.regions))
+        return float(sum(r.polytope.volume for r in self))
 
     def __repr__(self) -> str:
         dom = f"R^{self.net.input_dim}" if self.domain is None else repr(self.domain)
         return f"Regions({len(self)} regions of {self.net!r} on {dom})"
+
+
+def _region_from_arrays(ra: RegionArrays, i: int, net: ReLUNetwork, tol: Tolerances) -> Region:
+    """Region ``i`` of ``ra`` as objects (views of the flat arrays, read-only)."""
+    v0, v1 = int(ra.vertex_offset[i]), int(ra.vertex_offset[i + 1])
+    f0, f1 = int(ra.facet_offset[i]), int(ra.facet_offset[i + 1])
+    r0, r1 = int(ra.ray_offset[i]), int(ra.ray_offset[i + 1])
+    l0, l1 = int(ra.lineality_offset[i]), int(ra.lineality_offset[i + 1])
+    T = np.zeros((v1 - v0, f1 - f0), bool)
+    p0, p1 = np.searchsorted(ra.incidence[:, 0], [v0, v1])
+    T[ra.incidence[p0:p1, 0] - v0, ra.incidence[p0:p1, 1] - f0] = True
+    R = np.zeros((r1 - r0, f1 - f0), bool)
+    if r1 > r0:
+        q0, q1 = np.searchsorted(ra.ray_incidence[:, 0], [r0, r1])
+        R[ra.ray_incidence[q0:q1, 0] - r0, ra.ray_incidence[q0:q1, 1] - f0] = True
+    poly = Polytope._from_arrays(
+        ra.facet_A[f0:f1],
+        ra.facet_b[f0:f1],
+        ra.vertices[v0:v1],
+        ra.rays[r0:r1],
+        ra.lineality[l0:l1],
+        T,
+        R,
+        tol,
+    )
+    row = ra.pattern[i]
+    bounds = np.cumsum([0, *net.hidden_widths]).tolist()
+    pattern = tuple(row[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True))
+    return Region(pattern, poly, ra.weight[i], float(ra.bias[i]))
 
 
 # ---------------------------------------------------------------------------- bounded domains
@@ -331,14 +464,42 @@ def _layer_general(
     return _finish_general(work, p.pattern, active, cutting, Mz, bz)
 
 
-def _region_general(p: _Piece, net: ReLUNetwork, tol: Tolerances) -> Region:
-    w = (net.weights[-1] @ p.M)[0]
-    c = float((net.weights[-1] @ p.beta + net.biases[-1])[0])
-    poly = Polytope._from_parts(p.A, p.b, p.V, vertex_incidence=p.T, tol=tol)
-    return Region(tuple(p.pattern), poly, w, c)
+def _arrays_from_pieces(pieces: list[_Piece], net: ReLUNetwork) -> RegionArrays:
+    """:class:`RegionArrays` of finished bounded pieces (general path)."""
+    d, width = net.input_dim, net.n_hidden
+    if not pieces:
+        return _empty_region_arrays(d, width)
+    wl, bl = net.weights[-1], net.biases[-1]
+    n = len(pieces)
+    voff = _offsets([len(p.V) for p in pieces])
+    foff = _offsets([len(p.A) for p in pieces])
+    A, b = _unit_rows(_cat([p.A for p in pieces], (d,)), np.concatenate([p.b for p in pieces]))
+    empty = np.zeros((0, d))
+    return _readonly_arrays(
+        RegionArrays(
+            dim=d,
+            weight=np.array([(wl @ p.M)[0] for p in pieces]).reshape(n, d),
+            bias=np.array([float((wl @ p.beta + bl)[0]) for p in pieces]),
+            pattern=np.array(
+                [np.concatenate(p.pattern) if p.pattern else np.zeros(0, bool) for p in pieces],
+                bool,
+            ).reshape(n, width),
+            vertices=_cat([p.V for p in pieces], (d,)),
+            vertex_offset=voff,
+            facet_A=A,
+            facet_b=b,
+            facet_offset=foff,
+            incidence=_pairs([p.T for p in pieces], voff[:-1], foff[:-1]),
+            rays=empty,
+            ray_offset=np.zeros(n + 1, np.int64),
+            ray_incidence=np.zeros((0, 2), np.int64),
+            lineality=empty.copy(),
+            lineality_offset=np.zeros(n + 1, np.int64),
+        )
+    )
 
 
-def _bounded_regions_general(net: ReLUNetwork, domain: Polytope, tol: Tolerances) -> list[Region]:
+def _bounded_regions_general(net: ReLUNetwork, domain: Polytope, tol: Tolerances) -> RegionArrays:
     """Regions on a bounded domain, any dimension: one piece at a time."""
     d = net.input_dim
     scale = float(np.max(np.linalg.norm(domain.vertices, axis=1))) + 1.0
@@ -354,12 +515,12 @@ def _bounded_regions_general(net: ReLUNetwork, domain: Polytope, tol: Tolerances
     pieces = [root]
     for W, bvec in zip(net.weights[:-1], net.biases[:-1], strict=True):
         pieces = [q for p in pieces for q in _layer_general(p, W, bvec, tol, scale, d)]
-    return [_region_general(p, net, tol) for p in pieces]
+    return _arrays_from_pieces(pieces, net)
 
 
 def _bounded_regions(
     net: ReLUNetwork, domain: Polytope, tol: Tolerances, *, fast: bool = True
-) -> list[Region]:
+) -> RegionArrays:
     """Regions on a bounded domain: the batched polygon path in 2-D, else the general one."""
     if fast and net.input_dim == 2:
         cyc = _cyclic_polygon(domain)
@@ -463,7 +624,7 @@ def _bounded_regions_2d(
     domain: Polytope,
     tol: Tolerances,
     cyc: tuple[FloatArray, FloatArray, FloatArray],
-) -> list[Region]:
+) -> RegionArrays:
     """Regions of a net on a polygon: all pieces of a layer split at once, neuron by neuron.
 
     Pieces are convex polygons stored in flat arrays (vertices in cyclic order, one facet row
@@ -615,20 +776,41 @@ def _bounded_regions_2d(
         pats = [P[par] for P in pats] + [pat]
         MT = pat * MzT[:, par]
         beta = pat * bz[par]
-    out = [_region_general(p, net, tol) for p in gen]
+    general = _arrays_from_pieces(gen, net)
     n = len(cnt)
-    if n:
-        wl, bl = net.weights[-1][0], float(net.biases[-1][0])
-        w_all = list((MT @ wl).T)
-        c_all = (beta @ wl + bl).tolist()
-        polys = Polytope._from_polygons(X, start, cnt, Acon.v[E], bcon.v[E], tol)
-        patterns = list(zip(*[list(P) for P in pats], strict=True)) if pats else [()] * n
-        new = object.__new__
-        for pt, poly, wi, ci in zip(patterns, polys, w_all, c_all, strict=True):
-            reg: Region = new(Region)
-            reg.__dict__.update(pattern=pt, polytope=poly, weight=wi, bias=ci)
-            out.append(reg)
-    return out
+    if n == 0:
+        return general
+    wl, bl = net.weights[-1][0], float(net.biases[-1][0])
+    A, b = _unit_rows(Acon.v[E], bcon.v[E])
+    # edge k of a polygon holds its vertices k and k + 1 (cyclically): vertex k lies on the
+    # facets k - 1 and k, listed in increasing order
+    first = np.cumsum(cnt) - cnt
+    loc = np.arange(len(X)) - np.repeat(first, cnt)
+    prev = np.where(loc == 0, np.repeat(cnt, cnt) - 1, loc - 1)
+    lo, hi = np.minimum(loc, prev), np.maximum(loc, prev)
+    rows = np.repeat(np.arange(len(X)), 2)
+    base = np.repeat(first, cnt)
+    cols = np.stack([lo, hi], axis=1).reshape(-1) + np.repeat(base, 2)
+    batched = _readonly_arrays(
+        RegionArrays(
+            dim=d,
+            weight=np.ascontiguousarray((MT @ wl).T).reshape(n, d),
+            bias=beta @ wl + bl,
+            pattern=np.concatenate(pats, axis=1) if pats else np.zeros((n, 0), bool),
+            vertices=np.array(X, dtype=np.float64),
+            vertex_offset=_offsets(cnt),
+            facet_A=A,
+            facet_b=b,
+            facet_offset=_offsets(cnt),
+            incidence=np.stack([rows, cols], axis=1).astype(np.int64),
+            rays=np.zeros((0, d)),
+            ray_offset=np.zeros(n + 1, np.int64),
+            ray_incidence=np.zeros((0, 2), np.int64),
+            lineality=np.zeros((0, d)),
+            lineality_offset=np.zeros(n + 1, np.int64),
+        )
+    )
+    return _concat_region_arrays([general, batched], d, net.n_hidden)
 
 
 # ---------------------------------------------------------------------------- all of R^d
@@ -730,8 +912,34 @@ def _split_cone(c: _Cone, phi: FloatArray, tol: Tolerances, d: int) -> tuple[_Co
     return out[0], out[1]
 
 
-def _unbounded_regions(net: ReLUNetwork, tol: Tolerances) -> list[Region]:
-    """Regions on all of R^d by incremental double description of homogenised cones."""
+def _decided_neurons(
+    p: _Cone, Mz: FloatArray, bz: FloatArray, tol: Tolerances
+) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
+    """Neurons that leave the cone ``p`` (hence all its pieces) on one side, by sign.
+
+    A neuron is decided when it has no component along the lineality space and its value at
+    every generator is beyond the zero threshold of :func:`_cone_signs` with one sign; pieces
+    of ``p`` are cones over combinations of its generators, so they stay on that side.
+    """
+    Phi = np.column_stack([bz, Mz])  # (w, d + 1)
+    hn = np.linalg.norm(Mz, axis=1)
+    S = p.G @ Phi.T
+    vert = p.G[:, 0] > 0
+    norms = np.where(vert, np.linalg.norm(p.G[:, 1:], axis=1) + 1.0, 1.0)
+    eps = tol.geometry * (norms[:, None] * hn[None, :] + vert[:, None] * np.abs(bz)[None, :])
+    free = np.ones(len(bz), bool)
+    if len(p.L):
+        free = ~np.any(np.abs(p.L @ Phi.T) > tol.geometry * hn[None, :], axis=0)
+    live = np.any(Mz != 0, axis=1) & free
+    return live & np.all(S > eps, axis=0), live & np.all(S < -eps, axis=0)
+
+
+def _unbounded_regions(net: ReLUNetwork, tol: Tolerances, *, fast: bool = True) -> RegionArrays:
+    """Regions on all of R^d by incremental double description of homogenised cones.
+
+    ``fast`` skips, for each cone, the neurons that leave it on one side
+    (:func:`_decided_neurons`); ``fast=False`` offers every neuron to every piece.
+    """
     d = net.input_dim
     root = _Cone(
         G=np.eye(d + 1)[:1],
@@ -749,7 +957,13 @@ def _unbounded_regions(net: ReLUNetwork, tol: Tolerances) -> list[Region]:
             Mz = W @ p.M
             bz = W @ p.beta + bvec
             work = [p]
-            for j in range(len(bz)):
+            neurons = range(len(bz))
+            if fast:
+                pos, neg = _decided_neurons(p, Mz, bz, tol)
+                neurons = np.flatnonzero(~(pos | neg)).tolist()  # type: ignore[assignment]
+                if pos.any():
+                    p.on = p.on | frozenset(np.flatnonzero(pos).tolist())
+            for j in neurons:
                 phi = np.concatenate([[bz[j]], Mz[j]])
                 nxt = []
                 for q in work:
@@ -777,29 +991,59 @@ def _unbounded_regions(net: ReLUNetwork, tol: Tolerances) -> list[Region]:
                 q.on = frozenset()
                 new_pieces.append(q)
         pieces = new_pieces
-    out = []
+    return _arrays_from_cones(pieces, net)
+
+
+def _arrays_from_cones(pieces: list[_Cone], net: ReLUNetwork) -> RegionArrays:
+    """:class:`RegionArrays` of finished homogenised cones (regions on R^d)."""
+    d, width = net.input_dim, net.n_hidden
+    if not pieces:
+        return _empty_region_arrays(d, width)
+    wl, bl = net.weights[-1], net.biases[-1]
+    n = len(pieces)
+    Vs, Rs, As, bs, Ls, Ts, RTs = [], [], [], [], [], [], []
     for p in pieces:
-        w = (net.weights[-1] @ p.M)[0]
-        c = float((net.weights[-1] @ p.beta + net.biases[-1])[0])
         vert = p.G[:, 0] > 0
         H = p.H[1:]  # drop t >= 0
-        A, b = -H[:, 1:], H[:, 0]
         T = p.T[:, 1:]
         # keep only facets: tight generators + lineality span a hyperplane
         keep = T.sum(0) + len(p.L) >= d
-        lin = p.L[:, 1:]
-        poly = Polytope._from_parts(
-            A[keep],
-            b[keep],
-            p.G[vert, 1:],
-            rays=p.G[~vert, 1:],
-            lineality=lin,
-            vertex_incidence=T[vert][:, keep],
-            ray_incidence=T[~vert][:, keep],
-            tol=tol,
+        As.append(-H[keep, 1:])
+        bs.append(H[keep, 0])
+        Vs.append(p.G[vert, 1:])
+        Rs.append(p.G[~vert, 1:])
+        Ls.append(p.L[:, 1:])
+        Ts.append(T[vert][:, keep])
+        RTs.append(T[~vert][:, keep])
+    voff = _offsets([len(v) for v in Vs])
+    roff = _offsets([len(r) for r in Rs])
+    foff = _offsets([len(a) for a in As])
+    A, b = _unit_rows(_cat(As, (d,)), np.concatenate(bs))
+    R = _cat(Rs, (d,))
+    if len(R):
+        R = R / np.linalg.norm(R, axis=1)[:, None]
+    return _readonly_arrays(
+        RegionArrays(
+            dim=d,
+            weight=np.array([(wl @ p.M)[0] for p in pieces]).reshape(n, d),
+            bias=np.array([float((wl @ p.beta + bl)[0]) for p in pieces]),
+            pattern=np.array(
+                [np.concatenate(p.pattern) if p.pattern else np.zeros(0, bool) for p in pieces],
+                bool,
+            ).reshape(n, width),
+            vertices=_cat(Vs, (d,)),
+            vertex_offset=voff,
+            facet_A=A,
+            facet_b=b,
+            facet_offset=foff,
+            incidence=_pairs(Ts, voff[:-1], foff[:-1]),
+            rays=R,
+            ray_offset=roff,
+            ray_incidence=_pairs(RTs, roff[:-1], foff[:-1]),
+            lineality=_cat(Ls, (d,)),
+            lineality_offset=_offsets([len(x) for x in Ls]),
         )
-        out.append(Region(tuple(p.pattern), poly, w, c))
-    return out
+    )
 
 
 # ---------------------------------------------------------------------------- public entry
@@ -866,5 +1110,5 @@ def linear_regions(
     if not isinstance(net, ReLUNetwork):
         raise InvalidNetworkError(f"expected a ReLUNetwork, got {type(net).__name__}")
     poly = _check_domain(net, domain)
-    regs = _unbounded_regions(net, tol) if poly is None else _bounded_regions(net, poly, tol)
-    return Regions(net, domain, tuple(regs))
+    arrays = _unbounded_regions(net, tol) if poly is None else _bounded_regions(net, poly, tol)
+    return Regions(net, domain, arrays, tol)
