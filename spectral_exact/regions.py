@@ -521,11 +521,16 @@ def _bounded_regions_general(net: ReLUNetwork, domain: Polytope, tol: Tolerances
 def _bounded_regions(
     net: ReLUNetwork, domain: Polytope, tol: Tolerances, *, fast: bool = True
 ) -> RegionArrays:
-    """Regions on a bounded domain: the batched polygon path in 2-D, else the general one."""
+    """Regions on a bounded domain: batched paths (polygons in 2-D, skeleta in d >= 3).
+
+    ``fast=False`` runs the general path, one piece at a time.
+    """
     if fast and net.input_dim == 2:
         cyc = _cyclic_polygon(domain)
         if cyc is not None:
             return _bounded_regions_2d(net, domain, tol, cyc)
+    if fast and net.input_dim >= 3:
+        return _bounded_regions_batched(net, domain, tol)
     return _bounded_regions_general(net, domain, tol)
 
 
@@ -811,6 +816,331 @@ def _bounded_regions_2d(
         )
     )
     return _concat_region_arrays([general, batched], d, net.n_hidden)
+
+
+# ---------------------------------------------------------------------------- bounded, any d
+def _bits(k: NDArray[np.int64], n_words: int) -> NDArray[np.uint64]:
+    """Bit masks (n, n_words) with bit ``k[i]`` set in row i."""
+    out = np.zeros((len(k), n_words), np.uint64)
+    out[np.arange(len(k)), k // 64] = np.left_shift(np.uint64(1), (k % 64).astype(np.uint64))
+    return out
+
+
+def _unpack(K: NDArray[np.uint64]) -> NDArray[np.bool_]:
+    """Bit masks (n, W) as booleans (n, 64 W), bit ``b`` of word ``w`` at column ``64 w + b``."""
+    u8 = np.ascontiguousarray(K).view(np.uint8).reshape(len(K), -1)
+    return np.unpackbits(u8, axis=1, bitorder="little").view(bool)
+
+
+def _set_bits(K: NDArray[np.uint64]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """``(row, bit)`` of every set bit of the masks ``K`` (n, W), rows ascending within a bit
+    rank (not sorted overall). Peels the lowest set bit of all words at once per round."""
+    rows, bits = [], []
+    one = np.uint64(1)
+    for w in range(K.shape[1]):
+        r = np.flatnonzero(K[:, w])
+        x = K[r, w]
+        while len(r):
+            low = x & (~x + one)
+            rows.append(r)
+            bits.append(np.frexp(low.astype(np.float64))[1].astype(np.int64) + (64 * w - 1))
+            x = x ^ low
+            nz = x != 0
+            r, x = r[nz], x[nz]
+    if not rows:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    return np.concatenate(rows).astype(np.int64), np.concatenate(bits)
+
+
+def _pack(B: NDArray[np.bool_]) -> NDArray[np.uint64]:
+    """Inverse of :func:`_unpack`."""
+    u8 = np.packbits(B, axis=1, bitorder="little")
+    return np.ascontiguousarray(u8).view(np.uint64).reshape(len(B), -1)
+
+
+def _group_pairs(
+    group: NDArray[np.int64],
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
+    """All pairs ``i < j`` of positions with the same (sorted, contiguous) group id.
+
+    Returns the pairs and, per position, the start and size of its group.
+    """
+    n = len(group)
+    if n == 0:
+        z = np.zeros(0, np.int64)
+        return z, z, z, z
+    change = np.flatnonzero(np.diff(group)) + 1
+    starts = np.concatenate([[0], change])
+    sizes = np.diff(np.concatenate([starts, [n]]))
+    g_start = np.repeat(starts, sizes)
+    g_size = np.repeat(sizes, sizes)
+    n_after = g_start + g_size - 1 - np.arange(n)
+    first = np.repeat(np.arange(n), n_after)
+    second, _ = _ranges(np.arange(n) + 1, n_after)
+    return first, second, g_start, g_size
+
+
+def _bounded_regions_batched(net: ReLUNetwork, domain: Polytope, tol: Tolerances) -> RegionArrays:
+    """Regions of a net on a bounded polytope, any dimension: all pieces split at once.
+
+    Pieces are kept in flat arrays: vertices, their tight constraints as bit masks, and the
+    edges of each piece (its 1-skeleton, local vertex numbers). For each neuron, every piece
+    its hyperplane cuts is split in vectorised steps: signs at the vertices, new vertices on
+    the cut edges (interpolated from the positive end), the cut edges' halves, and the new
+    edges inside the hyperplane: two vertices on it span an edge iff no third vertex is tight
+    at every constraint both are tight at (the combinatorial test of :func:`_edges`, run only
+    among the vertices on the hyperplane, since such a third vertex must lie on it too).
+    Constraints are never renumbered: a piece keeps one bit per constraint it was ever cut
+    by, and a mask of those that are still facets (at least ``d`` tight vertices, the rule of
+    :func:`_split`). Same semantics as :func:`_bounded_regions_general`.
+    """
+    d = net.input_dim
+    n_dom = len(domain.A)
+    W = max(1, -(-(n_dom + net.n_hidden) // 64))
+    scale = float(np.max(np.linalg.norm(domain.vertices, axis=1))) + 1.0
+    m0 = len(domain.vertices)
+    T0 = domain.vertex_incidence
+    ia0, ib0 = _edges(T0, np.arange(m0), np.arange(m0), d)
+    keep0 = ia0 < ib0
+    XG = _Grow(domain.vertices.astype(np.float64).copy())
+    KG = _Grow(_pack(np.pad(T0, ((0, 0), (0, 64 * W - n_dom)))))
+    EG = _Grow(np.stack([ia0[keep0], ib0[keep0]], axis=1).astype(np.int64))
+    vs, vc = np.zeros(1, np.int64), np.array([m0], np.int64)
+    es, ec = np.zeros(1, np.int64), np.array([len(EG.v)], np.int64)
+    alive = _pack(np.pad((T0.sum(0) >= d)[None, :], ((0, 0), (0, 64 * W - n_dom))))
+    ncon = np.array([n_dom], np.int64)
+    Acon, bcon = _Grow(domain.A.copy()), _Grow(domain.b.copy())
+    cid = np.full((1, 64 * W), -1, np.int64)
+    cid[0, :n_dom] = np.arange(n_dom)
+    M = np.eye(d)[None, :, :]  # (n, k, d): input map of each piece
+    beta = np.zeros((1, d))
+    pats: list[NDArray[np.bool_]] = []
+    for Wl, bvec in zip(net.weights[:-1], net.biases[:-1], strict=True):
+        # compact the pieces' vertices and edges
+        vi, vs = _ranges(vs, vc)
+        XG, KG = _Grow(XG.v[vi]), _Grow(KG.v[vi])
+        ei, es = _ranges(es, ec)
+        EG = _Grow(EG.v[ei])
+        n, w = len(vc), Wl.shape[0]
+        Mz = np.einsum("jk,nkd->njd", Wl, M)  # (n, w, d)
+        bz = beta @ Wl.T + bvec  # (n, w)
+        eps = tol.geometry * (np.linalg.norm(Mz, axis=2) * scale + np.abs(bz))
+        smax = np.empty((n, w))
+        smin = np.empty((n, w))
+        step = max(1, (1 << 22) // max(1, int(vc.max()) * w * d))
+        for i0 in range(0, n, step):
+            sl = slice(i0, min(n, i0 + step))
+            cv, off = _ranges(vs[sl], vc[sl])
+            pid = np.repeat(np.arange(sl.start, sl.stop), vc[sl])
+            S = np.einsum("vd,vjd->jv", XG.v[cv], Mz[pid]) + bz[pid].T
+            smax[sl] = np.maximum.reduceat(S, off, axis=1).T
+            smin[sl] = np.minimum.reduceat(S, off, axis=1).T
+        cen = np.add.reduceat(XG.v, vs, axis=0) / vc[:, None]
+        csign = np.einsum("nd,njd->nj", cen, Mz) + bz > 0
+        cutting = (smax > eps) & (smin < -eps)
+        active = np.where(smax > eps, True, np.where(smin < -eps, False, csign))
+        sG, cG, esG, ecG = _Grow(vs.copy()), _Grow(vc.copy()), _Grow(es.copy()), _Grow(ec.copy())
+        parG, onG = _Grow(np.arange(n)), _Grow(np.zeros((n, w), bool))
+        alG, ncG, cidG = _Grow(alive.copy()), _Grow(ncon.copy()), _Grow(cid.copy())
+        for j in np.flatnonzero(cutting.any(0)).tolist():
+            cand = np.flatnonzero(cutting[parG.v, j])
+            pq = parG.v[cand]
+            c = cG.v[cand]
+            vi, off = _ranges(sG.v[cand], c)
+            h, cc, e = Mz[pq, j], bz[pq, j], eps[pq, j]
+            xv = XG.v[vi]
+            s = np.einsum("vd,vd->v", xv, np.repeat(h, c, axis=0)) + np.repeat(cc, c)
+            above = np.maximum.reduceat(s, off) > e
+            split = above & (np.minimum.reduceat(s, off) < -e)
+            onG.v[cand[above & ~split], j] = True
+            if not split.any():
+                continue
+            _split_batched(
+                cand[split], h[split], cc[split], e[split], s[np.repeat(split, c)], j, d, W,
+                XG, KG, EG, sG, cG, esG, ecG, parG, onG, alG, ncG, cidG, Acon, bcon,
+            )  # fmt: skip
+        vs, vc, es, ec = sG.v, cG.v, esG.v, ecG.v
+        par = parG.v
+        alive, ncon, cid = alG.v, ncG.v, cidG.v
+        pat = np.where(cutting[par], onG.v, active[par])
+        pats = [P[par] for P in pats] + [pat]
+        M = pat[:, :, None] * Mz[par]
+        beta = pat * bz[par]
+    n = len(vc)
+    wl, bl = net.weights[-1][0], float(net.biases[-1][0])
+    vi, voff = _ranges(vs, vc)
+    X = XG.v[vi]
+    vpiece = np.repeat(np.arange(n), vc)
+    vv, vk = _set_bits(KG.v[vi] & alive[vpiece])  # vertex on facet bit
+    alive_b = _unpack(alive)
+    foff = _offsets(alive_b.sum(1))
+    pr, kk = np.nonzero(alive_b)  # facets of each piece, in order of their bits
+    A, b = _unit_rows(Acon.v[cid[pr, kk]], bcon.v[cid[pr, kk]])
+    rank = np.cumsum(alive_b, axis=1) - 1  # position of bit k among the piece's facets
+    col = foff[vpiece[vv]] + rank[vpiece[vv], vk]
+    o = np.lexsort((col, vv))
+    incidence = np.stack([vv[o], col[o]], axis=1).astype(np.int64)
+    return _readonly_arrays(
+        RegionArrays(
+            dim=d,
+            weight=np.einsum("k,nkd->nd", wl, M).reshape(n, d),
+            bias=beta @ wl + bl,
+            pattern=np.concatenate(pats, axis=1) if pats else np.zeros((n, 0), bool),
+            vertices=np.array(X, dtype=np.float64),
+            vertex_offset=_offsets(vc),
+            facet_A=A,
+            facet_b=b,
+            facet_offset=foff,
+            incidence=incidence,
+            rays=np.zeros((0, d)),
+            ray_offset=np.zeros(n + 1, np.int64),
+            ray_incidence=np.zeros((0, 2), np.int64),
+            lineality=np.zeros((0, d)),
+            lineality_offset=np.zeros(n + 1, np.int64),
+        )
+    )
+
+
+def _split_batched(  # noqa: PLR0913, PLR0915
+    S: NDArray[np.int64],
+    h: FloatArray,
+    cc: FloatArray,
+    e: FloatArray,
+    s: FloatArray,
+    j: int,
+    d: int,
+    W: int,
+    XG: _Grow,
+    KG: _Grow,
+    EG: _Grow,
+    sG: _Grow,
+    cG: _Grow,
+    esG: _Grow,
+    ecG: _Grow,
+    parG: _Grow,
+    onG: _Grow,
+    alG: _Grow,
+    ncG: _Grow,
+    cidG: _Grow,
+    Acon: _Grow,
+    bcon: _Grow,
+) -> None:
+    """Split the pieces ``S`` by their hyperplanes ``h x + cc = 0`` (values ``s`` at their
+    vertices, thresholds ``e``): the positive child replaces the piece, the negative one is
+    appended (see :func:`_bounded_regions_batched`)."""
+    nS = len(S)
+    cs = cG.v[S]
+    voff = np.cumsum(cs) - cs
+    vglob, _ = _ranges(sG.v[S], cs)
+    vpiece = np.repeat(np.arange(nS), cs)
+    es_ = np.repeat(e, cs)
+    sg = (s > es_).astype(np.int8) - (s < -es_).astype(np.int8)
+    XS, KS = XG.v[vglob], KG.v[vglob]
+    # the new constraint: bit ncon of each piece
+    k_new = ncG.v[S]
+    hmask = _bits(k_new, W)
+    # edges of the pieces, as indices into the vertex list of this step
+    ecs = ecG.v[S]
+    ei, _ = _ranges(esG.v[S], ecs)
+    epiece = np.repeat(np.arange(nS), ecs)
+    ga = EG.v[ei, 0] + voff[epiece]
+    gb = EG.v[ei, 1] + voff[epiece]
+    sa, sb = sg[ga], sg[gb]
+    cut = sa.astype(np.int64) * sb < 0
+    pos_first = sa[cut] > 0
+    ia = np.where(pos_first, ga[cut], gb[cut])
+    ib = np.where(pos_first, gb[cut], ga[cut])
+    t = s[ia] / (s[ia] - s[ib])
+    newX = XS[ia] + t[:, None] * (XS[ib] - XS[ia])
+    cpiece = epiece[cut]
+    newK = (KS[ia] & KS[ib]) | hmask[cpiece]
+    zero = sg == 0
+    KS = np.where(zero[:, None], KS | hmask[vpiece], KS)
+    # all vertices of both children: the old ones, then the new ones
+    nV, nC = len(sg), len(t)
+    allX = np.concatenate([XS, newX])
+    allK = np.concatenate([KS, newK])
+    allp = np.concatenate([vpiece, cpiece])
+    allcat = np.concatenate([zero.astype(np.int8), np.full(nC, 2, np.int8)])
+    allsg = np.concatenate([sg, np.zeros(nC, np.int8)])
+    # edges inside the hyperplane (shared by both children): pairs of vertices on it with no
+    # third vertex on it tight at all their common constraints
+    onh = np.flatnonzero(allsg == 0)
+    onh = onh[np.argsort(allp[onh], kind="stable")]
+    f, g, g0, gsz = _group_pairs(allp[onh])
+    common = allK[onh[f]] & allK[onh[g]]
+    live = alG.v[S][allp[onh[f]]] | hmask[allp[onh[f]]]
+    ok = np.bitwise_count(common & live).sum(1) >= d - 1
+    f, g, common = f[ok], g[ok], common[ok]
+    if len(f):
+        # containment test against every vertex on h of the same piece
+        sz = gsz[f]
+        tri_pair = np.repeat(np.arange(len(f)), sz)
+        third, _ = _ranges(g0[f], sz)
+        inside = np.all((common[tri_pair] & ~allK[onh[third]]) == 0, axis=1)
+        n_in = np.bincount(tri_pair, weights=inside, minlength=len(f))
+        edge = n_in == 2  # only the pair itself
+        f, g = f[edge], g[edge]
+    hu, hw = onh[f], onh[g]
+    # ids of the new constraint rows: sign * (h x + c) >= 0  <=>  (-sign h) x <= sign c
+    hn = np.linalg.norm(h, axis=1)
+    Anew = np.empty((2 * nS, d))
+    bnew = np.empty(2 * nS)
+    Anew[0::2] = -h / hn[:, None]
+    Anew[1::2] = h / hn[:, None]
+    bnew[0::2] = cc / hn
+    bnew[1::2] = -cc / hn
+    row0 = Acon.n
+    Acon.append(Anew)
+    bcon.append(bnew)
+    n_old = len(parG.v)
+    alive_parent, cid_parent = alG.v[S], cidG.v[S]
+    for side in (1, -1):
+        sel = np.flatnonzero(allsg * side >= 0)
+        order = sel[np.lexsort((allcat[sel], allp[sel]))]
+        cnt = np.bincount(allp[order], minlength=nS)
+        start_local = np.cumsum(cnt) - cnt
+        local = np.full(nV + nC, -1, np.int64)
+        local[order] = np.arange(len(order)) - start_local[allp[order]]
+        # edges: kept ones (both ends on this side or on h, not both on h), cut halves, h edges
+        keep = ~cut & (sa * side >= 0) & (sb * side >= 0) & ~((sa == 0) & (sb == 0))
+        end = ia if side > 0 else ib
+        eu = np.concatenate([ga[keep], end, hu])
+        ev = np.concatenate([gb[keep], nV + np.arange(nC), hw])
+        ep = np.concatenate([epiece[keep], cpiece, allp[hu]])
+        eo = np.argsort(ep, kind="stable")
+        E = np.stack([local[eu[eo]], local[ev[eo]]], axis=1)
+        ecnt = np.bincount(ep, minlength=nS)
+        Kc = allK[order]
+        # constraints still facets: at least d tight vertices
+        cand_f = alive_parent | hmask
+        rr, bb = _set_bits(Kc & cand_f[allp[order]])
+        tight = np.bincount(allp[order][rr] * (64 * W) + bb, minlength=nS * 64 * W)
+        al = cand_f & _pack(tight.reshape(nS, 64 * W) >= d)
+        vstart = XG.n + start_local
+        estart = EG.n + np.cumsum(ecnt) - ecnt
+        XG.append(allX[order])
+        KG.append(Kc)
+        EG.append(E)
+        cid_c = cid_parent.copy()
+        cid_c[np.arange(nS), k_new] = row0 + np.arange(nS) * 2 + (0 if side > 0 else 1)
+        if side > 0:
+            sG.v[S], cG.v[S], esG.v[S], ecG.v[S] = vstart, cnt, estart, ecnt
+            alG.v[S] = al
+            cidG.v[S] = cid_c
+            ncG.v[S] = k_new + 1
+        else:
+            sG.append(vstart)
+            cG.append(cnt)
+            esG.append(estart)
+            ecG.append(ecnt)
+            alG.append(al)
+            cidG.append(cid_c)
+            ncG.append(k_new + 1)
+            parG.append(parG.v[S])
+            onG.append(onG.v[S])
+    onG.v[S, j] = True
+    assert len(parG.v) == n_old + nS
 
 
 # ---------------------------------------------------------------------------- all of R^d

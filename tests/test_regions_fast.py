@@ -150,3 +150,75 @@ def test_general_path_still_callable() -> None:
     a = Regions(net, box, _bounded_regions(net, box, TOL), TOL)
     b = Regions(net, box, _bounded_regions(net, box, TOL, fast=False), TOL)
     _same(a, b)
+
+
+# ---------------------------------------------------------------------------- bounded, d >= 3
+def _integer_net(d: int, widths: tuple[int, ...], seed: int) -> se.ReLUNetwork:
+    """Small integer weights: concurrent, parallel, duplicated and dead neurons."""
+    rng = np.random.default_rng(seed)
+    sizes = (d, *widths)
+    Ws = [rng.integers(-1, 2, (b, a)).astype(float) for a, b in zip(sizes[:-1], sizes[1:])]
+    bs = [rng.integers(-1, 2, b) / 2 for b in widths]
+    return se.ReLUNetwork([*Ws, np.ones((1, widths[-1]))], [*bs, np.zeros(1)])
+
+
+BATCHED_CASES = {
+    "3-D random": (lambda: se.ReLUNetwork.random((3, 8, 8, 1), seed=6), 3),
+    "3-D deeper": (lambda: se.ReLUNetwork.random((3, 5, 5, 5, 1), seed=7), 3),
+    "4-D random": (lambda: se.ReLUNetwork.random((4, 6, 6, 1), seed=8), 4),
+    "5-D random": (lambda: se.ReLUNetwork.random((5, 6, 4, 1), seed=9), 5),
+    "3-D integer": (lambda: _integer_net(3, (6, 6), 10), 3),
+    "4-D integer": (lambda: _integer_net(4, (5, 5), 11), 4),
+    "3-D duplicated": (
+        lambda: se.ReLUNetwork(
+            [
+                np.repeat(np.random.default_rng(12).normal(size=(3, 3)), 2, axis=0),
+                np.repeat(np.random.default_rng(13).normal(size=(3, 6)), 2, axis=0),
+                np.ones((1, 6)),
+            ],
+            [np.zeros(6), np.zeros(6), np.zeros(1)],
+        ),
+        3,
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BATCHED_CASES))
+def test_batched_path_matches_general_path(name: str) -> None:
+    make, d = BATCHED_CASES[name]
+    net = make()
+    domains = [se.Box(-np.ones(d), np.ones(d)).to_polytope()]
+    if d == 3:  # a simplex (a non-simple vertex at the origin for integer nets)
+        domains.append(se.Polytope.from_vertices(np.vstack([np.zeros(3), np.eye(3)])))
+    for dom in domains:
+        fast = Regions(net, dom, _bounded_regions(net, dom, TOL), TOL)
+        slow = Regions(net, dom, _bounded_regions(net, dom, TOL, fast=False), TOL)
+        _same(fast, slow)
+        for r, g in zip(
+            sorted(fast, key=lambda r: r.pattern_key), sorted(slow, key=lambda r: r.pattern_key)
+        ):
+            # same vertex-facet incidence up to the order of vertices and facets
+            assert sorted(r.polytope.vertex_incidence.sum(0)) == sorted(
+                g.polytope.vertex_incidence.sum(0)
+            )
+        _check_h_description(fast)
+
+
+@pytest.mark.parametrize(("arch", "seed"), [((3, 7, 6, 1), 1), ((4, 6, 5, 1), 2)])
+def test_batched_regions_volume_and_sampled_patterns(arch: tuple[int, ...], seed: int) -> None:
+    # independent checks: volumes add up to the box, and a dense sample of the box finds
+    # exactly the enumerated patterns (every region is big enough to be hit at this size)
+    net = se.ReLUNetwork.random(arch, seed=seed)
+    d = arch[0]
+    box = se.Box(-np.ones(d), np.ones(d))
+    regs = se.linear_regions(net, box)
+    vols = np.array([r.polytope.volume for r in regs])
+    assert np.all(vols > 0)
+    assert math.isclose(vols.sum(), box.volume, rel_tol=1e-12)
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(-1, 1, (100_000, d))
+    x = np.vstack([x, np.array([r.polytope.centroid for r in regs])])
+    found = {row.tobytes() for row in np.unique(np.concatenate(net.patterns(x), axis=-1), axis=0)}
+    assert found == {r.pattern_key for r in regs}
+    owner = regs.locate(x[:20_000])
+    assert np.all(owner >= 0)
