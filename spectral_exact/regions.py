@@ -956,7 +956,8 @@ def _bounded_regions_batched(net: ReLUNetwork, domain: Polytope, tol: Tolerances
             if not split.any():
                 continue
             _split_batched(
-                cand[split], h[split], cc[split], e[split], s[np.repeat(split, c)], j, d, W,
+                cand[split], h[split], cc[split], np.repeat(e[split], c[split]),
+                s[np.repeat(split, c)], j, d, W,
                 XG, KG, EG, sG, cG, esG, ecG, parG, onG, alG, ncG, cidG, Acon, bcon,
             )  # fmt: skip
         vs, vc, es, ec = sG.v, cG.v, esG.v, ecG.v
@@ -1005,7 +1006,7 @@ def _split_batched(  # noqa: PLR0913, PLR0915
     S: NDArray[np.int64],
     h: FloatArray,
     cc: FloatArray,
-    e: FloatArray,
+    es_: FloatArray,
     s: FloatArray,
     j: int,
     d: int,
@@ -1024,16 +1025,22 @@ def _split_batched(  # noqa: PLR0913, PLR0915
     cidG: _Grow,
     Acon: _Grow,
     bcon: _Grow,
+    cone: bool = False,
+    keep_bits: NDArray[np.uint64] | None = None,
 ) -> None:
     """Split the pieces ``S`` by their hyperplanes ``h x + cc = 0`` (values ``s`` at their
-    vertices, thresholds ``e``): the positive child replaces the piece, the negative one is
-    appended (see :func:`_bounded_regions_batched`)."""
+    vertices, thresholds ``es_`` per vertex): the positive child replaces the piece, the
+    negative one is appended (see :func:`_bounded_regions_batched`).
+
+    With ``cone``, the "vertices" are the generators ``(t, x)`` of homogenised cones (see
+    :class:`_Cone`), new ones are ``s_a g_b - s_b g_a`` normalised as in
+    :func:`_split_cone`, and the constraints in ``keep_bits`` (``t >= 0``) stay facets.
+    """
     nS = len(S)
     cs = cG.v[S]
     voff = np.cumsum(cs) - cs
     vglob, _ = _ranges(sG.v[S], cs)
     vpiece = np.repeat(np.arange(nS), cs)
-    es_ = np.repeat(e, cs)
     sg = (s > es_).astype(np.int8) - (s < -es_).astype(np.int8)
     XS, KS = XG.v[vglob], KG.v[vglob]
     # the new constraint: bit ncon of each piece
@@ -1050,14 +1057,19 @@ def _split_batched(  # noqa: PLR0913, PLR0915
     pos_first = sa[cut] > 0
     ia = np.where(pos_first, ga[cut], gb[cut])
     ib = np.where(pos_first, gb[cut], ga[cut])
-    t = s[ia] / (s[ia] - s[ib])
-    newX = XS[ia] + t[:, None] * (XS[ib] - XS[ia])
+    if cone:
+        newX = _normalise_generators(s[ia, None] * XS[ib] - s[ib, None] * XS[ia])
+        nC = len(ia)
+    else:
+        t = s[ia] / (s[ia] - s[ib])
+        newX = XS[ia] + t[:, None] * (XS[ib] - XS[ia])
+        nC = len(t)
     cpiece = epiece[cut]
     newK = (KS[ia] & KS[ib]) | hmask[cpiece]
     zero = sg == 0
     KS = np.where(zero[:, None], KS | hmask[vpiece], KS)
     # all vertices of both children: the old ones, then the new ones
-    nV, nC = len(sg), len(t)
+    nV = len(sg)
     allX = np.concatenate([XS, newX])
     allK = np.concatenate([KS, newK])
     allp = np.concatenate([vpiece, cpiece])
@@ -1117,6 +1129,8 @@ def _split_batched(  # noqa: PLR0913, PLR0915
         rr, bb = _set_bits(Kc & cand_f[allp[order]])
         tight = np.bincount(allp[order][rr] * (64 * W) + bb, minlength=nS * 64 * W)
         al = cand_f & _pack(tight.reshape(nS, 64 * W) >= d)
+        if keep_bits is not None:
+            al |= keep_bits
         vstart = XG.n + start_local
         estart = EG.n + np.cumsum(ecnt) - ecnt
         XG.append(allX[order])
@@ -1267,10 +1281,15 @@ def _decided_neurons(
 def _unbounded_regions(net: ReLUNetwork, tol: Tolerances, *, fast: bool = True) -> RegionArrays:
     """Regions on all of R^d by incremental double description of homogenised cones.
 
-    ``fast`` skips, for each cone, the neurons that leave it on one side
+    ``fast`` takes the batched path (:func:`_unbounded_regions_batched`) when the first layer
+    has rank ``d``, and otherwise skips, for each cone, the neurons that leave it on one side
     (:func:`_decided_neurons`); ``fast=False`` offers every neuron to every piece.
     """
     d = net.input_dim
+    if fast:
+        batched = _unbounded_regions_batched(net, tol)
+        if batched is not None:
+            return batched
     root = _Cone(
         G=np.eye(d + 1)[:1],
         L=np.eye(d + 1)[1:],
@@ -1322,6 +1341,203 @@ def _unbounded_regions(net: ReLUNetwork, tol: Tolerances, *, fast: bool = True) 
                 new_pieces.append(q)
         pieces = new_pieces
     return _arrays_from_cones(pieces, net)
+
+
+def _initial_cones(
+    net: ReLUNetwork, tol: Tolerances
+) -> tuple[FloatArray, NDArray[np.bool_], FloatArray, FloatArray, NDArray[np.int64]] | None:
+    """The ``2^d`` simplicial cones cut out by ``d`` first-layer neurons with independent
+    normals (chosen by pivoted Gram-Schmidt), as homogenised generators; ``None`` without
+    such neurons.
+
+    Returns the generators ``(2^d (d + 1), d + 1)`` (apex ``(1, x_0)`` then the unit rays of
+    each cone), their incidence with the constraints ``t >= 0, s_j (W_j x + b_j) >= 0``, the
+    constraint rows as ``A x <= b`` (row 0, ``t >= 0``, is a placeholder) and the sign
+    pattern ``s`` of each cone.
+    """
+    d = net.input_dim
+    W1, b1 = net.weights[0], net.biases[0]
+    # greedy pivoted Gram-Schmidt on the unit rows: d rows far from each other's span
+    norms = np.linalg.norm(W1, axis=1)
+    if W1.shape[0] < d or not np.any(norms > 0):
+        return None
+    R = np.where(norms[:, None] > 0, W1 / np.where(norms > 0, norms, 1.0)[:, None], 0.0)
+    J_list: list[int] = []
+    for _ in range(d):
+        res = np.linalg.norm(R, axis=1)
+        i = int(np.argmax(res))
+        if res[i] <= tol.rank:
+            return None
+        J_list.append(i)
+        q = R[i] / res[i]
+        R = R - np.outer(R @ q, q)
+    J = np.sort(np.asarray(J_list))
+    WJ, bJ = W1[J], b1[J]
+    x0 = np.linalg.solve(WJ, -bJ)
+    Rinv = np.linalg.inv(WJ)
+    Rinv = Rinv / np.linalg.norm(Rinv, axis=0)[None, :]  # column i: W_j r = 0 (j != i)
+    sig = 1.0 - 2.0 * ((np.arange(2**d)[:, None] >> np.arange(d)[None, :]) & 1)  # (2^d, d)
+    n = len(sig)
+    G = np.zeros((n, d + 1, d + 1))
+    G[:, 0, 0] = 1.0
+    G[:, 0, 1:] = x0
+    G[:, 1:, 1:] = np.transpose(Rinv[None, :, :] * sig[:, None, :], (0, 2, 1))
+    T = np.zeros((d + 1, d + 1), bool)
+    T[0, 1:] = True  # the apex is on every hyperplane
+    T[1:, 0] = True  # rays are at infinity (t = 0)
+    T[1:, 1:] = ~np.eye(d, dtype=bool)  # ray i leaves hyperplane i only
+    A = np.zeros((n, d + 1, d))
+    b = np.zeros((n, d + 1))
+    b[:, 0] = 1.0
+    A[:, 1:] = -sig[:, :, None] * WJ[None, :, :]
+    b[:, 1:] = sig * bJ[None, :]
+    return G.reshape(-1, d + 1), T, A.reshape(-1, d), b.reshape(-1), J
+
+
+def _unbounded_regions_batched(net: ReLUNetwork, tol: Tolerances) -> RegionArrays | None:
+    """Regions on R^d with all cones split at once (the batched form of the cone path).
+
+    ``d`` first-layer neurons with independent normals cut R^d into ``2^d`` pointed
+    simplicial cones (:func:`_initial_cones`); from there the pieces are homogenised pointed
+    cones handled like the bounded pieces of :func:`_bounded_regions_batched` (generators
+    ``(1, v)`` and ``(0, r)``, their 1-skeleton, constraints as bit masks, ``t >= 0`` kept as
+    constraint 0), with the signs, thresholds and new generators of :func:`_split_cone`.
+    Returns ``None`` (the caller uses the cone-by-cone path) when the first layer has rank
+    below ``d``, so that some regions contain lines.
+    """
+    d = net.input_dim
+    if len(net.weights) < 2:
+        return None
+    init = _initial_cones(net, tol)
+    if init is None:
+        return None
+    G0, T0, A0, b0, _ = init
+    n0 = 2**d
+    n_con = d + 1
+    W = max(1, -(-(n_con + net.n_hidden) // 64))
+    iu, ju = np.triu_indices(d + 1, 1)
+    XG = _Grow(G0.copy())
+    KG = _Grow(np.tile(_pack(np.pad(T0, ((0, 0), (0, 64 * W - n_con)))), (n0, 1)))
+    EG = _Grow(np.tile(np.stack([iu, ju], axis=1).astype(np.int64), (n0, 1)))
+    vc = np.full(n0, d + 1, np.int64)
+    vs = np.cumsum(vc) - vc
+    ec = np.full(n0, len(iu), np.int64)
+    es = np.cumsum(ec) - ec
+    keep_bits = _bits(np.zeros(1, np.int64), W)
+    alive = np.tile(
+        _pack(np.pad(np.ones((1, n_con), bool), ((0, 0), (0, 64 * W - n_con)))), (n0, 1)
+    )
+    ncon = np.full(n0, n_con, np.int64)
+    Acon, bcon = _Grow(A0.copy()), _Grow(b0.copy())
+    cid = np.full((n0, 64 * W), -1, np.int64)
+    cid[:, :n_con] = np.arange(n0 * n_con).reshape(n0, n_con)
+    M = np.broadcast_to(np.eye(d), (n0, d, d)).copy()
+    beta = np.zeros((n0, d))
+    pats: list[NDArray[np.bool_]] = []
+    geo = tol.geometry
+    for Wl, bvec in zip(net.weights[:-1], net.biases[:-1], strict=True):
+        vi, vs = _ranges(vs, vc)
+        XG, KG = _Grow(XG.v[vi]), _Grow(KG.v[vi])
+        ei, es = _ranges(es, ec)
+        EG = _Grow(EG.v[ei])
+        n, w = len(vc), Wl.shape[0]
+        Mz = np.einsum("jk,nkd->njd", Wl, M)  # (n, w, d)
+        bz = beta @ Wl.T + bvec  # (n, w)
+        hn = np.linalg.norm(Mz, axis=2)
+        pos_any = np.empty((n, w), bool)
+        neg_any = np.empty((n, w), bool)
+        step = max(1, (1 << 22) // max(1, int(vc.max()) * w * d))
+        for i0 in range(0, n, step):
+            sl = slice(i0, min(n, i0 + step))
+            cv, off = _ranges(vs[sl], vc[sl])
+            pid = np.repeat(np.arange(sl.start, sl.stop), vc[sl])
+            Gc = XG.v[cv]
+            vert = Gc[:, 0] > 0
+            norms = np.where(vert, np.linalg.norm(Gc[:, 1:], axis=1) + 1.0, 1.0)
+            S = np.einsum("vd,vjd->jv", Gc[:, 1:], Mz[pid]) + Gc[:, 0] * bz[pid].T
+            E = geo * (hn[pid].T * norms + np.abs(bz[pid]).T * vert)
+            pos_any[sl] = np.logical_or.reduceat(S > E, off, axis=1).T
+            neg_any[sl] = np.logical_or.reduceat(S < -E, off, axis=1).T
+        cutting = pos_any & neg_any
+        active = np.where(pos_any, True, np.where(neg_any, False, bz > 0))
+        sG, cG, esG, ecG = _Grow(vs.copy()), _Grow(vc.copy()), _Grow(es.copy()), _Grow(ec.copy())
+        parG, onG = _Grow(np.arange(n)), _Grow(np.zeros((n, w), bool))
+        alG, ncG, cidG = _Grow(alive.copy()), _Grow(ncon.copy()), _Grow(cid.copy())
+        for j in np.flatnonzero(cutting.any(0)).tolist():
+            cand = np.flatnonzero(cutting[parG.v, j])
+            pq = parG.v[cand]
+            c = cG.v[cand]
+            vi, off = _ranges(sG.v[cand], c)
+            h, cc = Mz[pq, j], bz[pq, j]
+            gv = XG.v[vi]
+            vert = gv[:, 0] > 0
+            norms = np.where(vert, np.linalg.norm(gv[:, 1:], axis=1) + 1.0, 1.0)
+            s = np.einsum("vd,vd->v", gv[:, 1:], np.repeat(h, c, axis=0))
+            s += gv[:, 0] * np.repeat(cc, c)
+            ev = geo * (np.repeat(hn[pq, j], c) * norms + np.repeat(np.abs(cc), c) * vert)
+            above = np.logical_or.reduceat(s > ev, off)
+            split = above & np.logical_or.reduceat(s < -ev, off)
+            onG.v[cand[above & ~split], j] = True
+            if not split.any():
+                continue
+            vm = np.repeat(split, c)
+            _split_batched(
+                cand[split], h[split], cc[split], ev[vm], s[vm], j, d, W,
+                XG, KG, EG, sG, cG, esG, ecG, parG, onG, alG, ncG, cidG, Acon, bcon,
+                cone=True, keep_bits=keep_bits,
+            )  # fmt: skip
+        vs, vc, es, ec = sG.v, cG.v, esG.v, ecG.v
+        par = parG.v
+        alive, ncon, cid = alG.v, ncG.v, cidG.v
+        pat = np.where(cutting[par], onG.v, active[par])
+        pats = [P[par] for P in pats] + [pat]
+        M = pat[:, :, None] * Mz[par]
+        beta = pat * bz[par]
+    n = len(vc)
+    wl, bl = net.weights[-1][0], float(net.biases[-1][0])
+    vi, _ = _ranges(vs, vc)
+    Gall = XG.v[vi]
+    gpiece = np.repeat(np.arange(n), vc)
+    is_ray = Gall[:, 0] <= 0
+    # vertices first, then rays, piece by piece (stable: generator order kept within each)
+    order = np.lexsort((is_ray, gpiece))
+    Gall, gpiece, is_ray = Gall[order], gpiece[order], is_ray[order]
+    alive_f = alive & ~keep_bits  # t >= 0 is no facet of the region
+    gg, gk = _set_bits(KG.v[vi][order] & alive_f[gpiece])
+    alive_b = _unpack(alive_f)
+    foff = _offsets(alive_b.sum(1))
+    pr, kk = np.nonzero(alive_b)
+    A, b = _unit_rows(Acon.v[cid[pr, kk]], bcon.v[cid[pr, kk]])
+    rank = np.cumsum(alive_b, axis=1) - 1
+    col = foff[gpiece[gg]] + rank[gpiece[gg], gk]
+    nv = np.bincount(gpiece[~is_ray], minlength=n)
+    nr = np.bincount(gpiece[is_ray], minlength=n)
+    row_v = np.cumsum(~is_ray) - 1  # row among vertices / among rays
+    row_r = np.cumsum(is_ray) - 1
+    vsel = ~is_ray[gg]
+    inc = np.stack([row_v[gg[vsel]], col[vsel]], axis=1)
+    rinc = np.stack([row_r[gg[~vsel]], col[~vsel]], axis=1)
+    inc = inc[np.lexsort((inc[:, 1], inc[:, 0]))]
+    rinc = rinc[np.lexsort((rinc[:, 1], rinc[:, 0]))]
+    return _readonly_arrays(
+        RegionArrays(
+            dim=d,
+            weight=np.einsum("k,nkd->nd", wl, M).reshape(n, d),
+            bias=beta @ wl + bl,
+            pattern=np.concatenate(pats, axis=1),
+            vertices=np.array(Gall[~is_ray, 1:]),
+            vertex_offset=_offsets(nv),
+            facet_A=A,
+            facet_b=b,
+            facet_offset=foff,
+            incidence=inc.astype(np.int64),
+            rays=np.array(Gall[is_ray, 1:]),
+            ray_offset=_offsets(nr),
+            ray_incidence=rinc.astype(np.int64),
+            lineality=np.zeros((0, d)),
+            lineality_offset=np.zeros(n + 1, np.int64),
+        )
+    )
 
 
 def _arrays_from_cones(pieces: list[_Cone], net: ReLUNetwork) -> RegionArrays:

@@ -222,3 +222,18 @@ def test_batched_regions_volume_and_sampled_patterns(arch: tuple[int, ...], seed
     assert found == {r.pattern_key for r in regs}
     owner = regs.locate(x[:20_000])
     assert np.all(owner >= 0)
+
+
+def test_rd_rank_deficient_first_layer_uses_cone_path() -> None:
+    # first layer of rank 2 in R^3: every region contains a line; no simplicial start
+    from spectral_exact.regions import _unbounded_regions_batched
+
+    W1 = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [1.0, 1.0, 0.0], [1.0, -1.0, 0.0]])
+    net = se.ReLUNetwork(
+        [W1, np.random.default_rng(1).normal(size=(3, 4)), np.ones((1, 3))],
+        [np.array([0.1, -0.2, 0.3, 0.0]), np.zeros(3), np.zeros(1)],
+    )
+    assert _unbounded_regions_batched(net, TOL) is None
+    regs = se.linear_regions(net)
+    assert all(r.polytope.lineality.shape == (1, 3) for r in regs)
+    _same(regs, Regions(net, None, _unbounded_regions(net, TOL, fast=False), TOL))
