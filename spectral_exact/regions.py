@@ -12,13 +12,23 @@ affine), keeping only full-dimensional pieces.
   vertex-facet incidence) and split by *edge subdivision of the 1-skeleton*: a hyperplane cuts
   the edges whose end points have opposite signs; two vertices span an edge iff no third vertex
   lies on every facet they share (a purely combinatorial test, exact for degenerate polytopes).
-  All sign tests for a layer are one matrix product per piece; no LP or cdd call is made.
+  No LP or cdd call is made. All pieces of a layer are split neuron by neuron in vectorised
+  steps: convex polygons in cyclic order in 2-D (:func:`_bounded_regions_2d`), pieces with
+  their 1-skeleta and constraints as bit masks in d >= 3 (:func:`_bounded_regions_batched`).
 * On all of :math:`\mathbb{R}^d` (``domain=None``), the same edge subdivision runs on
   homogenised cones (incremental double description): a polyhedron ``P`` is the slice
   ``t = 1`` of ``C = cone{(1, v), (0, r)} + span{(0, l)}``, the face at infinity ``t >= 0`` is
-  kept as a constraint so that rays meet rays along faces at infinity, and a hyperplane that
-  is not parallel to the lineality space first trades one lineality direction for a ray on
-  each side. No LP and no cdd call; vertices, rays and lineality come out directly.
+  kept as a constraint so that rays meet rays along faces at infinity. When the first layer
+  has rank ``d``, ``d`` of its neurons cut R^d into ``2^d`` pointed simplicial cones and all
+  cones are then split in batches like bounded pieces (:func:`_unbounded_regions_batched`);
+  otherwise a hyperplane that is not parallel to the lineality space first trades one
+  lineality direction for a ray on each side, one cone at a time. Vertices, rays and
+  lineality come out directly.
+
+The enumerators produce flat arrays (:class:`RegionArrays`, the Fourier engine's input);
+:class:`Regions` holds them and creates :class:`Region` / :class:`Polytope` objects only when
+they are asked for. The general one-piece-at-a-time paths stay callable (``fast=False``) as
+the reference the batched ones are tested against.
 """
 
 from __future__ import annotations
@@ -1081,18 +1091,26 @@ def _split_batched(  # noqa: PLR0913, PLR0915
     onh = onh[np.argsort(allp[onh], kind="stable")]
     f, g, g0, gsz = _group_pairs(allp[onh])
     common = allK[onh[f]] & allK[onh[g]]
-    live = alG.v[S][allp[onh[f]]] | hmask[allp[onh[f]]]
-    ok = np.bitwise_count(common & live).sum(1) >= d - 1
-    f, g, common = f[ok], g[ok], common[ok]
-    if len(f):
+    # constraints that can be facets of the children: the parent's facets and h
+    live_h = (alG.v[S] | hmask)[allp[onh]]
+    n_live = np.bitwise_count(allK[onh] & live_h).sum(1)  # per vertex on h
+    n_common = np.bitwise_count(common & live_h[f]).sum(1)
+    ok = n_common >= d - 1
+    f, g, common, n_common = f[ok], g[ok], common[ok], n_common[ok]
+    # a vertex on exactly d of them is simple (all d are facets: a vertex lies on >= d): any
+    # d - 1 of its facets meet in an edge through it, so a pair sharing d - 1 is an edge
+    sure = (n_common == d - 1) & ((n_live[f] == d) | (n_live[g] == d))
+    test = np.flatnonzero(~sure)
+    if len(test):
         # containment test against every vertex on h of the same piece
-        sz = gsz[f]
-        tri_pair = np.repeat(np.arange(len(f)), sz)
-        third, _ = _ranges(g0[f], sz)
-        inside = np.all((common[tri_pair] & ~allK[onh[third]]) == 0, axis=1)
-        n_in = np.bincount(tri_pair, weights=inside, minlength=len(f))
-        edge = n_in == 2  # only the pair itself
-        f, g = f[edge], g[edge]
+        ft = f[test]
+        sz = gsz[ft]
+        tri_pair = np.repeat(np.arange(len(ft)), sz)
+        third, _ = _ranges(g0[ft], sz)
+        inside = np.all((common[test][tri_pair] & ~allK[onh[third]]) == 0, axis=1)
+        n_in = np.bincount(tri_pair, weights=inside, minlength=len(ft))
+        sure[test] = n_in == 2  # only the pair itself
+    f, g = f[sure], g[sure]
     hu, hw = onh[f], onh[g]
     # ids of the new constraint rows: sign * (h x + c) >= 0  <=>  (-sign h) x <= sign c
     hn = np.linalg.norm(h, axis=1)
