@@ -1,28 +1,41 @@
-"""Time exact region enumeration (with face posets) for a few reference networks.
+"""Time exact region enumeration, face posets, R^d enumeration and the edge-subdivision code.
 
 Run from the repository root::
 
-    .venv/bin/python benchmarks/bench_regions.py [--repeat N] [--out FILE] [--arch 2-64-64-64-1]
+    .venv/bin/python benchmarks/bench_regions.py [--repeat N] [--out FILE] [--arch 3-32-32-1]
+        [--edge-subdivision PATH] [--no-posets]
 
-For each network (seeded :meth:`spectral_exact.ReLUNetwork.random`, He initialisation) on the
-box ``[-1, 1]^d`` it times :func:`spectral_exact.linear_regions` followed by
-:func:`spectral_exact.face_poset` on every region, and reports the number of regions, the
-seconds spent in each stage, regions per second for the whole pipeline, and the ratio to the
-reference figure of 42,000 regions/s (the fastest published extractor, edge subdivision of the
-1-skeleton, on a random 2-D 3x64 net, measured on the 2-core development machine). The best of
-``--repeat`` runs is reported. Results are written as a Markdown table together with the
-machine they were measured on.
+For each network (seeded :meth:`spectral_exact.ReLUNetwork.random`, He initialisation) it
+measures, in one process and in CPU seconds (``time.process_time``, one torch thread):
+
+* ``regions``: :func:`spectral_exact.linear_regions` on the box ``[-1, 1]^d`` (flat arrays);
+* ``objects``: creating every :class:`~spectral_exact.Region` / ``Polytope`` from them;
+* ``posets``: :func:`spectral_exact.face_poset` of every region (and the number of faces, so
+  that the time per face can be compared across dimensions);
+* ``R^d``: :func:`spectral_exact.linear_regions` on all of ``R^d`` (``domain=None``);
+* ``edge subdivision``: the published edge-subdivision code (Berzins, "Polyhedral complex
+  extraction from ReLU networks using edge subdivision", ICML 2023,
+  https://github.com/arturs-berzins/relu_edge_subdivision) on the same weights and box, when
+  its checkout is given by ``--edge-subdivision PATH`` or the environment variable
+  ``RELU_EDGE_SUBDIVISION`` (the column is left empty otherwise). That code has no licence: it
+  is run from its own checkout, never copied here. It returns the vertices and edges of the
+  complex (float32), not the regions.
+
+The best of ``--repeat`` runs of each stage is reported, with the machine.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import platform
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -31,58 +44,109 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import spectral_exact as se  # noqa: E402
 
-REFERENCE_REGIONS_PER_S = 42_000.0
-"""Regions/s of the fastest published region extractor (2-D 3x64 net, 2-core machine)."""
-
 ARCHITECTURES: tuple[tuple[int, ...], ...] = (
     (2, 32, 32, 1),
+    (2, 64, 64, 1),
     (2, 64, 64, 64, 1),
-    (2, 128, 128, 128, 128, 1),
     (3, 32, 32, 1),
+    (4, 12, 12, 1),
+    (4, 16, 16, 1),
 )
 SEED = 0
+ENV_EDGE_SUBDIVISION = "RELU_EDGE_SUBDIVISION"
 
 
 @dataclass(frozen=True)
 class Timing:
-    """One benchmark row."""
+    """One benchmark row (CPU seconds; ``nan`` where a stage was not run)."""
 
     arch: tuple[int, ...]
     n_regions: int
     t_regions: float
+    t_objects: float
     t_posets: float
+    n_faces: int
+    n_regions_rd: int
+    t_rd: float
+    t_edge_subdivision: float
+    es_vertices: int
+    es_edges: int
 
     @property
-    def total(self) -> float:
-        return self.t_regions + self.t_posets
-
-    @property
-    def rate(self) -> float:
-        return self.n_regions / self.total
-
-    @property
-    def rate_regions_only(self) -> float:
-        return self.n_regions / self.t_regions
+    def us_per_face(self) -> float:
+        return 1e6 * self.t_posets / self.n_faces if self.n_faces else float("nan")
 
 
-def time_one(arch: tuple[int, ...], repeat: int) -> Timing:
-    """Best-of-``repeat`` timing of regions + face posets for one architecture."""
+def best_cpu(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
+    """Smallest CPU time of ``repeat`` calls of ``fn`` and the last result."""
+    best, out = float("inf"), None
+    for _ in range(repeat):
+        t0 = time.process_time()
+        out = fn()
+        best = min(best, time.process_time() - t0)
+    return best, out
+
+
+def load_edge_subdivision(path: str | None) -> Any:
+    """The edge-subdivision module and its ``Net`` class from a checkout, or ``None``."""
+    if not path:
+        return None
+    root = Path(path)
+    if not (root / "edge_subdivision.py").is_file():
+        print(f"no edge_subdivision.py under {root}: column skipped", file=sys.stderr)
+        return None
+    import torch
+
+    torch.set_num_threads(1)
+    sys.path.insert(0, str(root))
+    es = importlib.import_module("edge_subdivision")
+    nn_mod = importlib.import_module("NN")
+    return es, nn_mod.Net
+
+
+def edge_subdivision_run(mod: Any, net: se.ReLUNetwork, repeat: int) -> tuple[float, int, int]:
+    """CPU time, vertices and edges of the edge-subdivision code on ``net`` and ``[-1, 1]^d``."""
+    import torch
+
+    es, Net = mod
+    f = Net(list(net.architecture))
+    with torch.no_grad():
+        for lin, W, b in zip(f.fcs, net.weights, net.biases, strict=True):
+            lin.weight.copy_(torch.tensor(np.array(W), dtype=torch.float32))
+            lin.bias.copy_(torch.tensor(np.array(b), dtype=torch.float32))
+
+    def run() -> Any:
+        with torch.no_grad():
+            return es.skeletal_subdivision(
+                f, bbox=(-1, 1), device=torch.device("cpu"), verbose=False
+            )
+
+    t, (vs, edges, _) = best_cpu(run, repeat)
+    return t, int(len(vs)), int(len(edges))
+
+
+def time_one(arch: tuple[int, ...], repeat: int, es_mod: Any, posets: bool, rd: bool) -> Timing:
+    """All stages for one architecture."""
     net = se.ReLUNetwork.random(arch, seed=SEED)
     d = arch[0]
     box = se.Box(-np.ones(d), np.ones(d))
-    best: Timing | None = None
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        regions = se.linear_regions(net, box)
-        t1 = time.perf_counter()
-        for r in regions:
-            se.face_poset(r.polytope)
-        t2 = time.perf_counter()
-        cur = Timing(arch, len(regions), t1 - t0, t2 - t1)
-        if best is None or cur.total < best.total:
-            best = cur
-    assert best is not None
-    return best
+    t_reg, regions = best_cpu(lambda: se.linear_regions(net, box), repeat)
+    t0 = time.process_time()
+    objs = list(regions)
+    t_obj = time.process_time() - t0
+    t_pos, n_faces = float("nan"), 0
+    if posets:
+        t_pos, n_faces = best_cpu(
+            lambda: sum(se.face_poset(r.polytope).number_of_nodes() for r in objs), repeat
+        )
+    t_rd, n_rd = float("nan"), 0
+    if rd:
+        t_rd, reg_rd = best_cpu(lambda: se.linear_regions(net, None), repeat)
+        n_rd = len(reg_rd)
+    t_es, nv, ne = float("nan"), 0, 0
+    if es_mod is not None:
+        t_es, nv, ne = edge_subdivision_run(es_mod, net, repeat)
+    return Timing(arch, len(regions), t_reg, t_obj, t_pos, n_faces, n_rd, t_rd, t_es, nv, ne)
 
 
 def machine_description() -> str:
@@ -106,34 +170,43 @@ def arch_name(arch: tuple[int, ...]) -> str:
     return "-".join(str(a) for a in arch)
 
 
-def to_markdown(rows: list[Timing], machine: str, repeat: int) -> str:
+def _f(x: float, fmt: str = ".3f") -> str:
+    return "" if x != x else format(x, fmt)
+
+
+def to_markdown(rows: list[Timing], machine: str, repeat: int, command: str) -> str:
     lines = [
         "# Region enumeration benchmark",
         "",
         f"Machine: {machine}.",
         "",
-        "Command: `.venv/bin/python benchmarks/bench_regions.py` "
-        f"(best of {repeat}; seeded `ReLUNetwork.random(arch, seed={SEED})`, box `[-1, 1]^d`).",
-        "Total = `linear_regions` + `face_poset` on every region. Reference: "
-        f"{REFERENCE_REGIONS_PER_S:,.0f} regions/s (edge subdivision of the 1-skeleton, "
-        "random 2-D 3x64 net, same class of 2-core machine).",
+        f"Command: `{command}` (best of {repeat}; CPU seconds; seeded "
+        f"`ReLUNetwork.random(arch, seed={SEED})`, box `[-1, 1]^d`; one torch thread).",
         "",
-        "| net | regions | regions s | posets s | total s | regions/s (total) "
-        "| regions/s (regions only) | ratio to 42k |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        "`regions`: `linear_regions` on the box (flat arrays); `objects`: creating every Region /"
+        " Polytope from them; `posets`: `face_poset` of every region; `R^d`: `linear_regions`"
+        " with `domain=None`; `ES`: the published edge-subdivision code (Berzins, ICML 2023) on"
+        " the same weights and box (vertices and edges of the complex, float32).",
+        "",
+        "| net | regions | regions s | objects s | posets s | faces | us/face | R^d regions "
+        "| R^d s | R^d / box | ES s | ES / regions | ES / (regions+objects+posets) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
+        total = r.t_regions + r.t_objects + r.t_posets
         lines.append(
-            f"| {arch_name(r.arch)} | {r.n_regions} | {r.t_regions:.3f} | {r.t_posets:.3f} "
-            f"| {r.total:.3f} | {r.rate:,.0f} | {r.rate_regions_only:,.0f} "
-            f"| {r.rate / REFERENCE_REGIONS_PER_S:.2f} |"
+            f"| {arch_name(r.arch)} | {r.n_regions} | {_f(r.t_regions)} | {_f(r.t_objects)} "
+            f"| {_f(r.t_posets)} | {r.n_faces or ''} | {_f(r.us_per_face, '.1f')} "
+            f"| {r.n_regions_rd or ''} | {_f(r.t_rd)} | {_f(r.t_rd / r.t_regions, '.2f')} "
+            f"| {_f(r.t_edge_subdivision)} | {_f(r.t_edge_subdivision / r.t_regions, '.2f')} "
+            f"| {_f(r.t_edge_subdivision / total, '.2f')} |"
         )
     return "\n".join(lines) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=3, help="runs per net (best is kept)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per stage (best is kept)")
     parser.add_argument(
         "--out",
         type=Path,
@@ -144,26 +217,39 @@ def main(argv: list[str] | None = None) -> int:
         "--arch",
         action="append",
         default=None,
-        help="only this architecture, e.g. 2-64-64-64-1 (repeatable; default: all)",
+        help="only this architecture, e.g. 3-32-32-1 (repeatable; default: all)",
     )
+    parser.add_argument(
+        "--edge-subdivision",
+        default=os.environ.get(ENV_EDGE_SUBDIVISION),
+        help=f"checkout of relu_edge_subdivision (default: ${ENV_EDGE_SUBDIVISION}; none: skip)",
+    )
+    parser.add_argument("--no-posets", action="store_true", help="skip the face posets")
+    parser.add_argument("--no-rd", action="store_true", help="skip the R^d enumeration")
     args = parser.parse_args(argv)
     archs = (
         ARCHITECTURES
         if args.arch is None
         else tuple(tuple(int(x) for x in a.split("-")) for a in args.arch)
     )
+    es_mod = load_edge_subdivision(args.edge_subdivision)
     rows = []
     for arch in archs:
-        t = time_one(arch, args.repeat)
+        t = time_one(arch, args.repeat, es_mod, not args.no_posets, not args.no_rd)
         rows.append(t)
         print(
-            f"{arch_name(arch):>22}: {t.n_regions:6d} regions  regions {t.t_regions:7.3f} s  "
-            f"posets {t.t_posets:7.3f} s  {t.rate:9,.0f} regions/s  "
-            f"ratio {t.rate / REFERENCE_REGIONS_PER_S:.2f}",
+            f"{arch_name(arch):>16}: {t.n_regions:6d} regions {t.t_regions:7.3f} s  objects "
+            f"{t.t_objects:6.3f} s  posets {t.t_posets:7.3f} s ({t.us_per_face:5.1f} us/face)  "
+            f"R^d {t.n_regions_rd:6d} {t.t_rd:7.3f} s  "
+            f"edge subdivision {t.t_edge_subdivision:7.3f} s "
+            f"({t.es_vertices} vertices, {t.es_edges} edges)",
             flush=True,
         )
     machine = machine_description()
-    args.out.write_text(to_markdown(rows, machine, args.repeat))
+    command = "python benchmarks/bench_regions.py " + " ".join(
+        a for a in (argv if argv is not None else sys.argv[1:]) if a != args.edge_subdivision
+    )
+    args.out.write_text(to_markdown(rows, machine, args.repeat, command.strip()))
     print(f"machine: {machine}\nwrote {args.out}")
     return 0
 

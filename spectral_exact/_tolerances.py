@@ -19,7 +19,13 @@ ROUNDING_ULPS = 64.0
 #: below this (double precision's unit roundoff)
 _SERIES_TRUNCATION_BOUND = 2.0**-53
 
-__all__ = ["Tolerances", "DEFAULT_TOLERANCES", "ROUNDING_ULPS", "zero_distance"]
+__all__ = [
+    "Tolerances",
+    "DEFAULT_TOLERANCES",
+    "ROUNDING_ULPS",
+    "hyperplane_tolerance",
+    "zero_distance",
+]
 
 
 @dataclass(frozen=True)
@@ -99,3 +105,15 @@ def zero_distance(points: ArrayLike, tol: Tolerances = DEFAULT_TOLERANCES) -> fl
     extent = float(np.max(np.ptp(P, axis=0)))
     position = float(np.max(np.abs(P)))
     return tol.geometry * extent + ROUNDING_ULPS * float(np.finfo(float).eps) * position
+
+
+def hyperplane_tolerance(normal_norm: ArrayLike, offset: ArrayLike, zero_dist: float) -> np.ndarray:
+    """Threshold on ``|h . x + c|`` below which ``x`` counts as on the hyperplane ``h.x + c = 0``.
+
+    ``|h| * zero_dist`` (a distance of :func:`zero_distance` of the domain) plus the rounding
+    of the offset, ``ROUNDING_ULPS * eps * |c|``. Scale covariant: multiplying the domain and
+    every bias by ``s`` multiplies the threshold by ``s``, so a net on a 1e-9 box is split
+    exactly like the same net on the unit box.
+    """
+    eps = float(np.finfo(float).eps)
+    return np.asarray(normal_norm) * zero_dist + ROUNDING_ULPS * eps * np.abs(offset)

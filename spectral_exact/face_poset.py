@@ -76,9 +76,10 @@ def face_poset(P: Polytope | Box) -> nx.DiGraph:
     Works for bounded, unbounded and lower-dimensional polyhedra, and for polyhedra with
     lineality (faces then contain the lineality space). Faces are found from the vertex/ray
     -facet incidence: the facets of a face ``F`` are the maximal proper intersections of ``F``
-    with the facets of ``P`` that still contain a vertex. Convex polygons and bounded
-    3-polytopes take vectorised fast paths (:func:`_polygon_poset`,
-    :func:`_polyhedron3_poset`) with the same nodes, data and edges.
+    with the facets of ``P`` that still contain a vertex. Convex polygons, bounded
+    3-polytopes and bounded full-dimensional polytopes in d >= 4 take vectorised fast paths
+    (:func:`_polygon_poset`, :func:`_polyhedron3_poset`, :func:`_bounded_poset`) with the
+    same nodes, data and edges.
 
     Examples
     --------
@@ -95,6 +96,10 @@ def face_poset(P: Polytope | Box) -> nx.DiGraph:
         return _polygon_poset(P)
     if _is_bounded_3d(P):
         G = _polyhedron3_poset(P)
+        if G is not None:
+            return G
+    elif P.ambient_dim >= 4 and _is_bounded_fulldim(P):
+        G = _bounded_poset(P)
         if G is not None:
             return G
     return _general_poset(P)
@@ -148,22 +153,18 @@ _EYE2 = _readonly(np.eye(2))
 _VERTEX_KEYS: list[frozenset[int]] = []
 
 
-def _start_graph(
-    V: np.ndarray, centre: np.ndarray, radius: float, empty: np.ndarray, eye: np.ndarray
-) -> tuple[nx.DiGraph, list[frozenset[int]], dict, dict, dict, frozenset[int], dict]:
-    """A DiGraph holding only the top face of a bounded full-dimensional polytope with
-    vertices ``V``, filled through networkx's internal dicts (the fast paths' shared start).
-
-    Returns the graph, the vertex keys ``frozenset((i,))``, its node/succ/pred dicts, the top
-    key and the top face's successor dict.
-    """
-    m = len(V)
+def _vertex_keys(m: int) -> list[frozenset[int]]:
+    """The keys ``frozenset((i,))`` of vertices ``0..m-1`` (shared, built once)."""
     while len(_VERTEX_KEYS) < m:
         _VERTEX_KEYS.append(frozenset((len(_VERTEX_KEYS),)))
-    G = nx.DiGraph()
-    node, succ, pred = G._node, G._succ, G._pred
-    top = frozenset(range(m))
-    node[top] = {
+    return _VERTEX_KEYS
+
+
+def _top_node(
+    V: np.ndarray, centre: np.ndarray, radius: float, empty: np.ndarray, eye: np.ndarray
+) -> tuple[frozenset[int], dict[str, object]]:
+    """Key and data of the top face of a bounded full-dimensional polytope with vertices V."""
+    return frozenset(range(len(V))), {
         "dim": V.shape[1],
         "vertices": V,
         "rays": empty,
@@ -172,17 +173,18 @@ def _start_graph(
         "basis": eye,
         "radius": radius,
     }
-    top_succ: dict[frozenset[int], dict[str, object]] = {}
-    succ[top] = top_succ
-    pred[top] = {}
-    return G, _VERTEX_KEYS, node, succ, pred, top, top_succ
+
+
+def _graph(nodes: list, edges: list) -> nx.DiGraph:  # type: ignore[type-arg]
+    """A DiGraph from ``(key, data)`` nodes and ``(u, v, data)`` edges (public networkx calls)."""
+    G = nx.DiGraph()
+    G.add_nodes_from(nodes)
+    G.add_edges_from(edges)
+    return G
 
 
 def _polygon_data(P: Polytope):  # type: ignore[no-untyped-def]
     """Edge ends, midpoints, half lengths, directions, vertex mean and radius of a polygon."""
-    cached = P.__dict__.get("_polygon_data")
-    if cached is not None:
-        return cached
     V = P.vertices
     ends = np.nonzero(P.vertex_incidence.T)[1].reshape(-1, 2)  # (n_edges, 2) vertex indices
     a, b = V[ends[:, 0]], V[ends[:, 1]]
@@ -198,25 +200,30 @@ def _polygon_poset(P: Polytope) -> nx.DiGraph:
     Same nodes and data as the general construction: the edge normals inside the polygon are
     its unit facet normals ``A[j]`` (outward since ``A x <= b``); the normal of a vertex inside
     an edge is the unit edge direction pointing from the edge midpoint to that vertex. The
-    graph's dictionaries are filled directly (same insertion order as ``add_node`` /
-    ``add_edge`` would give); empty arrays and the 2-D identity basis are shared, read-only.
+    graph is built with ``add_nodes_from`` / ``add_edges_from``; empty arrays and the 2-D
+    identity basis are shared, read-only.
     """
     V = P.vertices
     ends, mid, half, direction, centre, radius = _polygon_data(P)
-    G, keys, node, succ, pred, top, top_succ = _start_graph(V, centre, radius, _EMPTY2, _EYE2)
+    keys = _vertex_keys(len(V))
+    top, top_data = _top_node(V, centre, radius, _EMPTY2, _EYE2)
+    nodes: list[tuple[frozenset[int], dict[str, object]]] = [(top, top_data)]
     for i, (vi, pt) in enumerate(zip(V[:, None, :], V, strict=True)):
-        k = keys[i]
-        node[k] = {
-            "dim": 0,
-            "vertices": vi,
-            "rays": _EMPTY2,
-            "bounded": True,
-            "point": pt,
-            "basis": _EMPTY2,
-            "radius": 0.0,
-        }
-        succ[k] = {}
-        pred[k] = {}
+        nodes.append(
+            (
+                keys[i],
+                {
+                    "dim": 0,
+                    "vertices": vi,
+                    "rays": _EMPTY2,
+                    "bounded": True,
+                    "point": pt,
+                    "basis": _EMPTY2,
+                    "radius": 0.0,
+                },
+            )
+        )
+    edges: list[tuple[frozenset[int], frozenset[int], dict[str, object]]] = []
     rows = zip(
         ends.tolist(),
         V[ends],
@@ -230,24 +237,24 @@ def _polygon_poset(P: Polytope) -> nx.DiGraph:
     )
     for (ia, ib), vab, mp, basis, hl, normal, nd, pd in rows:
         e = frozenset((ia, ib))
-        node[e] = {
-            "dim": 1,
-            "vertices": vab,
-            "rays": _EMPTY2,
-            "bounded": True,
-            "point": mp,
-            "basis": basis,
-            "radius": hl,
-        }
-        dt = {"normal": normal}
-        da = {"normal": nd}
-        db = {"normal": pd}
-        top_succ[e] = dt
-        succ[e] = {keys[ia]: da, keys[ib]: db}
-        pred[e] = {top: dt}
-        pred[keys[ia]][e] = da
-        pred[keys[ib]][e] = db
-    return G
+        nodes.append(
+            (
+                e,
+                {
+                    "dim": 1,
+                    "vertices": vab,
+                    "rays": _EMPTY2,
+                    "bounded": True,
+                    "point": mp,
+                    "basis": basis,
+                    "radius": hl,
+                },
+            )
+        )
+        edges.append((top, e, {"normal": normal}))
+        edges.append((e, keys[ia], {"normal": nd}))
+        edges.append((e, keys[ib], {"normal": pd}))
+    return _graph(nodes, edges)
 
 
 _EMPTY3 = _readonly(np.zeros((0, 3)))
@@ -281,7 +288,7 @@ def _polyhedron3_poset(P: Polytope) -> nx.DiGraph | None:
     basis orthogonal to it; an edge has its unit direction as basis; the normal of an edge
     inside a facet is the part of ``(edge midpoint - facet point)`` orthogonal to the edge in
     the facet plane, normalised; that of a vertex inside an edge is the unit edge direction
-    pointing from the midpoint to the vertex. The graph's dictionaries are filled directly.
+    pointing from the midpoint to the vertex. The graph is built with public networkx calls.
     """
     V = P.vertices
     m = len(V)
@@ -333,7 +340,10 @@ def _polyhedron3_poset(P: Polytope) -> nx.DiGraph | None:
     offv = V - centre
     radius = float(np.sqrt(_sum(offv * offv, 1).max()))
 
-    G, vkeys, node, succ, pred, top, top_succ = _start_graph(V, centre, radius, _EMPTY3, _EYE3)
+    vkeys = _vertex_keys(m)
+    top, top_data = _top_node(V, centre, radius, _EMPTY3, _EYE3)
+    nodes: list[tuple[frozenset[int], dict[str, object]]] = [(top, top_data)]
+    edges: list[tuple[frozenset[int], frozenset[int], dict[str, object]]] = []
     fv_l = fv.tolist()
     bounds_l = bounds.tolist()
     fkeys = []
@@ -341,32 +351,36 @@ def _polyhedron3_poset(P: Polytope) -> nx.DiGraph | None:
         s0, s1 = bounds_l[j], bounds_l[j + 1]
         k = frozenset(fv_l[s0:s1])
         fkeys.append(k)
-        node[k] = {
-            "dim": 2,
-            "vertices": Vf[s0:s1],
-            "rays": _EMPTY3,
-            "bounded": True,
-            "point": centre_f[j],
-            "basis": basis_f[j],
-            "radius": radius_f[j],
-        }
-        dt = {"normal": A[j]}
-        top_succ[k] = dt
-        succ[k] = {}
-        pred[k] = {top: dt}
+        nodes.append(
+            (
+                k,
+                {
+                    "dim": 2,
+                    "vertices": Vf[s0:s1],
+                    "rays": _EMPTY3,
+                    "bounded": True,
+                    "point": centre_f[j],
+                    "basis": basis_f[j],
+                    "radius": radius_f[j],
+                },
+            )
+        )
+        edges.append((top, k, {"normal": A[j]}))
     for i in range(m):
-        k = vkeys[i]
-        node[k] = {
-            "dim": 0,
-            "vertices": V[i : i + 1],
-            "rays": _EMPTY3,
-            "bounded": True,
-            "point": V[i],
-            "basis": _EMPTY3,
-            "radius": 0.0,
-        }
-        succ[k] = {}
-        pred[k] = {}
+        nodes.append(
+            (
+                vkeys[i],
+                {
+                    "dim": 0,
+                    "vertices": V[i : i + 1],
+                    "rays": _EMPTY3,
+                    "bounded": True,
+                    "point": V[i],
+                    "basis": _EMPTY3,
+                    "radius": 0.0,
+                },
+            )
+        )
     rows = zip(
         ev.tolist(),
         jj.tolist(),
@@ -381,31 +395,186 @@ def _polyhedron3_poset(P: Polytope) -> nx.DiGraph | None:
         direction,
         strict=True,
     )
+    ekeys = set()
     for (ia, ib), j, k, vab, mp, basis, hl, n1, n2, nd, pd in rows:
         key = frozenset((ia, ib))
-        node[key] = {
-            "dim": 1,
-            "vertices": vab,
-            "rays": _EMPTY3,
-            "bounded": True,
-            "point": mp,
-            "basis": basis,
-            "radius": hl,
-        }
-        d1 = {"normal": n1}
-        d2 = {"normal": n2}
-        da = {"normal": nd}
-        db = {"normal": pd}
-        fa, fb = fkeys[j], fkeys[k]
-        succ[fa][key] = d1
-        succ[fb][key] = d2
-        succ[key] = {vkeys[ia]: da, vkeys[ib]: db}
-        pred[key] = {fa: d1, fb: d2}
-        pred[vkeys[ia]][key] = da
-        pred[vkeys[ib]][key] = db
-    if len(node) != 1 + n + n_e + m:  # an edge found twice: not a 3-polytope incidence
+        ekeys.add(key)
+        nodes.append(
+            (
+                key,
+                {
+                    "dim": 1,
+                    "vertices": vab,
+                    "rays": _EMPTY3,
+                    "bounded": True,
+                    "point": mp,
+                    "basis": basis,
+                    "radius": hl,
+                },
+            )
+        )
+        edges.append((fkeys[j], key, {"normal": n1}))
+        edges.append((fkeys[k], key, {"normal": n2}))
+        edges.append((key, vkeys[ia], {"normal": nd}))
+        edges.append((key, vkeys[ib], {"normal": pd}))
+    if len(ekeys) != n_e:  # an edge found twice: not a 3-polytope incidence
         return None
-    return G
+    return _graph(nodes, edges)
+
+
+def _is_bounded_fulldim(P: Polytope) -> bool:
+    """Bounded and full dimensional (candidate for :func:`_bounded_poset`)."""
+    d = P.vertices.shape[1]
+    return (
+        len(P.vertices) > d
+        and len(P.rays) == 0
+        and len(P.lineality) == 0
+        and len(P.A_eq) == 0
+        and P.vertex_incidence.shape[1] > d
+    )
+
+
+def _facets_of_level(
+    cur: np.ndarray, facets: np.ndarray, void: np.dtype, nbytes: int, m: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Faces one dimension down from the faces ``cur`` (vertex-membership rows).
+
+    The facets of a face ``F`` are the maximal proper non-empty intersections ``F & S_j`` with
+    the facets ``S_j`` of the polytope. Returns the distinct new faces and the ``(parent,
+    child)`` index pairs.
+    """
+    inter = cur[:, None, :] & facets[None, :, :]  # (nF, n, m)
+    fi = inter.astype(np.float32)
+    common = fi @ fi.transpose(0, 2, 1)  # (nF, n, n) sizes of pairwise intersections
+    size = np.einsum("fjj->fj", common)
+    valid = (size > 0) & (size < cur.sum(1)[:, None])
+    # a strictly inside b: |a & b| = |a| < |b| (exact small integers in float32)
+    strict = (common == size[:, :, None]) & (size[:, :, None] < size[:, None, :])
+    strict &= valid[:, None, :]
+    f_idx, j_idx = np.nonzero(valid & ~np.any(strict, axis=2))
+    packed = np.ascontiguousarray(np.packbits(inter[f_idx, j_idx], axis=1)).view(void)[:, 0]
+    uniq, inv = np.unique(packed, return_inverse=True)
+    members = np.unpackbits(uniq.view(np.uint8).reshape(len(uniq), nbytes), axis=1, count=m)
+    pair = np.unique(f_idx * len(uniq) + inv.reshape(-1))
+    return members.view(bool), pair // len(uniq), pair % len(uniq)
+
+
+def _bounded_poset(P: Polytope) -> nx.DiGraph | None:
+    """Face poset of a bounded full-dimensional polytope, level by level in array steps.
+
+    The facets of ``P`` are the columns of its incidence whose vertex sets are maximal (a
+    row tight only at a lower-dimensional face is dropped); the facets of a ``k``-face ``F``
+    (``0 < k < d - 1``) are the maximal proper non-empty intersections of ``F`` with the
+    facets of ``P`` (as in :func:`_general_poset`), found for all faces of a level at once on
+    vertex-membership rows and deduplicated with ``np.unique``; an edge's facets are its two
+    vertices. Node data are computed per level in batches: points (vertex means), radii, the
+    bases of faces of dimension >= 2 from one batched SVD per level of the zero-padded vertex
+    differences (zero rows change neither the leading singular vectors nor the numerical
+    rank), an edge's unit direction, the identity for ``P`` itself; edge normals by the
+    formula of :func:`_outward_normal` for all edges at once, with bases zero-padded to ``d``
+    rows. Returns ``None`` (caller falls back to :func:`_general_poset`) when a face found this
+    way does not have the expected dimension.
+    """
+    V = P.vertices
+    m, d = V.shape
+    facets = P.vertex_incidence.T  # (n, m)
+    # rows whose vertex set lies in another row's (a lower face, or a repeated facet) are no
+    # facets: drop them
+    fi = facets.astype(np.float32)
+    common = fi @ fi.T
+    size = np.diagonal(common)
+    inside = common == size[:, None]
+    first_copy = np.tril(inside & (size[:, None] == size[None, :]), -1).any(1)
+    facets = facets[~((inside & (size[:, None] < size[None, :])).any(1) | first_copy)]
+    nbytes = -(-m // 8)
+    void = np.dtype((np.void, nbytes))
+    levels = [np.ones((1, m), bool), facets]
+    links = [(np.zeros(len(facets), np.int64), np.arange(len(facets)))]
+    for _ in range(d - 2):
+        members, a, b = _facets_of_level(levels[-1], facets, void, nbytes, m)
+        levels.append(members)
+        links.append((a, b))
+    edges_m = levels[-1]
+    if np.any(edges_m.sum(1) != 2):
+        return None
+    e_idx, v_idx = np.nonzero(edges_m)
+    levels.append(np.eye(m, dtype=bool))
+    links.append((e_idx, v_idx))
+    # per-face data, level by level
+    dims = np.concatenate([np.full(len(L), d - i) for i, L in enumerate(levels)])
+    mem = np.concatenate(levels)
+    first = np.cumsum([0] + [len(L) for L in levels])
+    nF = len(mem)
+    cnt = mem.sum(1)
+    rows, cols = np.nonzero(mem)
+    starts = np.cumsum(cnt) - cnt
+    point = np.add.reduceat(V[cols], starts, axis=0) / cnt[:, None]
+    dist = np.linalg.norm(V[cols] - point[rows], axis=1)
+    radius = np.maximum.reduceat(dist, starts)
+    Bp = np.zeros((nF, d, d))
+    Bp[0] = np.eye(d)
+    for lev in range(1, d - 1):  # faces of dimension d - lev >= 2
+        k = d - lev
+        sl = slice(first[lev], first[lev + 1])
+        c = cnt[sl]
+        cmax = int(c.max())
+        slot = np.arange(int(c.sum())) - np.repeat(np.cumsum(c) - c, c)
+        Vp = np.zeros((len(c), cmax, d))
+        r0 = int(starts[first[lev]])
+        Vp[rows[r0 : r0 + len(slot)] - first[lev], slot] = V[cols[r0 : r0 + len(slot)]]
+        D = Vp[:, 1:] - Vp[:, :1]
+        D[np.arange(1, cmax)[None, :] >= c[:, None]] = 0.0
+        _, s, vt = np.linalg.svd(D, full_matrices=False)
+        if vt.shape[1] < k or np.any(np.sum(s > P.tol.rank * s[:, :1], axis=1) != k):
+            return None
+        Bp[sl, :k] = vt[:, :k]
+    sl = slice(first[d - 1], first[d])  # edges: unit directions
+    ends = cols[starts[sl]]
+    direction = V[cols[starts[sl] + 1]] - V[ends]
+    length = np.linalg.norm(direction, axis=1)
+    if np.any(length == 0):
+        return None
+    Bp[sl, 0] = direction / length[:, None]
+    # outward normals of every face inside each of its parents
+    pf = np.concatenate([first[i] + a for i, (a, _) in enumerate(links)])
+    pg = np.concatenate([first[i + 1] + b for i, (_, b) in enumerate(links)])
+    v = point[pg] - point[pf]
+    BF, BG = Bp[pf], Bp[pg]
+    v = np.einsum("eid,ei->ed", BF, np.einsum("eid,ed->ei", BF, v))
+    v = v - np.einsum("eid,ei->ed", BG, np.einsum("eid,ed->ei", BG, v))
+    norm = np.sqrt(np.einsum("ed,ed->e", v, v))
+    if np.any(norm == 0):
+        return None
+    normals = v / norm[:, None]
+    # the networkx view
+    empty = np.zeros((0, d))
+    Vcat = V[cols]
+    colsl = cols.tolist()
+    keys: list[frozenset[int]] = []
+    nodes: list[tuple[frozenset[int], dict[str, object]]] = []
+    it = zip(dims.tolist(), starts.tolist(), cnt.tolist(), point, radius.tolist(), Bp, strict=True)
+    for k, s0, c, pt, rad, B in it:
+        key = frozenset(colsl[s0 : s0 + c])
+        keys.append(key)
+        nodes.append(
+            (
+                key,
+                {
+                    "dim": k,
+                    "vertices": Vcat[s0 : s0 + c],
+                    "rays": empty,
+                    "bounded": True,
+                    "point": pt,
+                    "basis": B[:k] if k else empty,
+                    "radius": rad,
+                },
+            )
+        )
+    edges = [
+        (keys[a], keys[b], {"normal": nrm})
+        for a, b, nrm in zip(pf.tolist(), pg.tolist(), normals, strict=True)
+    ]
+    return _graph(nodes, edges)
 
 
 def _outward_normal(F: dict[str, object], Gd: dict[str, object]) -> np.ndarray:

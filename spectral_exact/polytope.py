@@ -168,33 +168,6 @@ def _facet_rows(
     return np.asarray(keep, dtype=np.int64)
 
 
-def _polygon_parts(
-    X: FloatArray, start: NDArray[np.int64], cnt: NDArray[np.int64]
-) -> tuple[NDArray[np.int64], FloatArray, FloatArray, FloatArray, FloatArray, FloatArray]:
-    """Edge and centre data of cyclically ordered polygons (for the polygon face poset).
-
-    Polygon ``i`` has vertices ``X[start_i : start_i + cnt_i]`` in cyclic order and edge ``k``
-    joins vertices ``k`` and ``k + 1``. Returns, per edge (all polygons concatenated), the local
-    end indices ``(a, b)`` in increasing order, the midpoint, the half length and the unit
-    direction ``b - a``; and per polygon the vertex mean and the largest vertex distance to it.
-    """
-    n = len(cnt)
-    first = np.cumsum(cnt) - cnt
-    loc = np.arange(int(cnt.sum())) - np.repeat(first, cnt)  # local vertex index
-    mm = np.repeat(cnt, cnt)
-    last = loc == mm - 1
-    ends = np.stack([np.where(last, 0, loc), np.where(last, loc, loc + 1)], axis=1)
-    base = np.repeat(start, cnt)[:, None]
-    a, b = X[base[:, 0] + ends[:, 0]], X[base[:, 0] + ends[:, 1]]
-    half = np.linalg.norm(b - a, axis=1) / 2
-    direction = (b - a) / (2 * half[:, None])
-    mid = (a + b) / 2
-    centre = np.add.reduceat(X, start, axis=0) / cnt[:, None] if n else np.zeros((0, 2))
-    dist = np.linalg.norm(X[base[:, 0] + loc] - np.repeat(centre, cnt, axis=0), axis=1)
-    radius = np.maximum.reduceat(dist, first) if n else np.zeros(0)
-    return ends, mid, half, direction, centre, radius
-
-
 #: an input point may lie this many zero_distance()s outside the computed hull
 _HULL_CHECK_FACTOR = 10.0
 #: singular values below this fraction of the largest are rounding noise: exactly flat
@@ -280,78 +253,28 @@ class Polytope:
         )
 
     @classmethod
-    def _from_polygons(
+    def _from_arrays(
         cls,
-        X: FloatArray,
-        start: NDArray[np.int64],
-        cnt: NDArray[np.int64],
         A: FloatArray,
         b: FloatArray,
+        vertices: FloatArray,
+        rays: FloatArray,
+        lineality: FloatArray,
+        vertex_incidence: BoolArray,
+        ray_incidence: BoolArray,
         tol: Tolerances = DEFAULT_TOLERANCES,
-    ) -> list[Polytope]:
-        """Many convex polygons at once (private; the 2-D region enumerator's output).
+    ) -> Polytope:
+        """A full-dimensional polyhedron from final data (private; the region enumerator's).
 
-        Polygon ``i`` has the vertices ``X[start_i : start_i + cnt_i]`` in cyclic order, and its
-        edge ``k -> k+1`` (cyclically) lies on the row ``start_i + k`` of ``A x <= b``. The result
-        equals ``_from_parts(A_i, b_i, V_i, vertex_incidence=T_i)`` with ``T_i[k, k] =
-        T_i[k+1, k] = True``; read-only arrays are shared where they are equal (the incidence
-        of all ``m``-gons, the empty rays/lineality/equations) or are views of one block.
+        Nothing is recomputed: ``A`` must already have unit rows and ``rays`` unit length
+        (read-only views of the enumerator's flat arrays are taken as they are).
         """
-        norms = np.linalg.norm(A, axis=1)
-        A = A / norms[:, None]
-        b = b / norms
-        X = np.array(X, dtype=np.float64)
-        for arr in (A, b, X):
+        d = vertices.shape[1]
+        eq = np.zeros((0, d))
+        eq1 = np.zeros(0)
+        for arr in (A, b, vertices, rays, lineality, eq, eq1, vertex_incidence, ray_incidence):
             arr.setflags(write=False)
-        e2 = np.zeros((0, 2))
-        e1 = np.zeros(0)
-        e2.setflags(write=False)
-        e1.setflags(write=False)
-        incs: dict[int, tuple[BoolArray, BoolArray, NDArray[np.int64]]] = {}
-        out: list[Polytope] = []
-        new = object.__new__
-        # face-poset data, computed for all polygons at once (see face_poset._polygon_poset)
-        _, mid, half, direction, centre, radius = _polygon_parts(X, start, cnt)
-        for part in (mid, half, direction, centre):
-            part.setflags(write=False)
-        first = (np.cumsum(cnt) - cnt).tolist()
-        centres = list(centre)
-        radii = radius.tolist()
-        for i, (s, m) in enumerate(zip(start.tolist(), cnt.tolist(), strict=True)):
-            e0 = first[i]
-            inc = incs.get(m)
-            if inc is None:
-                T = np.eye(m, dtype=bool)
-                T = T | np.roll(T, 1, axis=0)
-                R = np.zeros((0, m), bool)
-                ends_m = np.nonzero(T.T)[1].reshape(-1, 2)
-                for shared in (T, R, ends_m):
-                    shared.setflags(write=False)
-                inc = incs[m] = (T, R, ends_m)
-            P = new(cls)
-            P.__dict__.update(
-                A=A[s : s + m],
-                b=b[s : s + m],
-                vertices=X[s : s + m],
-                rays=e2,
-                lineality=e2,
-                A_eq=e2,
-                b_eq=e1,
-                vertex_incidence=inc[0],
-                ray_incidence=inc[1],
-                tol=tol,
-                _simple_polygon=True,
-                _polygon_data=(
-                    inc[2],
-                    mid[e0 : e0 + m],
-                    half[e0 : e0 + m],
-                    direction[e0 : e0 + m],
-                    centres[i],
-                    radii[i],
-                ),
-            )
-            out.append(P)
-        return out
+        return cls(A, b, vertices, rays, lineality, eq, eq1, vertex_incidence, ray_incidence, tol)
 
     @classmethod
     def from_vertices(

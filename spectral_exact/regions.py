@@ -12,20 +12,29 @@ affine), keeping only full-dimensional pieces.
   vertex-facet incidence) and split by *edge subdivision of the 1-skeleton*: a hyperplane cuts
   the edges whose end points have opposite signs; two vertices span an edge iff no third vertex
   lies on every facet they share (a purely combinatorial test, exact for degenerate polytopes).
-  All sign tests for a layer are one matrix product per piece; no LP or cdd call is made.
+  No LP or cdd call is made. All pieces of a layer are split neuron by neuron in vectorised
+  steps: convex polygons in cyclic order in 2-D (:func:`_bounded_regions_2d`), pieces with
+  their 1-skeleta and constraints as bit masks in d >= 3 (:func:`_bounded_regions_batched`).
 * On all of :math:`\mathbb{R}^d` (``domain=None``), the same edge subdivision runs on
   homogenised cones (incremental double description): a polyhedron ``P`` is the slice
   ``t = 1`` of ``C = cone{(1, v), (0, r)} + span{(0, l)}``, the face at infinity ``t >= 0`` is
-  kept as a constraint so that rays meet rays along faces at infinity, and a hyperplane that
-  is not parallel to the lineality space first trades one lineality direction for a ray on
-  each side. No LP and no cdd call; vertices, rays and lineality come out directly.
+  kept as a constraint so that rays meet rays along faces at infinity. When the first layer
+  has rank ``d``, ``d`` of its neurons cut R^d into ``2^d`` pointed simplicial cones and all
+  cones are then split in batches like bounded pieces (:func:`_unbounded_regions_batched`);
+  otherwise a hyperplane that is not parallel to the lineality space first trades one
+  lineality direction for a ray on each side, one cone at a time. Vertices, rays and
+  lineality come out directly.
+
+The enumerators produce flat arrays (:class:`RegionArrays`, the Fourier engine's input);
+:class:`Regions` holds them and creates :class:`Region` / :class:`Polytope` objects only when
+they are asked for. The general one-piece-at-a-time paths stay callable (``fast=False``) as
+the reference the batched ones are tested against.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
-from functools import cached_property
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -33,7 +42,7 @@ from numpy.typing import NDArray
 
 from ._errors import InvalidDomainError, InvalidNetworkError
 from ._estimate import DEFAULT_MAX_REGIONS, check_region_budget
-from ._tolerances import DEFAULT_TOLERANCES, Tolerances
+from ._tolerances import DEFAULT_TOLERANCES, Tolerances, hyperplane_tolerance, zero_distance
 from .network import ReLUNetwork
 from .polytope import Box, Polytope
 
@@ -120,7 +129,7 @@ class RegionArrays:
         return int(self.weight.shape[0])
 
 
-def _offsets(counts: list[int]) -> NDArray[np.int64]:
+def _offsets(counts: Sequence[int] | NDArray[np.int64]) -> NDArray[np.int64]:
     return np.concatenate([[0], np.cumsum(np.asarray(counts, dtype=np.int64))]).astype(np.int64)
 
 
@@ -133,14 +142,90 @@ def _pairs(incidences: list[NDArray[np.bool_]], row0: NDArray[np.int64], col0: N
     return np.concatenate(parts).astype(np.int64) if parts else np.zeros((0, 2), np.int64)
 
 
+def _cat(arrs: list[NDArray[Any]], shape: tuple[int, ...], dtype: Any = np.float64) -> NDArray[Any]:
+    return np.concatenate(arrs).reshape(-1, *shape) if arrs else np.zeros((0, *shape), dtype)
+
+
+def _readonly_arrays(ra: RegionArrays) -> RegionArrays:
+    for v in vars(ra).values():
+        if isinstance(v, np.ndarray):
+            v.setflags(write=False)
+    return ra
+
+
+def _concat_region_arrays(parts: list[RegionArrays], d: int, width: int) -> RegionArrays:
+    """The regions of ``parts`` in order, as one :class:`RegionArrays`."""
+    parts = [p for p in parts if p.n_regions] or parts[:1]
+    if len(parts) == 1:
+        return parts[0]
+    if not parts:
+        return _empty_region_arrays(d, width)
+
+    def off(name: str) -> NDArray[np.int64]:
+        o = [getattr(p, name) for p in parts]
+        shift = np.cumsum([0] + [int(x[-1]) for x in o[:-1]])
+        return np.concatenate([o[0]] + [x[1:] + s for x, s in zip(o[1:], shift[1:], strict=True)])
+
+    def pairs(name: str, rows: str, cols: str) -> NDArray[np.int64]:
+        out = []
+        r0 = c0 = 0
+        for p in parts:
+            out.append(getattr(p, name) + np.array([r0, c0]))
+            r0 += int(getattr(p, rows)[-1])
+            c0 += int(getattr(p, cols)[-1])
+        return np.concatenate(out).astype(np.int64)
+
+    def cat(name: str) -> NDArray[Any]:
+        return np.concatenate([getattr(p, name) for p in parts])
+
+    return _readonly_arrays(
+        RegionArrays(
+            dim=d,
+            weight=cat("weight"),
+            bias=cat("bias"),
+            pattern=cat("pattern"),
+            vertices=cat("vertices"),
+            vertex_offset=off("vertex_offset"),
+            facet_A=cat("facet_A"),
+            facet_b=cat("facet_b"),
+            facet_offset=off("facet_offset"),
+            incidence=pairs("incidence", "vertex_offset", "facet_offset"),
+            rays=cat("rays"),
+            ray_offset=off("ray_offset"),
+            ray_incidence=pairs("ray_incidence", "ray_offset", "facet_offset"),
+            lineality=cat("lineality"),
+            lineality_offset=off("lineality_offset"),
+        )
+    )
+
+
+def _empty_region_arrays(d: int, width: int) -> RegionArrays:
+    z = np.zeros(1, np.int64)
+    return _readonly_arrays(
+        RegionArrays(
+            dim=d,
+            weight=np.zeros((0, d)),
+            bias=np.zeros(0),
+            pattern=np.zeros((0, width), bool),
+            vertices=np.zeros((0, d)),
+            vertex_offset=z.copy(),
+            facet_A=np.zeros((0, d)),
+            facet_b=np.zeros(0),
+            facet_offset=z.copy(),
+            incidence=np.zeros((0, 2), np.int64),
+            rays=np.zeros((0, d)),
+            ray_offset=z.copy(),
+            ray_incidence=np.zeros((0, 2), np.int64),
+            lineality=np.zeros((0, d)),
+            lineality_offset=z.copy(),
+        )
+    )
+
+
 def region_arrays_from_objects(regions: Sequence[Region], d: int) -> RegionArrays:
     """:class:`RegionArrays` gathered from :class:`Region` objects (the generic, slow path)."""
     polys = [r.polytope for r in regions]
     n = len(polys)
-
-    def cat(arrs: list[FloatArray], width: int) -> FloatArray:
-        return np.concatenate(arrs).reshape(-1, width) if arrs else np.zeros((0, width))
-
     voff = _offsets([len(p.vertices) for p in polys])
     foff = _offsets([len(p.A) for p in polys])
     roff = _offsets([len(p.rays) for p in polys])
@@ -149,39 +234,72 @@ def region_arrays_from_objects(regions: Sequence[Region], d: int) -> RegionArray
     width = len(pats[0]) if pats else 0
     return RegionArrays(
         dim=d,
-        weight=cat([np.asarray(r.weight, float) for r in regions], d),
+        weight=_cat([np.asarray(r.weight, float) for r in regions], (d,)),
         bias=np.array([float(r.bias) for r in regions], dtype=float),
         pattern=np.array(pats, dtype=bool).reshape(n, width),
-        vertices=cat([p.vertices for p in polys], d),
+        vertices=_cat([p.vertices for p in polys], (d,)),
         vertex_offset=voff,
-        facet_A=cat([p.A for p in polys], d),
+        facet_A=_cat([p.A for p in polys], (d,)),
         facet_b=np.concatenate([p.b for p in polys]) if n else np.zeros(0),
         facet_offset=foff,
         incidence=_pairs([p.vertex_incidence for p in polys], voff[:-1], foff[:-1]),
-        rays=cat([p.rays for p in polys], d),
+        rays=_cat([p.rays for p in polys], (d,)),
         ray_offset=roff,
         ray_incidence=_pairs([p.ray_incidence for p in polys], roff[:-1], foff[:-1]),
-        lineality=cat([p.lineality for p in polys], d),
+        lineality=_cat([p.lineality for p in polys], (d,)),
         lineality_offset=loff,
     )
 
 
+def _unit_rows(A: FloatArray, b: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Rows of ``A x <= b`` scaled to unit normals (the same operation as ``Polytope``)."""
+    norms = np.linalg.norm(A, axis=1)
+    return A / norms[:, None], b / norms
+
+
 @dataclass(frozen=True, eq=False)
 class Regions(Sequence[Region]):
-    """The linear regions of ``net`` on ``domain`` (a sequence of :class:`Region`)."""
+    """The linear regions of ``net`` on ``domain`` (a sequence of :class:`Region`).
+
+    The regions are held as flat arrays (:attr:`arrays`, a :class:`RegionArrays`); a
+    :class:`Region` and its :class:`~spectral_exact.polytope.Polytope` are created only when
+    asked for (``regions[i]``, iteration) and then kept.
+    """
 
     net: ReLUNetwork
     domain: Box | Polytope | None
-    regions: tuple[Region, ...]
+    arrays: RegionArrays
+    tol: Tolerances = field(default=DEFAULT_TOLERANCES, repr=False)
+    _objects: list[Region | None] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_objects", [None] * self.arrays.n_regions)
 
     def __len__(self) -> int:
-        return len(self.regions)
+        return self.arrays.n_regions
 
     def __getitem__(self, i):  # type: ignore[no-untyped-def, override]
-        return self.regions[i]
+        if isinstance(i, slice):
+            return tuple(self._region(k) for k in range(*i.indices(len(self))))
+        n = len(self)
+        k = int(i)
+        if not -n <= k < n:
+            raise IndexError(f"region index {i} out of range for {n} regions")
+        return self._region(k % n)
 
     def __iter__(self) -> Iterator[Region]:
-        return iter(self.regions)
+        return (self._region(k) for k in range(len(self)))
+
+    @property
+    def regions(self) -> tuple[Region, ...]:
+        """All regions as :class:`Region` objects (created on first access)."""
+        return tuple(self)
+
+    def _region(self, i: int) -> Region:
+        r = self._objects[i]
+        if r is None:
+            r = self._objects[i] = _region_from_arrays(self.arrays, i, self.net, self.tol)
+        return r
 
     def locate(self, x: Any) -> NDArray[np.int64]:
         """Index of the region containing each point of ``x`` (shape (..., d)); -1 if none.
@@ -190,7 +308,8 @@ class Regions(Sequence[Region]):
         """
         xa = np.asarray(x, dtype=float)
         pats = np.concatenate(self.net.patterns(xa), axis=-1) if self.net.n_hidden else None
-        lookup = {r.pattern_key: i for i, r in enumerate(self.regions)}
+        P = np.ascontiguousarray(self.arrays.pattern)
+        lookup = {row.tobytes(): i for i, row in enumerate(P)}
         flat = (
             pats.reshape(-1, pats.shape[-1])
             if pats is not None
@@ -199,18 +318,42 @@ class Regions(Sequence[Region]):
         out = np.array([lookup.get(p.tobytes(), -1) for p in flat], dtype=np.int64)
         return out.reshape(xa.shape[:-1])
 
-    @cached_property
-    def arrays(self) -> RegionArrays:
-        """The regions as flat arrays (:class:`RegionArrays`), built once."""
-        return region_arrays_from_objects(self.regions, self.net.input_dim)
-
     @property
     def total_volume(self) -> float:
-        return float(sum(r.polytope.volume for r in self.regions))
+        return float(sum(r.polytope.volume for r in self))
 
     def __repr__(self) -> str:
         dom = f"R^{self.net.input_dim}" if self.domain is None else repr(self.domain)
         return f"Regions({len(self)} regions of {self.net!r} on {dom})"
+
+
+def _region_from_arrays(ra: RegionArrays, i: int, net: ReLUNetwork, tol: Tolerances) -> Region:
+    """Region ``i`` of ``ra`` as objects (views of the flat arrays, read-only)."""
+    v0, v1 = int(ra.vertex_offset[i]), int(ra.vertex_offset[i + 1])
+    f0, f1 = int(ra.facet_offset[i]), int(ra.facet_offset[i + 1])
+    r0, r1 = int(ra.ray_offset[i]), int(ra.ray_offset[i + 1])
+    l0, l1 = int(ra.lineality_offset[i]), int(ra.lineality_offset[i + 1])
+    T = np.zeros((v1 - v0, f1 - f0), bool)
+    p0, p1 = np.searchsorted(ra.incidence[:, 0], [v0, v1])
+    T[ra.incidence[p0:p1, 0] - v0, ra.incidence[p0:p1, 1] - f0] = True
+    R = np.zeros((r1 - r0, f1 - f0), bool)
+    if r1 > r0:
+        q0, q1 = np.searchsorted(ra.ray_incidence[:, 0], [r0, r1])
+        R[ra.ray_incidence[q0:q1, 0] - r0, ra.ray_incidence[q0:q1, 1] - f0] = True
+    poly = Polytope._from_arrays(
+        ra.facet_A[f0:f1],
+        ra.facet_b[f0:f1],
+        ra.vertices[v0:v1],
+        ra.rays[r0:r1],
+        ra.lineality[l0:l1],
+        T,
+        R,
+        tol,
+    )
+    row = ra.pattern[i]
+    bounds = np.cumsum([0, *net.hidden_widths]).tolist()
+    pattern = tuple(row[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True))
+    return Region(pattern, poly, ra.weight[i], float(ra.bias[i]))
 
 
 # ---------------------------------------------------------------------------- bounded domains
@@ -324,7 +467,7 @@ def _layer_general(
     Mz = W @ p.M  # (width, d)
     bz = W @ p.beta + bvec
     S = p.V @ Mz.T + bz  # (m, width)
-    eps = tol.geometry * (np.linalg.norm(Mz, axis=1) * scale + np.abs(bz))
+    eps = hyperplane_tolerance(np.linalg.norm(Mz, axis=1), bz, scale)
     cutting = np.flatnonzero(np.any(S > eps, 0) & np.any(S < -eps, 0))
     centroid_sign = (p.V.mean(0) @ Mz.T + bz) > 0
     active = np.where(np.any(S > eps, 0), True, np.where(np.any(S < -eps, 0), False, centroid_sign))
@@ -332,17 +475,45 @@ def _layer_general(
     return _finish_general(work, p.pattern, active, cutting, Mz, bz)
 
 
-def _region_general(p: _Piece, net: ReLUNetwork, tol: Tolerances) -> Region:
-    w = (net.weights[-1] @ p.M)[0]
-    c = float((net.weights[-1] @ p.beta + net.biases[-1])[0])
-    poly = Polytope._from_parts(p.A, p.b, p.V, vertex_incidence=p.T, tol=tol)
-    return Region(tuple(p.pattern), poly, w, c)
+def _arrays_from_pieces(pieces: list[_Piece], net: ReLUNetwork) -> RegionArrays:
+    """:class:`RegionArrays` of finished bounded pieces (general path)."""
+    d, width = net.input_dim, net.n_hidden
+    if not pieces:
+        return _empty_region_arrays(d, width)
+    wl, bl = net.weights[-1], net.biases[-1]
+    n = len(pieces)
+    voff = _offsets([len(p.V) for p in pieces])
+    foff = _offsets([len(p.A) for p in pieces])
+    A, b = _unit_rows(_cat([p.A for p in pieces], (d,)), np.concatenate([p.b for p in pieces]))
+    empty = np.zeros((0, d))
+    return _readonly_arrays(
+        RegionArrays(
+            dim=d,
+            weight=np.array([(wl @ p.M)[0] for p in pieces]).reshape(n, d),
+            bias=np.array([float((wl @ p.beta + bl)[0]) for p in pieces]),
+            pattern=np.array(
+                [np.concatenate(p.pattern) if p.pattern else np.zeros(0, bool) for p in pieces],
+                bool,
+            ).reshape(n, width),
+            vertices=_cat([p.V for p in pieces], (d,)),
+            vertex_offset=voff,
+            facet_A=A,
+            facet_b=b,
+            facet_offset=foff,
+            incidence=_pairs([p.T for p in pieces], voff[:-1], foff[:-1]),
+            rays=empty,
+            ray_offset=np.zeros(n + 1, np.int64),
+            ray_incidence=np.zeros((0, 2), np.int64),
+            lineality=empty.copy(),
+            lineality_offset=np.zeros(n + 1, np.int64),
+        )
+    )
 
 
-def _bounded_regions_general(net: ReLUNetwork, domain: Polytope, tol: Tolerances) -> list[Region]:
+def _bounded_regions_general(net: ReLUNetwork, domain: Polytope, tol: Tolerances) -> RegionArrays:
     """Regions on a bounded domain, any dimension: one piece at a time."""
     d = net.input_dim
-    scale = float(np.max(np.linalg.norm(domain.vertices, axis=1))) + 1.0
+    scale = zero_distance(domain.vertices, tol)
     root = _Piece(
         domain.vertices.copy(),
         domain.A.copy(),
@@ -355,17 +526,22 @@ def _bounded_regions_general(net: ReLUNetwork, domain: Polytope, tol: Tolerances
     pieces = [root]
     for W, bvec in zip(net.weights[:-1], net.biases[:-1], strict=True):
         pieces = [q for p in pieces for q in _layer_general(p, W, bvec, tol, scale, d)]
-    return [_region_general(p, net, tol) for p in pieces]
+    return _arrays_from_pieces(pieces, net)
 
 
 def _bounded_regions(
     net: ReLUNetwork, domain: Polytope, tol: Tolerances, *, fast: bool = True
-) -> list[Region]:
-    """Regions on a bounded domain: the batched polygon path in 2-D, else the general one."""
+) -> RegionArrays:
+    """Regions on a bounded domain: batched paths (polygons in 2-D, skeleta in d >= 3).
+
+    ``fast=False`` runs the general path, one piece at a time.
+    """
     if fast and net.input_dim == 2:
         cyc = _cyclic_polygon(domain)
         if cyc is not None:
             return _bounded_regions_2d(net, domain, tol, cyc)
+    if fast and net.input_dim >= 3:
+        return _bounded_regions_batched(net, domain, tol)
     return _bounded_regions_general(net, domain, tol)
 
 
@@ -464,7 +640,7 @@ def _bounded_regions_2d(
     domain: Polytope,
     tol: Tolerances,
     cyc: tuple[FloatArray, FloatArray, FloatArray],
-) -> list[Region]:
+) -> RegionArrays:
     """Regions of a net on a polygon: all pieces of a layer split at once, neuron by neuron.
 
     Pieces are convex polygons stored in flat arrays (vertices in cyclic order, one facet row
@@ -477,7 +653,7 @@ def _bounded_regions_2d(
     """
     X0, A0, b0 = cyc
     d = 2
-    scale = float(np.max(np.linalg.norm(domain.vertices, axis=1))) + 1.0
+    scale = zero_distance(domain.vertices, tol)
     X = X0.copy()
     E = np.arange(len(X0))
     start = np.zeros(1, np.int64)
@@ -495,7 +671,7 @@ def _bounded_regions_2d(
         w = W.shape[0]
         MzT = (MT.reshape(2 * n, k) @ W.T).reshape(2, n, w)  # pre-activation maps
         bz = beta @ W.T + bvec  # (n, w)
-        eps = tol.geometry * (np.sqrt(MzT[0] * MzT[0] + MzT[1] * MzT[1]) * scale + np.abs(bz))
+        eps = hyperplane_tolerance(np.sqrt(MzT[0] * MzT[0] + MzT[1] * MzT[1]), bz, scale)
         smax, smin = _layer_extremes(X, start, cnt, MzT, bz)
         cen = np.add.reduceat(X, start, axis=0) / cnt[:, None]
         csign = cen[:, :1] * MzT[0] + cen[:, 1:] * MzT[1] + bz > 0
@@ -616,20 +792,388 @@ def _bounded_regions_2d(
         pats = [P[par] for P in pats] + [pat]
         MT = pat * MzT[:, par]
         beta = pat * bz[par]
-    out = [_region_general(p, net, tol) for p in gen]
+    general = _arrays_from_pieces(gen, net)
     n = len(cnt)
-    if n:
-        wl, bl = net.weights[-1][0], float(net.biases[-1][0])
-        w_all = list((MT @ wl).T)
-        c_all = (beta @ wl + bl).tolist()
-        polys = Polytope._from_polygons(X, start, cnt, Acon.v[E], bcon.v[E], tol)
-        patterns = list(zip(*[list(P) for P in pats], strict=True)) if pats else [()] * n
-        new = object.__new__
-        for pt, poly, wi, ci in zip(patterns, polys, w_all, c_all, strict=True):
-            reg: Region = new(Region)
-            reg.__dict__.update(pattern=pt, polytope=poly, weight=wi, bias=ci)
-            out.append(reg)
+    if n == 0:
+        return general
+    wl, bl = net.weights[-1][0], float(net.biases[-1][0])
+    A, b = _unit_rows(Acon.v[E], bcon.v[E])
+    # edge k of a polygon holds its vertices k and k + 1 (cyclically): vertex k lies on the
+    # facets k - 1 and k, listed in increasing order
+    first = np.cumsum(cnt) - cnt
+    loc = np.arange(len(X)) - np.repeat(first, cnt)
+    prev = np.where(loc == 0, np.repeat(cnt, cnt) - 1, loc - 1)
+    lo, hi = np.minimum(loc, prev), np.maximum(loc, prev)
+    rows = np.repeat(np.arange(len(X)), 2)
+    base = np.repeat(first, cnt)
+    cols = np.stack([lo, hi], axis=1).reshape(-1) + np.repeat(base, 2)
+    batched = _readonly_arrays(
+        RegionArrays(
+            dim=d,
+            weight=np.ascontiguousarray((MT @ wl).T).reshape(n, d),
+            bias=beta @ wl + bl,
+            pattern=np.concatenate(pats, axis=1) if pats else np.zeros((n, 0), bool),
+            vertices=np.array(X, dtype=np.float64),
+            vertex_offset=_offsets(cnt),
+            facet_A=A,
+            facet_b=b,
+            facet_offset=_offsets(cnt),
+            incidence=np.stack([rows, cols], axis=1).astype(np.int64),
+            rays=np.zeros((0, d)),
+            ray_offset=np.zeros(n + 1, np.int64),
+            ray_incidence=np.zeros((0, 2), np.int64),
+            lineality=np.zeros((0, d)),
+            lineality_offset=np.zeros(n + 1, np.int64),
+        )
+    )
+    return _concat_region_arrays([general, batched], d, net.n_hidden)
+
+
+# ---------------------------------------------------------------------------- bounded, any d
+def _bits(k: NDArray[np.int64], n_words: int) -> NDArray[np.uint64]:
+    """Bit masks (n, n_words) with bit ``k[i]`` set in row i."""
+    out = np.zeros((len(k), n_words), np.uint64)
+    out[np.arange(len(k)), k // 64] = np.left_shift(np.uint64(1), (k % 64).astype(np.uint64))
     return out
+
+
+def _unpack(K: NDArray[np.uint64]) -> NDArray[np.bool_]:
+    """Bit masks (n, W) as booleans (n, 64 W), bit ``b`` of word ``w`` at column ``64 w + b``."""
+    u8 = np.ascontiguousarray(K).view(np.uint8).reshape(len(K), -1)
+    return np.unpackbits(u8, axis=1, bitorder="little").view(bool)
+
+
+def _set_bits(K: NDArray[np.uint64]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """``(row, bit)`` of every set bit of the masks ``K`` (n, W), rows ascending within a bit
+    rank (not sorted overall). Peels the lowest set bit of all words at once per round."""
+    rows, bits = [], []
+    one = np.uint64(1)
+    for w in range(K.shape[1]):
+        r = np.flatnonzero(K[:, w])
+        x = K[r, w]
+        while len(r):
+            low = x & (~x + one)
+            rows.append(r)
+            bits.append(np.frexp(low.astype(np.float64))[1].astype(np.int64) + (64 * w - 1))
+            x = x ^ low
+            nz = x != 0
+            r, x = r[nz], x[nz]
+    if not rows:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    return np.concatenate(rows).astype(np.int64), np.concatenate(bits)
+
+
+def _pack(B: NDArray[np.bool_]) -> NDArray[np.uint64]:
+    """Inverse of :func:`_unpack`."""
+    u8 = np.packbits(B, axis=1, bitorder="little")
+    return np.ascontiguousarray(u8).view(np.uint64).reshape(len(B), -1)
+
+
+def _group_pairs(
+    group: NDArray[np.int64],
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
+    """All pairs ``i < j`` of positions with the same (sorted, contiguous) group id.
+
+    Returns the pairs and, per position, the start and size of its group.
+    """
+    n = len(group)
+    if n == 0:
+        z = np.zeros(0, np.int64)
+        return z, z, z, z
+    change = np.flatnonzero(np.diff(group)) + 1
+    starts = np.concatenate([[0], change])
+    sizes = np.diff(np.concatenate([starts, [n]]))
+    g_start = np.repeat(starts, sizes)
+    g_size = np.repeat(sizes, sizes)
+    n_after = g_start + g_size - 1 - np.arange(n)
+    first = np.repeat(np.arange(n), n_after)
+    second, _ = _ranges(np.arange(n) + 1, n_after)
+    return first, second, g_start, g_size
+
+
+def _bounded_regions_batched(net: ReLUNetwork, domain: Polytope, tol: Tolerances) -> RegionArrays:
+    """Regions of a net on a bounded polytope, any dimension: all pieces split at once.
+
+    Pieces are kept in flat arrays: vertices, their tight constraints as bit masks, and the
+    edges of each piece (its 1-skeleton, local vertex numbers). For each neuron, every piece
+    its hyperplane cuts is split in vectorised steps: signs at the vertices, new vertices on
+    the cut edges (interpolated from the positive end), the cut edges' halves, and the new
+    edges inside the hyperplane: two vertices on it span an edge iff no third vertex is tight
+    at every constraint both are tight at (the combinatorial test of :func:`_edges`, run only
+    among the vertices on the hyperplane, since such a third vertex must lie on it too).
+    Constraints are never renumbered: a piece keeps one bit per constraint it was ever cut
+    by, and a mask of those that are still facets (at least ``d`` tight vertices, the rule of
+    :func:`_split`). Same semantics as :func:`_bounded_regions_general`.
+    """
+    d = net.input_dim
+    n_dom = len(domain.A)
+    W = max(1, -(-(n_dom + net.n_hidden) // 64))
+    scale = zero_distance(domain.vertices, tol)
+    m0 = len(domain.vertices)
+    T0 = domain.vertex_incidence
+    ia0, ib0 = _edges(T0, np.arange(m0), np.arange(m0), d)
+    keep0 = ia0 < ib0
+    XG = _Grow(domain.vertices.astype(np.float64).copy())
+    KG = _Grow(_pack(np.pad(T0, ((0, 0), (0, 64 * W - n_dom)))))
+    EG = _Grow(np.stack([ia0[keep0], ib0[keep0]], axis=1).astype(np.int64))
+    vs, vc = np.zeros(1, np.int64), np.array([m0], np.int64)
+    es, ec = np.zeros(1, np.int64), np.array([len(EG.v)], np.int64)
+    alive = _pack(np.pad((T0.sum(0) >= d)[None, :], ((0, 0), (0, 64 * W - n_dom))))
+    ncon = np.array([n_dom], np.int64)
+    Acon, bcon = _Grow(domain.A.copy()), _Grow(domain.b.copy())
+    cid = np.full((1, 64 * W), -1, np.int64)
+    cid[0, :n_dom] = np.arange(n_dom)
+    M = np.eye(d)[None, :, :]  # (n, k, d): input map of each piece
+    beta = np.zeros((1, d))
+    pats: list[NDArray[np.bool_]] = []
+    for Wl, bvec in zip(net.weights[:-1], net.biases[:-1], strict=True):
+        # compact the pieces' vertices and edges
+        vi, vs = _ranges(vs, vc)
+        XG, KG = _Grow(XG.v[vi]), _Grow(KG.v[vi])
+        ei, es = _ranges(es, ec)
+        EG = _Grow(EG.v[ei])
+        n, w = len(vc), Wl.shape[0]
+        Mz = np.einsum("jk,nkd->njd", Wl, M)  # (n, w, d)
+        bz = beta @ Wl.T + bvec  # (n, w)
+        eps = hyperplane_tolerance(np.linalg.norm(Mz, axis=2), bz, scale)
+        smax = np.empty((n, w))
+        smin = np.empty((n, w))
+        step = max(1, (1 << 22) // max(1, int(vc.max()) * w * d))
+        for i0 in range(0, n, step):
+            sl = slice(i0, min(n, i0 + step))
+            cv, off = _ranges(vs[sl], vc[sl])
+            pid = np.repeat(np.arange(sl.start, sl.stop), vc[sl])
+            S = np.einsum("vd,vjd->jv", XG.v[cv], Mz[pid]) + bz[pid].T
+            smax[sl] = np.maximum.reduceat(S, off, axis=1).T
+            smin[sl] = np.minimum.reduceat(S, off, axis=1).T
+        cen = np.add.reduceat(XG.v, vs, axis=0) / vc[:, None]
+        csign = np.einsum("nd,njd->nj", cen, Mz) + bz > 0
+        cutting = (smax > eps) & (smin < -eps)
+        active = np.where(smax > eps, True, np.where(smin < -eps, False, csign))
+        sG, cG, esG, ecG = _Grow(vs.copy()), _Grow(vc.copy()), _Grow(es.copy()), _Grow(ec.copy())
+        parG, onG = _Grow(np.arange(n)), _Grow(np.zeros((n, w), bool))
+        alG, ncG, cidG = _Grow(alive.copy()), _Grow(ncon.copy()), _Grow(cid.copy())
+        for j in np.flatnonzero(cutting.any(0)).tolist():
+            cand = np.flatnonzero(cutting[parG.v, j])
+            pq = parG.v[cand]
+            c = cG.v[cand]
+            vi, off = _ranges(sG.v[cand], c)
+            h, cc, e = Mz[pq, j], bz[pq, j], eps[pq, j]
+            xv = XG.v[vi]
+            s = np.einsum("vd,vd->v", xv, np.repeat(h, c, axis=0)) + np.repeat(cc, c)
+            above = np.maximum.reduceat(s, off) > e
+            split = above & (np.minimum.reduceat(s, off) < -e)
+            onG.v[cand[above & ~split], j] = True
+            if not split.any():
+                continue
+            _split_batched(
+                cand[split], h[split], cc[split], np.repeat(e[split], c[split]),
+                s[np.repeat(split, c)], j, d, W,
+                XG, KG, EG, sG, cG, esG, ecG, parG, onG, alG, ncG, cidG, Acon, bcon,
+            )  # fmt: skip
+        vs, vc, es, ec = sG.v, cG.v, esG.v, ecG.v
+        par = parG.v
+        alive, ncon, cid = alG.v, ncG.v, cidG.v
+        pat = np.where(cutting[par], onG.v, active[par])
+        pats = [P[par] for P in pats] + [pat]
+        M = pat[:, :, None] * Mz[par]
+        beta = pat * bz[par]
+    n = len(vc)
+    wl, bl = net.weights[-1][0], float(net.biases[-1][0])
+    vi, voff = _ranges(vs, vc)
+    X = XG.v[vi]
+    vpiece = np.repeat(np.arange(n), vc)
+    vv, vk = _set_bits(KG.v[vi] & alive[vpiece])  # vertex on facet bit
+    alive_b = _unpack(alive)
+    foff = _offsets(alive_b.sum(1))
+    pr, kk = np.nonzero(alive_b)  # facets of each piece, in order of their bits
+    A, b = _unit_rows(Acon.v[cid[pr, kk]], bcon.v[cid[pr, kk]])
+    rank = np.cumsum(alive_b, axis=1) - 1  # position of bit k among the piece's facets
+    col = foff[vpiece[vv]] + rank[vpiece[vv], vk]
+    o = np.lexsort((col, vv))
+    incidence = np.stack([vv[o], col[o]], axis=1).astype(np.int64)
+    return _readonly_arrays(
+        RegionArrays(
+            dim=d,
+            weight=np.einsum("k,nkd->nd", wl, M).reshape(n, d),
+            bias=beta @ wl + bl,
+            pattern=np.concatenate(pats, axis=1) if pats else np.zeros((n, 0), bool),
+            vertices=np.array(X, dtype=np.float64),
+            vertex_offset=_offsets(vc),
+            facet_A=A,
+            facet_b=b,
+            facet_offset=foff,
+            incidence=incidence,
+            rays=np.zeros((0, d)),
+            ray_offset=np.zeros(n + 1, np.int64),
+            ray_incidence=np.zeros((0, 2), np.int64),
+            lineality=np.zeros((0, d)),
+            lineality_offset=np.zeros(n + 1, np.int64),
+        )
+    )
+
+
+def _split_batched(  # noqa: PLR0913, PLR0915
+    S: NDArray[np.int64],
+    h: FloatArray,
+    cc: FloatArray,
+    es_: FloatArray,
+    s: FloatArray,
+    j: int,
+    d: int,
+    W: int,
+    XG: _Grow,
+    KG: _Grow,
+    EG: _Grow,
+    sG: _Grow,
+    cG: _Grow,
+    esG: _Grow,
+    ecG: _Grow,
+    parG: _Grow,
+    onG: _Grow,
+    alG: _Grow,
+    ncG: _Grow,
+    cidG: _Grow,
+    Acon: _Grow,
+    bcon: _Grow,
+    cone: bool = False,
+    keep_bits: NDArray[np.uint64] | None = None,
+) -> None:
+    """Split the pieces ``S`` by their hyperplanes ``h x + cc = 0`` (values ``s`` at their
+    vertices, thresholds ``es_`` per vertex): the positive child replaces the piece, the
+    negative one is appended (see :func:`_bounded_regions_batched`).
+
+    With ``cone``, the "vertices" are the generators ``(t, x)`` of homogenised cones (see
+    :class:`_Cone`), new ones are ``s_a g_b - s_b g_a`` normalised as in
+    :func:`_split_cone`, and the constraints in ``keep_bits`` (``t >= 0``) stay facets.
+    """
+    nS = len(S)
+    cs = cG.v[S]
+    voff = np.cumsum(cs) - cs
+    vglob, _ = _ranges(sG.v[S], cs)
+    vpiece = np.repeat(np.arange(nS), cs)
+    sg = (s > es_).astype(np.int8) - (s < -es_).astype(np.int8)
+    XS, KS = XG.v[vglob], KG.v[vglob]
+    # the new constraint: bit ncon of each piece
+    k_new = ncG.v[S]
+    hmask = _bits(k_new, W)
+    # edges of the pieces, as indices into the vertex list of this step
+    ecs = ecG.v[S]
+    ei, _ = _ranges(esG.v[S], ecs)
+    epiece = np.repeat(np.arange(nS), ecs)
+    ga = EG.v[ei, 0] + voff[epiece]
+    gb = EG.v[ei, 1] + voff[epiece]
+    sa, sb = sg[ga], sg[gb]
+    cut = sa.astype(np.int64) * sb < 0
+    pos_first = sa[cut] > 0
+    ia = np.where(pos_first, ga[cut], gb[cut])
+    ib = np.where(pos_first, gb[cut], ga[cut])
+    if cone:
+        newX = _normalise_generators(s[ia, None] * XS[ib] - s[ib, None] * XS[ia])
+        nC = len(ia)
+    else:
+        t = s[ia] / (s[ia] - s[ib])
+        newX = XS[ia] + t[:, None] * (XS[ib] - XS[ia])
+        nC = len(t)
+    cpiece = epiece[cut]
+    newK = (KS[ia] & KS[ib]) | hmask[cpiece]
+    zero = sg == 0
+    KS = np.where(zero[:, None], KS | hmask[vpiece], KS)
+    # all vertices of both children: the old ones, then the new ones
+    nV = len(sg)
+    allX = np.concatenate([XS, newX])
+    allK = np.concatenate([KS, newK])
+    allp = np.concatenate([vpiece, cpiece])
+    allcat = np.concatenate([zero.astype(np.int8), np.full(nC, 2, np.int8)])
+    allsg = np.concatenate([sg, np.zeros(nC, np.int8)])
+    # edges inside the hyperplane (shared by both children): pairs of vertices on it with no
+    # third vertex on it tight at all their common constraints
+    onh = np.flatnonzero(allsg == 0)
+    onh = onh[np.argsort(allp[onh], kind="stable")]
+    f, g, g0, gsz = _group_pairs(allp[onh])
+    common = allK[onh[f]] & allK[onh[g]]
+    # constraints that can be facets of the children: the parent's facets and h
+    live_h = (alG.v[S] | hmask)[allp[onh]]
+    n_live = np.bitwise_count(allK[onh] & live_h).sum(1)  # per vertex on h
+    n_common = np.bitwise_count(common & live_h[f]).sum(1)
+    ok = n_common >= d - 1
+    f, g, common, n_common = f[ok], g[ok], common[ok], n_common[ok]
+    # a vertex on exactly d of them is simple (all d are facets: a vertex lies on >= d): any
+    # d - 1 of its facets meet in an edge through it, so a pair sharing d - 1 is an edge
+    sure = (n_common == d - 1) & ((n_live[f] == d) | (n_live[g] == d))
+    test = np.flatnonzero(~sure)
+    if len(test):
+        # containment test against every vertex on h of the same piece
+        ft = f[test]
+        sz = gsz[ft]
+        tri_pair = np.repeat(np.arange(len(ft)), sz)
+        third, _ = _ranges(g0[ft], sz)
+        inside = np.all((common[test][tri_pair] & ~allK[onh[third]]) == 0, axis=1)
+        n_in = np.bincount(tri_pair, weights=inside, minlength=len(ft))
+        sure[test] = n_in == 2  # only the pair itself
+    f, g = f[sure], g[sure]
+    hu, hw = onh[f], onh[g]
+    # ids of the new constraint rows: sign * (h x + c) >= 0  <=>  (-sign h) x <= sign c
+    hn = np.linalg.norm(h, axis=1)
+    Anew = np.empty((2 * nS, d))
+    bnew = np.empty(2 * nS)
+    Anew[0::2] = -h / hn[:, None]
+    Anew[1::2] = h / hn[:, None]
+    bnew[0::2] = cc / hn
+    bnew[1::2] = -cc / hn
+    row0 = Acon.n
+    Acon.append(Anew)
+    bcon.append(bnew)
+    n_old = len(parG.v)
+    alive_parent, cid_parent = alG.v[S], cidG.v[S]
+    for side in (1, -1):
+        sel = np.flatnonzero(allsg * side >= 0)
+        order = sel[np.lexsort((allcat[sel], allp[sel]))]
+        cnt = np.bincount(allp[order], minlength=nS)
+        start_local = np.cumsum(cnt) - cnt
+        local = np.full(nV + nC, -1, np.int64)
+        local[order] = np.arange(len(order)) - start_local[allp[order]]
+        # edges: kept ones (both ends on this side or on h, not both on h), cut halves, h edges
+        keep = ~cut & (sa * side >= 0) & (sb * side >= 0) & ~((sa == 0) & (sb == 0))
+        end = ia if side > 0 else ib
+        eu = np.concatenate([ga[keep], end, hu])
+        ev = np.concatenate([gb[keep], nV + np.arange(nC), hw])
+        ep = np.concatenate([epiece[keep], cpiece, allp[hu]])
+        eo = np.argsort(ep, kind="stable")
+        E = np.stack([local[eu[eo]], local[ev[eo]]], axis=1)
+        ecnt = np.bincount(ep, minlength=nS)
+        Kc = allK[order]
+        # constraints still facets: at least d tight vertices
+        cand_f = alive_parent | hmask
+        rr, bb = _set_bits(Kc & cand_f[allp[order]])
+        tight = np.bincount(allp[order][rr] * (64 * W) + bb, minlength=nS * 64 * W)
+        al = cand_f & _pack(tight.reshape(nS, 64 * W) >= d)
+        if keep_bits is not None:
+            al |= keep_bits
+        vstart = XG.n + start_local
+        estart = EG.n + np.cumsum(ecnt) - ecnt
+        XG.append(allX[order])
+        KG.append(Kc)
+        EG.append(E)
+        cid_c = cid_parent.copy()
+        cid_c[np.arange(nS), k_new] = row0 + np.arange(nS) * 2 + (0 if side > 0 else 1)
+        if side > 0:
+            sG.v[S], cG.v[S], esG.v[S], ecG.v[S] = vstart, cnt, estart, ecnt
+            alG.v[S] = al
+            cidG.v[S] = cid_c
+            ncG.v[S] = k_new + 1
+        else:
+            sG.append(vstart)
+            cG.append(cnt)
+            esG.append(estart)
+            ecG.append(ecnt)
+            alG.append(al)
+            cidG.append(cid_c)
+            ncG.append(k_new + 1)
+            parG.append(parG.v[S])
+            onG.append(onG.v[S])
+    onG.v[S, j] = True
+    assert len(parG.v) == n_old + nS
 
 
 # ---------------------------------------------------------------------------- all of R^d
@@ -731,9 +1275,40 @@ def _split_cone(c: _Cone, phi: FloatArray, tol: Tolerances, d: int) -> tuple[_Co
     return out[0], out[1]
 
 
-def _unbounded_regions(net: ReLUNetwork, tol: Tolerances) -> list[Region]:
-    """Regions on all of R^d by incremental double description of homogenised cones."""
+def _decided_neurons(
+    p: _Cone, Mz: FloatArray, bz: FloatArray, tol: Tolerances
+) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
+    """Neurons that leave the cone ``p`` (hence all its pieces) on one side, by sign.
+
+    A neuron is decided when it has no component along the lineality space and its value at
+    every generator is beyond the zero threshold of :func:`_cone_signs` with one sign; pieces
+    of ``p`` are cones over combinations of its generators, so they stay on that side.
+    """
+    Phi = np.column_stack([bz, Mz])  # (w, d + 1)
+    hn = np.linalg.norm(Mz, axis=1)
+    S = p.G @ Phi.T
+    vert = p.G[:, 0] > 0
+    norms = np.where(vert, np.linalg.norm(p.G[:, 1:], axis=1) + 1.0, 1.0)
+    eps = tol.geometry * (norms[:, None] * hn[None, :] + vert[:, None] * np.abs(bz)[None, :])
+    free = np.ones(len(bz), bool)
+    if len(p.L):
+        free = ~np.any(np.abs(p.L @ Phi.T) > tol.geometry * hn[None, :], axis=0)
+    live = np.any(Mz != 0, axis=1) & free
+    return live & np.all(S > eps, axis=0), live & np.all(S < -eps, axis=0)
+
+
+def _unbounded_regions(net: ReLUNetwork, tol: Tolerances, *, fast: bool = True) -> RegionArrays:
+    """Regions on all of R^d by incremental double description of homogenised cones.
+
+    ``fast`` takes the batched path (:func:`_unbounded_regions_batched`) when the first layer
+    has rank ``d``, and otherwise skips, for each cone, the neurons that leave it on one side
+    (:func:`_decided_neurons`); ``fast=False`` offers every neuron to every piece.
+    """
     d = net.input_dim
+    if fast:
+        batched = _unbounded_regions_batched(net, tol)
+        if batched is not None:
+            return batched
     root = _Cone(
         G=np.eye(d + 1)[:1],
         L=np.eye(d + 1)[1:],
@@ -750,7 +1325,13 @@ def _unbounded_regions(net: ReLUNetwork, tol: Tolerances) -> list[Region]:
             Mz = W @ p.M
             bz = W @ p.beta + bvec
             work = [p]
-            for j in range(len(bz)):
+            neurons = range(len(bz))
+            if fast:
+                pos, neg = _decided_neurons(p, Mz, bz, tol)
+                neurons = np.flatnonzero(~(pos | neg)).tolist()  # type: ignore[assignment]
+                if pos.any():
+                    p.on = p.on | frozenset(np.flatnonzero(pos).tolist())
+            for j in neurons:
                 phi = np.concatenate([[bz[j]], Mz[j]])
                 nxt = []
                 for q in work:
@@ -778,29 +1359,256 @@ def _unbounded_regions(net: ReLUNetwork, tol: Tolerances) -> list[Region]:
                 q.on = frozenset()
                 new_pieces.append(q)
         pieces = new_pieces
-    out = []
+    return _arrays_from_cones(pieces, net)
+
+
+def _initial_cones(
+    net: ReLUNetwork, tol: Tolerances
+) -> tuple[FloatArray, NDArray[np.bool_], FloatArray, FloatArray, NDArray[np.int64]] | None:
+    """The ``2^d`` simplicial cones cut out by ``d`` first-layer neurons with independent
+    normals (chosen by pivoted Gram-Schmidt), as homogenised generators; ``None`` without
+    such neurons.
+
+    Returns the generators ``(2^d (d + 1), d + 1)`` (apex ``(1, x_0)`` then the unit rays of
+    each cone), their incidence with the constraints ``t >= 0, s_j (W_j x + b_j) >= 0``, the
+    constraint rows as ``A x <= b`` (row 0, ``t >= 0``, is a placeholder) and the sign
+    pattern ``s`` of each cone.
+    """
+    d = net.input_dim
+    W1, b1 = net.weights[0], net.biases[0]
+    # greedy pivoted Gram-Schmidt on the unit rows: d rows far from each other's span
+    norms = np.linalg.norm(W1, axis=1)
+    if W1.shape[0] < d or not np.any(norms > 0):
+        return None
+    R = np.where(norms[:, None] > 0, W1 / np.where(norms > 0, norms, 1.0)[:, None], 0.0)
+    J_list: list[int] = []
+    for _ in range(d):
+        res = np.linalg.norm(R, axis=1)
+        i = int(np.argmax(res))
+        if res[i] <= tol.rank:
+            return None
+        J_list.append(i)
+        q = R[i] / res[i]
+        R = R - np.outer(R @ q, q)
+    J = np.sort(np.asarray(J_list))
+    WJ, bJ = W1[J], b1[J]
+    x0 = np.linalg.solve(WJ, -bJ)
+    Rinv = np.linalg.inv(WJ)
+    Rinv = Rinv / np.linalg.norm(Rinv, axis=0)[None, :]  # column i: W_j r = 0 (j != i)
+    sig = 1.0 - 2.0 * ((np.arange(2**d)[:, None] >> np.arange(d)[None, :]) & 1)  # (2^d, d)
+    n = len(sig)
+    G = np.zeros((n, d + 1, d + 1))
+    G[:, 0, 0] = 1.0
+    G[:, 0, 1:] = x0
+    G[:, 1:, 1:] = np.transpose(Rinv[None, :, :] * sig[:, None, :], (0, 2, 1))
+    T = np.zeros((d + 1, d + 1), bool)
+    T[0, 1:] = True  # the apex is on every hyperplane
+    T[1:, 0] = True  # rays are at infinity (t = 0)
+    T[1:, 1:] = ~np.eye(d, dtype=bool)  # ray i leaves hyperplane i only
+    A = np.zeros((n, d + 1, d))
+    b = np.zeros((n, d + 1))
+    b[:, 0] = 1.0
+    A[:, 1:] = -sig[:, :, None] * WJ[None, :, :]
+    b[:, 1:] = sig * bJ[None, :]
+    return G.reshape(-1, d + 1), T, A.reshape(-1, d), b.reshape(-1), J
+
+
+def _unbounded_regions_batched(net: ReLUNetwork, tol: Tolerances) -> RegionArrays | None:
+    """Regions on R^d with all cones split at once (the batched form of the cone path).
+
+    ``d`` first-layer neurons with independent normals cut R^d into ``2^d`` pointed
+    simplicial cones (:func:`_initial_cones`); from there the pieces are homogenised pointed
+    cones handled like the bounded pieces of :func:`_bounded_regions_batched` (generators
+    ``(1, v)`` and ``(0, r)``, their 1-skeleton, constraints as bit masks, ``t >= 0`` kept as
+    constraint 0), with the signs, thresholds and new generators of :func:`_split_cone`.
+    Returns ``None`` (the caller uses the cone-by-cone path) when the first layer has rank
+    below ``d``, so that some regions contain lines.
+    """
+    d = net.input_dim
+    if len(net.weights) < 2:
+        return None
+    init = _initial_cones(net, tol)
+    if init is None:
+        return None
+    G0, T0, A0, b0, _ = init
+    n0 = 2**d
+    n_con = d + 1
+    W = max(1, -(-(n_con + net.n_hidden) // 64))
+    iu, ju = np.triu_indices(d + 1, 1)
+    XG = _Grow(G0.copy())
+    KG = _Grow(np.tile(_pack(np.pad(T0, ((0, 0), (0, 64 * W - n_con)))), (n0, 1)))
+    EG = _Grow(np.tile(np.stack([iu, ju], axis=1).astype(np.int64), (n0, 1)))
+    vc = np.full(n0, d + 1, np.int64)
+    vs = np.cumsum(vc) - vc
+    ec = np.full(n0, len(iu), np.int64)
+    es = np.cumsum(ec) - ec
+    keep_bits = _bits(np.zeros(1, np.int64), W)
+    alive = np.tile(
+        _pack(np.pad(np.ones((1, n_con), bool), ((0, 0), (0, 64 * W - n_con)))), (n0, 1)
+    )
+    ncon = np.full(n0, n_con, np.int64)
+    Acon, bcon = _Grow(A0.copy()), _Grow(b0.copy())
+    cid = np.full((n0, 64 * W), -1, np.int64)
+    cid[:, :n_con] = np.arange(n0 * n_con).reshape(n0, n_con)
+    M = np.broadcast_to(np.eye(d), (n0, d, d)).copy()
+    beta = np.zeros((n0, d))
+    pats: list[NDArray[np.bool_]] = []
+    geo = tol.geometry
+    for Wl, bvec in zip(net.weights[:-1], net.biases[:-1], strict=True):
+        vi, vs = _ranges(vs, vc)
+        XG, KG = _Grow(XG.v[vi]), _Grow(KG.v[vi])
+        ei, es = _ranges(es, ec)
+        EG = _Grow(EG.v[ei])
+        n, w = len(vc), Wl.shape[0]
+        Mz = np.einsum("jk,nkd->njd", Wl, M)  # (n, w, d)
+        bz = beta @ Wl.T + bvec  # (n, w)
+        hn = np.linalg.norm(Mz, axis=2)
+        pos_any = np.empty((n, w), bool)
+        neg_any = np.empty((n, w), bool)
+        step = max(1, (1 << 22) // max(1, int(vc.max()) * w * d))
+        for i0 in range(0, n, step):
+            sl = slice(i0, min(n, i0 + step))
+            cv, off = _ranges(vs[sl], vc[sl])
+            pid = np.repeat(np.arange(sl.start, sl.stop), vc[sl])
+            Gc = XG.v[cv]
+            vert = Gc[:, 0] > 0
+            norms = np.where(vert, np.linalg.norm(Gc[:, 1:], axis=1) + 1.0, 1.0)
+            S = np.einsum("vd,vjd->jv", Gc[:, 1:], Mz[pid]) + Gc[:, 0] * bz[pid].T
+            E = geo * (hn[pid].T * norms + np.abs(bz[pid]).T * vert)
+            pos_any[sl] = np.logical_or.reduceat(S > E, off, axis=1).T
+            neg_any[sl] = np.logical_or.reduceat(S < -E, off, axis=1).T
+        cutting = pos_any & neg_any
+        active = np.where(pos_any, True, np.where(neg_any, False, bz > 0))
+        sG, cG, esG, ecG = _Grow(vs.copy()), _Grow(vc.copy()), _Grow(es.copy()), _Grow(ec.copy())
+        parG, onG = _Grow(np.arange(n)), _Grow(np.zeros((n, w), bool))
+        alG, ncG, cidG = _Grow(alive.copy()), _Grow(ncon.copy()), _Grow(cid.copy())
+        for j in np.flatnonzero(cutting.any(0)).tolist():
+            cand = np.flatnonzero(cutting[parG.v, j])
+            pq = parG.v[cand]
+            c = cG.v[cand]
+            vi, off = _ranges(sG.v[cand], c)
+            h, cc = Mz[pq, j], bz[pq, j]
+            gv = XG.v[vi]
+            vert = gv[:, 0] > 0
+            norms = np.where(vert, np.linalg.norm(gv[:, 1:], axis=1) + 1.0, 1.0)
+            s = np.einsum("vd,vd->v", gv[:, 1:], np.repeat(h, c, axis=0))
+            s += gv[:, 0] * np.repeat(cc, c)
+            ev = geo * (np.repeat(hn[pq, j], c) * norms + np.repeat(np.abs(cc), c) * vert)
+            above = np.logical_or.reduceat(s > ev, off)
+            split = above & np.logical_or.reduceat(s < -ev, off)
+            onG.v[cand[above & ~split], j] = True
+            if not split.any():
+                continue
+            vm = np.repeat(split, c)
+            _split_batched(
+                cand[split], h[split], cc[split], ev[vm], s[vm], j, d, W,
+                XG, KG, EG, sG, cG, esG, ecG, parG, onG, alG, ncG, cidG, Acon, bcon,
+                cone=True, keep_bits=keep_bits,
+            )  # fmt: skip
+        vs, vc, es, ec = sG.v, cG.v, esG.v, ecG.v
+        par = parG.v
+        alive, ncon, cid = alG.v, ncG.v, cidG.v
+        pat = np.where(cutting[par], onG.v, active[par])
+        pats = [P[par] for P in pats] + [pat]
+        M = pat[:, :, None] * Mz[par]
+        beta = pat * bz[par]
+    n = len(vc)
+    wl, bl = net.weights[-1][0], float(net.biases[-1][0])
+    vi, _ = _ranges(vs, vc)
+    Gall = XG.v[vi]
+    gpiece = np.repeat(np.arange(n), vc)
+    is_ray = Gall[:, 0] <= 0
+    # vertices first, then rays, piece by piece (stable: generator order kept within each)
+    order = np.lexsort((is_ray, gpiece))
+    Gall, gpiece, is_ray = Gall[order], gpiece[order], is_ray[order]
+    alive_f = alive & ~keep_bits  # t >= 0 is no facet of the region
+    gg, gk = _set_bits(KG.v[vi][order] & alive_f[gpiece])
+    alive_b = _unpack(alive_f)
+    foff = _offsets(alive_b.sum(1))
+    pr, kk = np.nonzero(alive_b)
+    A, b = _unit_rows(Acon.v[cid[pr, kk]], bcon.v[cid[pr, kk]])
+    rank = np.cumsum(alive_b, axis=1) - 1
+    col = foff[gpiece[gg]] + rank[gpiece[gg], gk]
+    nv = np.bincount(gpiece[~is_ray], minlength=n)
+    nr = np.bincount(gpiece[is_ray], minlength=n)
+    row_v = np.cumsum(~is_ray) - 1  # row among vertices / among rays
+    row_r = np.cumsum(is_ray) - 1
+    vsel = ~is_ray[gg]
+    inc = np.stack([row_v[gg[vsel]], col[vsel]], axis=1)
+    rinc = np.stack([row_r[gg[~vsel]], col[~vsel]], axis=1)
+    inc = inc[np.lexsort((inc[:, 1], inc[:, 0]))]
+    rinc = rinc[np.lexsort((rinc[:, 1], rinc[:, 0]))]
+    return _readonly_arrays(
+        RegionArrays(
+            dim=d,
+            weight=np.einsum("k,nkd->nd", wl, M).reshape(n, d),
+            bias=beta @ wl + bl,
+            pattern=np.concatenate(pats, axis=1),
+            vertices=np.array(Gall[~is_ray, 1:]),
+            vertex_offset=_offsets(nv),
+            facet_A=A,
+            facet_b=b,
+            facet_offset=foff,
+            incidence=inc.astype(np.int64),
+            rays=np.array(Gall[is_ray, 1:]),
+            ray_offset=_offsets(nr),
+            ray_incidence=rinc.astype(np.int64),
+            lineality=np.zeros((0, d)),
+            lineality_offset=np.zeros(n + 1, np.int64),
+        )
+    )
+
+
+def _arrays_from_cones(pieces: list[_Cone], net: ReLUNetwork) -> RegionArrays:
+    """:class:`RegionArrays` of finished homogenised cones (regions on R^d)."""
+    d, width = net.input_dim, net.n_hidden
+    if not pieces:
+        return _empty_region_arrays(d, width)
+    wl, bl = net.weights[-1], net.biases[-1]
+    n = len(pieces)
+    Vs, Rs, As, bs, Ls, Ts, RTs = [], [], [], [], [], [], []
     for p in pieces:
-        w = (net.weights[-1] @ p.M)[0]
-        c = float((net.weights[-1] @ p.beta + net.biases[-1])[0])
         vert = p.G[:, 0] > 0
         H = p.H[1:]  # drop t >= 0
-        A, b = -H[:, 1:], H[:, 0]
         T = p.T[:, 1:]
         # keep only facets: tight generators + lineality span a hyperplane
         keep = T.sum(0) + len(p.L) >= d
-        lin = p.L[:, 1:]
-        poly = Polytope._from_parts(
-            A[keep],
-            b[keep],
-            p.G[vert, 1:],
-            rays=p.G[~vert, 1:],
-            lineality=lin,
-            vertex_incidence=T[vert][:, keep],
-            ray_incidence=T[~vert][:, keep],
-            tol=tol,
+        As.append(-H[keep, 1:])
+        bs.append(H[keep, 0])
+        Vs.append(p.G[vert, 1:])
+        Rs.append(p.G[~vert, 1:])
+        Ls.append(p.L[:, 1:])
+        Ts.append(T[vert][:, keep])
+        RTs.append(T[~vert][:, keep])
+    voff = _offsets([len(v) for v in Vs])
+    roff = _offsets([len(r) for r in Rs])
+    foff = _offsets([len(a) for a in As])
+    A, b = _unit_rows(_cat(As, (d,)), np.concatenate(bs))
+    R = _cat(Rs, (d,))
+    if len(R):
+        R = R / np.linalg.norm(R, axis=1)[:, None]
+    return _readonly_arrays(
+        RegionArrays(
+            dim=d,
+            weight=np.array([(wl @ p.M)[0] for p in pieces]).reshape(n, d),
+            bias=np.array([float((wl @ p.beta + bl)[0]) for p in pieces]),
+            pattern=np.array(
+                [np.concatenate(p.pattern) if p.pattern else np.zeros(0, bool) for p in pieces],
+                bool,
+            ).reshape(n, width),
+            vertices=_cat(Vs, (d,)),
+            vertex_offset=voff,
+            facet_A=A,
+            facet_b=b,
+            facet_offset=foff,
+            incidence=_pairs(Ts, voff[:-1], foff[:-1]),
+            rays=R,
+            ray_offset=roff,
+            ray_incidence=_pairs(RTs, roff[:-1], foff[:-1]),
+            lineality=_cat(Ls, (d,)),
+            lineality_offset=_offsets([len(x) for x in Ls]),
         )
-        out.append(Region(tuple(p.pattern), poly, w, c))
-    return out
+    )
 
 
 # ---------------------------------------------------------------------------- public entry
@@ -879,7 +1687,8 @@ def linear_regions(
         from .fourier import _onedim
 
         bp = _onedim.breakpoints(net, poly, tol=tol, max_regions=max_regions)
-        return Regions(net, domain, tuple(_onedim.regions_from_breakpoints(bp, tol)))
+        objs = _onedim.regions_from_breakpoints(bp, tol)
+        return Regions(net, domain, region_arrays_from_objects(objs, 1), tol)
     check_region_budget(net, domain, max_regions, tol=tol)
-    regs = _unbounded_regions(net, tol) if poly is None else _bounded_regions(net, poly, tol)
-    return Regions(net, domain, tuple(regs))
+    arrays = _unbounded_regions(net, tol) if poly is None else _bounded_regions(net, poly, tol)
+    return Regions(net, domain, arrays, tol)

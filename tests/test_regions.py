@@ -463,10 +463,12 @@ def _same_regions(fast: list[se.Region], slow: list[se.Region]) -> None:
 def _fast_and_general(
     net: se.ReLUNetwork, domain: se.Polytope, tol: se.Tolerances | None = None
 ) -> tuple[list[se.Region], list[se.Region]]:
-    from spectral_exact.regions import _bounded_regions
+    from spectral_exact.regions import Regions, _bounded_regions
 
     t = se.Tolerances() if tol is None else tol
-    return _bounded_regions(net, domain, t), _bounded_regions(net, domain, t, fast=False)
+    fast = Regions(net, domain, _bounded_regions(net, domain, t), t)
+    slow = Regions(net, domain, _bounded_regions(net, domain, t, fast=False), t)
+    return list(fast), list(slow)
 
 
 FAST_PATH_NETS: dict[str, Callable[[], se.ReLUNetwork]] = {
