@@ -80,3 +80,9 @@ __all__ = [
     "TooManyRegionsError",
     "UnsupportedModuleError",
 ]
+
+# torchnet: exact compilation of piecewise-linear torch models, slices through data
+from .slicing import linear_pieces, restrict, slice_through  # noqa: E402
+from .torch_model import from_torch  # noqa: E402
+
+__all__ += ["from_torch", "linear_pieces", "restrict", "slice_through"]

@@ -865,6 +865,9 @@ def linear_regions(
     """
     if not isinstance(net, ReLUNetwork):
         raise InvalidNetworkError(f"expected a ReLUNetwork, got {type(net).__name__}")
+    from .slicing import check_enumeration_dim  # torchnet: refuse high d, suggest a slice
+
+    check_enumeration_dim(net)
     poly = _check_domain(net, domain)
     regs = _unbounded_regions(net, tol) if poly is None else _bounded_regions(net, poly, tol)
     return Regions(net, domain, tuple(regs))
