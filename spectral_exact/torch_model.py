@@ -309,7 +309,8 @@ class _Compiler:
             out_rows = P @ _pad_cols(lifted.A, self.widths[s + 1])
             out_c[rows] = lifted.c
         Q = _csr((np.ones(len(cut)), (cut, np.arange(len(cut)))), shape=(n, len(cut)))
-        out = _csr(out_rows) + _csr(Q @ sel)
+        w1 = self.widths[s + 1]  # carries may have widened the layer since `sel` was made
+        out = _pad_cols(_csr(out_rows), w1) + _pad_cols(_csr(Q @ sel), w1)
         return _Sym(s + 1, X.shape, _csr(out), out_c)
 
     def maximum_pairs(self, a: _Sym, b: _Sym) -> _Sym:
@@ -812,6 +813,7 @@ class _Interp:
             torch.squeeze,
             torch.unsqueeze,
             torch.movedim,
+            torch.flip,
             torch.swapaxes,
         ):
             rest, kw = args[1:], kwargs
@@ -911,10 +913,15 @@ class _Interp:
     def add_any(self, a: Any, b: Any, alpha: float, where: str) -> Any:
         if isinstance(a, _Sym) and isinstance(b, _Sym):
             if a.shape != b.shape:
-                raise UnsupportedModuleError(
-                    f"{where}: adding values of shapes {a.shape} and {b.shape} (broadcasting "
-                    "between input-dependent values is not supported)"
-                )
+                torch = _torch()
+                try:
+                    shape = tuple(torch.broadcast_shapes(a.shape, b.shape))
+                except RuntimeError as exc:
+                    raise UnsupportedModuleError(
+                        f"{where}: shapes {a.shape} and {b.shape} do not broadcast"
+                    ) from exc
+                a = self.index_op(a, lambda t: t.expand(shape))
+                b = self.index_op(b, lambda t: t.expand(shape))
             return self.c.add(a, self.c.scale(b, alpha))
         if isinstance(a, _Sym):
             torch = _torch()
@@ -955,6 +962,7 @@ class _Interp:
             "squeeze",
             "unsqueeze",
             "contiguous",
+            "flip",
             "view_as",
             "reshape_as",
             "movedim",
