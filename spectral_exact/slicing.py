@@ -214,11 +214,24 @@ def linear_pieces(regions: Any, *, tol: Tolerances = DEFAULT_TOLERANCES) -> int:
             if abs(ivs[b][0] - ivs[a][1]) <= eps and _same_map(regs[a], regs[b], tol.rank):
                 union(int(a), int(b))
     else:
-        edges = [_polygon_edges(r.polytope.vertices) for r in regs]
-        for i in range(len(regs)):
-            for j in range(i + 1, len(regs)):
+        edges: dict[int, Any] = {}
+        # candidates: maps whose first slope agrees within the tolerance (sorted sweep)
+        w0 = np.array([r.weight[0] for r in regs])
+        mag = 1.0 + max(
+            np.abs(np.array([r.weight for r in regs])).max(), max(abs(r.bias) for r in regs)
+        )
+        order = np.argsort(w0)
+        for a in range(len(order)):
+            i = int(order[a])
+            for b in range(a + 1, len(order)):
+                j = int(order[b])
+                if w0[j] - w0[i] > 2 * tol.rank * mag:
+                    break
                 if not _same_map(regs[i], regs[j], tol.rank):
                     continue
+                for q in (i, j):
+                    if q not in edges:
+                        edges[q] = _polygon_edges(regs[q].polytope.vertices)
                 if _share_edge(edges[i], edges[j], eps):
                     union(i, j)
     return len({find(i) for i in range(len(regs))})

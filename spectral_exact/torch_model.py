@@ -64,7 +64,7 @@ from numpy.typing import ArrayLike, NDArray
 from ._errors import UnsupportedModuleError
 from .network import ReLUNetwork
 
-__all__ = ["from_torch"]
+__all__ = ["from_torch", "load_network"]
 
 FloatArray = NDArray[np.float64]
 _PROBE_CHUNK = 2048  # basis vectors pushed through a layer at once
@@ -1169,3 +1169,23 @@ def from_torch(
     comp = _Compiler(int(math.prod(shape)))
     out = _Interp(gm, comp).run(shape)
     return _assemble(comp, out, _functional(output, out.numel))
+
+
+def load_network(
+    path: Any, *, input_shape: Sequence[int] | None = None, output: int | ArrayLike | None = None
+) -> ReLUNetwork:
+    """A network from a file: ``.npz`` (:meth:`ReLUNetwork.save`) or a ``torch.save(model)``
+    file of a piecewise-linear module, compiled with :func:`from_torch`.
+
+    Loading a pickled torch module runs its pickle: only load files you trust.
+    """
+    if str(path).endswith(".npz"):
+        return ReLUNetwork.load(path)
+    torch = _torch()
+    try:
+        model = torch.load(path, weights_only=False, map_location="cpu")
+    except Exception as exc:  # noqa: BLE001 - torch.load raises many types
+        raise UnsupportedModuleError(
+            f"cannot load a torch model from {str(path)!r}: {exc}"
+        ) from exc
+    return from_torch(model, input_shape=input_shape, output=output)
