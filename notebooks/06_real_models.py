@@ -41,7 +41,7 @@ from spectral_exact.experiments.data import load_digits
 torch.set_num_threads(1)
 X, y = load_digits()
 t0 = time.perf_counter()
-model, info = train_cnn(X, y, channels=4, epochs=15, seed=0)
+model, info = train_cnn(X, y, channels=3, epochs=15, seed=0)
 print(model)
 print(f"trained in {time.perf_counter() - t0:.1f} s, test accuracy {info['test_accuracy']:.3f}")
 
@@ -101,7 +101,7 @@ plt.show()
 # ## The exact spectrum of the logit on the plane, next to the FFT of samples
 
 # %%
-n = 32
+n = 16
 k_grid, F_fft = se.fft_fourier(plane, box, n=n)
 t0 = time.perf_counter()
 F_exact = se.network_fourier(plane, k_grid.reshape(-1, 2), domain=box).reshape(n, n)
@@ -109,7 +109,7 @@ print(f"exact transform at {n * n} frequencies in {time.perf_counter() - t0:.1f}
 print("max |FFT - exact| / max |exact| =", np.abs(F_fft - F_exact).max() / np.abs(F_exact).max())
 ext = (k_grid[..., 0].min(), k_grid[..., 0].max(), k_grid[..., 1].min(), k_grid[..., 1].max())
 fig, axs = plt.subplots(1, 2, figsize=(10, 4))
-for axx, vals, title in ((axs[0], F_exact, "exact"), (axs[1], F_fft, "FFT of 32x32 samples")):
+for axx, vals, title in ((axs[0], F_exact, "exact"), (axs[1], F_fft, "FFT of 16x16 samples")):
     im = axx.imshow(np.log10(np.abs(vals).T + 1e-12), origin="lower", extent=ext)
     axx.set_title(f"log10 |F(k)|, {title}")
     fig.colorbar(im, ax=axx)

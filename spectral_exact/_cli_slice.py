@@ -189,7 +189,7 @@ def analyse_plane(
     segs = _zero_set_segments(regs_diff)
     sec["boundary"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    k_grid, fft = se.fft_fourier(plane, box, n=n)
+    k_grid, fft = se.fft_fourier(plane, box, n=n)[:2]
     sec["fft"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     prep = se.prepare_network(plane, domain=box)
@@ -271,6 +271,7 @@ def register(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     import torch
 
+    from ._errors import SpectralExactError
     from .experiments.data import load_dataset
 
     X, y = load_dataset(
@@ -305,11 +306,14 @@ def run(args: argparse.Namespace) -> int:
                 break
     images = X[idx]
     logit = int(y[idx[0]]) if args.logit is None else args.logit
-    pair = (
-        (int(y[idx[0]]), int(y[idx[1]]))
+    ab = (
+        [int(y[idx[0]]), int(y[idx[1]])]
         if args.pair is None
-        else tuple(int(s) for s in args.pair.split(","))
+        else [int(s) for s in args.pair.split(",")]
     )
+    if len(ab) != 2:
+        raise SpectralExactError(f"--pair needs two classes a,b, got {args.pair!r}")
+    pair = (ab[0], ab[1])
     res = analyse_plane(
         model, images, logit=logit, pair=pair, input_shape=shape, n=args.n, margin=args.margin
     )

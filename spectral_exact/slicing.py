@@ -214,26 +214,40 @@ def linear_pieces(regions: Any, *, tol: Tolerances = DEFAULT_TOLERANCES) -> int:
             if abs(ivs[b][0] - ivs[a][1]) <= eps and _same_map(regs[a], regs[b], tol.rank):
                 union(int(a), int(b))
     else:
-        edges: dict[int, Any] = {}
-        # candidates: maps whose first slope agrees within the tolerance (sorted sweep)
-        w0 = np.array([r.weight[0] for r in regs])
+        # group regions by their map (quantised at 1e6 x the comparison tolerance; the exact
+        # comparison is done inside a group), then sweep each group's bounding boxes in x
         mag = 1.0 + max(
-            np.abs(np.array([r.weight for r in regs])).max(), max(abs(r.bias) for r in regs)
+            float(np.abs(np.array([r.weight for r in regs])).max()),
+            max(abs(r.bias) for r in regs),
         )
-        order = np.argsort(w0)
-        for a in range(len(order)):
-            i = int(order[a])
-            for b in range(a + 1, len(order)):
-                j = int(order[b])
-                if w0[j] - w0[i] > 2 * tol.rank * mag:
-                    break
-                if not _same_map(regs[i], regs[j], tol.rank):
-                    continue
-                for q in (i, j):
-                    if q not in edges:
-                        edges[q] = _polygon_edges(regs[q].polytope.vertices)
-                if _share_edge(edges[i], edges[j], eps):
-                    union(i, j)
+        quantum = 1e6 * tol.rank * mag
+        groups: dict[tuple[int, ...], list[int]] = {}
+        for i, r in enumerate(regs):
+            key = tuple(np.round(np.append(r.weight, r.bias) / quantum).astype(np.int64))
+            groups.setdefault(key, []).append(i)
+        edges: dict[int, Any] = {}
+        for members in groups.values():
+            if len(members) < 2:
+                continue
+            lo = np.array([regs[i].polytope.vertices.min(0) for i in members])
+            hi = np.array([regs[i].polytope.vertices.max(0) for i in members])
+            order = np.argsort(lo[:, 0])
+            for a in range(len(order)):
+                ia = int(order[a])
+                for b in range(a + 1, len(order)):
+                    ib = int(order[b])
+                    if lo[ib, 0] > hi[ia, 0] + eps:
+                        break
+                    if lo[ib, 1] > hi[ia, 1] + eps or lo[ia, 1] > hi[ib, 1] + eps:
+                        continue
+                    i, j = members[ia], members[ib]
+                    if not _same_map(regs[i], regs[j], tol.rank):
+                        continue
+                    for q in (i, j):
+                        if q not in edges:
+                            edges[q] = _polygon_edges(regs[q].polytope.vertices)
+                    if _share_edge(edges[i], edges[j], eps):
+                        union(i, j)
     return len({find(i) for i in range(len(regs))})
 
 
