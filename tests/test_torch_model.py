@@ -351,3 +351,12 @@ def test_relunetwork_from_torch_unchanged():
     assert np.max(np.abs(a(x) - b(x))) <= AGREE
     with pytest.raises(se.UnsupportedModuleError, match="LeakyReLU"):
         se.ReLUNetwork.from_torch(nn.Sequential(nn.Linear(2, 2), nn.LeakyReLU(), nn.Linear(2, 1)))
+
+
+def test_mnist_sized_example_cnn_agrees_with_torch():
+    """The worked example's CNN at 28x28 (an AvgPool stem, then the digits architecture)."""
+    from spectral_exact._cli_slice import make_digits_cnn
+
+    torch.manual_seed(6)
+    model = _randomise_bn(make_digits_cnn(28, channels=2))
+    _check_agrees(model, (1, 28, 28), output=4)
