@@ -35,13 +35,20 @@ ReLU outputs and therefore non-negative: carrying a unit :math:`a \ge 0` as
 :math:`\mathrm{relu}(a) = a` is exact *and adds no hyperplane* (its pre-activation vanishes
 exactly where the carried unit is off, so the enumerators never split on it). Likewise a row
 that is a non-negative combination of non-negative units plus a non-negative constant passes a
-ReLU unchanged and is not turned into a unit at all. The only signed values are the input
-coordinates: carrying :math:`x_i` past the first ReLU layer (a skip connection from the raw
-input) uses :math:`x_i = \mathrm{relu}(x_i) - \mathrm{relu}(-x_i)`, which is exact for the
-function and its transform but adds the hyperplane :math:`x_i = 0` to the region arrangement.
-Such models are rare (a stem without an activation feeding a skip); :attr:`CompiledModel`-free
-code paths never need it, and :func:`spectral_exact.slicing.linear_pieces` counts true linear
-pieces by merging adjacent regions with the same affine map in any case.
+ReLU unchanged and is not turned into a unit at all. LeakyReLU/PReLU use the two-unit form
+:math:`\mathrm{relu}(z) - a\,\mathrm{relu}(-z)` (both units on the real kink :math:`z = 0`), so
+they carry nothing. The only signed values are the input coordinates, needed past the first
+ReLU layer by a skip connection from the raw input or a max-pool of first-layer
+pre-activations: they are rebuilt from ``d`` linearly independent hyperplanes
+:math:`h_j = H_j x + \beta_j` that layer 1 already has (chosen by pivoted QR), as
+:math:`x = H^{-1}(h - \beta)` with :math:`h_j = \mathrm{relu}(h_j) - \mathrm{relu}(-h_j)`; the
+mirror units lie on existing hyperplanes, so the region arrangement is unchanged. Only when
+layer 1 does not span :math:`\mathbb{R}^d` does the compiler fall back to
+:math:`x_i = \mathrm{relu}(x_i) - \mathrm{relu}(-x_i)`, which adds the hyperplane
+:math:`x_i = 0` (exact for the function and its transform, one more split for the regions).
+Activation regions can still share an affine map with a neighbour, as for any ReLU network
+(e.g. a unit that switches inside a max-pool window it does not win);
+:func:`spectral_exact.linear_pieces` merges those to count true linear pieces.
 
 The network returned is a plain :class:`ReLUNetwork` (exact activation regions; some regions
 may share an affine map, as for any ReLU network with dead units).
