@@ -34,7 +34,7 @@ class InvalidNetworkError(SpectralExactError):
 
 
 class UnsupportedModuleError(InvalidNetworkError, TypeError):
-    """A torch module that is not Linear, ReLU, Flatten or Identity."""
+    """A torch module or operation that is not piecewise linear or cannot be compiled."""
 
 
 class InvalidDomainError(SpectralExactError):

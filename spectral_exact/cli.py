@@ -236,7 +236,8 @@ def _add_net_arguments(p: argparse.ArgumentParser) -> None:
         "--net",
         type=Path,
         default=None,
-        help="saved network (.npz from ReLUNetwork.save); default: a seeded random net",
+        help="saved network (.npz from ReLUNetwork.save, or a torch.save(model) file of a "
+        "piecewise-linear model with one output); default: a seeded random net",
     )
     p.add_argument(
         "--arch",
@@ -283,9 +284,10 @@ def _add_box_arguments(p: argparse.ArgumentParser) -> None:
 
 def _load_net(args: argparse.Namespace) -> Any:
     from .network import ReLUNetwork
+    from .torch_model import load_network  # torchnet: .npz or a saved torch model
 
-    if args.net is not None:
-        return ReLUNetwork.load(args.net)
+    if args.net is not None:  # .npz (ReLUNetwork.save) or a saved torch model (torchnet)
+        return load_network(args.net)
     return ReLUNetwork.random(_parse_ints(args.arch, "--arch"), seed=args.seed)
 
 
@@ -728,6 +730,9 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
 
     _add_experiment(sub, wanted=len(argv) > 0 and argv[0] == "experiment")
 
+    from ._cli_slice import register as _register_slice  # torchnet: `slice` subcommand
+
+    _register_slice(sub)
     p = sub.add_parser("version", help="print versions", description="Print versions.")
     p.set_defaults(func=_cmd_version)
 

@@ -1682,6 +1682,9 @@ def linear_regions(
     """
     if not isinstance(net, ReLUNetwork):
         raise InvalidNetworkError(f"expected a ReLUNetwork, got {type(net).__name__}")
+    from .slicing import check_enumeration_dim  # torchnet: refuse high d, suggest a slice
+
+    check_enumeration_dim(net)
     poly = _check_domain(net, domain)
     if net.input_dim == 1:  # sorted breakpoints (fourier._onedim): same regions, far faster
         from .fourier import _onedim
