@@ -204,10 +204,10 @@ def _general_regions(net: se.ReLUNetwork, box: se.Box | None) -> se.Regions:
     """The general-dimension enumerators of :mod:`spectral_exact.regions` (not the 1-D path)."""
     tol = se.DEFAULT_TOLERANCES
     if box is None:
-        regs = regions_module._unbounded_regions(net, tol)
+        arrays = regions_module._unbounded_regions(net, tol)
     else:
-        regs = regions_module._bounded_regions(net, box.to_polytope(), tol)
-    return se.Regions(net, box, tuple(regs))
+        arrays = regions_module._bounded_regions(net, box.to_polytope(), tol)
+    return se.Regions(net, box, arrays, tol)
 
 
 def _engine_prepare(

@@ -44,14 +44,24 @@ def nets(draw):
 
 @st.composite
 def boxes(draw):
-    lo = np.array([draw(st.floats(-2.0, 1.0)), draw(st.floats(-2.0, 1.0))])
-    width = np.array([draw(st.floats(0.3, 3.0)), draw(st.floats(0.3, 3.0))])
+    lo = np.array(
+        [
+            draw(st.floats(-2.0, 1.0, allow_subnormal=False)),
+            draw(st.floats(-2.0, 1.0, allow_subnormal=False)),
+        ]
+    )
+    width = np.array(
+        [
+            draw(st.floats(0.3, 3.0, allow_subnormal=False)),
+            draw(st.floats(0.3, 3.0, allow_subnormal=False)),
+        ]
+    )
     return se.Box(lo, lo + width)
 
 
 freqs = st.tuples(
-    st.one_of(st.just(0.0), st.floats(-60.0, 60.0)),
-    st.one_of(st.just(0.0), st.floats(-60.0, 60.0)),
+    st.one_of(st.just(0.0), st.floats(-60.0, 60.0, allow_subnormal=False)),
+    st.one_of(st.just(0.0), st.floats(-60.0, 60.0, allow_subnormal=False)),
 ).map(np.array)
 
 
@@ -91,7 +101,12 @@ def test_conjugate_symmetry(net, box, k):
 
 
 @PROPERTY_SETTINGS
-@given(net=nets(), box=boxes(), k=freqs, a=st.tuples(st.floats(-5, 5), st.floats(-5, 5)))
+@given(
+    net=nets(),
+    box=boxes(),
+    k=freqs,
+    a=st.tuples(st.floats(-5, 5, allow_subnormal=False), st.floats(-5, 5, allow_subnormal=False)),
+)
 def test_translation_is_a_phase(net, box, k, a):
     a = np.array(a)
     F = se.network_fourier(net, k, domain=box)
@@ -101,7 +116,7 @@ def test_translation_is_a_phase(net, box, k, a):
 
 
 @PROPERTY_SETTINGS
-@given(net=nets(), box=boxes(), k=freqs, e=st.floats(-12.0, 6.0))
+@given(net=nets(), box=boxes(), k=freqs, e=st.floats(-12.0, 6.0, allow_subnormal=False))
 @example(net=se.ReLUNetwork.random((2, 8, 8, 1), seed=0), box=se.Box([-1, -1], [1, 1]),
          k=np.array([3.0, -2.0]), e=-12.0)  # fmt: skip
 @example(net=se.ReLUNetwork.random((2, 8, 8, 1), seed=0), box=se.Box([-1, -1], [1, 1]),
@@ -116,7 +131,13 @@ def test_scaling_law(net, box, k, e):
 
 
 @PROPERTY_SETTINGS
-@given(net=nets(), box=boxes(), k=freqs, t=st.floats(0.1, 0.9), axis=st.integers(0, 1))
+@given(
+    net=nets(),
+    box=boxes(),
+    k=freqs,
+    t=st.floats(0.1, 0.9, allow_subnormal=False),
+    axis=st.integers(0, 1),
+)
 def test_additivity_over_a_split(net, box, k, t, axis):
     cut = box.lo[axis] + t * (box.hi[axis] - box.lo[axis])
     hi1, lo2 = box.hi.copy(), box.lo.copy()
