@@ -27,6 +27,12 @@
 # 4. the number of linear pieces along the straight line between two images.
 #
 # MNIST works the same way (`spectral-exact slice --data DIR` with the IDX files in `DIR`).
+#
+# **What this notebook teaches:** that a real convolutional classifier is a ReLU network in
+# the sense of Rahaman et al. (2019), Sec. 2 (continuous, piecewise linear, one affine map
+# per linear region), so its exact linear regions, decision boundary and Fourier transform
+# can be computed on any low-dimensional slice through the data, and compared with what an
+# FFT of samples would show.
 
 # %%
 import time
@@ -35,7 +41,7 @@ import numpy as np
 import torch
 
 import spectral_exact as se
-from spectral_exact._cli_slice import make_digits_cnn, train_cnn
+from spectral_exact._cli_slice import train_cnn
 from spectral_exact.experiments.data import load_digits
 
 torch.set_num_threads(1)
@@ -132,3 +138,11 @@ plt.plot(t, line(t[:, None]))
 plt.xlabel("t (0: image i, 1: image j)")
 plt.ylabel(f"logit {logit}")
 plt.show()
+
+# %% [markdown]
+# ## Exercise
+#
+# Pick two images of the *same* class and two of different classes and compare the number of
+# linear pieces along the segment between them. Then plot the exact spectrum of the logit
+# difference along the plane's two axes: does its decay look like Theorem 1's
+# $|k|^{-2}$ along the normal of the decision boundary?
