@@ -173,9 +173,9 @@ def test_first_crossing_and_spearman() -> None:
     assert C.spearman([1, 2, 3], [3, 2, 1]) == pytest.approx(-1.0)
     assert np.isnan(C.spearman([1, 2, 3], [5, 5, 5]))
     assert np.isnan(C.spearman([], []))
-    claim = C.Claim("c", "d", float("nan"), ">=", 0.5)
+    claim = C.Claim("c", "d", ">=", 0.5, (0, 1, 2), (0.7, float("nan"), 0.7))
     assert not claim.passed
-    assert C.Claim("c", "d", 0.7, ">=", 0.5).passed
+    assert C.Claim("c", "d", ">=", 0.5, (0, 1, 2), (0.7, 0.7, 0.7)).passed
 
 
 def test_spectral_norms_power_iteration() -> None:

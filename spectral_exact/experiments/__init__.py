@@ -18,16 +18,21 @@ import os
 from types import ModuleType
 from typing import Any
 
-from ._common import SCALES, Claim, ExperimentError
+from ._claims import Claim, ClaimSpec
+from ._common import SCALES, ExperimentError
+from ._sweep import SweepResult, run_sweep
 
 __all__ = [
     "EXPERIMENTS",
     "SCALES",
     "Claim",
+    "ClaimSpec",
     "ExperimentError",
+    "SweepResult",
     "get_experiment",
     "replot_experiment",
     "run_experiment",
+    "run_sweep",
 ]
 
 #: name -> one-line description (the module ``spectral_exact.experiments.<name>``)
