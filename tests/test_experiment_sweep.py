@@ -60,6 +60,23 @@ def test_sweep_on_two_processes_matches_serial_and_resumes(tmp_path: Path, sched
                   overrides={**TINY5, "n_steps": 30})
 
 
+def test_grid_points_are_tasks_and_merge_like_serial(tmp_path: Path, scheduler: str) -> None:
+    tiny: dict[str, Any] = dict(width=6, depth=2, n_steps=10, freqs=(10, 40, 70), Ls=(0, 4))
+    res = run_sweep("exp6", tmp_path / "g", seeds=[0, 1], scheduler=scheduler, overrides=tiny,
+                    plot_figures=False)
+    assert len(res.executed) == 6 and res.executed[0] == "exp6-quick-seed000000-grid0000"
+    serial = run_experiment("exp6", tmp_path / "serial", seeds=2, show_progress=False, **tiny)
+    for key in serial:
+        np.testing.assert_array_equal(res.arrays[key], np.asarray(serial[key]), err_msg=key)
+    assert res.meta["config"]["freqs"] == [10, 40, 70]
+    # one task per seed only
+    whole = run_sweep("exp6", tmp_path / "w", seeds=[0, 1], scheduler=scheduler, overrides=tiny,
+                      split_grid=False, plot_figures=False)
+    assert whole.executed == ("exp6-quick-seed000000", "exp6-quick-seed000001")
+    for key in serial:
+        np.testing.assert_array_equal(whole.arrays[key], np.asarray(serial[key]), err_msg=key)
+
+
 def test_run_task_is_atomic_and_merge_checks_shared_arrays(tmp_path: Path) -> None:
     tiny: dict[str, Any] = dict(width=6, depth=2, n_steps=10, freqs=(10, 40), Ls=(0, 4))
     tasks = [Task("exp6", "quick", s, tuple(sorted(tiny.items()))) for s in (1, 0)]

@@ -1,7 +1,9 @@
 r"""Sweeps over seeds as tasks on a Dask cluster, with deterministic merging and resume.
 
-An experiment run over seeds ``s_0, ..., s_{N-1}`` is split into one task per seed. Each task
-runs the experiment with that single seed in a worker process (one torch thread) and writes
+An experiment run over seeds ``s_0, ..., s_{N-1}`` is split into one task per seed, and, for
+experiments that declare a ``GRID`` (a config field such as exp6's ``freqs`` whose values are
+independent runs), one task per seed and grid value. Each task runs the experiment with that
+single seed (and grid value) in a worker process (one torch thread) and writes
 its ``results.npz`` + ``meta.json`` into ``OUT/tasks/<key>/``, atomically: it writes into a
 temporary sibling directory and renames it into place, so a task directory that exists is
 complete. A re-run with the same ``OUT`` skips the tasks whose directory exists (resume); a
@@ -9,8 +11,9 @@ task directory written under another config raises :class:`ExperimentError` inst
 mixed in.
 
 The merge is deterministic: task results are concatenated in increasing seed order along
-each array's seed axis (the module's ``SEED_AXIS``); arrays without a seed axis must be
-identical in every task. Because every seed's run is seeded only by its own seed, the merged
+each array's seed axis (the module's ``SEED_AXIS``), then in grid order along each array's
+grid axis (``GRID``); arrays without such an axis must be identical in every task. Because
+every seed's run is seeded only by its own seed, the merged
 arrays equal those of one in-process run over the same seeds (tested), on the same machine
 and library versions.
 
@@ -34,9 +37,16 @@ from typing import Any
 
 import numpy as np
 
-from ._common import ExperimentError, config_dict, load_results, save_results
+from ._common import ExperimentError, config_dict, load_results, override, save_results
 
-__all__ = ["SweepResult", "Task", "merge_task_results", "run_sweep", "run_task"]
+__all__ = [
+    "SweepResult",
+    "Task",
+    "merge_grid_results",
+    "merge_task_results",
+    "run_sweep",
+    "run_task",
+]
 
 TASKS_DIR = "tasks"
 
@@ -49,16 +59,24 @@ class Task:
     scale: str
     seed: int
     overrides: tuple[tuple[str, Any], ...] = ()
+    grid_index: int | None = None
 
     @property
     def key(self) -> str:
-        """Stable task key; sorting keys sorts by seed."""
-        return f"{self.name}-{self.scale}-seed{self.seed:06d}"
+        """Stable task key; sorting keys sorts by seed, then grid index."""
+        key = f"{self.name}-{self.scale}-seed{self.seed:06d}"
+        return key if self.grid_index is None else f"{key}-grid{self.grid_index:04d}"
 
     def config(self) -> Any:
-        from . import get_config
+        """The full config with the overrides, restricted to this task's grid value."""
+        from . import get_config, get_experiment
 
-        return get_config(self.name, self.scale, **dict(self.overrides))
+        cfg = get_config(self.name, self.scale, **dict(self.overrides))
+        if self.grid_index is None:
+            return cfg
+        field_name = get_experiment(self.name).GRID[0]
+        value = getattr(cfg, field_name)[self.grid_index]
+        return override(cfg, **{field_name: (value,)})
 
 
 @dataclass(frozen=True)
@@ -152,6 +170,31 @@ def merge_task_results(
     return arrays, meta
 
 
+def merge_grid_results(
+    name: str, groups: Sequence[tuple[dict[str, np.ndarray], dict[str, Any]]]
+) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+    """Concatenate seed-merged results of successive grid values along the module's ``GRID``
+    axes (in the given order)."""
+    from . import get_experiment
+
+    axes: dict[str, int] = get_experiment(name).GRID[1]
+    first_a, first_m = groups[0]
+    arrays: dict[str, np.ndarray] = {}
+    for key, val in first_a.items():
+        parts = [a[key] for a, _ in groups]
+        if key in axes:
+            arrays[key] = np.concatenate(parts, axis=axes[key])
+        else:
+            for i, p in enumerate(parts[1:], start=1):
+                if not np.array_equal(p, val):
+                    raise ExperimentError(
+                        f"array {key!r} of {name} differs between grid values 0 and {i} but "
+                        "has no grid axis in GRID"
+                    )
+            arrays[key] = val
+    return arrays, dict(first_m)
+
+
 def run_sweep(
     name: str,
     out: str | os.PathLike[str],
@@ -162,6 +205,7 @@ def run_sweep(
     scheduler: str | None = None,
     n_workers: int | None = None,
     overrides: dict[str, Any] | None = None,
+    split_grid: bool = True,
     plot_figures: bool = True,
     on_done: Callable[[str], None] | None = None,
 ) -> SweepResult:
@@ -181,6 +225,9 @@ def run_sweep(
         ``LocalCluster`` of processes with one thread each.
     n_workers : int, optional
         Workers of the local cluster (default ``min(#tasks to run, os.cpu_count())``).
+    split_grid : bool
+        One task per seed and grid value for experiments with a ``GRID`` (default); with
+        ``False`` one task per seed.
     on_done : callable, optional
         Called with each task key as it finishes (progress reporting).
     """
@@ -194,8 +241,15 @@ def run_sweep(
     if not hasattr(mod, "SEED_AXIS"):
         raise ExperimentError(f"experiment {name} does not declare SEED_AXIS; cannot split it")
     outp = Path(out)
+    from . import get_config
+
     items = tuple(sorted((overrides or {}).items()))
-    tasks = sorted((Task(name, scale, int(s), items) for s in seeds), key=lambda t: t.key)
+    full_config = get_config(name, scale, **dict(items))
+    grid = getattr(mod, "GRID", None) if split_grid else None
+    n_grid = len(getattr(full_config, grid[0])) if grid is not None else 0
+    grid_ids: list[int | None] = list(range(n_grid)) if grid is not None else [None]
+    tasks = sorted((Task(name, scale, int(s), items, g) for s in seeds for g in grid_ids),
+                   key=lambda t: t.key)
     todo = [t for t in tasks if not _is_done(outp, t)]
     skipped = tuple(t.key for t in tasks if t not in todo)
     executed: list[str] = []
@@ -222,7 +276,10 @@ def run_sweep(
             client.close()
             if cluster is not None:
                 cluster.close()
-    arrays, meta = merge_task_results(name, [_task_dir(outp, t) for t in tasks])
+    groups = [merge_task_results(name, [_task_dir(outp, t) for t in tasks
+                                        if t.grid_index == g]) for g in grid_ids]
+    arrays, meta = groups[0] if grid is None else merge_grid_results(name, groups)
+    meta["config"] = config_dict(full_config)
     meta["tasks"] = [t.key for t in tasks]
     save_results(outp, arrays, meta)
     if plot_figures:

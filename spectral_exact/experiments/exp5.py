@@ -13,7 +13,8 @@ faster with ``L``.
 Scales
 ------
 ``paper``: ``N = 1000``, width 256, depth 6, Adam lr 3e-4, 50 000 iterations and 10 runs
-(Sec. 4 / App. A.4), record every 100 (authors' notebook). ``quick``: width 128, lr 1e-3, 1500 iterations.
+(Sec. 4 / App. A.4), record every 100 (authors' notebook). ``quick``: width 128, lr 1e-3,
+1500 iterations.
 """
 
 from __future__ import annotations

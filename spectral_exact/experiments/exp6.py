@@ -119,6 +119,9 @@ def plot(out: str | os.PathLike[str]) -> list[Path]:
 
 #: arrays with one entry per seed, and the axis that indexes the seed
 SEED_AXIS = {"train_acc": 0, "val_acc": 0, "final_loss": 0}
+#: the config field whose values are independent runs (one Dask task each), and the axis of
+#: every array that indexes it
+GRID = ("freqs", {"freqs": 0, "train_acc": 1, "val_acc": 1, "final_loss": 1})
 
 #: the claims and their criteria, fixed before any result was seen
 CLAIMS = tuple(
