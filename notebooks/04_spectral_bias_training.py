@@ -111,9 +111,11 @@ display(Image(filename=os.path.join(out, "exact_vs_dft.png")))
 # reduced scale some high frequencies are not reached at all in the allotted steps.
 
 # %%
-lines = ["| claim | measured | threshold | holds |", "|---|---|---|---|"]
+# one seed: a claim is judged over >= 3 seeds (validation/exp1.py), so this
+# table shows the single seed's metric and whether that seed meets the criterion
+lines = ["| claim | this seed | criterion | this seed meets it |", "|---|---|---|---|"]
 for c in experiment_claims("exp1", out):
-    lines.append(f"| {c.name} | {c.measured:.3g} | {c.op} {c.threshold} | {c.passed} |")
+    lines.append(f"| {c.name} | {c.mean:.3g} | {c.op} {c.threshold} | {c.n_seeds_meeting == 1} |")
 display(Markdown("\n".join(lines)))
 
 # %% [markdown]

@@ -122,9 +122,11 @@ display(Image(filename=os.path.join(out, "fig8.png")))
 display(Image(filename=os.path.join(out, "fig7.png")))
 
 # %%
-lines = ["| claim | measured | threshold | holds |", "|---|---|---|---|"]
+# one seed: a claim is judged over >= 3 seeds (validation/exp5.py), so this
+# table shows the single seed's metric and whether that seed meets the criterion
+lines = ["| claim | this seed | criterion | this seed meets it |", "|---|---|---|---|"]
 for c in experiment_claims("exp5", out):
-    lines.append(f"| {c.name} | {c.measured:.3g} | {c.op} {c.threshold} | {c.passed} |")
+    lines.append(f"| {c.name} | {c.mean:.3g} | {c.op} {c.threshold} | {c.n_seeds_meeting == 1} |")
 display(Markdown("\n".join(lines)))
 
 # %% [markdown]

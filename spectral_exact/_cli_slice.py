@@ -358,14 +358,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _plot(res: SliceAnalysis, path: Path, pair: tuple[int, int]) -> None:
-    import matplotlib
+    from .plotting import plot_regions, save_figure, subplots
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    from .plotting import plot_regions
-
-    fig, ax = plt.subplots(1, 4, figsize=(18, 4.5))
+    fig, ax = subplots(1, 4, figsize=(18, 4.5))  # no pyplot, no global backend change
     plot_regions(res.regions, ax=ax[0], linewidth=0.1)
     for s in res.boundary_segments:
         ax[0].plot(s[:, 0], s[:, 1], color="red", lw=1.2)
@@ -383,5 +378,4 @@ def _plot(res: SliceAnalysis, path: Path, pair: tuple[int, int]) -> None:
         ax[3].plot(t, r.weight[0] * t + r.bias)
     ax[3].set_title(f"line: {res.n_regions_line} regions, {res.n_pieces_line} pieces")
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    save_figure(fig, path, dpi=110)

@@ -38,8 +38,8 @@ TINY = {
     "exp4": dict(width=8, depth=2, n_steps=20, record_every=10, n_train=60, n_bands=4),
     "exp5": dict(width=8, depth=3, n_steps=20, record_every=10, Ls=(0, 4), grid=11),
     "exp6": dict(width=8, depth=3, n_steps=20, freqs=(10, 40), Ls=(0, 4)),
-    "exp7": dict(depths=(2, 3), widths=(4, 8), clips=(0.1, 0.0), base_width=8, base_depth=3,
-                 n_steps=20, n_xi=11),
+    "exp7": dict(depths=(2, 3), widths=(4, 8), clips=(0.1, 0.0), depth_width=8, width_depth=3,
+                 clip_width=8, clip_depth=3, n_steps=20, n_xi=11),
     "fprinciple": dict(width=8, depth=3, n_steps=20, record_every=10, n_steps_init=20,
                        init_scales=(0.5, 1.0)),
     "spectrum2d": dict(width=6, depth=2, n_grid=6, n_steps=20, n_checkpoints=3, xi_max=2.0,
@@ -173,9 +173,9 @@ def test_first_crossing_and_spearman() -> None:
     assert C.spearman([1, 2, 3], [3, 2, 1]) == pytest.approx(-1.0)
     assert np.isnan(C.spearman([1, 2, 3], [5, 5, 5]))
     assert np.isnan(C.spearman([], []))
-    claim = C.Claim("c", "d", float("nan"), ">=", 0.5)
+    claim = C.Claim("c", "d", ">=", 0.5, (0, 1, 2), (0.7, float("nan"), 0.7))
     assert not claim.passed
-    assert C.Claim("c", "d", 0.7, ">=", 0.5).passed
+    assert C.Claim("c", "d", ">=", 0.5, (0, 1, 2), (0.7, 0.7, 0.7)).passed
 
 
 def test_spectral_norms_power_iteration() -> None:

@@ -3,12 +3,15 @@
 Every experiment is a module with a frozen ``Config`` dataclass, ``CONFIGS`` (``"quick"`` and
 ``"paper"``), ``run(config, seeds=..., out=..., device=..., show_progress=...)`` (trains,
 saves ``results.npz`` + ``meta.json`` and PNG figures into ``out``), ``plot(out)`` (redraws
-the figures from the saved data, no training) and ``claims(arrays, meta)`` (the paper's
-claims as numbers, used by ``validation/``).
+the figures from the saved data, no training), ``CLAIMS`` (the paper's claims as
+:class:`ClaimSpec`, criteria fixed in code), ``claims(arrays, meta)`` (each claim measured on
+every seed's run, as a :class:`Claim` with mean, spread and a bootstrap interval) and
+``SEED_AXIS`` (which axis of each saved array indexes the seed, for merging runs).
 
-Drive them with :func:`run_experiment` / :func:`replot_experiment`, or from the command line:
-``spectral-exact experiment NAME --scale quick --out DIR``. Torch and matplotlib are imported
-only when an experiment runs.
+Drive them with :func:`run_experiment` (all seeds in this process), :func:`run_sweep` (one
+Dask task per seed, resumable) / :func:`replot_experiment`, or from the command line:
+``spectral-exact experiment NAME --scale quick --seeds 5 --out DIR``. Torch, matplotlib and
+dask are imported only when an experiment runs.
 """
 
 from __future__ import annotations
@@ -18,16 +21,21 @@ import os
 from types import ModuleType
 from typing import Any
 
-from ._common import SCALES, Claim, ExperimentError
+from ._claims import Claim, ClaimSpec
+from ._common import SCALES, ExperimentError
+from ._sweep import SweepResult, run_sweep
 
 __all__ = [
     "EXPERIMENTS",
     "SCALES",
     "Claim",
+    "ClaimSpec",
     "ExperimentError",
+    "SweepResult",
     "get_experiment",
     "replot_experiment",
     "run_experiment",
+    "run_sweep",
 ]
 
 #: name -> one-line description (the module ``spectral_exact.experiments.<name>``)

@@ -25,7 +25,7 @@ import json
 import os
 import random
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import asdict, dataclass, fields, is_dataclass, replace
+from dataclasses import asdict, fields, is_dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -33,9 +33,14 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from .._errors import SpectralExactError
+from ._claims import Claim, ClaimSpec, claims_from_values, learning_auc, seed_slice
 
 __all__ = [
     "Claim",
+    "ClaimSpec",
+    "claims_from_values",
+    "learning_auc",
+    "seed_slice",
     "ExperimentError",
     "SCALES",
     "configure_torch",
@@ -324,32 +329,6 @@ def spearman(x: ArrayLike, y: ArrayLike) -> float:
     xa = np.where(np.isposinf(xa), big, xa)
     ya = np.where(np.isposinf(ya), big, ya)
     return float(spearmanr(xa, ya).statistic)
-
-
-@dataclass(frozen=True)
-class Claim:
-    """One measured claim of the paper: ``passed`` is ``measured <op> threshold``, compared up
-    to ``1e-9`` so that a rank correlation of exactly 0.8 computed as 0.7999999999 passes."""
-
-    name: str
-    description: str
-    measured: float
-    op: str
-    threshold: float
-
-    @property
-    def passed(self) -> bool:
-        m = self.measured
-        if not np.isfinite(m):
-            return False
-        eps = 1e-9
-        return {">=": m >= self.threshold - eps, "<=": m <= self.threshold + eps,
-                ">": m > self.threshold, "<": m < self.threshold}[self.op]
-
-    def as_dict(self) -> dict[str, Any]:
-        d = asdict(self)
-        d["passed"] = self.passed
-        return d
 
 
 # ----------------------------------------------------------------------------- persistence

@@ -1,7 +1,12 @@
 """The ``experiment`` subcommand of ``spectral-exact``.
 
 ``spectral-exact experiment NAME [--scale quick|paper] [--seeds N] [--seed S]
-[--device cpu|cuda] [--out DIR] [--replot] [--no-progress] [--data MNIST_DIR]``
+[--device cpu|cuda] [--out DIR] [--scheduler ADDRESS] [--workers N] [--serial] [--replot]
+[--no-progress] [--data MNIST_DIR]``
+
+By default every seed is a task on a Dask ``LocalCluster`` (processes, one thread each);
+``--scheduler`` sends them to an existing cluster; a re-run with the same ``--out`` skips the
+finished tasks (:mod:`._sweep`). ``--serial`` runs all seeds in this process instead.
 
 The main CLI wires it with::
 
@@ -49,6 +54,13 @@ def _configure(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
                    help="torch device; cuda fails with an error if unavailable (default: cpu)")
     p.add_argument("--out", type=Path, default=None, metavar="DIR",
                    help="output directory (default: ./experiments_out/NAME-SCALE)")
+    p.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help="run the seeds as tasks on this existing Dask scheduler "
+                        "(default: a LocalCluster of processes, one thread each)")
+    p.add_argument("--workers", type=int, default=None, metavar="N",
+                   help="workers of the LocalCluster (default: min(#seeds, #cores))")
+    p.add_argument("--serial", action="store_true",
+                   help="run all seeds one after another in this process (no Dask)")
     p.add_argument("--replot", action="store_true",
                    help="redraw the figures from the data saved in --out, without training")
     p.add_argument("--no-progress", action="store_true", help="hide progress bars")
@@ -75,7 +87,9 @@ def run_experiment_command(args: argparse.Namespace) -> int:
 
     Bad options raise :class:`~spectral_exact.experiments.ExperimentError` (a ``ValueError``).
     """
-    from . import experiment_claims, replot_experiment, run_experiment
+    from . import experiment_claims, get_config, replot_experiment, run_experiment
+    from ._common import ExperimentError
+    from ._sweep import run_sweep
 
     out = args.out
     if out is None:
@@ -87,18 +101,34 @@ def run_experiment_command(args: argparse.Namespace) -> int:
     overrides = {}
     if args.data is not None:
         if args.name not in _DATA_EXPERIMENTS:
-            from ._common import ExperimentError
-
             raise ExperimentError(f"--data only applies to {_DATA_EXPERIMENTS}, not {args.name}")
         overrides["data_path"] = str(args.data)
     t0 = time.perf_counter()
-    run_experiment(args.name, out, scale=args.scale, seeds=args.seeds, seed=args.seed,
-                   device=args.device, show_progress=not args.no_progress, **overrides)
+    if args.serial:
+        if args.scheduler is not None:
+            raise ExperimentError("--serial and --scheduler exclude each other")
+        run_experiment(args.name, out, scale=args.scale, seeds=args.seeds, seed=args.seed,
+                       device=args.device, show_progress=not args.no_progress, **overrides)
+        how = "in this process"
+    else:
+        n = get_config(args.name, args.scale).n_seeds if args.seeds is None else args.seeds
+        if n < 1:
+            raise ExperimentError(f"--seeds must be >= 1, got {n}")
+        if args.seed < 0:
+            raise ExperimentError(f"--seed must be >= 0, got {args.seed}")
+        res = run_sweep(args.name, out, scale=args.scale, seeds=range(args.seed, args.seed + n),
+                        device=args.device, scheduler=args.scheduler, n_workers=args.workers,
+                        overrides=overrides,
+                        on_done=None if args.no_progress else (
+                            lambda key: print(f"  done {key}", flush=True)))
+        how = (f"as Dask tasks: {len(res.executed)} run, {len(res.skipped)} resumed from "
+               f"{out}/tasks")
     dt = time.perf_counter() - t0
-    print(f"{args.name} ({args.scale}) finished in {dt:.1f} s; data and figures in {out}")
+    print(f"{args.name} ({args.scale}) finished in {dt:.1f} s {how}; data and figures in {out}")
     for c in experiment_claims(args.name, out):
-        print(f"  [{'pass' if c.passed else 'FAIL'}] {c.name}: {c.measured:.3f} {c.op} "
-              f"{c.threshold:g}")
+        lo, hi = c.ci
+        print(f"  [{'pass' if c.passed else 'FAIL'}] {c.name}: mean {c.mean:.3f} "
+              f"(95% CI [{lo:.3f}, {hi:.3f}], {len(c.values)} seed(s)) {c.op} {c.threshold:g}")
     return 0
 
 
