@@ -607,9 +607,9 @@ def write_claims_json(name: str, out: str | Path, claims: Sequence[Any]) -> Path
     """Write the measured claims of experiment ``name`` to ``out/claims.json``.
 
     ``claims`` are :class:`~spectral_exact.experiments.Claim` objects (anything with
-    ``as_dict()``); non-finite measurements are written as ``null``. The file holds
-    ``{"experiment": name, "all_passed": bool, "claims": [{"name", "description",
-    "measured", "op", "threshold", "passed"}, ...]}``.
+    ``as_dict()``); non-finite values are written as ``null``. The file holds
+    ``{"experiment": name, "all_passed": bool, "claims": [Claim.as_dict(), ...]}`` (name,
+    metric, op, threshold, seeds, per-seed values, mean, spread, ci, passed, ...).
     """
     rows = [c.as_dict() for c in claims]
     doc = {

@@ -144,8 +144,8 @@ def _claims() -> list:  # type: ignore[type-arg]
     from spectral_exact.experiments import Claim
 
     return [
-        Claim("low first", "rank correlation", 0.9, ">=", 0.8),
-        Claim("norm grows", "ratio", float("nan"), ">", 1.0),
+        Claim("low first", "rank correlation", ">=", 0.8, (0, 1, 2), (0.9, 0.95, 0.92)),
+        Claim("norm grows", "ratio", ">", 1.0, (0, 1, 2), (float("nan"), 2.0, 3.0)),
     ]
 
 
@@ -154,15 +154,13 @@ def test_write_claims_json(tmp_path: Path) -> None:
     doc = json.loads(path.read_text())
     assert path == tmp_path / "claims.json"
     assert doc["experiment"] == "exp1" and doc["all_passed"] is False
-    assert doc["claims"][0] == {
-        "name": "low first",
-        "description": "rank correlation",
-        "measured": 0.9,
-        "op": ">=",
-        "threshold": 0.8,
-        "passed": True,
-    }
-    assert doc["claims"][1]["measured"] is None and doc["claims"][1]["passed"] is False
+    first, second = doc["claims"]
+    assert first["name"] == "low first" and first["metric"] == "rank correlation"
+    assert (first["op"], first["threshold"], first["seeds"]) == (">=", 0.8, [0, 1, 2])
+    assert first["values"] == [0.9, 0.95, 0.92]
+    assert first["mean"] == pytest.approx((0.9 + 0.95 + 0.92) / 3)
+    assert first["ci"][0] >= 0.9 - 1e-12 and first["passed"] is True
+    assert second["values"][0] is None and second["passed"] is False  # NaN -> null, fails
 
 
 def test_experiment_saves_claims(
