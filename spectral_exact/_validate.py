@@ -18,7 +18,7 @@ from numpy.typing import NDArray
 
 from ._errors import InvalidArgumentError, SpectralExactError
 
-__all__ = ["real_array", "integer", "positive_float"]
+__all__ = ["as_box_domain", "real_array", "integer", "positive_float"]
 
 
 def _short(x: Any, limit: int = 80) -> str:
@@ -113,3 +113,36 @@ def positive_float(
     if maximum is not None and value > maximum:
         raise err(f"{what} must be at most {maximum}, got {value}")
     return value
+
+
+def as_box_domain(domain: Any, dim: int) -> Any:
+    """A transform's domain as a :class:`~spectral_exact.Box` (or ``None`` for R^d).
+
+    Accepts a ``Box``, a ``(lo, hi)`` pair, ``None``, and in 1-D a bounded interval given as a
+    ``Polytope``; anything else, or a domain in another dimension than ``dim``, raises
+    :class:`~spectral_exact.InvalidDomainError` naming it.
+    """
+    from ._errors import InvalidDomainError
+    from .polytope import Box, Polytope
+
+    if domain is None:
+        return None
+    if isinstance(domain, Box):
+        box = domain
+    elif isinstance(domain, Polytope) and domain.ambient_dim == 1:
+        if not domain.is_bounded or domain.dim != 1:
+            raise InvalidDomainError(
+                f"a polytope domain must be a bounded interval here, got {domain!r}"
+            )
+        box = Box([float(domain.vertices.min())], [float(domain.vertices.max())])
+    elif isinstance(domain, (tuple, list)) and len(domain) == 2:
+        box = Box(domain[0], domain[1])
+    else:
+        raise InvalidDomainError(
+            f"domain must be a Box, (lo, hi) or None; got {type(domain).__name__}"
+        )
+    if box.dim != dim:
+        raise InvalidDomainError(
+            f"the domain lives in R^{box.dim} but the network takes inputs in R^{dim}"
+        )
+    return box

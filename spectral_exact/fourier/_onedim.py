@@ -80,6 +80,7 @@ from .._errors import (
     TooManyRegionsError,
 )
 from .._tolerances import DEFAULT_TOLERANCES, Tolerances
+from .._validate import as_box_domain
 from ..network import ReLUNetwork
 from ..polytope import Box, Polytope
 from ._convention import as_frequencies
@@ -151,27 +152,7 @@ class Breakpoints:
 
 
 def _as_interval(net: ReLUNetwork, domain: Any) -> Box | None:
-    if domain is None:
-        return None
-    if isinstance(domain, Box):
-        box = domain
-    elif isinstance(domain, Polytope):
-        if not domain.is_bounded or domain.ambient_dim != 1 or domain.dim != 1:
-            raise InvalidDomainError(
-                f"a polytope domain must be a bounded interval here, got {domain!r}"
-            )
-        box = Box([float(domain.vertices.min())], [float(domain.vertices.max())])
-    elif isinstance(domain, (tuple, list)) and len(domain) == 2:
-        box = Box(domain[0], domain[1])
-    else:
-        raise InvalidDomainError(
-            f"domain must be a Box, (lo, hi) or None; got {type(domain).__name__}"
-        )
-    if box.dim != net.input_dim:
-        raise InvalidDomainError(
-            f"the domain lives in R^{box.dim} but the network takes inputs in R^{net.input_dim}"
-        )
-    return box
+    return as_box_domain(domain, net.input_dim)  # type: ignore[no-any-return]
 
 
 def _group_crossings(

@@ -67,6 +67,7 @@ from .._errors import (
 from .._estimate import DEFAULT_MAX_REGIONS
 from .._progress import progress
 from .._tolerances import DEFAULT_TOLERANCES, Tolerances
+from .._validate import as_box_domain
 from ..complex import PolyhedralComplex, complex_from_arrays
 from ..network import ReLUNetwork
 from ..polytope import Box
@@ -160,21 +161,7 @@ def _facets_on_boundary(
 
 
 def _as_domain(net: ReLUNetwork, domain: Any) -> Box | None:
-    if domain is None:
-        return None
-    if isinstance(domain, Box):
-        box = domain
-    elif isinstance(domain, (tuple, list)) and len(domain) == 2:
-        box = Box(domain[0], domain[1])
-    else:
-        raise InvalidDomainError(
-            f"domain must be a Box, (lo, hi) or None; got {type(domain).__name__}"
-        )
-    if box.dim != net.input_dim:
-        raise InvalidDomainError(
-            f"the domain lives in R^{box.dim} but the network takes inputs in R^{net.input_dim}"
-        )
-    return box
+    return as_box_domain(domain, net.input_dim)  # type: ignore[no-any-return]
 
 
 def prepare_network(
