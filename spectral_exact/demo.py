@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from ._progress import progress
 from .fft import fft_fourier, fft_fourier_at
 from .fourier import network_fourier, network_fourier_grid, prepare_network, special_directions
 from .network import ReLUNetwork
@@ -103,6 +104,11 @@ def run_demo(
     report["final_loss"] = float(losses[-1])
 
     box = Box([-1.0, -1.0], [1.0, 1.0])
+    # after training, one bar over the stages (no silent stretch)
+    stages = progress(
+        total=len(DEMO_STAGES), desc="demo", unit="stage", enable=None if cfg.progress else False
+    )
+    stages.set_postfix_str(DEMO_STAGES[0])
     t0 = time.perf_counter()
     prep = prepare_network(net, box)
     timings["regions_s"] = time.perf_counter() - t0
@@ -111,6 +117,7 @@ def run_demo(
 
     # exact vs FFT on the FFT's own frequency grid: the exact transform on the whole grid
     # (network_fourier_grid: NUFFT of the kink measure), compared on the central block
+    _next_stage(stages, 1)
     t0 = time.perf_counter()
     k_grid, F_fft = fft_fourier(net, box, n=cfg.fft_n)[:2]
     timings["fft_s"] = time.perf_counter() - t0
@@ -138,6 +145,7 @@ def run_demo(
     }
 
     # convergence of the FFT (trapezoid) at fixed frequencies
+    _next_stage(stages, 2)
     rng = np.random.default_rng(cfg.seed)
     k_fixed = rng.uniform(-12, 12, size=(24, 2))
     exact_fixed = network_fourier(prep, k_fixed)
@@ -149,6 +157,7 @@ def run_demo(
     report["fft_convergence"] = {"n": list(cfg.refine), "max_error": errs, "fitted_order": order}
 
     # Theorem 1 on R^2
+    _next_stage(stages, 3)
     t0 = time.perf_counter()
     rows = verify_theorem1(
         net, t_min=cfg.decay_t[0], t_max=cfg.decay_t[1], n=cfg.decay_points, seed=cfg.seed
@@ -162,10 +171,22 @@ def run_demo(
     }
     report["timings_s"] = timings
 
+    _next_stage(stages, 4)
     _figures(out, net, prep, kb, F_exact, F_fft_b, report, cfg)
     (out / "report.json").write_text(json.dumps(report, indent=2, default=float))
     (out / "report.md").write_text(_markdown(report, rows))
+    stages.update(1)
+    stages.close()
     return report
+
+
+#: the stages after training that the demo's progress bar names
+DEMO_STAGES = ("regions", "exact vs FFT grid", "FFT convergence", "Theorem 1 decay", "figures")
+
+
+def _next_stage(bar: Any, index: int) -> None:
+    bar.update(1)
+    bar.set_postfix_str(DEMO_STAGES[index])
 
 
 def _figures(
