@@ -127,3 +127,17 @@ def test_roof_with_a_shallow_crease_keeps_its_crease_vertices(crease):
     assert len(P.vertices) == 10
     assert P.volume == pytest.approx(1 + crease / 2, rel=1e-15)
     assert complex(se.polytope_fourier(P, [0.0, 0.0, 0.0])) == pytest.approx(1 + crease / 2)
+
+
+@pytest.mark.parametrize("kk", [1e-300, 1e-15, 1e-9, 1e-3, 0.3])
+def test_every_route_is_accurate_at_small_k(kk):
+    """Routes that divide by |k|^2 hand small |k| to the stable route (issue 9: they were
+    100% wrong at |k| = 1e-9 and inf/nan at 1e-300); compared with 40-digit mpmath."""
+    from spectral_exact.testing import mp_network_fourier_box
+
+    net = se.ReLUNetwork.random((2, 6, 5, 1), seed=2)
+    k = np.array([kk, -0.6 * kk])
+    ref = complex(mp_network_fourier_box(net, [-1, -1], [1, 1], k))
+    for method in ("regions", "lemma1", "laplacian", "fused"):
+        F = complex(se.network_fourier(net, k, domain=se.Box([-1, -1], [1, 1]), method=method))
+        assert abs(F - ref) <= 1e-12 * abs(ref), method
