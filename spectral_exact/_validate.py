@@ -18,7 +18,14 @@ from numpy.typing import NDArray
 
 from ._errors import InvalidArgumentError, SpectralExactError
 
-__all__ = ["as_box_domain", "real_array", "integer", "positive_float"]
+__all__ = [
+    "OVERFLOW_LIMIT",
+    "as_box_domain",
+    "check_network_scale",
+    "real_array",
+    "integer",
+    "positive_float",
+]
 
 
 def _short(x: Any, limit: int = 80) -> str:
@@ -146,3 +153,34 @@ def as_box_domain(domain: Any, dim: int) -> Any:
             f"the domain lives in R^{box.dim} but the network takes inputs in R^{dim}"
         )
     return box
+
+
+#: bound on |f| and |grad f| * |x| over the domain beyond which a network is refused: the
+#: transform multiplies such values by volumes and |k|, and products must stay finite
+OVERFLOW_LIMIT = 1e150
+
+
+def check_network_scale(net: Any, radius: float) -> None:
+    """Refuse a network whose values could overflow double precision within ``radius``.
+
+    Propagates the bound ``B_l = |W_l|_F B_{l-1} + |b_l|`` (``B_0 = radius``) in logarithms,
+    so it never overflows itself; weights of 1e300 used to give ``F(0) = 0`` silently.
+    Ordinary networks are many orders of magnitude below :data:`OVERFLOW_LIMIT`.
+    """
+    from ._errors import InvalidNetworkError
+
+    log_limit = float(np.log(OVERFLOW_LIMIT))
+
+    def log_norm(a: NDArray[np.float64]) -> float:
+        m = float(np.max(np.abs(a), initial=0.0))
+        return -np.inf if m == 0 else float(np.log(m) + np.log(np.linalg.norm(a / m)))
+
+    log_b = float(np.log(max(radius, 1.0)))
+    for i, (w, b) in enumerate(zip(net.weights, net.biases, strict=True)):
+        log_b = float(np.logaddexp(log_norm(w) + log_b, log_norm(b)))
+        if log_b > log_limit:
+            raise InvalidNetworkError(
+                f"the network's values can reach ~1e{log_b / np.log(10):.0f} by layer {i} on a "
+                f"domain of radius {radius:.3g}, beyond the {OVERFLOW_LIMIT:g} that double "
+                "precision transforms allow; rescale the weights"
+            )

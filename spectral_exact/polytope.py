@@ -22,6 +22,7 @@ from numpy.typing import ArrayLike, NDArray
 from . import _cdd
 from ._errors import DegenerateGeometryWarning, InvalidDomainError, InvalidPolytopeError
 from ._tolerances import DEFAULT_TOLERANCES, Tolerances, zero_distance
+from ._validate import real_array
 
 __all__ = ["Box", "Polytope"]
 
@@ -59,12 +60,10 @@ class Box:
     hi: FloatArray
 
     def __init__(self, lo: ArrayLike, hi: ArrayLike) -> None:
-        lo_a = _finite_array(
-            np.atleast_1d(np.asarray(lo, dtype=float)), "Box lo", InvalidDomainError, 1
-        )
-        hi_a = _finite_array(
-            np.atleast_1d(np.asarray(hi, dtype=float)), "Box hi", InvalidDomainError, 1
-        )
+        lo_a = np.atleast_1d(real_array(lo, "Box lo", InvalidDomainError))
+        hi_a = np.atleast_1d(real_array(hi, "Box hi", InvalidDomainError))
+        lo_a = _finite_array(lo_a, "Box lo", InvalidDomainError, 1)
+        hi_a = _finite_array(hi_a, "Box hi", InvalidDomainError, 1)
         if lo_a.shape != hi_a.shape or lo_a.size == 0:
             raise InvalidDomainError(
                 f"Box lo and hi must be non-empty and of equal length, got {lo_a.tolist()} "
@@ -75,6 +74,14 @@ class Box:
             raise InvalidDomainError(
                 f"Box is empty or flat in axis {bad}: "
                 f"lo={float(lo_a[bad])!r} >= hi={float(hi_a[bad])!r}"
+            )
+        with np.errstate(over="ignore"):
+            widths = hi_a - lo_a
+            volume = float(np.prod(widths))
+        if not (np.all(np.isfinite(widths)) and np.isfinite(volume)):
+            raise InvalidDomainError(
+                f"Box is too large for double precision: widths {widths.tolist()}, volume "
+                f"{volume} (overflow)"
             )
         lo_a.setflags(write=False)
         hi_a.setflags(write=False)

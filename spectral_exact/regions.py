@@ -43,6 +43,7 @@ from numpy.typing import NDArray
 from ._errors import InvalidDomainError, InvalidNetworkError
 from ._estimate import DEFAULT_MAX_REGIONS, check_region_budget
 from ._tolerances import DEFAULT_TOLERANCES, Tolerances, hyperplane_tolerance, zero_distance
+from ._validate import check_network_scale
 from .network import ReLUNetwork
 from .polytope import Box, Polytope
 
@@ -1640,6 +1641,17 @@ def _check_domain(net: ReLUNetwork, domain: Any) -> Polytope | None:
     return poly
 
 
+def _domain_radius(net: ReLUNetwork, poly: Polytope | None) -> float:
+    """Largest |x| that matters: the domain's vertices, or on R^d the first layer's planes."""
+    if poly is not None:
+        return float(np.max(np.abs(poly.vertices)))
+    W, b = net.weights[0], net.biases[0]
+    with np.errstate(over="ignore", invalid="ignore"):  # huge weights: check_network_scale
+        n = np.linalg.norm(W, axis=1)
+        dist = np.abs(b[n > 0]) / n[n > 0]
+    return float(np.max(dist[np.isfinite(dist)], initial=1.0))
+
+
 def linear_regions(
     net: ReLUNetwork,
     domain: Box | Polytope | None = None,
@@ -1686,6 +1698,7 @@ def linear_regions(
 
     check_enumeration_dim(net)
     poly = _check_domain(net, domain)
+    check_network_scale(net, _domain_radius(net, poly))
     if net.input_dim == 1:  # sorted breakpoints (fourier._onedim): same regions, far faster
         from .fourier import _onedim
 

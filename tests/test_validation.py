@@ -171,3 +171,26 @@ def test_load_refuses_truncated_and_malformed_archives(tmp_path, net2):
 def test_special_directions_merge_tol(net2, merge_tol):
     with pytest.raises(se.InvalidArgumentError, match="merge_tol"):
         se.special_directions(net2, merge_tol=merge_tol)
+
+
+def test_overflowing_networks_and_boxes_are_refused():
+    """Weights of 1e300 used to give F = 0 silently, a 1e300-wide box nan."""
+    huge = se.ReLUNetwork(
+        [np.array([[1e300, 0.0], [0.0, 1e300]]), np.array([[1e300, 1.0]])],
+        [np.zeros(2), np.zeros(1)],
+    )
+    for domain in (se.Box([-1, -1], [1, 1]), None):
+        with pytest.raises(se.InvalidNetworkError, match="overflow|can reach ~1e300"):
+            se.network_fourier(huge, [1.0, 2.0], domain=domain)
+    with pytest.raises(se.InvalidDomainError, match="too large for double precision"):
+        se.Box([-1e300, -1e300], [1e300, 1e300])
+    with pytest.raises(se.InvalidDomainError, match="Box lo must be real"):
+        se.Box([1j, 0.0], [1.0, 1.0])
+    # a large but representable net is fine: its transform scales exactly
+    net = se.ReLUNetwork.random((2, 4, 1), seed=0)
+    (W1, W2), (b1, b2) = net.weights, net.biases  # f_big = 1e20 * 1e20 * f (ReLU homogeneous)
+    big = se.ReLUNetwork([W1 * 1e20, W2 * 1e20], [b1 * 1e20, b2 * 1e40])
+    box = se.Box([-1, -1], [1, 1])
+    k = np.array([2.0, -1.0])
+    F, Fb = (se.network_fourier(n, k, domain=box) for n in (net, big))
+    assert abs(Fb / 1e40 - F) <= 1e-11 * abs(F)
