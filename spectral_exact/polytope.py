@@ -60,8 +60,8 @@ class Box:
     hi: FloatArray
 
     def __init__(self, lo: ArrayLike, hi: ArrayLike) -> None:
-        lo_a = np.atleast_1d(real_array(lo, "Box lo", InvalidDomainError))
-        hi_a = np.atleast_1d(real_array(hi, "Box hi", InvalidDomainError))
+        lo_a = np.atleast_1d(real_array(lo, "Box lo", InvalidDomainError, finite=False))
+        hi_a = np.atleast_1d(real_array(hi, "Box hi", InvalidDomainError, finite=False))
         lo_a = _finite_array(lo_a, "Box lo", InvalidDomainError, 1)
         hi_a = _finite_array(hi_a, "Box hi", InvalidDomainError, 1)
         if lo_a.shape != hi_a.shape or lo_a.size == 0:
