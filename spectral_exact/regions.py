@@ -33,6 +33,7 @@ the reference the batched ones are tested against.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -1641,6 +1642,40 @@ def _check_domain(net: ReLUNetwork, domain: Any) -> Polytope | None:
     return poly
 
 
+def _arrangement_length(net: ReLUNetwork) -> float:
+    """The length scale of a network's arrangement: the farthest first-layer hyperplane.
+
+    ``1`` when every first-layer hyperplane passes through the origin (no scale to take).
+    """
+    W, b = net.weights[0], net.biases[0]
+    with np.errstate(over="ignore", invalid="ignore"):
+        n = np.linalg.norm(W, axis=1)
+        dist = np.abs(b[n > 0]) / n[n > 0]
+    dist = dist[np.isfinite(dist) & (dist > 0)]
+    return float(dist.max()) if len(dist) else 1.0
+
+
+def _unbounded_regions_rescaled(net: ReLUNetwork, tol: Tolerances) -> RegionArrays:
+    """:func:`_unbounded_regions` in units of the arrangement's own length ``L``.
+
+    The cone enumerators' zero tests mix positions with a unit length; enumerating
+    ``y -> f(L y)`` (first layer ``L W_1``) instead and mapping back (vertices and facet
+    offsets times ``L``, gradients divided by ``L``) makes them scale covariant: a net whose
+    biases are all scaled by ``s`` gets exactly the regions of the unscaled one, scaled.
+    """
+    L = _arrangement_length(net)
+    if L == 1.0:
+        return _unbounded_regions(net, tol)
+    scaled = ReLUNetwork((net.weights[0] * L, *net.weights[1:]), net.biases)
+    a = _unbounded_regions(scaled, tol)
+    return dataclasses.replace(
+        a,
+        vertices=a.vertices * L,
+        facet_b=a.facet_b * L,
+        weight=a.weight / L,
+    )
+
+
 def _domain_radius(net: ReLUNetwork, poly: Polytope | None) -> float:
     """Largest |x| that matters: the domain's vertices, or on R^d the first layer's planes."""
     if poly is not None:
@@ -1706,5 +1741,7 @@ def linear_regions(
         objs = _onedim.regions_from_breakpoints(bp, tol)
         return Regions(net, domain, region_arrays_from_objects(objs, 1), tol)
     check_region_budget(net, domain, max_regions, tol=tol)
-    arrays = _unbounded_regions(net, tol) if poly is None else _bounded_regions(net, poly, tol)
+    arrays = (
+        _unbounded_regions_rescaled(net, tol) if poly is None else _bounded_regions(net, poly, tol)
+    )
     return Regions(net, domain, arrays, tol)
