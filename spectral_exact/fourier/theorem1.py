@@ -187,15 +187,6 @@ def theorem1_terms(
     )
 
 
-def _face_network(net: ReLUNetwork, axis: int, value: float) -> ReLUNetwork:
-    """``net`` restricted to the hyperplane ``x[axis] = value``, in the other coordinates."""
-    W0, b0 = net.weights[0], net.biases[0]
-    return ReLUNetwork(
-        (np.delete(W0, axis, axis=1), *net.weights[1:]),
-        (b0 + W0[:, axis] * value, *net.biases[1:]),
-    )
-
-
 def box_boundary_term(
     net: ReLUNetwork, box: Box, k: ArrayLike, *, tol: Tolerances = DEFAULT_TOLERANCES
 ) -> ComplexArray:
@@ -239,8 +230,10 @@ def box_boundary_term(
             if d == 1:
                 face = complex(net(np.array([c]))) * np.ones(len(kk))
             else:
-                sub = _face_network(net, a, c)
+                from ..slicing import restrict
+
                 rest = [i for i in range(d) if i != a]
+                sub = restrict(net, c * np.eye(d)[a], np.eye(d)[rest])  # f on x_a = c
                 face_box = Box(box.lo[rest], box.hi[rest])
                 face = network_fourier(sub, kk[:, rest], domain=face_box, tol=tol)
             out += 1j * sign * kk[:, a] * phase * face
