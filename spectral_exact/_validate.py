@@ -22,6 +22,7 @@ __all__ = [
     "OVERFLOW_LIMIT",
     "as_box_domain",
     "check_network_scale",
+    "check_same_domain",
     "real_array",
     "integer",
     "positive_float",
@@ -184,3 +185,23 @@ def check_network_scale(net: Any, radius: float) -> None:
                 f"domain of radius {radius:.3g}, beyond the {OVERFLOW_LIMIT:g} that double "
                 "precision transforms allow; rescale the weights"
             )
+
+
+def check_same_domain(domain: Any, prepared: Any, dim: int, what: str) -> None:
+    """Refuse a ``domain`` that differs from the one a prepared object was built for.
+
+    ``domain=None`` means "the prepared one" and passes; otherwise it must be the same box
+    (bounds compared exactly). ``what`` starts the message (e.g. "the prepared network is").
+    """
+    from ._errors import InvalidDomainError
+
+    if domain is None:
+        return
+    box = as_box_domain(domain, dim)
+    same = (
+        prepared is not None
+        and np.array_equal(box.lo, prepared.lo)
+        and np.array_equal(box.hi, prepared.hi)
+    )
+    if not same:
+        raise InvalidDomainError(f"{what} for domain {prepared!r}, not {box!r}")

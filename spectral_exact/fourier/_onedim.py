@@ -73,14 +73,13 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from .._errors import (
-    InvalidDomainError,
     InvalidFrequencyError,
     InvalidNetworkError,
     SingularFrequencyError,
     TooManyRegionsError,
 )
 from .._tolerances import DEFAULT_TOLERANCES, Tolerances
-from .._validate import as_box_domain
+from .._validate import as_box_domain, check_same_domain
 from ..network import ReLUNetwork
 from ..polytope import Box, Polytope
 from ._convention import as_frequencies
@@ -643,18 +642,7 @@ def breakpoints_fourier(
     """
     if isinstance(net, Breakpoints):
         bp = net
-        if domain is not None:
-            box = _as_interval(bp.net, domain)
-            same = (
-                bp.domain is not None
-                and box is not None
-                and np.array_equal(box.lo, bp.domain.lo)
-                and np.array_equal(box.hi, bp.domain.hi)
-            )
-            if not same:
-                raise InvalidDomainError(
-                    f"the breakpoints are for domain {bp.domain!r}, not {box!r}"
-                )
+        check_same_domain(domain, bp.domain, bp.net.input_dim, "the breakpoints are")
     elif isinstance(net, ReLUNetwork):
         if net.input_dim != 1:
             raise InvalidNetworkError(

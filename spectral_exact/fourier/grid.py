@@ -99,6 +99,7 @@ from numpy.typing import NDArray
 
 from .._errors import InvalidDomainError, InvalidNetworkError
 from .._tolerances import DEFAULT_TOLERANCES, Tolerances
+from .._validate import check_same_domain
 from ..network import ReLUNetwork
 from ..polytope import Box
 from ..regions import Regions, linear_regions
@@ -583,14 +584,7 @@ def _source(net: Any, domain: Any, tol: Tolerances) -> _Source:
                 "the prepared network has domain=None (all of R^d); network_fourier_grid needs "
                 "a box: prepare it with prepare_network(net, domain=box)"
             )
-        if domain is not None:
-            box = _box_of(domain, net.input_dim)
-            if not (
-                np.array_equal(box.lo, net.domain.lo) and np.array_equal(box.hi, net.domain.hi)
-            ):
-                raise InvalidDomainError(
-                    f"the prepared network is for domain {net.domain!r}, not {box!r}"
-                )
+        check_same_domain(domain, net.domain, net.input_dim, "the prepared network is")
         return _Source(net.net, net.domain, net.regions, net, tol)
     if not isinstance(net, ReLUNetwork):
         raise InvalidNetworkError(

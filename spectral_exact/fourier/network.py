@@ -59,7 +59,6 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from .._errors import (
-    InvalidDomainError,
     InvalidFrequencyError,
     InvalidNetworkError,
     SingularFrequencyError,
@@ -67,7 +66,7 @@ from .._errors import (
 from .._estimate import DEFAULT_MAX_REGIONS
 from .._progress import progress
 from .._tolerances import DEFAULT_TOLERANCES, Tolerances
-from .._validate import as_box_domain
+from .._validate import as_box_domain, check_same_domain
 from ..complex import PolyhedralComplex, complex_from_arrays
 from ..network import ReLUNetwork
 from ..polytope import Box
@@ -348,18 +347,7 @@ def network_fourier(
         )
     if isinstance(net, PreparedNetwork):
         prep = net
-        if domain is not None:
-            box = _as_domain(prep.net, domain)
-            same = (
-                prep.domain is not None
-                and box is not None
-                and np.array_equal(box.lo, prep.domain.lo)
-                and (np.array_equal(box.hi, prep.domain.hi))
-            )
-            if not same:
-                raise InvalidDomainError(
-                    f"the prepared network is for domain {prep.domain!r}, not {box!r}"
-                )
+        check_same_domain(domain, prep.domain, prep.net.input_dim, "the prepared network is")
     elif isinstance(net, ReLUNetwork):
         prep = _cached_prepare(net, domain, tol, max_regions)
     else:
