@@ -23,6 +23,7 @@ demo: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check spectral_exact tests validation benchmarks notebooks docs
+	$(BIN)/ruff format --check spectral_exact tests validation benchmarks notebooks docs
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

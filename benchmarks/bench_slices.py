@@ -88,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"\nAll {args.slices} slices: {int(totals[0])} regions in {totals[1]:.2f} s "
         f"({totals[0] / totals[1]:,.0f} regions/s), exact spectra {totals[2]:.1f} s "
-        f"({totals[2] / args.slices:.2f} s per slice at {args.n ** 2} frequencies)."
+        f"({totals[2] / args.slices:.2f} s per slice at {args.n**2} frequencies)."
     )
     return 0
 

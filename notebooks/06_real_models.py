@@ -131,8 +131,10 @@ plt.show()
 # %%
 line = se.slice_through(net, images[:2])
 line_regs = se.linear_regions(line, se.Box([0.0], [1.0]))
-print(f"image {i} -> image {j}: {len(line_regs)} activation regions, "
-      f"{se.linear_pieces(line_regs)} linear pieces")
+print(
+    f"image {i} -> image {j}: {len(line_regs)} activation regions, "
+    f"{se.linear_pieces(line_regs)} linear pieces"
+)
 t = np.linspace(0, 1, 400)
 plt.plot(t, line(t[:, None]))
 plt.xlabel("t (0: image i, 1: image j)")

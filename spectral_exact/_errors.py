@@ -59,6 +59,8 @@ class TooManyRegionsError(SpectralExactError):
 
 class DegenerateGeometryWarning(UserWarning):
     """Geometry flat within a relative tolerance was treated as lower dimensional."""
+
+
 class MissingDependencyError(SpectralExactError, ImportError):
     """An optional dependency (torch, matplotlib, scikit-learn, ...) is not installed.
 

@@ -490,9 +490,7 @@ def _cmd_fourier(args: argparse.Namespace) -> int:
         domain = _make_box(args, d)
         where = f"box lo={domain.lo.tolist()} hi={domain.hi.tolist()}"
     if len(k) <= FOURIER_CHUNK:
-        values = np.asarray(
-            network_fourier(net, k, domain=domain, max_regions=args.max_regions)
-        )
+        values = np.asarray(network_fourier(net, k, domain=domain, max_regions=args.max_regions))
     else:  # prepare once, then evaluate in chunks behind a progress bar
         print("preparing the network (regions, face posets) ...", file=sys.stderr, flush=True)
         prep = prepare_network(net, domain, max_regions=args.max_regions)

@@ -318,16 +318,14 @@ class ReLUNetwork:
         try:
             with data:
                 if "format" not in data or str(data["format"]) != _FORMAT:
-                    raise InvalidNetworkError(
-                        f"{str(path)!r} is not a spectral_exact network file"
-                    )
+                    raise InvalidNetworkError(f"{str(path)!r} is not a spectral_exact network file")
                 version = integer(data["version"][()], "file version", InvalidNetworkError)
                 if version != _VERSION:
-                    raise InvalidNetworkError(
-                        f"{str(path)!r}: unsupported file version {version}"
-                    )
+                    raise InvalidNetworkError(f"{str(path)!r}: unsupported file version {version}")
                 n = integer(
-                    data["n_layers"][()], f"n_layers in {str(path)!r}", InvalidNetworkError,
+                    data["n_layers"][()],
+                    f"n_layers in {str(path)!r}",
+                    InvalidNetworkError,
                     minimum=1,
                 )
                 missing = [f"{c}{i}" for i in range(n) for c in "Wb" if f"{c}{i}" not in data]

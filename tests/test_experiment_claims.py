@@ -107,8 +107,13 @@ def _exp1_arrays(n_seeds: int, reverse_seed: int | None = None) -> tuple[dict, d
             j = (K - 1 - i) if r == reverse_seed else i
             amp[:, r, :, i] = np.clip((np.arange(T) - 8 * j) / 20, 0, 1)
     norms = np.ones((2, n_seeds, T, 3)) * (1 + np.arange(T))[None, None, :, None]
-    arrays = {"freqs": freqs, "steps": steps, "exact_amp": amp, "dft_amp": amp.copy(),
-              "spectral_norms": norms}
+    arrays = {
+        "freqs": freqs,
+        "steps": steps,
+        "exact_amp": amp,
+        "dft_amp": amp.copy(),
+        "spectral_norms": norms,
+    }
     return arrays, {"seeds": list(range(n_seeds)), "settings": ["equal", "increasing"]}
 
 
@@ -140,8 +145,15 @@ def test_exp2_claims_both_readings_and_learned_filter() -> None:
     base = np.ones((3, K))
     base[1, 3:] = 0.1  # seed 1 learned only 3 frequencies
     base[2, 2:] = 0.1  # seed 2 learned only 2: undefined
-    arrays = {"freqs": freqs, "deltas": deltas, "base_amp": base, "dft_rel": rel3,
-              "exact_rel": rel3, "dft_rel_mean": rel3 * 0.5, "exact_rel_mean": rel3}
+    arrays = {
+        "freqs": freqs,
+        "deltas": deltas,
+        "base_amp": base,
+        "dft_rel": rel3,
+        "exact_rel": rel3,
+        "dft_rel_mean": rel3 * 0.5,
+        "exact_rel_mean": rel3,
+    }
     cl = exp2.claims(arrays, {"seeds": [0, 1, 2]})
     assert len(cl) == 4
     for c in cl:

@@ -26,15 +26,17 @@ def scheduler() -> Iterator[str]:
     """One LocalCluster of 2 processes x 1 thread for the module (starting one takes seconds)."""
     from dask.distributed import LocalCluster
 
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                      dashboard_address=":0") as cluster:
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
+    ) as cluster:
         yield cluster.scheduler_address
 
 
 def test_sweep_on_two_processes_matches_serial_and_resumes(tmp_path: Path, scheduler: str) -> None:
     out = tmp_path / "sweep"
-    res = run_sweep("exp5", out, seeds=[2, 0, 1], scheduler=scheduler, overrides=TINY5,
-                    plot_figures=False)
+    res = run_sweep(
+        "exp5", out, seeds=[2, 0, 1], scheduler=scheduler, overrides=TINY5, plot_figures=False
+    )
     keys = tuple(f"exp5-quick-seed{s:06d}" for s in (0, 1, 2))
     assert res.executed == keys and res.skipped == ()
     assert res.meta["seeds"] == [0, 1, 2]
@@ -45,8 +47,9 @@ def test_sweep_on_two_processes_matches_serial_and_resumes(tmp_path: Path, sched
     for key in serial:
         np.testing.assert_array_equal(saved[key], np.asarray(serial[key]), err_msg=key)
     # re-run: nothing executes; after deleting one task, exactly that one runs again
-    again = run_sweep("exp5", out, seeds=[0, 1, 2], scheduler=scheduler, overrides=TINY5,
-                      plot_figures=False)
+    again = run_sweep(
+        "exp5", out, seeds=[0, 1, 2], scheduler=scheduler, overrides=TINY5, plot_figures=False
+    )
     assert again.executed == () and again.skipped == keys
     shutil.rmtree(out / "tasks" / keys[1])
     third = run_sweep("exp5", out, seeds=[0, 1, 2], scheduler=scheduler, overrides=TINY5)
@@ -56,22 +59,34 @@ def test_sweep_on_two_processes_matches_serial_and_resumes(tmp_path: Path, sched
         np.testing.assert_array_equal(third.arrays[key], np.asarray(serial[key]), err_msg=key)
     # a finished task of another config is refused, not mixed in
     with pytest.raises(ExperimentError, match="holds a finished task run with another config"):
-        run_sweep("exp5", out, seeds=[0], scheduler=scheduler,
-                  overrides={**TINY5, "n_steps": 30})
+        run_sweep("exp5", out, seeds=[0], scheduler=scheduler, overrides={**TINY5, "n_steps": 30})
 
 
 def test_grid_points_are_tasks_and_merge_like_serial(tmp_path: Path, scheduler: str) -> None:
     tiny: dict[str, Any] = dict(width=6, depth=2, n_steps=10, freqs=(10, 40, 70), Ls=(0, 4))
-    res = run_sweep("exp6", tmp_path / "g", seeds=[0, 1], scheduler=scheduler, overrides=tiny,
-                    plot_figures=False)
+    res = run_sweep(
+        "exp6",
+        tmp_path / "g",
+        seeds=[0, 1],
+        scheduler=scheduler,
+        overrides=tiny,
+        plot_figures=False,
+    )
     assert len(res.executed) == 6 and res.executed[0] == "exp6-quick-seed000000-grid0000"
     serial = run_experiment("exp6", tmp_path / "serial", seeds=2, show_progress=False, **tiny)
     for key in serial:
         np.testing.assert_array_equal(res.arrays[key], np.asarray(serial[key]), err_msg=key)
     assert res.meta["config"]["freqs"] == [10, 40, 70]
     # one task per seed only
-    whole = run_sweep("exp6", tmp_path / "w", seeds=[0, 1], scheduler=scheduler, overrides=tiny,
-                      split_grid=False, plot_figures=False)
+    whole = run_sweep(
+        "exp6",
+        tmp_path / "w",
+        seeds=[0, 1],
+        scheduler=scheduler,
+        overrides=tiny,
+        split_grid=False,
+        plot_figures=False,
+    )
     assert whole.executed == ("exp6-quick-seed000000", "exp6-quick-seed000001")
     for key in serial:
         np.testing.assert_array_equal(whole.arrays[key], np.asarray(serial[key]), err_msg=key)
@@ -91,8 +106,17 @@ def test_run_task_is_atomic_and_merge_checks_shared_arrays(tmp_path: Path) -> No
     for key in serial:
         np.testing.assert_array_equal(arrays[key], np.asarray(serial[key]), err_msg=key)
     # every array of every experiment is either shared or declared in SEED_AXIS
-    for name in ("exp1", "exp2", "exp3", "exp4", "exp5", "exp6", "exp7", "fprinciple",
-                 "spectrum2d"):
+    for name in (
+        "exp1",
+        "exp2",
+        "exp3",
+        "exp4",
+        "exp5",
+        "exp6",
+        "exp7",
+        "fprinciple",
+        "spectrum2d",
+    ):
         assert isinstance(get_experiment(name).SEED_AXIS, dict)
     with pytest.raises(ExperimentError, match="duplicate seeds"):
         merge_task_results("exp6", [dirs[0], dirs[0]])
@@ -101,20 +125,35 @@ def test_run_task_is_atomic_and_merge_checks_shared_arrays(tmp_path: Path) -> No
 def test_cli_options(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    args = build_parser().parse_args(["exp6", "--seeds", "2", "--workers", "2", "--scheduler",
-                                      "tcp://h:8786", "--out", str(tmp_path), "--no-progress"])
+    args = build_parser().parse_args(
+        [
+            "exp6",
+            "--seeds",
+            "2",
+            "--workers",
+            "2",
+            "--scheduler",
+            "tcp://h:8786",
+            "--out",
+            str(tmp_path),
+            "--no-progress",
+        ]
+    )
     assert (args.scheduler, args.workers, args.serial) == ("tcp://h:8786", 2, False)
-    args = build_parser().parse_args(["exp6", "--serial", "--scheduler", "tcp://x:1",
-                                      "--out", str(tmp_path)])
+    args = build_parser().parse_args(
+        ["exp6", "--serial", "--scheduler", "tcp://x:1", "--out", str(tmp_path)]
+    )
     with pytest.raises(ExperimentError, match="--serial and --scheduler exclude each other"):
         run_experiment_command(args)
     # --serial in this process, with a tiny quick config: prints every claim with its CI
     exp6 = get_experiment("exp6")
-    tiny = C.override(exp6.CONFIGS["quick"], width=6, depth=2, n_steps=10, freqs=(10, 40),
-                      Ls=(0, 4))
+    tiny = C.override(
+        exp6.CONFIGS["quick"], width=6, depth=2, n_steps=10, freqs=(10, 40), Ls=(0, 4)
+    )
     monkeypatch.setitem(exp6.CONFIGS, "quick", tiny)
-    args = build_parser().parse_args(["exp6", "--serial", "--seeds", "3", "--out",
-                                      str(tmp_path / "s"), "--no-progress"])
+    args = build_parser().parse_args(
+        ["exp6", "--serial", "--seeds", "3", "--out", str(tmp_path / "s"), "--no-progress"]
+    )
     assert run_experiment_command(args) == 0
     text = capsys.readouterr().out
     assert "in this process" in text and text.count("95% CI") == len(exp6.CLAIMS)

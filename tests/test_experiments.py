@@ -33,23 +33,41 @@ from spectral_exact.experiments.data import load_dataset, load_mnist_idx, read_i
 TINY = {
     "exp1": dict(width=8, depth=3, n_steps=20, record_every=10, dense_max=10.0, dense_step=1.0),
     "exp2": dict(width=8, depth=3, n_steps=20, n_deltas=3, n_directions=3, n_directions_exact=2),
-    "exp3": dict(width=8, depth=2, n_steps=20, record_every=10, n_train=60, n_val=30,
-                 noise_freqs=(0.0, 4.0)),
+    "exp3": dict(
+        width=8, depth=2, n_steps=20, record_every=10, n_train=60, n_val=30, noise_freqs=(0.0, 4.0)
+    ),
     "exp4": dict(width=8, depth=2, n_steps=20, record_every=10, n_train=60, n_bands=4),
     "exp5": dict(width=8, depth=3, n_steps=20, record_every=10, Ls=(0, 4), grid=11),
     "exp6": dict(width=8, depth=3, n_steps=20, freqs=(10, 40), Ls=(0, 4)),
-    "exp7": dict(depths=(2, 3), widths=(4, 8), clips=(0.1, 0.0), depth_width=8, width_depth=3,
-                 clip_width=8, clip_depth=3, n_steps=20, n_xi=11),
-    "fprinciple": dict(width=8, depth=3, n_steps=20, record_every=10, n_steps_init=20,
-                       init_scales=(0.5, 1.0)),
-    "spectrum2d": dict(width=6, depth=2, n_grid=6, n_steps=20, n_checkpoints=3, xi_max=2.0,
-                       xi_step=1.0),
+    "exp7": dict(
+        depths=(2, 3),
+        widths=(4, 8),
+        clips=(0.1, 0.0),
+        depth_width=8,
+        width_depth=3,
+        clip_width=8,
+        clip_depth=3,
+        n_steps=20,
+        n_xi=11,
+    ),
+    "fprinciple": dict(
+        width=8, depth=3, n_steps=20, record_every=10, n_steps_init=20, init_scales=(0.5, 1.0)
+    ),
+    "spectrum2d": dict(
+        width=6, depth=2, n_grid=6, n_steps=20, n_checkpoints=3, xi_max=2.0, xi_step=1.0
+    ),
 }
 
 # expected shapes of a few arrays per experiment (R = number of seeds)
 SHAPES = {
-    "exp1": {"dft_amp": (2, 1, 3, 10), "exact_amp": (2, 1, 3, 10), "spectral_norms": (2, 1, 3, 3),
-             "loss": (2, 1, 20), "final_exact": (2, 1, 11), "final_dft": (2, 1, 101)},
+    "exp1": {
+        "dft_amp": (2, 1, 3, 10),
+        "exact_amp": (2, 1, 3, 10),
+        "spectral_norms": (2, 1, 3, 3),
+        "loss": (2, 1, 20),
+        "final_exact": (2, 1, 11),
+        "final_dft": (2, 1, 101),
+    },
     "exp2": {"dft_rel": (1, 3, 10), "exact_rel": (1, 3, 10), "base_amp": (1, 10)},
     "exp3": {"val_loss": (2, 1, 3), "train_loss": (2, 1, 20)},
     "exp4": {"band_err": (1, 3, 4), "eigvals": (1, 60)},
@@ -167,8 +185,9 @@ def test_exact_fourier_matches_library(tmp_path: Path) -> None:
 
 def test_first_crossing_and_spearman() -> None:
     curves = np.array([[0.0, 0.0], [0.6, 0.1], [0.7, 0.4]])
-    np.testing.assert_array_equal(C.first_crossing(curves, np.array([0, 10, 20]), 0.5),
-                                  [10, np.inf])
+    np.testing.assert_array_equal(
+        C.first_crossing(curves, np.array([0, 10, 20]), 0.5), [10, np.inf]
+    )
     assert C.spearman([1, 2, 3], [10, 20, np.inf]) == pytest.approx(1.0)
     assert C.spearman([1, 2, 3], [3, 2, 1]) == pytest.approx(-1.0)
     assert np.isnan(C.spearman([1, 2, 3], [5, 5, 5]))
@@ -203,8 +222,20 @@ def test_cli_parser_and_replot(tmp_path: Path, capsys: pytest.CaptureFixture[str
     root = argparse.ArgumentParser(prog="spectral-exact")
     sub = root.add_subparsers(dest="command")
     add_experiment_parser(sub)
-    args = root.parse_args(["experiment", "exp5", "--scale", "paper", "--seeds", "3",
-                            "--out", str(tmp_path), "--device", "cpu"])
+    args = root.parse_args(
+        [
+            "experiment",
+            "exp5",
+            "--scale",
+            "paper",
+            "--seeds",
+            "3",
+            "--out",
+            str(tmp_path),
+            "--device",
+            "cpu",
+        ]
+    )
     assert (args.name, args.scale, args.seeds, args.device) == ("exp5", "paper", 3, "cpu")
     assert args.out == tmp_path and not args.replot
     with pytest.raises(SystemExit):

@@ -118,9 +118,7 @@ def test_3d_box_routes_and_per_region_mpmath() -> None:
     rng = np.random.default_rng(3)
     k = np.vstack([rng.normal(size=(3, 3)) * 5, [[0.0, 0.0, 7.0]]])
     regs = se.linear_regions(net, box)
-    want = sum(
-        mp_affine_polytope_fourier(r.polytope.vertices, r.weight, r.bias, k) for r in regs
-    )
+    want = sum(mp_affine_polytope_fourier(r.polytope.vertices, r.weight, r.bias, k) for r in regs)
     for method in ("regions", "lemma1", "laplacian"):
         assert_transform_close(se.network_fourier(net, k, domain=box, method=method), want, RTOL)
 

@@ -85,9 +85,8 @@ def test_affine_on_box_closed_form() -> None:
         z = kk == 0
         out[z] = (b * b - a * a) / 2
         q = kk[~z]
-        out[~z] = (
-            (1j * b / q + 1 / q**2) * np.exp(-1j * q * b)
-            - (1j * a / q + 1 / q**2) * np.exp(-1j * q * a)
+        out[~z] = (1j * b / q + 1 / q**2) * np.exp(-1j * q * b) - (1j * a / q + 1 / q**2) * np.exp(
+            -1j * q * a
         )
         return out
 
@@ -181,8 +180,10 @@ def test_simplicial_cone_closed_form() -> None:
     P = se.Polytope.from_vertices([a], rays=[r1, r2])
     rng = np.random.default_rng(5)
     k = rng.normal(size=(30, 2)) * 4
-    want = np.exp(-1j * k @ a) * abs(np.linalg.det(np.array([r1, r2]))) / (
-        (1j * k @ r1) * (1j * k @ r2)
+    want = (
+        np.exp(-1j * k @ a)
+        * abs(np.linalg.det(np.array([r1, r2])))
+        / ((1j * k @ r1) * (1j * k @ r2))
     )
     assert_transform_close(se.polytope_fourier(P, k), want, rtol=1e-12)
 

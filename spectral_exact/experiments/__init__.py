@@ -90,7 +90,10 @@ def run_experiment(
         raise ExperimentError(f"--seed must be >= 0, got {seed}")
     mod = get_experiment(name)
     result: dict[str, Any] = mod.run(
-        cfg, seeds=list(range(seed, seed + n)), out=out, device=device,
+        cfg,
+        seeds=list(range(seed, seed + n)),
+        out=out,
+        device=device,
         show_progress=show_progress,
     )
     return result

@@ -177,11 +177,18 @@ class Claim:
         """JSON-friendly summary (inputs and every derived number)."""
         lo, hi = self.ci
         return {
-            "name": self.name, "metric": self.metric, "op": self.op,
-            "threshold": self.threshold, "seeds": list(self.seeds),
-            "values": [float(v) for v in self.values], "mean": self.mean,
-            "spread": self.spread, "ci": [lo, hi], "ci_level": self.level,
-            "n_seeds_meeting": self.n_seeds_meeting, "passed": self.passed,
+            "name": self.name,
+            "metric": self.metric,
+            "op": self.op,
+            "threshold": self.threshold,
+            "seeds": list(self.seeds),
+            "values": [float(v) for v in self.values],
+            "mean": self.mean,
+            "spread": self.spread,
+            "ci": [lo, hi],
+            "ci_level": self.level,
+            "n_seeds_meeting": self.n_seeds_meeting,
+            "passed": self.passed,
             "details": self.details,
         }
 
@@ -195,8 +202,14 @@ def _meets(v: float, op: str, threshold: float) -> bool:
     if not np.isfinite(v):
         return False
     eps = COMPARISON_SLACK
-    return bool({">=": v >= threshold - eps, ">": v > threshold, "<=": v <= threshold + eps,
-                 "<": v < threshold}[op])
+    return bool(
+        {
+            ">=": v >= threshold - eps,
+            ">": v > threshold,
+            "<=": v <= threshold + eps,
+            "<": v < threshold,
+        }[op]
+    )
 
 
 def claims_from_values(
@@ -219,8 +232,17 @@ def claims_from_values(
     out = []
     for s in specs:
         vals = tuple(float(m.get(s.name, float("nan"))) for m in per_seed)
-        out.append(Claim(s.name, s.metric, s.op, float(s.threshold),
-                         tuple(int(x) for x in seeds), vals, (details or {}).get(s.name, "")))
+        out.append(
+            Claim(
+                s.name,
+                s.metric,
+                s.op,
+                float(s.threshold),
+                tuple(int(x) for x in seeds),
+                vals,
+                (details or {}).get(s.name, ""),
+            )
+        )
     return out
 
 

@@ -121,8 +121,14 @@ def run_task(task: Task, out: str, device: str = "cpu") -> str:
     tmp = final.parent / f".{task.key}.tmp-{uuid.uuid4().hex}"
     tmp.parent.mkdir(parents=True, exist_ok=True)
     try:
-        get_experiment(task.name).run(task.config(), seeds=[task.seed], out=tmp, device=device,
-                                      show_progress=False, plot_figures=False)
+        get_experiment(task.name).run(
+            task.config(),
+            seeds=[task.seed],
+            out=tmp,
+            device=device,
+            show_progress=False,
+            plot_figures=False,
+        )
         try:
             os.rename(tmp, final)
         except OSError:
@@ -248,8 +254,9 @@ def run_sweep(
     grid = getattr(mod, "GRID", None) if split_grid else None
     n_grid = len(getattr(full_config, grid[0])) if grid is not None else 0
     grid_ids: list[int | None] = list(range(n_grid)) if grid is not None else [None]
-    tasks = sorted((Task(name, scale, int(s), items, g) for s in seeds for g in grid_ids),
-                   key=lambda t: t.key)
+    tasks = sorted(
+        (Task(name, scale, int(s), items, g) for s in seeds for g in grid_ids), key=lambda t: t.key
+    )
     todo = [t for t in tasks if not _is_done(outp, t)]
     skipped = tuple(t.key for t in tasks if t not in todo)
     executed: list[str] = []
@@ -259,14 +266,16 @@ def run_sweep(
         cluster = None
         if scheduler is None:
             nw = n_workers or max(1, min(len(todo), os.cpu_count() or 1))
-            cluster = LocalCluster(n_workers=nw, threads_per_worker=1, processes=True,
-                                   dashboard_address=":0")
+            cluster = LocalCluster(
+                n_workers=nw, threads_per_worker=1, processes=True, dashboard_address=":0"
+            )
             client = Client(cluster)
         else:
             client = Client(scheduler)
         try:
-            futures = [client.submit(run_task, t, str(outp), device, key=t.key, pure=False)
-                       for t in todo]
+            futures = [
+                client.submit(run_task, t, str(outp), device, key=t.key, pure=False) for t in todo
+            ]
             for fut in as_completed(futures):
                 key = fut.result()
                 executed.append(key)
@@ -276,8 +285,10 @@ def run_sweep(
             client.close()
             if cluster is not None:
                 cluster.close()
-    groups = [merge_task_results(name, [_task_dir(outp, t) for t in tasks
-                                        if t.grid_index == g]) for g in grid_ids]
+    groups = [
+        merge_task_results(name, [_task_dir(outp, t) for t in tasks if t.grid_index == g])
+        for g in grid_ids
+    ]
     arrays, meta = groups[0] if grid is None else merge_grid_results(name, groups)
     meta["config"] = config_dict(full_config)
     meta["tasks"] = [t.key for t in tasks]

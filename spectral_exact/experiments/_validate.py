@@ -29,23 +29,30 @@ def _g(x: float) -> str:
 
 def claims_table(claims: Sequence[Claim], header: str) -> str:
     """Markdown table of claims measured over seeds."""
-    lines = [header, "",
-             "| claim | criterion (mean over seeds) | mean ± sd | 95% CI | seeds meeting it | "
-             "per-seed values | result |",
-             "|---|---|---|---|---|---|---|"]
+    lines = [
+        header,
+        "",
+        "| claim | criterion (mean over seeds) | mean ± sd | 95% CI | seeds meeting it | "
+        "per-seed values | result |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for c in claims:
         lo, hi = c.ci
         lines.append(
             f"| {c.name} | {c.op} {c.threshold:g} | {_g(c.mean)} ± {_g(c.spread)} | "
             f"[{_g(lo)}, {_g(hi)}] | {c.n_seeds_meeting}/{len(c.values)} | "
-            f"{', '.join(_g(v) for v in c.values)} | {'pass' if c.passed else 'FAIL'} |")
+            f"{', '.join(_g(v) for v in c.values)} | {'pass' if c.passed else 'FAIL'} |"
+        )
     lines += ["", "Metrics (fixed in the module before the runs):", ""]
     lines += [f"- **{c.name}**: {c.metric}" for c in claims]
     lines += ["", "Per-seed details:", ""]
     lines += [f"- **{c.name}**: {c.details}" for c in claims if c.details]
-    lines += ["", f"A claim passes when the whole percentile-bootstrap 95% interval of its mean "
-              f"over seeds clears the criterion, every seed's value is defined, and there are "
-              f">= {MIN_SEEDS_TO_PASS} seeds."]
+    lines += [
+        "",
+        f"A claim passes when the whole percentile-bootstrap 95% interval of its mean "
+        f"over seeds clears the criterion, every seed's value is defined, and there are "
+        f">= {MIN_SEEDS_TO_PASS} seeds.",
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -55,15 +62,23 @@ def main(name: str, script: str, argv: Sequence[str] | None = None) -> int:
         raise SystemExit(f"unknown experiment {name!r}")
     p = argparse.ArgumentParser(description=f"Validate {name}: {EXPERIMENTS[name]}")
     p.add_argument("--scale", choices=SCALES, default="quick")
-    p.add_argument("--seeds", type=int, default=VALIDATION_SEEDS,
-                   help=f"seeds 0..N-1 (default {VALIDATION_SEEDS})")
+    p.add_argument(
+        "--seeds",
+        type=int,
+        default=VALIDATION_SEEDS,
+        help=f"seeds 0..N-1 (default {VALIDATION_SEEDS})",
+    )
     p.add_argument("--device", choices=("cpu", "cuda"), default="cpu")
     p.add_argument("--scheduler", default=None, help="address of an existing Dask scheduler")
     p.add_argument("--workers", type=int, default=None, help="local Dask workers")
-    p.add_argument("--out", type=Path, default=None,
-                   help="keep the run's data here (and resume from it)")
-    p.add_argument("--results", type=Path,
-                   default=Path(__file__).resolve().parents[2] / "validation" / "results")
+    p.add_argument(
+        "--out", type=Path, default=None, help="keep the run's data here (and resume from it)"
+    )
+    p.add_argument(
+        "--results",
+        type=Path,
+        default=Path(__file__).resolve().parents[2] / "validation" / "results",
+    )
     p.add_argument("--no-progress", action="store_true")
     args = p.parse_args(argv)
     if args.seeds < 1:
@@ -71,28 +86,48 @@ def main(name: str, script: str, argv: Sequence[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         out = args.out or Path(tmp) / name
         t0 = time.perf_counter()
-        res = run_sweep(name, out, scale=args.scale, seeds=range(args.seeds),
-                        device=args.device, scheduler=args.scheduler, n_workers=args.workers)
+        res = run_sweep(
+            name,
+            out,
+            scale=args.scale,
+            seeds=range(args.seeds),
+            device=args.device,
+            scheduler=args.scheduler,
+            n_workers=args.workers,
+        )
         wall = time.perf_counter() - t0
         claims = experiment_claims(name, out)
         meta: dict[str, Any] = json.loads((Path(out) / "meta.json").read_text())
     mod = get_experiment(name)
     n_workers = args.workers or min(args.seeds, os.cpu_count() or 1)
     where = args.scheduler or f"LocalCluster, {n_workers} processes x 1 thread"
-    header = (f"## {name}: {mod.TITLE}\n\nscale `{args.scale}`, seeds {meta['seeds']}, device "
-              f"`{args.device}`, wall time {wall:.1f} s for {len(res.executed)} task(s) run "
-              f"({len(res.skipped)} resumed) on {where}, {os.cpu_count()} cores "
-              f"{platform.machine()} (python {platform.python_version()}, torch "
-              f"{meta['versions']['torch']}, numpy {meta['versions']['numpy']})")
+    header = (
+        f"## {name}: {mod.TITLE}\n\nscale `{args.scale}`, seeds {meta['seeds']}, device "
+        f"`{args.device}`, wall time {wall:.1f} s for {len(res.executed)} task(s) run "
+        f"({len(res.skipped)} resumed) on {where}, {os.cpu_count()} cores "
+        f"{platform.machine()} (python {platform.python_version()}, torch "
+        f"{meta['versions']['torch']}, numpy {meta['versions']['numpy']})"
+    )
     table = claims_table(claims, header)
     print(table)
     args.results.mkdir(parents=True, exist_ok=True)
     stem = script if args.scale == "quick" else f"{script}-{args.scale}"
     (args.results / f"{stem}.md").write_text(table)
-    (args.results / f"{stem}.json").write_text(json.dumps({
-        "experiment": name, "scale": args.scale, "seeds": meta["seeds"], "wall_s": wall,
-        "tasks_executed": list(res.executed), "tasks_resumed": list(res.skipped),
-        "config": meta["config"], "versions": meta["versions"],
-        "claims": [c.as_dict() for c in claims],
-    }, indent=2, default=float))
+    (args.results / f"{stem}.json").write_text(
+        json.dumps(
+            {
+                "experiment": name,
+                "scale": args.scale,
+                "seeds": meta["seeds"],
+                "wall_s": wall,
+                "tasks_executed": list(res.executed),
+                "tasks_resumed": list(res.skipped),
+                "config": meta["config"],
+                "versions": meta["versions"],
+                "claims": [c.as_dict() for c in claims],
+            },
+            indent=2,
+            default=float,
+        )
+    )
     return 0 if all(c.passed for c in claims) else 1

@@ -41,31 +41,76 @@ def _configure(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
         "Run one of the spectral-bias experiments (Rahaman et al., 2019) and save its data "
         "(results.npz, meta.json) and figures (PNG) into --out.\n\nexperiments:\n" + listing
     )
-    p.add_argument("name", choices=sorted(EXPERIMENTS), metavar="NAME",
-                   help="experiment to run: " + ", ".join(EXPERIMENTS))
-    p.add_argument("--scale", choices=SCALES, default="quick",
-                   help="quick: about a minute on 2 CPU cores; paper: the paper's sizes "
-                        "(default: quick)")
-    p.add_argument("--seeds", type=int, default=None, metavar="N",
-                   help="number of runs/seeds (default: the scale's own; paper exp1 uses 10)")
-    p.add_argument("--seed", type=int, default=0, metavar="S",
-                   help="first seed; runs use S, S+1, ..., S+N-1 (default: 0)")
-    p.add_argument("--device", choices=("cpu", "cuda"), default="cpu",
-                   help="torch device; cuda fails with an error if unavailable (default: cpu)")
-    p.add_argument("--out", type=Path, default=None, metavar="DIR",
-                   help="output directory (default: ./experiments_out/NAME-SCALE)")
-    p.add_argument("--scheduler", default=None, metavar="ADDRESS",
-                   help="run the seeds as tasks on this existing Dask scheduler "
-                        "(default: a LocalCluster of processes, one thread each)")
-    p.add_argument("--workers", type=int, default=None, metavar="N",
-                   help="workers of the LocalCluster (default: min(#seeds, #cores))")
-    p.add_argument("--serial", action="store_true",
-                   help="run all seeds one after another in this process (no Dask)")
-    p.add_argument("--replot", action="store_true",
-                   help="redraw the figures from the data saved in --out, without training")
+    p.add_argument(
+        "name",
+        choices=sorted(EXPERIMENTS),
+        metavar="NAME",
+        help="experiment to run: " + ", ".join(EXPERIMENTS),
+    )
+    p.add_argument(
+        "--scale",
+        choices=SCALES,
+        default="quick",
+        help="quick: about a minute on 2 CPU cores; paper: the paper's sizes (default: quick)",
+    )
+    p.add_argument(
+        "--seeds",
+        type=int,
+        default=None,
+        metavar="N",
+        help="number of runs/seeds (default: the scale's own; paper exp1 uses 10)",
+    )
+    p.add_argument(
+        "--seed",
+        type=int,
+        default=0,
+        metavar="S",
+        help="first seed; runs use S, S+1, ..., S+N-1 (default: 0)",
+    )
+    p.add_argument(
+        "--device",
+        choices=("cpu", "cuda"),
+        default="cpu",
+        help="torch device; cuda fails with an error if unavailable (default: cpu)",
+    )
+    p.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="output directory (default: ./experiments_out/NAME-SCALE)",
+    )
+    p.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="run the seeds as tasks on this existing Dask scheduler "
+        "(default: a LocalCluster of processes, one thread each)",
+    )
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        metavar="N",
+        help="workers of the LocalCluster (default: min(#seeds, #cores))",
+    )
+    p.add_argument(
+        "--serial",
+        action="store_true",
+        help="run all seeds one after another in this process (no Dask)",
+    )
+    p.add_argument(
+        "--replot",
+        action="store_true",
+        help="redraw the figures from the data saved in --out, without training",
+    )
     p.add_argument("--no-progress", action="store_true", help="hide progress bars")
-    p.add_argument("--data", default=None, metavar="MNIST_DIR",
-                   help="exp3/exp4 only: directory with MNIST IDX files (default: sklearn digits)")
+    p.add_argument(
+        "--data",
+        default=None,
+        metavar="MNIST_DIR",
+        help="exp3/exp4 only: directory with MNIST IDX files (default: sklearn digits)",
+    )
     return p
 
 
@@ -107,8 +152,16 @@ def run_experiment_command(args: argparse.Namespace) -> int:
     if args.serial:
         if args.scheduler is not None:
             raise ExperimentError("--serial and --scheduler exclude each other")
-        run_experiment(args.name, out, scale=args.scale, seeds=args.seeds, seed=args.seed,
-                       device=args.device, show_progress=not args.no_progress, **overrides)
+        run_experiment(
+            args.name,
+            out,
+            scale=args.scale,
+            seeds=args.seeds,
+            seed=args.seed,
+            device=args.device,
+            show_progress=not args.no_progress,
+            **overrides,
+        )
         how = "in this process"
     else:
         n = get_config(args.name, args.scale).n_seeds if args.seeds is None else args.seeds
@@ -116,19 +169,26 @@ def run_experiment_command(args: argparse.Namespace) -> int:
             raise ExperimentError(f"--seeds must be >= 1, got {n}")
         if args.seed < 0:
             raise ExperimentError(f"--seed must be >= 0, got {args.seed}")
-        res = run_sweep(args.name, out, scale=args.scale, seeds=range(args.seed, args.seed + n),
-                        device=args.device, scheduler=args.scheduler, n_workers=args.workers,
-                        overrides=overrides,
-                        on_done=None if args.no_progress else (
-                            lambda key: print(f"  done {key}", flush=True)))
-        how = (f"as Dask tasks: {len(res.executed)} run, {len(res.skipped)} resumed from "
-               f"{out}/tasks")
+        res = run_sweep(
+            args.name,
+            out,
+            scale=args.scale,
+            seeds=range(args.seed, args.seed + n),
+            device=args.device,
+            scheduler=args.scheduler,
+            n_workers=args.workers,
+            overrides=overrides,
+            on_done=None if args.no_progress else (lambda key: print(f"  done {key}", flush=True)),
+        )
+        how = f"as Dask tasks: {len(res.executed)} run, {len(res.skipped)} resumed from {out}/tasks"
     dt = time.perf_counter() - t0
     print(f"{args.name} ({args.scale}) finished in {dt:.1f} s {how}; data and figures in {out}")
     for c in experiment_claims(args.name, out):
         lo, hi = c.ci
-        print(f"  [{'pass' if c.passed else 'FAIL'}] {c.name}: mean {c.mean:.3f} "
-              f"(95% CI [{lo:.3f}, {hi:.3f}], {len(c.values)} seed(s)) {c.op} {c.threshold:g}")
+        print(
+            f"  [{'pass' if c.passed else 'FAIL'}] {c.name}: mean {c.mean:.3f} "
+            f"(95% CI [{lo:.3f}, {hi:.3f}], {len(c.values)} seed(s)) {c.op} {c.threshold:g}"
+        )
     return 0
 
 

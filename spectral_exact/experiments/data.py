@@ -51,7 +51,7 @@ def read_idx(path: str | os.PathLike[str]) -> NDArray[np.uint8]:
     ndim = raw[3]
     if len(raw) < 4 + 4 * ndim:
         raise ExperimentError(f"{str(p)!r}: truncated header")
-    shape = struct.unpack(">" + "I" * ndim, raw[4:4 + 4 * ndim])
+    shape = struct.unpack(">" + "I" * ndim, raw[4 : 4 + 4 * ndim])
     data = np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim)
     if data.size != int(np.prod(shape)):
         raise ExperimentError(
@@ -62,8 +62,12 @@ def read_idx(path: str | os.PathLike[str]) -> NDArray[np.uint8]:
 
 
 def _find(directory: Path, stem: str) -> Path:
-    for name in (stem, stem + ".gz", stem.replace("-idx", ".idx"),
-                 stem.replace("-idx", ".idx") + ".gz"):
+    for name in (
+        stem,
+        stem + ".gz",
+        stem.replace("-idx", ".idx"),
+        stem.replace("-idx", ".idx") + ".gz",
+    ):
         if (directory / name).is_file():
             return directory / name
     raise ExperimentError(f"no {stem}[.gz] in {str(directory)!r}")
@@ -85,9 +89,7 @@ def load_mnist_idx(
     images = read_idx(_find(d, f"{prefix}-images-idx3-ubyte"))
     labels = read_idx(_find(d, f"{prefix}-labels-idx1-ubyte"))
     if images.ndim != 3 or labels.ndim != 1 or images.shape[0] != labels.shape[0]:
-        raise ExperimentError(
-            f"MNIST files disagree: images {images.shape}, labels {labels.shape}"
-        )
+        raise ExperimentError(f"MNIST files disagree: images {images.shape}, labels {labels.shape}")
     x = images.reshape(images.shape[0], -1).astype(np.float64) / 255.0
     return x, labels.astype(np.int64)
 

@@ -143,8 +143,15 @@ def run(
             model = C.make_mlp(1, config.width, config.depth, device=dev)
             idx = [0]
 
-            def record(step: int, m: Any, s: int = s, r: int = r, amps: Any = amps,
-                       x_t: Any = x_t, idx: list[int] = idx) -> None:
+            def record(
+                step: int,
+                m: Any,
+                s: int = s,
+                r: int = r,
+                amps: Any = amps,
+                x_t: Any = x_t,
+                idx: list[int] = idx,
+            ) -> None:
                 i = idx[0]
                 with torch.no_grad():
                     pred = m(x_t)[:, 0].double().cpu().numpy()
@@ -155,9 +162,15 @@ def run(
                 idx[0] = i + 1
 
             losses[s, r] = C.train_full_batch(
-                model, x_t, y_t, lr=config.lr, n_steps=config.n_steps,
-                record_every=config.record_every, on_record=record,
-                show_progress=show_progress, desc=f"exp1 {setting} seed={seed}",
+                model,
+                x_t,
+                y_t,
+                lr=config.lr,
+                n_steps=config.n_steps,
+                record_every=config.record_every,
+                on_record=record,
+                show_progress=show_progress,
+                desc=f"exp1 {setting} seed={seed}",
             )
             net = C.to_relu_network(model)
             final_exact[s, r] = exact_amplitude(net, xi_dense)
@@ -165,10 +178,17 @@ def run(
                 pred = model(x_t)[:, 0].double().cpu().numpy()
             final_dft[s, r] = 2 * np.abs(np.fft.rfft(pred)) / config.n_points
     arrays = {
-        "steps": steps, "freqs": freqs, "phases": phases_all,
+        "steps": steps,
+        "freqs": freqs,
+        "phases": phases_all,
         "amplitudes": np.stack([amplitudes(st, K) for st in SETTINGS]),
-        "dft_amp": dft_amp, "exact_amp": exact_amp, "spectral_norms": snorms, "loss": losses,
-        "xi_dense": xi_dense, "final_exact": final_exact, "final_dft": final_dft,
+        "dft_amp": dft_amp,
+        "exact_amp": exact_amp,
+        "spectral_norms": snorms,
+        "loss": losses,
+        "xi_dense": xi_dense,
+        "final_exact": final_exact,
+        "final_dft": final_dft,
     }
     meta = C.base_meta(NAME, config, seeds, device)
     meta["settings"] = list(SETTINGS)
@@ -189,9 +209,15 @@ def plot(out: str | os.PathLike[str]) -> list[Path]:
     for s, setting in enumerate(meta["settings"]):
         fig, axes = C.new_figure(1, 3, figsize=(15, 4.5))
         for ax, key, title in ((axes[0], "exact_amp", "exact"), (axes[1], "dft_amp", "DFT")):
-            im = ax.imshow(a[key][s].mean(0), aspect="auto", origin="lower", vmin=0, vmax=1,
-                           extent=(freqs[0] - 2.5, freqs[-1] + 2.5, steps[0], steps[-1]),
-                           cmap="viridis")
+            im = ax.imshow(
+                a[key][s].mean(0),
+                aspect="auto",
+                origin="lower",
+                vmin=0,
+                vmax=1,
+                extent=(freqs[0] - 2.5, freqs[-1] + 2.5, steps[0], steps[-1]),
+                cmap="viridis",
+            )
             ax.set_xlabel("frequency k [cycles on [0,1]]")
             ax.set_ylabel("training iteration")
             ax.set_title(f"{setting} amplitudes: |f~(k)|/A ({title})")
@@ -225,8 +251,13 @@ def plot(out: str | os.PathLike[str]) -> list[Path]:
         ax = axes[s]
         ax.semilogy(a["xi_dense"], a["final_exact"][s, 0] + 1e-12, lw=0.8, label="exact 2|F(2πξ)|")
         nd = a["final_dft"].shape[-1]
-        ax.semilogy(np.arange(nd), a["final_dft"][s, 0] + 1e-12, "o", ms=2.5,
-                    label="2|DFT|/N of the samples")
+        ax.semilogy(
+            np.arange(nd),
+            a["final_dft"][s, 0] + 1e-12,
+            "o",
+            ms=2.5,
+            label="2|DFT|/N of the samples",
+        )
         ax.axvline((nd - 1), color="k", lw=0.5, ls="--", label="Nyquist")
         for k in freqs:
             ax.axvline(k, color="gray", lw=0.3)
@@ -245,21 +276,36 @@ def _colors(n: int) -> list[Any]:
 
 
 #: arrays with one entry per seed, and the axis that indexes the seed
-SEED_AXIS = {"phases": 0, "dft_amp": 1, "exact_amp": 1, "spectral_norms": 1, "loss": 1,
-             "final_exact": 1, "final_dft": 1}
+SEED_AXIS = {
+    "phases": 0,
+    "dft_amp": 1,
+    "exact_amp": 1,
+    "spectral_norms": 1,
+    "loss": 1,
+    "final_exact": 1,
+    "final_dft": 1,
+}
 
 #: the claims and their criteria, fixed before any result was seen
 CLAIMS = tuple(
-    C.ClaimSpec(f"{setting}/{src}: spearman(k, AUC)",
-                f"Spearman over k_i of the area under min(|f~(k_i)|/A_i, 1) over the recorded "
-                f"steps ({src} spectrum); lower k learned earlier means a negative value",
-                "<=", -0.5)
-    for setting in SETTINGS for src in ("exact", "dft")
+    C.ClaimSpec(
+        f"{setting}/{src}: spearman(k, AUC)",
+        f"Spearman over k_i of the area under min(|f~(k_i)|/A_i, 1) over the recorded "
+        f"steps ({src} spectrum); lower k learned earlier means a negative value",
+        "<=",
+        -0.5,
+    )
+    for setting in SETTINGS
+    for src in ("exact", "dft")
 ) + tuple(
-    C.ClaimSpec(f"{setting}: spearman(Π‖W_l‖, high-k amplitude)",
-                "Spearman over the recorded steps between the product of layer spectral norms "
-                "and the mean exact |f~(k)|/A over the upper half of the k_i: the norms grow "
-                "while the high frequencies are learned (Fig. 1 right)", ">=", 0.5)
+    C.ClaimSpec(
+        f"{setting}: spearman(Π‖W_l‖, high-k amplitude)",
+        "Spearman over the recorded steps between the product of layer spectral norms "
+        "and the mean exact |f~(k)|/A over the upper half of the k_i: the norms grow "
+        "while the high frequencies are learned (Fig. 1 right)",
+        ">=",
+        0.5,
+    )
     for setting in SETTINGS
 )
 
@@ -282,9 +328,12 @@ def claims(arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> list[C.Claim]
                 m[name] = C.spearman(freqs, auc)
                 details.setdefault(name, []).append(str(np.round(auc, 2).tolist()))
             norm_prod = np.prod(arrays["spectral_norms"][s, r], axis=-1)
-            hi = arrays["exact_amp"][s, r][:, K // 2:].mean(axis=-1)
+            hi = arrays["exact_amp"][s, r][:, K // 2 :].mean(axis=-1)
             m[f"{setting}: spearman(Π‖W_l‖, high-k amplitude)"] = C.spearman(norm_prod, hi)
         per_seed.append(m)
     return C.claims_from_values(
-        CLAIMS, meta["seeds"], per_seed,
-        {k: "AUC per k, per seed: " + "; ".join(v) for k, v in details.items()})
+        CLAIMS,
+        meta["seeds"],
+        per_seed,
+        {k: "AUC per k, per seed: " + "; ".join(v) for k, v in details.items()},
+    )

@@ -60,9 +60,18 @@ class Config:
 
 CONFIGS = {
     "paper": Config(),
-    "quick": Config(freqs=(5, 10, 15, 20, 25, 30, 35, 40, 45, 50), width=128, depth=6,
-                    lr=1e-3, n_steps=3000, delta_max=1.5, n_deltas=12,
-                    n_directions=100, n_directions_exact=10, n_seeds=1),
+    "quick": Config(
+        freqs=(5, 10, 15, 20, 25, 30, 35, 40, 45, 50),
+        width=128,
+        depth=6,
+        lr=1e-3,
+        n_steps=3000,
+        delta_max=1.5,
+        n_deltas=12,
+        n_directions=100,
+        n_directions_exact=10,
+        n_seeds=1,
+    ),
 }
 
 
@@ -98,8 +107,15 @@ def run(
         x_t = torch.as_tensor(z[:, None], dtype=torch.float32, device=dev)
         y_t = torch.as_tensor(y[:, None], dtype=torch.float32, device=dev)
         model = C.make_mlp(1, config.width, config.depth, device=dev)
-        losses = C.train_full_batch(model, x_t, y_t, lr=config.lr, n_steps=config.n_steps,
-                                    show_progress=show_progress, desc=f"exp2 train seed={seed}")
+        losses = C.train_full_batch(
+            model,
+            x_t,
+            y_t,
+            lr=config.lr,
+            n_steps=config.n_steps,
+            show_progress=show_progress,
+            desc=f"exp2 train seed={seed}",
+        )
         final_loss[r] = losses[-1]
         theta = parameters_to_vector(model.parameters()).detach().clone()
         with torch.no_grad():
@@ -130,9 +146,16 @@ def run(
             dft_rel_mean[r, i] = np.abs(sum_dft) / config.n_directions / base_dft
             exact_rel_mean[r, i] = np.abs(sum_exact) / n_exact / base_exact
         vector_to_parameters(theta, model.parameters())
-    arrays = {"freqs": freqs, "deltas": deltas, "dft_rel": dft_rel, "exact_rel": exact_rel,
-              "dft_rel_mean": dft_rel_mean, "exact_rel_mean": exact_rel_mean,
-              "final_loss": final_loss, "base_amp": base_amp}
+    arrays = {
+        "freqs": freqs,
+        "deltas": deltas,
+        "dft_rel": dft_rel,
+        "exact_rel": exact_rel,
+        "dft_rel_mean": dft_rel_mean,
+        "exact_rel_mean": exact_rel_mean,
+        "final_loss": final_loss,
+        "base_amp": base_amp,
+    }
     C.save_results(out, arrays, C.base_meta(NAME, config, seeds, device))
     if plot_figures:
         plot(out)
@@ -147,9 +170,14 @@ def plot(out: str | os.PathLike[str]) -> list[Path]:
     for row, (suffix, reading) in enumerate((("", "E|f~_θ(k)|"), ("_mean", "|E f~_θ(k)|"))):
         for col, (src, title) in enumerate((("dft", "DFT"), ("exact", "exact"))):
             ax = axes[row, col]
-            im = ax.imshow(a[f"{src}_rel{suffix}"].mean(0), aspect="auto", origin="lower",
-                           vmin=0, vmax=1,
-                           extent=(freqs[0] - 2.5, freqs[-1] + 2.5, deltas[0], deltas[-1]))
+            im = ax.imshow(
+                a[f"{src}_rel{suffix}"].mean(0),
+                aspect="auto",
+                origin="lower",
+                vmin=0,
+                vmax=1,
+                extent=(freqs[0] - 2.5, freqs[-1] + 2.5, deltas[0], deltas[-1]),
+            )
             ax.set_xlabel("frequency k")
             ax.set_ylabel("perturbation size δ")
             ax.set_title(f"{reading} / |f~_θ*(k)| ({title})")
@@ -164,8 +192,14 @@ def robustness_scores(rel: np.ndarray, deltas: np.ndarray) -> np.ndarray:
 
 
 #: arrays with one entry per seed, and the axis that indexes the seed
-SEED_AXIS = {"dft_rel": 0, "exact_rel": 0, "dft_rel_mean": 0, "exact_rel_mean": 0,
-             "final_loss": 0, "base_amp": 0}
+SEED_AXIS = {
+    "dft_rel": 0,
+    "exact_rel": 0,
+    "dft_rel_mean": 0,
+    "exact_rel_mean": 0,
+    "final_loss": 0,
+    "base_amp": 0,
+}
 
 #: fewest learned frequencies on which a rank correlation is computed
 MIN_LEARNED = 3
@@ -175,11 +209,16 @@ _READINGS = (("", "E|f|"), ("_mean", "|Ef|"))
 
 #: the claims and their criteria, fixed before any result was seen
 CLAIMS = tuple(
-    C.ClaimSpec(f"{src} {reading}: spearman(k, robustness)",
-                f"Spearman over the learned k (trained 2|F(2πk)|/A >= {LEARNED_LEVEL}) of the "
-                f"mean over δ > 0 of min({reading} / |f~_θ*|, 1); nan if fewer than "
-                f"{MIN_LEARNED} are learned", "<=", -0.5)
-    for src in ("dft", "exact") for _, reading in _READINGS
+    C.ClaimSpec(
+        f"{src} {reading}: spearman(k, robustness)",
+        f"Spearman over the learned k (trained 2|F(2πk)|/A >= {LEARNED_LEVEL}) of the "
+        f"mean over δ > 0 of min({reading} / |f~_θ*|, 1); nan if fewer than "
+        f"{MIN_LEARNED} are learned",
+        "<=",
+        -0.5,
+    )
+    for src in ("dft", "exact")
+    for _, reading in _READINGS
 )
 
 
@@ -211,10 +250,13 @@ def claims(arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> list[C.Claim]
                 name = f"{src} {reading}: spearman(k, robustness)"
                 rel = arrays[f"{src}_rel{suffix}"][r]
                 score = robustness_scores(rel, arrays["deltas"])
-                m[name] = (C.spearman(ks, score[learned]) if learned.sum() >= MIN_LEARNED
-                           else float("nan"))
+                m[name] = (
+                    C.spearman(ks, score[learned]) if learned.sum() >= MIN_LEARNED else float("nan")
+                )
                 details.setdefault(name, []).append(
-                    f"learned {ks.tolist()} score {np.round(score[learned], 2).tolist()}")
+                    f"learned {ks.tolist()} score {np.round(score[learned], 2).tolist()}"
+                )
         per_seed.append(m)
-    return C.claims_from_values(CLAIMS, meta["seeds"], per_seed,
-                                {k: "; ".join(v) for k, v in details.items()})
+    return C.claims_from_values(
+        CLAIMS, meta["seeds"], per_seed, {k: "; ".join(v) for k, v in details.items()}
+    )

@@ -66,7 +66,7 @@ def split_data(config: Any, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarr
     if n > x.shape[0]:
         raise C.ExperimentError(f"n_train + n_val = {n} exceeds the data set size {x.shape[0]}")
     perm = np.random.default_rng(seed).permutation(x.shape[0])[:n]
-    tr, va = perm[: config.n_train], perm[config.n_train:]
+    tr, va = perm[: config.n_train], perm[config.n_train :]
     return x[tr], y[tr], x[va], y[va]
 
 
@@ -102,19 +102,36 @@ def run(
             model = C.make_mlp(xtr.shape[1], config.width, config.depth, 10, device=dev)
             idx = [0]
 
-            def record(step: int, m: Any, i: int = i, r: int = r, idx: list[int] = idx,
-                       xv: Any = xv, yv: Any = yv) -> None:
+            def record(
+                step: int,
+                m: Any,
+                i: int = i,
+                r: int = r,
+                idx: list[int] = idx,
+                xv: Any = xv,
+                yv: Any = yv,
+            ) -> None:
                 with torch.no_grad():
                     val[i, r, idx[0]] = float(((m(xv) - yv) ** 2).mean())
                 idx[0] += 1
 
             train[i, r] = C.train_full_batch(
-                model, xt, yt, lr=config.lr, n_steps=config.n_steps,
-                record_every=config.record_every, on_record=record,
-                show_progress=show_progress, desc=f"exp3 k={k:g} seed={seed}")
-    arrays = {"noise_freqs": np.asarray(config.noise_freqs, dtype=float),
-              "steps": np.arange(n_rec) * config.record_every, "val_loss": val,
-              "train_loss": train}
+                model,
+                xt,
+                yt,
+                lr=config.lr,
+                n_steps=config.n_steps,
+                record_every=config.record_every,
+                on_record=record,
+                show_progress=show_progress,
+                desc=f"exp3 k={k:g} seed={seed}",
+            )
+    arrays = {
+        "noise_freqs": np.asarray(config.noise_freqs, dtype=float),
+        "steps": np.arange(n_rec) * config.record_every,
+        "val_loss": val,
+        "train_loss": train,
+    }
     C.save_results(out, arrays, C.base_meta(NAME, config, seeds, device))
     if plot_figures:
         plot(out)
@@ -147,9 +164,13 @@ SEED_AXIS = {"val_loss": 1, "train_loss": 1}
 
 #: the claims and their criteria, fixed before any result was seen
 CLAIMS = (
-    C.ClaimSpec("spearman(k, val-loss dip)",
-                "Spearman over the noise frequencies k > 0 of the validation-loss dip "
-                "(final - min) / final", ">=", 0.5),
+    C.ClaimSpec(
+        "spearman(k, val-loss dip)",
+        "Spearman over the noise frequencies k > 0 of the validation-loss dip "
+        "(final - min) / final",
+        ">=",
+        0.5,
+    ),
 )
 
 
@@ -162,5 +183,9 @@ def claims(arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> list[C.Claim]
         d = dip(arrays["val_loss"][:, r])
         per_seed.append({CLAIMS[0].name: C.spearman(ks[m], d[m])})
         det.append(str(np.round(d, 3).tolist()))
-    return C.claims_from_values(CLAIMS, meta["seeds"], per_seed,
-                                {CLAIMS[0].name: f"dip per k={ks.tolist()}: " + "; ".join(det)})
+    return C.claims_from_values(
+        CLAIMS,
+        meta["seeds"],
+        per_seed,
+        {CLAIMS[0].name: f"dip per k={ks.tolist()}: " + "; ".join(det)},
+    )

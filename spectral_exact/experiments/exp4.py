@@ -67,7 +67,7 @@ def kernel_basis(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
 
     d = pdist(x)
     sigma = float(np.median(d))
-    gram = np.exp(-squareform(d) ** 2 / (2 * sigma**2))
+    gram = np.exp(-(squareform(d) ** 2) / (2 * sigma**2))
     w, v = np.linalg.eigh(gram)
     order = np.argsort(w)[::-1]
     return w[order], v[:, order], sigma
@@ -110,23 +110,43 @@ def run(
         model = C.make_mlp(xtr.shape[1], config.width, config.depth, 10, device=dev)
         idx = [0]
 
-        def record(step: int, m: Any, r: int = r, v: Any = v, ty: Any = ty, bands: Any = bands,
-                   xt: Any = xt, idx: list[int] = idx) -> None:
+        def record(
+            step: int,
+            m: Any,
+            r: int = r,
+            v: Any = v,
+            ty: Any = ty,
+            bands: Any = bands,
+            xt: Any = xt,
+            idx: list[int] = idx,
+        ) -> None:
             with torch.no_grad():
                 f = m(xt).double().cpu().numpy()
             tf = v.T @ f
             for b, sel in enumerate(bands):
-                band_err[r, idx[0], b] = (np.linalg.norm(tf[sel] - ty[sel])
-                                          / np.linalg.norm(ty[sel]))
+                band_err[r, idx[0], b] = np.linalg.norm(tf[sel] - ty[sel]) / np.linalg.norm(ty[sel])
             net_spec_final[r] = np.linalg.norm(tf, axis=1)
             idx[0] += 1
 
-        loss[r] = C.train_full_batch(model, xt, yt, lr=config.lr, n_steps=config.n_steps,
-                                     record_every=config.record_every, on_record=record,
-                                     show_progress=show_progress, desc=f"exp4 seed={seed}")
-    arrays = {"steps": np.arange(n_rec) * config.record_every, "band_err": band_err,
-              "eigvals": eigvals, "target_spec": target_spec, "net_spec_final": net_spec_final,
-              "loss": loss}
+        loss[r] = C.train_full_batch(
+            model,
+            xt,
+            yt,
+            lr=config.lr,
+            n_steps=config.n_steps,
+            record_every=config.record_every,
+            on_record=record,
+            show_progress=show_progress,
+            desc=f"exp4 seed={seed}",
+        )
+    arrays = {
+        "steps": np.arange(n_rec) * config.record_every,
+        "band_err": band_err,
+        "eigvals": eigvals,
+        "target_spec": target_spec,
+        "net_spec_final": net_spec_final,
+        "loss": loss,
+    }
     C.save_results(out, arrays, C.base_meta(NAME, config, seeds, device))
     if plot_figures:
         plot(out)
@@ -144,8 +164,14 @@ def plot(out: str | os.PathLike[str]) -> list[Path]:
     axes[0].set_xlabel("eigenvector index j (decreasing eigenvalue)")
     axes[0].legend()
     be = a["band_err"].mean(0)
-    im = axes[1].imshow(be, aspect="auto", origin="lower", vmin=0, vmax=1,
-                        extent=(-0.5, be.shape[1] - 0.5, a["steps"][0], a["steps"][-1]))
+    im = axes[1].imshow(
+        be,
+        aspect="auto",
+        origin="lower",
+        vmin=0,
+        vmax=1,
+        extent=(-0.5, be.shape[1] - 0.5, a["steps"][0], a["steps"][-1]),
+    )
     axes[1].set_xlabel("eigen-band (0 = largest eigenvalues)")
     axes[1].set_ylabel("iteration")
     axes[1].set_title("relative error per band")
@@ -158,10 +184,13 @@ SEED_AXIS = {"band_err": 0, "eigvals": 0, "target_spec": 0, "net_spec_final": 0,
 
 #: the claims and their criteria, fixed before any result was seen
 CLAIMS = (
-    C.ClaimSpec("spearman(band, mean band error)",
-                "Spearman over the eigen-bands (0 = largest eigenvalues) of the band's relative "
-                "error averaged over the recorded steps (area under its error curve)",
-                ">=", 0.5),
+    C.ClaimSpec(
+        "spearman(band, mean band error)",
+        "Spearman over the eigen-bands (0 = largest eigenvalues) of the band's relative "
+        "error averaged over the recorded steps (area under its error curve)",
+        ">=",
+        0.5,
+    ),
 )
 
 
@@ -173,5 +202,6 @@ def claims(arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> list[C.Claim]
         area = arrays["band_err"][r].mean(axis=0)
         per_seed.append({CLAIMS[0].name: C.spearman(np.arange(area.size), area)})
         det.append(str(np.round(area, 3).tolist()))
-    return C.claims_from_values(CLAIMS, meta["seeds"], per_seed,
-                                {CLAIMS[0].name: "error area per band: " + "; ".join(det)})
+    return C.claims_from_values(
+        CLAIMS, meta["seeds"], per_seed, {CLAIMS[0].name: "error area per band: " + "; ".join(det)}
+    )

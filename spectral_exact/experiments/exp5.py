@@ -99,28 +99,43 @@ def run(
             rng = C.seed_everything(int(seed))
             phases = rng.uniform(0, 2 * np.pi, K)
             x_t = torch.as_tensor(flower(z, L), dtype=torch.float32, device=dev)
-            y_t = torch.as_tensor(wave_target(z, freqs, phases)[:, None], dtype=torch.float32,
-                                  device=dev)
+            y_t = torch.as_tensor(
+                wave_target(z, freqs, phases)[:, None], dtype=torch.float32, device=dev
+            )
             model = C.make_mlp(2, config.width, config.depth, device=dev)
             idx = [0]
 
-            def record(step: int, m: Any, li: int = li, r: int = r, x_t: Any = x_t,
-                       idx: list[int] = idx) -> None:
+            def record(
+                step: int, m: Any, li: int = li, r: int = r, x_t: Any = x_t, idx: list[int] = idx
+            ) -> None:
                 with torch.no_grad():
                     pred = m(x_t)[:, 0].double().cpu().numpy()
                 spec[li, r, idx[0]] = 2 * np.abs(np.fft.rfft(pred))[freqs] / config.n_points
                 idx[0] += 1
 
             loss[li, r] = C.train_full_batch(
-                model, x_t, y_t, lr=config.lr, n_steps=config.n_steps,
-                record_every=config.record_every, on_record=record,
-                show_progress=show_progress, desc=f"exp5 L={L} seed={seed}")
+                model,
+                x_t,
+                y_t,
+                lr=config.lr,
+                n_steps=config.n_steps,
+                record_every=config.record_every,
+                on_record=record,
+                show_progress=show_progress,
+                desc=f"exp5 L={L} seed={seed}",
+            )
             with torch.no_grad():
                 gp = model(torch.as_tensor(grid_pts, dtype=torch.float32, device=dev))
             grid_pred[li, r] = gp[:, 0].double().cpu().numpy().reshape(config.grid, config.grid)
-    arrays = {"freqs": freqs, "Ls": np.asarray(config.Ls, dtype=float),
-              "steps": np.arange(n_rec) * config.record_every, "spectrum": spec, "loss": loss,
-              "grid": g, "grid_pred": grid_pred}
+    arrays = {
+        "freqs": freqs,
+        "Ls": np.asarray(config.Ls, dtype=float),
+        "steps": np.arange(n_rec) * config.record_every,
+        "spectrum": spec,
+        "loss": loss,
+        "grid": g,
+        "grid_pred": grid_pred,
+    }
     C.save_results(out, arrays, C.base_meta(NAME, config, seeds, device))
     if plot_figures:
         plot(out)
@@ -136,8 +151,14 @@ def plot(out: str | os.PathLike[str]) -> list[Path]:
     nL = len(Ls)
     fig, axes = C.new_figure(1, nL + 1, figsize=(4 * (nL + 1), 4))
     for li, L in enumerate(Ls):
-        im = axes[li].imshow(a["spectrum"][li].mean(0), aspect="auto", origin="lower", vmin=0,
-                             vmax=1, extent=(freqs[0] - 10, freqs[-1] + 10, steps[0], steps[-1]))
+        im = axes[li].imshow(
+            a["spectrum"][li].mean(0),
+            aspect="auto",
+            origin="lower",
+            vmin=0,
+            vmax=1,
+            extent=(freqs[0] - 10, freqs[-1] + 10, steps[0], steps[-1]),
+        )
         axes[li].set_title(f"L = {L:g}: |f∘γ_L~(k)|/A")
         axes[li].set_xlabel("k")
         axes[li].set_ylabel("iteration")
@@ -155,8 +176,9 @@ def plot(out: str | os.PathLike[str]) -> list[Path]:
     for li, L in enumerate(Ls):
         v = a["grid_pred"][li, 0]
         lim = float(np.abs(v).max()) or 1.0
-        axes[li].imshow(v, origin="lower", extent=(g[0], g[-1], g[0], g[-1]), cmap="RdBu_r",
-                        vmin=-lim, vmax=lim)
+        axes[li].imshow(
+            v, origin="lower", extent=(g[0], g[-1], g[0], g[-1]), cmap="RdBu_r", vmin=-lim, vmax=lim
+        )
         pts = flower(z, L)
         axes[li].plot(pts[:, 0], pts[:, 1], "k-", lw=0.5)
         axes[li].set_title(f"learned f on R², L = {L:g}")
@@ -169,12 +191,20 @@ SEED_AXIS = {"spectrum": 1, "loss": 1, "grid_pred": 1}
 
 #: the claims and their criteria, fixed before any result was seen
 CLAIMS = (
-    C.ClaimSpec("spearman(L, mean log10 loss)",
-                "Spearman over L of the training loss's mean log10 over all steps (area under "
-                "the log-loss curve: faster learning gives a smaller area)", "<=", -0.5),
-    C.ClaimSpec("spearman(L, high-k AUC)",
-                "Spearman over L of the area under min(|f∘γ_L~(k)|/A, 1) over the recorded "
-                "steps, averaged over the upper half of the k_i", ">=", 0.5),
+    C.ClaimSpec(
+        "spearman(L, mean log10 loss)",
+        "Spearman over L of the training loss's mean log10 over all steps (area under "
+        "the log-loss curve: faster learning gives a smaller area)",
+        "<=",
+        -0.5,
+    ),
+    C.ClaimSpec(
+        "spearman(L, high-k AUC)",
+        "Spearman over L of the area under min(|f∘γ_L~(k)|/A, 1) over the recorded "
+        "steps, averaged over the upper half of the k_i",
+        ">=",
+        0.5,
+    ),
 )
 
 
@@ -186,10 +216,16 @@ def claims(arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> list[C.Claim]
     per_seed, d0, d1 = [], [], []
     for r, _seed in enumerate(meta["seeds"]):
         ll = np.log10(arrays["loss"][:, r]).mean(axis=-1)
-        hi = C.learning_auc(arrays["spectrum"][:, r, :, K // 2:], axis=1).mean(axis=-1)
+        hi = C.learning_auc(arrays["spectrum"][:, r, :, K // 2 :], axis=1).mean(axis=-1)
         per_seed.append({CLAIMS[0].name: C.spearman(Ls, ll), CLAIMS[1].name: C.spearman(Ls, hi)})
         d0.append(str(np.round(ll, 3).tolist()))
         d1.append(str(np.round(hi, 3).tolist()))
-    return C.claims_from_values(CLAIMS, meta["seeds"], per_seed, {
-        CLAIMS[0].name: f"mean log10 loss per L={Ls.tolist()}: " + "; ".join(d0),
-        CLAIMS[1].name: f"high-k AUC per L={Ls.tolist()}: " + "; ".join(d1)})
+    return C.claims_from_values(
+        CLAIMS,
+        meta["seeds"],
+        per_seed,
+        {
+            CLAIMS[0].name: f"mean log10 loss per L={Ls.tolist()}: " + "; ".join(d0),
+            CLAIMS[1].name: f"high-k AUC per L={Ls.tolist()}: " + "; ".join(d1),
+        },
+    )

@@ -48,8 +48,9 @@ class Config:
 
 CONFIGS = {
     "paper": Config(),
-    "quick": Config(freqs=(10, 40, 70, 100, 130), Ls=(0, 4, 10, 16), width=64, depth=4,
-                    lr=3e-3, n_steps=400),
+    "quick": Config(
+        freqs=(10, 40, 70, 100, 130), Ls=(0, 4, 10, 16), width=64, depth=4, lr=3e-3, n_steps=400
+    ),
 }
 
 
@@ -84,17 +85,22 @@ def run(
         xv_t = torch.as_tensor(flower(zv, L), dtype=torch.float32, device=dev)
         y_t = torch.as_tensor(lab[:, None], dtype=torch.float32, device=dev)
         model = C.make_mlp(2, config.width, config.depth, device=dev)
-        losses = C.train_full_batch(model, x_t, y_t, lr=config.lr, n_steps=config.n_steps,
-                                    loss="bce", show_progress=False)
+        losses = C.train_full_batch(
+            model, x_t, y_t, lr=config.lr, n_steps=config.n_steps, loss="bce", show_progress=False
+        )
         with torch.no_grad():
             p = (model(x_t)[:, 0] > 0).cpu().numpy()
             pv = (model(xv_t)[:, 0] > 0).cpu().numpy()
         train_acc[r, i, j] = np.mean(p == (lab > 0.5))
         val_acc[r, i, j] = np.mean(pv == (lab_v > 0.5))
         final_loss[r, i, j] = losses[-1]
-    arrays = {"freqs": np.asarray(config.freqs, dtype=float),
-              "Ls": np.asarray(config.Ls, dtype=float), "train_acc": train_acc,
-              "val_acc": val_acc, "final_loss": final_loss}
+    arrays = {
+        "freqs": np.asarray(config.freqs, dtype=float),
+        "Ls": np.asarray(config.Ls, dtype=float),
+        "train_acc": train_acc,
+        "val_acc": val_acc,
+        "final_loss": final_loss,
+    }
     C.save_results(out, arrays, C.base_meta(NAME, config, seeds, device))
     if plot_figures:
         plot(out)
@@ -106,8 +112,9 @@ def plot(out: str | os.PathLike[str]) -> list[Path]:
     a, _ = C.load_results(out)
     fig, axes = C.new_figure(1, 2, figsize=(11, 4.5))
     for ax, key in zip(axes, ("train_acc", "val_acc")):
-        im = ax.imshow(a[key].mean(0).T, origin="lower", aspect="auto", vmin=0.5, vmax=1,
-                       cmap="magma")
+        im = ax.imshow(
+            a[key].mean(0).T, origin="lower", aspect="auto", vmin=0.5, vmax=1, cmap="magma"
+        )
         ax.set_xticks(range(len(a["freqs"])), [f"{v:g}" for v in a["freqs"]])
         ax.set_yticks(range(len(a["Ls"])), [f"{v:g}" for v in a["Ls"]])
         ax.set_xlabel("k")
@@ -125,9 +132,13 @@ GRID = ("freqs", {"freqs": 0, "train_acc": 1, "val_acc": 1, "final_loss": 1})
 
 #: the claims and their criteria, fixed before any result was seen
 CLAIMS = tuple(
-    C.ClaimSpec(f"{key}: spearman(L, acc at high k)",
-                f"Spearman over L of the {key.split('_')[0]} accuracy averaged over the upper "
-                "half of the frequencies k", ">=", 0.5)
+    C.ClaimSpec(
+        f"{key}: spearman(L, acc at high k)",
+        f"Spearman over L of the {key.split('_')[0]} accuracy averaged over the upper "
+        "half of the frequencies k",
+        ">=",
+        0.5,
+    )
     for key in ("train_acc", "val_acc")
 )
 
@@ -141,10 +152,17 @@ def claims(arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> list[C.Claim]
     for r, _seed in enumerate(meta["seeds"]):
         m = {}
         for spec, key in zip(CLAIMS, ("train_acc", "val_acc")):
-            hi = arrays[key][r][nk // 2:].mean(axis=0)
+            hi = arrays[key][r][nk // 2 :].mean(axis=0)
             m[spec.name] = C.spearman(arrays["Ls"], hi)
             details.setdefault(spec.name, []).append(str(np.round(hi, 3).tolist()))
         per_seed.append(m)
-    return C.claims_from_values(CLAIMS, meta["seeds"], per_seed, {
-        k: f"acc per L={arrays['Ls'].tolist()} (k >= {arrays['freqs'][nk // 2]:g}): "
-           + "; ".join(v) for k, v in details.items()})
+    return C.claims_from_values(
+        CLAIMS,
+        meta["seeds"],
+        per_seed,
+        {
+            k: f"acc per L={arrays['Ls'].tolist()} (k >= {arrays['freqs'][nk // 2]:g}): "
+            + "; ".join(v)
+            for k, v in details.items()
+        },
+    )

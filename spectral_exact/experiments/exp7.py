@@ -54,9 +54,18 @@ class Config:
 
 CONFIGS = {
     "paper": Config(),
-    "quick": Config(depths=(2, 3, 4, 6), depth_width=64, widths=(8, 32, 128), width_depth=4,
-                    clips=(0.02, 0.05, 0.1, 0.0), clip_width=64, clip_depth=4, lr=1e-3,
-                    n_steps=800, n_xi=101),
+    "quick": Config(
+        depths=(2, 3, 4, 6),
+        depth_width=64,
+        widths=(8, 32, 128),
+        width_depth=4,
+        clips=(0.02, 0.05, 0.1, 0.0),
+        clip_width=64,
+        clip_depth=4,
+        lr=1e-3,
+        n_steps=800,
+        n_xi=101,
+    ),
 }
 
 
@@ -97,20 +106,33 @@ def run(
     y_t = torch.as_tensor(y[:, None], dtype=torch.float32, device=dev)
     for r, seed in enumerate(seeds):
         for j, (_, _, depth, width, clip) in enumerate(
-                C.progress(runs, enabled=show_progress, desc=f"exp7 seed={seed}")):
+            C.progress(runs, enabled=show_progress, desc=f"exp7 seed={seed}")
+        ):
             C.seed_everything(int(seed))
             model = C.make_mlp(1, width, depth, device=dev)
-            loss[r, j] = C.train_full_batch(model, x_t, y_t, lr=config.lr,
-                                            n_steps=config.n_steps, show_progress=False,
-                                            weight_clip=clip if clip > 0 else None)
+            loss[r, j] = C.train_full_batch(
+                model,
+                x_t,
+                y_t,
+                lr=config.lr,
+                n_steps=config.n_steps,
+                show_progress=False,
+                weight_clip=clip if clip > 0 else None,
+            )
             net = C.to_relu_network(model)
             peak[r, j] = float(net(np.array([[z[ipk]]]))[0])
             spec[r, j] = np.abs(C.exact_fourier(net, 2 * np.pi * xi[:, None], [0.0], [1.0]))
             lip[r, j] = net.lipschitz_bound()
-    arrays = {"ablation": np.array([a for a, *_ in runs]),
-              "value": np.array([v for _, v, *_ in runs]),
-              "peak": peak, "loss": loss, "xi": xi, "spectrum": spec, "lipschitz": lip,
-              "n_points": np.array(config.n_points)}
+    arrays = {
+        "ablation": np.array([a for a, *_ in runs]),
+        "value": np.array([v for _, v, *_ in runs]),
+        "peak": peak,
+        "loss": loss,
+        "xi": xi,
+        "spectrum": spec,
+        "lipschitz": lip,
+        "n_points": np.array(config.n_points),
+    }
     C.save_results(out, arrays, C.base_meta(NAME, config, seeds, device))
     if plot_figures:
         plot(out)
@@ -129,8 +151,9 @@ def plot(out: str | os.PathLike[str]) -> list[Path]:
             v = a["value"][j]
             lab = f"{kind} = {v:g}" if not (kind == "clip" and v == 0) else "no clip"
             axes[0, c].semilogy(a["xi"], a["spectrum"][:, j].mean(0) + 1e-12, label=lab, lw=0.8)
-        axes[0, c].axhline(1.0 / float(a["n_points"]), color="k", ls="--", lw=0.6,
-                           label="target level 1/N")
+        axes[0, c].axhline(
+            1.0 / float(a["n_points"]), color="k", ls="--", lw=0.6, label="target level 1/N"
+        )
         axes[0, c].set_xlabel("ξ [cycles on [0,1]]")
         axes[0, c].set_ylabel("|F(2πξ)| (exact)")
         axes[0, c].legend(fontsize=7)
@@ -148,9 +171,13 @@ SEED_AXIS = {"peak": 0, "loss": 0, "spectrum": 0, "lipschitz": 0}
 
 #: the claims and their criteria, fixed before any result was seen
 CLAIMS = tuple(
-    C.ClaimSpec(f"spearman({kind}, peak height)",
-                f"Spearman over the {kind} values of the fitted peak height f(x_peak)"
-                + (" (no clip counts as the loosest)" if kind == "clip" else ""), ">=", 0.5)
+    C.ClaimSpec(
+        f"spearman({kind}, peak height)",
+        f"Spearman over the {kind} values of the fitted peak height f(x_peak)"
+        + (" (no clip counts as the loosest)" if kind == "clip" else ""),
+        ">=",
+        0.5,
+    )
     for kind in ("depth", "width", "clip")
 )
 
@@ -171,5 +198,9 @@ def claims(arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> list[C.Claim]
             m[spec.name] = C.spearman(vals, pk)
             details.setdefault(spec.name, []).append(str(np.round(pk, 3).tolist()))
         per_seed.append(m)
-    return C.claims_from_values(CLAIMS, meta["seeds"], per_seed,
-                                {k: "peak per value: " + "; ".join(v) for k, v in details.items()})
+    return C.claims_from_values(
+        CLAIMS,
+        meta["seeds"],
+        per_seed,
+        {k: "peak per value: " + "; ".join(v) for k, v in details.items()},
+    )

@@ -67,8 +67,15 @@ class Config:
 
 CONFIGS = {
     "paper": Config(),
-    "quick": Config(width=64, depth=4, lr=1e-3, n_steps=1500, record_every=25,
-                    n_steps_init=1500, init_scales=(1.0, 2.0, 4.0, 8.0)),
+    "quick": Config(
+        width=64,
+        depth=4,
+        lr=1e-3,
+        n_steps=1500,
+        record_every=25,
+        n_steps_init=1500,
+        init_scales=(1.0, 2.0, 4.0, 8.0),
+    ),
 }
 
 
@@ -119,8 +126,7 @@ def run(
     for r, seed in enumerate(seeds):
         C.seed_everything(int(seed))
         x_t = torch.as_tensor(x[:, None], dtype=torch.float32, device=dev)
-        y_t = torch.as_tensor(target_fn(x, config.peaks)[:, None], dtype=torch.float32,
-                              device=dev)
+        y_t = torch.as_tensor(target_fn(x, config.peaks)[:, None], dtype=torch.float32, device=dev)
         model = C.make_mlp(1, config.width, config.depth, device=dev)
         idx = [0]
 
@@ -129,28 +135,50 @@ def run(
             delta_f[r, idx[0]] = np.abs(ff - ft_peaks) / np.abs(ft_peaks)
             idx[0] += 1
 
-        C.train_full_batch(model, x_t, y_t, lr=config.lr, n_steps=config.n_steps,
-                           record_every=config.record_every, on_record=record,
-                           show_progress=show_progress, desc=f"fprinciple seed={seed}")
+        C.train_full_batch(
+            model,
+            x_t,
+            y_t,
+            lr=config.lr,
+            n_steps=config.n_steps,
+            record_every=config.record_every,
+            on_record=record,
+            show_progress=show_progress,
+            desc=f"fprinciple seed={seed}",
+        )
         xs_t = torch.as_tensor(xs[:, None], dtype=torch.float32, device=dev)
-        ys_t = torch.as_tensor(target_fn(xs, config.peaks)[:, None], dtype=torch.float32,
-                               device=dev)
+        ys_t = torch.as_tensor(
+            target_fn(xs, config.peaks)[:, None], dtype=torch.float32, device=dev
+        )
         for i, s in enumerate(config.init_scales):
             C.seed_everything(int(seed))
             m = C.make_mlp(1, config.width, config.depth, init_scale=s, device=dev)
-            C.train_full_batch(m, xs_t, ys_t, lr=config.lr, n_steps=config.n_steps_init,
-                               show_progress=show_progress, desc=f"fprinciple init={s:g}")
+            C.train_full_batch(
+                m,
+                xs_t,
+                ys_t,
+                lr=config.lr,
+                n_steps=config.n_steps_init,
+                show_progress=show_progress,
+                desc=f"fprinciple init={s:g}",
+            )
             net = C.to_relu_network(m)
             spec = np.abs(net_fourier(net, omegas))
             final_spec[r, i] = spec
             e = spec**2
             hf_frac[r, i] = e[omegas > config.omega_cut].sum() / e.sum()
-            test_mse[r, i] = float(np.mean((net(xd[:, None]) - target_fn(xd, config.peaks))**2))
-    arrays = {"peaks": np.asarray(config.peaks), "steps": np.arange(n_rec) * config.record_every,
-              "delta_f": delta_f, "init_scales": np.asarray(config.init_scales),
-              "hf_fraction": hf_frac, "test_mse": test_mse, "omegas": omegas,
-              "final_spectrum": final_spec, "target_spectrum": np.abs(
-                  target_fourier(omegas, config.peaks))}
+            test_mse[r, i] = float(np.mean((net(xd[:, None]) - target_fn(xd, config.peaks)) ** 2))
+    arrays = {
+        "peaks": np.asarray(config.peaks),
+        "steps": np.arange(n_rec) * config.record_every,
+        "delta_f": delta_f,
+        "init_scales": np.asarray(config.init_scales),
+        "hf_fraction": hf_frac,
+        "test_mse": test_mse,
+        "omegas": omegas,
+        "final_spectrum": final_spec,
+        "target_spectrum": np.abs(target_fourier(omegas, config.peaks)),
+    }
     C.save_results(out, arrays, C.base_meta(NAME, config, seeds, device))
     if plot_figures:
         plot(out)
@@ -171,8 +199,9 @@ def plot(out: str | os.PathLike[str]) -> list[Path]:
     fig, axes = C.new_figure(1, 3, figsize=(15, 4.2))
     axes[0].semilogy(a["omegas"], a["target_spectrum"] + 1e-12, "k--", label="target")
     for i, s in enumerate(a["init_scales"]):
-        axes[0].semilogy(a["omegas"], a["final_spectrum"][:, i].mean(0) + 1e-12,
-                         label=f"init × {s:g}", lw=0.8)
+        axes[0].semilogy(
+            a["omegas"], a["final_spectrum"][:, i].mean(0) + 1e-12, label=f"init × {s:g}", lw=0.8
+        )
     axes[0].set_xlabel("ω")
     axes[0].legend(fontsize=7)
     axes[1].plot(a["init_scales"], a["hf_fraction"].mean(0), "o-")
@@ -190,15 +219,26 @@ SEED_AXIS = {"delta_f": 0, "hf_fraction": 0, "test_mse": 0, "final_spectrum": 0}
 
 #: the claims and their criteria, fixed before any result was seen
 CLAIMS = (
-    C.ClaimSpec("spearman(ω, mean log10 ΔF)",
-                "Spearman over the peak frequencies ω of log10 ΔF(ω) averaged over the "
-                "recorded steps (area under the log relative-error curve)", ">=", 0.5),
-    C.ClaimSpec("spearman(init scale, HF fraction)",
-                "Spearman over the initialisation scales of the trained net's spectral energy "
-                "fraction above ω_c (exact transform)", ">=", 0.5),
-    C.ClaimSpec("spearman(init scale, test MSE)",
-                "Spearman over the initialisation scales of the test MSE on a dense grid",
-                ">=", 0.5),
+    C.ClaimSpec(
+        "spearman(ω, mean log10 ΔF)",
+        "Spearman over the peak frequencies ω of log10 ΔF(ω) averaged over the "
+        "recorded steps (area under the log relative-error curve)",
+        ">=",
+        0.5,
+    ),
+    C.ClaimSpec(
+        "spearman(init scale, HF fraction)",
+        "Spearman over the initialisation scales of the trained net's spectral energy "
+        "fraction above ω_c (exact transform)",
+        ">=",
+        0.5,
+    ),
+    C.ClaimSpec(
+        "spearman(init scale, test MSE)",
+        "Spearman over the initialisation scales of the test MSE on a dense grid",
+        ">=",
+        0.5,
+    ),
 )
 
 
@@ -211,11 +251,22 @@ def claims(arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> list[C.Claim]
     for r, _seed in enumerate(meta["seeds"]):
         area = np.log10(arrays["delta_f"][r]).mean(axis=0)
         hf, te = arrays["hf_fraction"][r], arrays["test_mse"][r]
-        per_seed.append({CLAIMS[0].name: C.spearman(arrays["peaks"], area),
-                         CLAIMS[1].name: C.spearman(s, hf), CLAIMS[2].name: C.spearman(s, te)})
+        per_seed.append(
+            {
+                CLAIMS[0].name: C.spearman(arrays["peaks"], area),
+                CLAIMS[1].name: C.spearman(s, hf),
+                CLAIMS[2].name: C.spearman(s, te),
+            }
+        )
         for lst, v in zip(d, (area, hf, te)):
             lst.append(str(np.round(v, 4).tolist()))
-    return C.claims_from_values(CLAIMS, meta["seeds"], per_seed, {
-        CLAIMS[0].name: f"mean log10 ΔF per ω={arrays['peaks'].tolist()}: " + "; ".join(d[0]),
-        CLAIMS[1].name: f"HF fraction per scale={s.tolist()}: " + "; ".join(d[1]),
-        CLAIMS[2].name: "test MSE per scale: " + "; ".join(d[2])})
+    return C.claims_from_values(
+        CLAIMS,
+        meta["seeds"],
+        per_seed,
+        {
+            CLAIMS[0].name: f"mean log10 ΔF per ω={arrays['peaks'].tolist()}: " + "; ".join(d[0]),
+            CLAIMS[1].name: f"HF fraction per scale={s.tolist()}: " + "; ".join(d[1]),
+            CLAIMS[2].name: "test MSE per scale: " + "; ".join(d[2]),
+        },
+    )

@@ -57,8 +57,16 @@ class Config:
 
 CONFIGS = {
     "paper": Config(),
-    "quick": Config(n_grid=24, width=32, depth=3, lr=3e-3, n_steps=6000, n_checkpoints=24,
-                    xi_max=6.0, xi_step=0.5),
+    "quick": Config(
+        n_grid=24,
+        width=32,
+        depth=3,
+        lr=3e-3,
+        n_steps=6000,
+        n_checkpoints=24,
+        xi_max=6.0,
+        xi_step=0.5,
+    ),
 }
 
 
@@ -98,8 +106,9 @@ def run(
     for r, seed in enumerate(seeds):
         C.seed_everything(int(seed))
         x_t = torch.as_tensor(X, dtype=torch.float32, device=dev)
-        y_t = torch.as_tensor(target_fn(X, config.waves, config.amps)[:, None],
-                              dtype=torch.float32, device=dev)
+        y_t = torch.as_tensor(
+            target_fn(X, config.waves, config.amps)[:, None], dtype=torch.float32, device=dev
+        )
         model = C.make_mlp(2, config.width, config.depth, device=dev)
         ci = [0]
 
@@ -114,12 +123,28 @@ def run(
             lip[r, ci[0]] = net.lipschitz_bound()
             ci[0] += 1
 
-        loss[r] = C.train_full_batch(model, x_t, y_t, lr=config.lr, n_steps=config.n_steps,
-                                     record_every=1, on_record=snapshot,
-                                     show_progress=show_progress, desc=f"spectrum2d seed={seed}")
-    arrays = {"xi": xi1, "checkpoints": ckpt, "spectrum": spec, "wave_amp": amp,
-              "waves": waves, "n_regions": n_regions, "lipschitz": lip, "loss": loss,
-              "target_spectrum": _target_spectrum(XI, config)}
+        loss[r] = C.train_full_batch(
+            model,
+            x_t,
+            y_t,
+            lr=config.lr,
+            n_steps=config.n_steps,
+            record_every=1,
+            on_record=snapshot,
+            show_progress=show_progress,
+            desc=f"spectrum2d seed={seed}",
+        )
+    arrays = {
+        "xi": xi1,
+        "checkpoints": ckpt,
+        "spectrum": spec,
+        "wave_amp": amp,
+        "waves": waves,
+        "n_regions": n_regions,
+        "lipschitz": lip,
+        "loss": loss,
+        "target_spectrum": _target_spectrum(XI, config),
+    }
     C.save_results(out, arrays, C.base_meta(NAME, config, seeds, device))
     if plot_figures:
         plot(out)
@@ -128,6 +153,7 @@ def run(
 
 def _target_spectrum(XI: np.ndarray, config: Config) -> np.ndarray:
     """``|F[T](2πξ)|`` on the unit square, closed form (sine = two complex exponentials)."""
+
     def box_ft(k: np.ndarray) -> np.ndarray:  # ∫_[0,1]^2 e^{-i k·x} dx
         out = np.ones(k.shape[:-1], dtype=complex)
         for c in range(2):
@@ -156,8 +182,9 @@ def plot(out: str | os.PathLike[str]) -> list[Path]:
     paths = []
     for c, step in enumerate(ck):
         fig, ax = C.new_figure(figsize=(5, 4.3))
-        im = ax.imshow(np.log10(a["spectrum"][0, c] + 1e-12), origin="lower", extent=ext,
-                       vmin=vmin, vmax=vmax)
+        im = ax.imshow(
+            np.log10(a["spectrum"][0, c] + 1e-12), origin="lower", extent=ext, vmin=vmin, vmax=vmax
+        )
         ax.set_title(f"log10 |F(2πξ)|, step {step}")
         ax.set_xlabel("ξ1")
         ax.set_ylabel("ξ2")
@@ -193,13 +220,21 @@ SEED_AXIS = {"spectrum": 0, "wave_amp": 0, "n_regions": 0, "lipschitz": 0, "loss
 
 #: the claims and their criteria, fixed before any result was seen
 CLAIMS = (
-    C.ClaimSpec("spearman(‖ξ‖, AUC)",
-                "Spearman over the target waves' ‖ξ_j‖ of the area under min(2|F(2πξ_j)|/A_j, "
-                "1) over the checkpoints (exact transform)", "<=", -0.5),
-    C.ClaimSpec("spearman(N_f·L_f, highest-‖ξ‖ amplitude)",
-                "Spearman over the checkpoints between Theorem 1's numerator N_f·L_f and the "
-                "amplitude 2|F(2πξ)|/A of the highest-‖ξ‖ target wave: the net's capacity for "
-                "high frequencies grows with the high frequency it has learned", ">=", 0.5),
+    C.ClaimSpec(
+        "spearman(‖ξ‖, AUC)",
+        "Spearman over the target waves' ‖ξ_j‖ of the area under min(2|F(2πξ_j)|/A_j, "
+        "1) over the checkpoints (exact transform)",
+        "<=",
+        -0.5,
+    ),
+    C.ClaimSpec(
+        "spearman(N_f·L_f, highest-‖ξ‖ amplitude)",
+        "Spearman over the checkpoints between Theorem 1's numerator N_f·L_f and the "
+        "amplitude 2|F(2πξ)|/A of the highest-‖ξ‖ target wave: the net's capacity for "
+        "high frequencies grows with the high frequency it has learned",
+        ">=",
+        0.5,
+    ),
 )
 
 
@@ -213,10 +248,17 @@ def claims(arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> list[C.Claim]
         amp = arrays["wave_amp"][r]
         auc = C.learning_auc(amp, axis=0)
         nl = arrays["n_regions"][r] * arrays["lipschitz"][r]
-        per_seed.append({CLAIMS[0].name: C.spearman(norms, auc),
-                         CLAIMS[1].name: C.spearman(nl, amp[:, top])})
+        per_seed.append(
+            {CLAIMS[0].name: C.spearman(norms, auc), CLAIMS[1].name: C.spearman(nl, amp[:, top])}
+        )
         d0.append(str(np.round(auc, 3).tolist()))
         d1.append(f"N_f {arrays['n_regions'][r].tolist()}")
-    return C.claims_from_values(CLAIMS, meta["seeds"], per_seed, {
-        CLAIMS[0].name: f"AUC per ‖ξ‖={np.round(norms, 2).tolist()}: " + "; ".join(d0),
-        CLAIMS[1].name: "; ".join(d1)})
+    return C.claims_from_values(
+        CLAIMS,
+        meta["seeds"],
+        per_seed,
+        {
+            CLAIMS[0].name: f"AUC per ‖ξ‖={np.round(norms, 2).tolist()}: " + "; ".join(d0),
+            CLAIMS[1].name: "; ".join(d1),
+        },
+    )
