@@ -349,7 +349,7 @@ def enumerate_net(  # type: ignore[no-untyped-def]
         Y = np.dot(XS, W.T)
         scale = scale0
         if unb:
-            scale = 1.0 + np.max(np.abs(t))
+            scale = scale0 + np.max(np.abs(t))
         t, XS, pat, parent = split_layer(t, Y, b, unb, scale, geom, geom * scale)
         if unb and layer == 0:
             # the anchor at 0 is a breakpoint only if the pattern changes there
