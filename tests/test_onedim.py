@@ -381,6 +381,26 @@ def test_breakpoints_object_is_reusable_and_checks_its_domain() -> None:
         breakpoints_fourier(bp, k, domain=se.Box([0.0], [2.0]))
 
 
+def test_cache_reuses_the_enumeration_and_does_not_keep_networks_alive() -> None:
+    import gc
+    import weakref
+
+    from spectral_exact.fourier import _onedim
+
+    net = se.ReLUNetwork.random((1, 8, 8, 1), seed=5)
+    k = np.array([[0.5], [3.0]])
+    for dom in (None, se.Box([-1.0], [1.0])):
+        first = se.network_fourier(net, k, domain=dom)
+        hit = _onedim._CACHE[net][1]
+        again = se.network_fourier(net, k, domain=dom)
+        assert _onedim._CACHE[net][1] is hit  # no second enumeration
+        assert_transform_close(again, first, rtol=0)
+    ref = weakref.ref(net)
+    del net
+    gc.collect()
+    assert ref() is None
+
+
 def test_errors_name_the_problem() -> None:
     net = _relu()
     with pytest.raises(se.SingularFrequencyError, match="k = 0"):

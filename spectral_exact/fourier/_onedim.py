@@ -76,7 +76,7 @@ from __future__ import annotations
 import contextlib
 import math
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any, TypeGuard
 
 import numpy as np
@@ -404,7 +404,10 @@ def _fourier(bp: Breakpoints, k: FloatArray, tol: Tolerances) -> ComplexArray:
     return out
 
 
-_CACHE: weakref.WeakKeyDictionary[ReLUNetwork, tuple[Any, Breakpoints]] = (
+#: one enumeration per network (the last domain and tolerances asked). The values hold the
+#: :class:`Breakpoints` fields *without* the network: a value referring to its key would keep
+#: the key alive, and every network ever transformed would stay in memory.
+_CACHE: weakref.WeakKeyDictionary[ReLUNetwork, tuple[Any, tuple[Any, ...]]] = (
     weakref.WeakKeyDictionary()
 )
 
@@ -415,7 +418,7 @@ def _cached(
     key = (None if box is None else (float(box.lo[0]), float(box.hi[0])), tol)
     hit = _CACHE.get(net)
     if hit is not None and hit[0] == key:
-        bp = hit[1]
+        bp = Breakpoints(net, *hit[1])
         if max_regions is not None and bp.n_regions > max_regions:
             raise TooManyRegionsError(
                 f"the 1-D network {net!r} has {bp.n_regions} linear regions, more than "
@@ -423,7 +426,7 @@ def _cached(
             )
         return bp
     bp = _enumerate(net, box, tol, max_regions)
-    _CACHE[net] = (key, bp)
+    _CACHE[net] = (key, tuple(getattr(bp, f.name) for f in fields(bp)[1:]))
     return bp
 
 
