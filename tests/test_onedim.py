@@ -164,8 +164,20 @@ def test_coincident_and_nearly_coincident_breakpoints() -> None:
     bp = breakpoints(net, box)
     assert len(bp.points) == 3  # lo, one merged breakpoint, hi
     assert bp.n_regions == len(_general_regions(net, box)) == 2
+    # on R the tolerances are relative to the arrangement's own length (the farthest
+    # first-layer crossing, 1e-15 here: scale covariance), where the crossings are two points,
+    # as for the general enumerator's route on R (linear_regions rescales the same way)
+    tol = se.DEFAULT_TOLERANCES
     line = breakpoints(net, None)
-    assert line.n_regions == 2 and line.jumps.tolist() == pytest.approx([4.0])
+    general = se.Regions(net, None, regions_module._unbounded_regions_rescaled(net, tol), tol)
+    assert line.n_regions == len(general) == 3
+    assert line.jumps.tolist() == pytest.approx([3.0, 1.0])
+    # the same crossings in an arrangement of length 1 (one more at x = 1): merged into one
+    wider = _net([[[1.0], [2.0], [1.0], [1.0]], [[1.0] * 4]], [[0.0, 0.0, -1e-15, -1.0], [0.0]])
+    line = breakpoints(wider, None)
+    general = se.Regions(wider, None, regions_module._unbounded_regions_rescaled(wider, tol), tol)
+    assert line.n_regions == len(general) == 3
+    assert line.jumps.tolist() == pytest.approx([4.0, 1.0])
     k = np.array([0.0, 1e-9, 2.0, 1e3])
     assert_transform_close(
         se.network_fourier(net, k[:, None], domain=box),
@@ -325,6 +337,29 @@ def test_line_matches_mpmath(seed: int) -> None:
     assert_transform_close(got, _mp_line(net, K_HUGE, reach), rtol=RTOL_HUGE_K)
 
 
+# ------------------------------------------------------------------------------ scale law
+#: biases times s: f_s(x) = s f(x / s), so F_s(k) = s^2 F(s k) on the box scaled by s and on R
+SCALES = [1e-12, 1e-9, 1e-4, 1e4, 1e9, 1e12]
+
+
+@pytest.mark.parametrize("s", SCALES)
+@pytest.mark.parametrize("on_box", [True, False])
+def test_scale_law(s: float, on_box: bool) -> None:
+    net = se.ReLUNetwork.random((1, 16, 16, 16, 1), seed=4, scale="pytorch")
+    scaled = se.ReLUNetwork(net.weights, [s * b for b in net.biases])
+    k = np.concatenate([K_SMALL if on_box else K_SMALL[1:], K_MID])
+    lo, hi = -1.25, 1.75
+    box, box_s = (([lo], [hi]), ([s * lo], [s * hi])) if on_box else (None, None)
+    want = s * s * se.network_fourier(net, k[:, None], domain=box)
+    got = se.network_fourier(scaled, (k / s)[:, None], domain=box_s)
+    assert breakpoints(scaled, box_s).n_regions == breakpoints(net, box).n_regions
+    # |k| = 1e3 on R: the phase k t at the far breakpoints (|t| ~ 1e2) is conditioned to
+    # eps |k t| ~ 1e-11, as at huge k on the box
+    mid = np.abs(k) <= 100
+    assert_transform_close(got[mid], want[mid], rtol=RTOL)
+    assert_transform_close(got[~mid], want[~mid], rtol=RTOL_HUGE_K)
+
+
 # --------------------------------------------------------------------- invariants, errors
 def test_conjugate_symmetry_and_batch_shape() -> None:
     net = se.ReLUNetwork.random((1, 16, 16, 1), seed=3)
@@ -344,6 +379,26 @@ def test_breakpoints_object_is_reusable_and_checks_its_domain() -> None:
     assert_transform_close(se.network_fourier(bp, k), se.network_fourier(net, k, domain=box), 0)
     with pytest.raises(se.InvalidDomainError, match="breakpoints are for domain"):
         breakpoints_fourier(bp, k, domain=se.Box([0.0], [2.0]))
+
+
+def test_cache_reuses_the_enumeration_and_does_not_keep_networks_alive() -> None:
+    import gc
+    import weakref
+
+    from spectral_exact.fourier import _onedim
+
+    net = se.ReLUNetwork.random((1, 8, 8, 1), seed=5)
+    k = np.array([[0.5], [3.0]])
+    for dom in (None, se.Box([-1.0], [1.0])):
+        first = se.network_fourier(net, k, domain=dom)
+        hit = _onedim._CACHE[net][1]
+        again = se.network_fourier(net, k, domain=dom)
+        assert _onedim._CACHE[net][1] is hit  # no second enumeration
+        assert_transform_close(again, first, rtol=0)
+    ref = weakref.ref(net)
+    del net
+    gc.collect()
+    assert ref() is None
 
 
 def test_errors_name_the_problem() -> None:

@@ -8,11 +8,18 @@ layer *at* them (one matrix product per layer): on each interval the pre-activat
 so a neuron crosses zero inside ``[t_i, t_{i+1}]`` iff its values at the two ends have strictly
 opposite signs, at ``t_i + h_i z_i / (z_i - z_{i+1})``; the values of the other neurons at the new
 point are interpolated (exact for affine functions). On :math:`\mathbb{R}` (``domain=None``)
-the two unbounded end rays carry the pre-activation slopes. Sign tests use the same tolerance as
-:func:`spectral_exact.linear_regions` (``tol.geometry`` times the neuron's scale on the domain),
+the two unbounded end rays carry the pre-activation slopes, and every interval its exact
+pre-activation slopes (products of the masked weights, carried layer by layer). Sign tests use
+``tol.geometry`` times the neuron's scale on the domain, as :func:`spectral_exact.linear_regions`,
 so the intervals agree with the general enumerator: crossings within ``tol.geometry * scale`` of
 each other are merged into one breakpoint, identically vanishing neurons never split, and a
-neuron crossing exactly at an existing breakpoint (or at a box end) adds nothing.
+neuron crossing exactly at an existing breakpoint (or at a box end) adds nothing. The length
+``scale`` is the box's (``tol.geometry * scale`` is the box's
+:func:`~spectral_exact._tolerances.zero_distance`) or on R ``L + max |t|`` with ``L`` the
+arrangement's own length (the farthest first-layer crossing, as the general enumerator on R,
+whose tolerances are relative to ``1`` in those units): scale covariant, so a net whose
+biases are multiplied by ``s`` on the box multiplied by ``s`` has the same regions, scaled, and
+``F_s(k) = s^2 F(s k)`` to rounding at every ``s``.
 
 Transform on an interval ``[a, b]``
 -----------------------------------
@@ -57,8 +64,11 @@ This equals Lemma 1 of Rahaman et al. (2019) with ``c = -i`` (see :mod:`.network
 ``ReLU(x)``, but has no ``1/k^2`` cancellation when ``f`` has compact support. An affine ``f``
 (no breakpoint) gives ``0`` off ``k = 0``.
 
-Cost: ``O(n w^2)`` per layer to enumerate (``n`` breakpoints, width ``w``) and ``O(n)`` per
-frequency; no Python object per region.
+Cost: one compiled call per net (:mod:`._onedim_kernels`): per hidden layer one BLAS product,
+``O(n w^2)`` (``n`` breakpoints, width ``w``; ``2n`` rows on R, the slopes), and one
+``O(n w)`` pass of sign tests, crossings, merging and insertion; then ``O(n)`` per frequency,
+one complex exponential per breakpoint. No Python object per region and no Python loop over
+layers or breakpoints: a small net costs tens of microseconds in all.
 """
 
 from __future__ import annotations
@@ -66,7 +76,7 @@ from __future__ import annotations
 import contextlib
 import math
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any, TypeGuard
 
 import numpy as np
@@ -78,7 +88,7 @@ from .._errors import (
     SingularFrequencyError,
     TooManyRegionsError,
 )
-from .._tolerances import DEFAULT_TOLERANCES, Tolerances
+from .._tolerances import DEFAULT_TOLERANCES, ROUNDING_ULPS, Tolerances
 from .._validate import as_box_domain, check_same_domain
 from ..network import ReLUNetwork
 from ..polytope import Box, Polytope
@@ -92,8 +102,10 @@ BoolArray = NDArray[np.bool_]
 
 #: Routes accepted by :func:`spectral_exact.network_fourier` (all give the same numbers in 1-D).
 _METHODS = ("regions", "lemma1", "laplacian")
-#: Truncation of the Taylor series: stop once ``|z|^n / n!`` is below this.
-_SERIES_EPS = 2.0**-60
+#: Below this many weights (sum of ``w_in * w_out`` over the hidden layers) the products are too
+#: small for BLAS to start threads, and limiting them (about 15 us) is skipped.
+_BLAS_LIMIT_WEIGHTS = 4096
+_EPS = float(np.finfo(float).eps)
 _EMPTY = np.zeros(0)
 _EMPTY.setflags(write=False)
 
@@ -154,19 +166,25 @@ def _as_interval(net: ReLUNetwork, domain: Any) -> Box | None:
     return as_box_domain(domain, net.input_dim)  # type: ignore[no-any-return]
 
 
-def _group_crossings(
-    parent: NDArray[np.int64], pos: FloatArray, gap: float
-) -> tuple[NDArray[np.int64], NDArray[np.int64], FloatArray]:
-    """Sort crossings by position; merge those closer than ``gap`` within one parent interval.
+_KERNELS: list[Any] = []
 
-    Returns the sort order, the group of each sorted crossing, and each group's position.
-    """
-    order = np.lexsort((pos, parent))
-    p, c = parent[order], pos[order]
-    new = np.ones(len(c), dtype=bool)
-    new[1:] = (p[1:] != p[:-1]) | (np.diff(c) > gap)
-    group = np.cumsum(new) - 1
-    return order, group, c[new]
+
+def _kernels() -> Any:
+    """The numba kernels (:mod:`._onedim_kernels`), imported on first use."""
+    if not _KERNELS:
+        from . import _onedim_kernels
+
+        _KERNELS.append(_onedim_kernels)
+    return _KERNELS[0]
+
+
+def _arrangement_length(w: FloatArray, b: FloatArray) -> float:
+    """The farthest first-layer crossing ``|b_j / w_j|`` (``1`` when all are at ``0``)."""
+    nz = w != 0.0
+    with np.errstate(over="ignore"):
+        dist = np.abs(b[nz]) / np.abs(w[nz])
+    dist = dist[np.isfinite(dist) & (dist > 0)]
+    return float(dist.max()) if len(dist) else 1.0
 
 
 def _enumerate_raw(
@@ -175,181 +193,107 @@ def _enumerate_raw(
     tol: Tolerances,
     max_regions: float | None,
 ) -> Breakpoints:
-    """Breakpoints, values and patterns of a 1-D net (see the module docstring)."""
+    """Breakpoints, values and patterns of a 1-D net (see the module docstring).
+
+    One compiled call (:func:`._onedim_kernels.enumerate_net`): per hidden layer one matrix
+    product (the points and, on R, the exact slopes of the intervals, stacked) and one pass of
+    sign tests, crossings, merging and insertion; the patterns of earlier layers are mapped to
+    the final intervals once, at the end.
+    """
+    hidden_w = net.weights[:-1]
+    n_layers = len(hidden_w)
+    wl, bl = net.weights[-1][0], float(net.biases[-1][0])
     unbounded = box is None
     if unbounded:
-        t = np.zeros(1)  # an anchor at 0 (a breakpoint only if some neuron crosses there)
-        X = np.zeros((1, 1))
-        SL = np.ones(1)
-        SR = np.ones(1)
-    else:
-        assert box is not None
-        t = np.array([float(box.lo[0]), float(box.hi[0])])
-        X = t[:, None].copy()
-        SL = SR = np.zeros(1)
-    scale0 = 1.0 + (0.0 if unbounded else float(np.max(np.abs(t))))
-    pats: list[BoolArray] = []
-    n_layers = len(net.weights) - 1
-    for layer, (W, bvec) in enumerate(zip(net.weights[:-1], net.biases[:-1], strict=True)):
-        w = W.shape[0]
-        Z = X @ W.T + bvec  # (n, w) pre-activations at the points
-        scale = scale0 if not unbounded else 1.0 + float(np.max(np.abs(t)))
-        gap = tol.geometry * scale
-        # ---- bounded intervals [t_i, t_{i+1}]
-        h = np.diff(t)
-        Z0, Z1 = Z[:-1], Z[1:]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            sz = np.where(h[:, None] > 0, (Z1 - Z0) / h[:, None], 0.0)
-        eps = tol.geometry * (np.abs(sz) * scale + np.abs(Z0 - sz * t[:-1, None]))
-        pos0, neg0 = Z0 > eps, Z0 < -eps
-        pos1, neg1 = Z1 > eps, Z1 < -eps
-        split = (pos0 & neg1) | (neg0 & pos1)
-        act_b = np.where(pos0 | pos1, True, np.where(neg0 | neg1, False, (Z0 + Z1) > 0))
-        ii, jj = np.nonzero(split)
-        z0, z1 = Z0[ii, jj], Z1[ii, jj]
-        cpos = t[ii] + h[ii] * (z0 / (z0 - z1))
-        right_pos = z0 < 0  # the neuron is active right of its crossing
-        off = 1 if unbounded else 0  # interval numbering: left ray first on R
-        parents = [ii + off]
-        poss = [cpos]
-        rps = [right_pos]
-        neurons = [jj]
-        if unbounded:
-            ZL = SL @ W.T  # pre-activation slopes on the end rays
-            ZR = SR @ W.T
-            zl, zr = Z[0], Z[-1]
-            el = tol.geometry * (np.abs(ZL) * scale + np.abs(zl - ZL * t[0]))
-            er = tol.geometry * (np.abs(ZR) * scale + np.abs(zr - ZR * t[-1]))
-            # left ray (-inf, t_0]: z(x) = zl + ZL (x - t_0)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                cl = t[0] - zl / ZL
-                cr = t[-1] - zr / ZR
-            sl = (((zl > el) & (ZL > 0)) | ((zl < -el) & (ZL < 0))) & np.isfinite(cl)
-            sr = (((zr > er) & (ZR < 0)) | ((zr < -er) & (ZR > 0))) & np.isfinite(cr)
-            act_l = np.where(zl > el, ~sl | (ZL < 0), np.where(zl < -el, sl, ZL < 0))
-            act_l = np.where((ZL == 0) & (np.abs(zl) <= el), zl > 0, act_l)
-            act_r = np.where(zr > er, ~sr | (ZR > 0), np.where(zr < -er, sr, ZR > 0))
-            act_r = np.where((ZR == 0) & (np.abs(zr) <= er), zr > 0, act_r)
-            jl = np.flatnonzero(sl)
-            jr = np.flatnonzero(sr)
-            parents += [np.zeros(len(jl), np.int64), np.full(len(jr), len(t), np.int64)]
-            poss += [cl[jl], cr[jr]]
-            rps += [zl[jl] > 0, zr[jr] < 0]
-            neurons += [jl, jr]
-            act_parent = np.vstack([act_l[None], act_b, act_r[None]])
-        else:
-            act_parent = act_b
-        parent = np.concatenate(parents).astype(np.int64)
-        cpos = np.concatenate(poss)
-        rpos = np.concatenate(rps)
-        neur = np.concatenate(neurons).astype(np.int64)
-        n_int = act_parent.shape[0]
-        if len(cpos):
-            order, group, reps = _group_crossings(parent, cpos, gap)
-            parent, rpos, neur = parent[order], rpos[order], neur[order]
-            gparent = parent[np.r_[0, np.flatnonzero(np.diff(group)) + 1]]
-            # values of this layer's pre-activations at the new points (affine interpolation)
-            if unbounded:
-                bi = gparent - 1  # bounded interval index, -1 / len(t)-1 for the rays
-                Znew = np.empty((len(reps), w))
-                lm, rm = bi < 0, bi >= len(t) - 1
-                mid = ~(lm | rm)
-                Znew[lm] = Z[0] + (reps[lm] - t[0])[:, None] * ZL
-                Znew[rm] = Z[-1] + (reps[rm] - t[-1])[:, None] * ZR
-                bm = bi[mid]
-                r = (reps[mid] - t[bm]) / h[bm]
-                Znew[mid] = Z0[bm] + r[:, None] * (Z1[bm] - Z0[bm])
-            else:
-                r = (reps - t[gparent]) / h[gparent]
-                Znew = Z0[gparent] + r[:, None] * (Z1[gparent] - Z0[gparent])
-            Znew[group, neur] = 0.0
-            ins = np.searchsorted(t, reps)
-            t = np.insert(t, ins, reps)
-            Z = np.insert(Z, ins, Znew, axis=0)
-            # children intervals and their patterns
-            counts = np.ones(n_int, dtype=np.int64)
-            np.add.at(counts, gparent, 1)
-            first_child = np.cumsum(counts) - counts
-            child_parent = np.repeat(np.arange(n_int), counts)
-            pat = act_parent[child_parent]
-            first_group = np.full(n_int, -1, dtype=np.int64)
-            first_group[gparent[::-1]] = np.arange(len(gparent))[::-1]
-            q = group - first_group[parent]  # rank of the crossing's point in its parent
-            cnt = counts[parent]
-            tot = int(cnt.sum())
-            start = np.repeat(np.cumsum(cnt) - cnt, cnt)
-            offs = np.arange(tot) - start
-            rows = np.repeat(first_child[parent], cnt) + offs
-            right = offs >= np.repeat(q + 1, cnt)
-            rp = np.repeat(rpos, cnt)
-            pat[rows, np.repeat(neur, cnt)] = np.where(right, rp, ~rp)
-        else:
-            child_parent = np.arange(n_int)
-            pat = act_parent
-        pats = [P[child_parent] for P in pats]
-        pats.append(pat)
-        if unbounded and layer == 0:
-            # the anchor at 0 is a breakpoint only if the pattern changes there
-            a = int(np.flatnonzero(t == 0.0)[0])
-            if np.array_equal(pat[a], pat[a + 1]):
-                if len(t) == 1:  # no first-layer neuron changes sign: f is constant
-                    x0 = np.zeros((1, 1))
-                    return Breakpoints(
-                        net,
-                        None,
-                        np.zeros(0),
-                        np.zeros(0),
-                        0.0,
-                        0.0,
-                        float(net(x0)[0]),
-                        tuple(P.copy() for P in net.patterns(x0)),
-                        _EMPTY,
-                    )
-                t = np.delete(t, a)
-                Z = np.delete(Z, a, axis=0)
-                pats = [np.delete(P, a + 1, axis=0) for P in pats]
-        if max_regions is not None and len(t) + (1 if unbounded else -1) > max_regions:
-            raise TooManyRegionsError(
-                f"the 1-D network {net!r} has at least {len(t) + (1 if unbounded else -1)} "
-                f"linear regions after {layer + 1} of {n_layers} hidden layers, more than "
-                f"max_regions={max_regions:g}; pass a larger max_regions (or None)"
-            )
-        X = np.maximum(Z, 0.0)
-        if unbounded:
-            SL = ZL * pats[-1][0]
-            SR = ZR * pats[-1][-1]
-    wl, bl = net.weights[-1][0], float(net.biases[-1][0])
-    g = X @ wl + bl
-    if unbounded:
-        if not pats:  # no hidden layer: f is affine (breakpoint-free)
+        if not n_layers:  # no hidden layer: f is affine (breakpoint-free)
             const = bl if wl[0] == 0.0 else math.nan
             return Breakpoints(
                 net, None, np.zeros(0), np.zeros(0), float(wl[0]), float(wl[0]), const, (), _EMPTY
             )
-        slopes, _ = _masked_affine(net, pats, len(t) + 1, offsets=False)
+        t = np.zeros(1)  # an anchor at 0 (a breakpoint only if some neuron crosses there)
+        XS = np.array([[0.0], [1.0], [1.0]])  # the point, then the slopes of the two rays
+        # sign tests at the scale L + max |t|, with L the arrangement's own length (the
+        # farthest first-layer crossing, as regions._arrangement_length): scale covariant
+        scale0 = _arrangement_length(hidden_w[0][:, 0], net.biases[0])
+    else:
+        assert box is not None
+        t = np.array([float(box.lo[0]), float(box.hi[0])])
+        XS = t[:, None].copy()
+        # tol.geometry * scale0 = zero_distance of the box (its length, plus the rounding of
+        # its position): a net on a 1e-9 box is split exactly like the same net on the unit box
+        scale0 = float(t[1] - t[0]) + ROUNDING_ULPS * _EPS / float(tol.geometry) * float(
+            max(abs(t[0]), abs(t[1]))
+        )
+    dims = np.array([1, *(W.shape[0] for W in hidden_w)], dtype=np.int64)
+    if n_layers:
+        Wf = np.concatenate([W.ravel() for W in hidden_w])
+        bf = np.concatenate(net.biases[:-1])
+    else:
+        Wf = bf = np.zeros(0)
+    status, layer, t, XS, P = _kernels().enumerate_net(
+        t,
+        XS,
+        Wf,
+        bf,
+        dims,
+        unbounded,
+        scale0,
+        float(tol.geometry),
+        math.inf if max_regions is None else float(max_regions),
+    )
+    if status == 1:  # on R no first-layer neuron changes sign: f is constant
+        x0 = np.zeros((1, 1))
         return Breakpoints(
             net,
             None,
-            t,
-            g,
-            float(slopes[0]),
-            float(slopes[-1]),
-            math.nan,
-            tuple(pats),
-            np.diff(slopes),
+            np.zeros(0),
+            np.zeros(0),
+            0.0,
+            0.0,
+            float(net(x0)[0]),
+            tuple(P.copy() for P in net.patterns(x0)),
+            _EMPTY,
         )
-    return Breakpoints(net, box, t, g, math.nan, math.nan, math.nan, tuple(pats), _EMPTY)
+    if status == 2:
+        n_reg = len(t) + (1 if unbounded else -1)
+        raise TooManyRegionsError(
+            f"the 1-D network {net!r} has at least {n_reg} "
+            f"linear regions after {layer + 1} of {n_layers} hidden layers, more than "
+            f"max_regions={max_regions:g}; pass a larger max_regions (or None)"
+        )
+    cols = np.cumsum(dims)  # layer l's neurons are columns cols[l] - 1 .. cols[l + 1] - 2
+    patterns = tuple(P[:, cols[i] - 1 : cols[i + 1] - 1] for i in range(n_layers))
+    if not unbounded:
+        g = XS @ wl + bl
+        return Breakpoints(net, box, t, g, math.nan, math.nan, math.nan, patterns, _EMPTY)
+    n = len(t)
+    gs = XS @ wl  # values (rows :n) and exact slopes of the n + 1 intervals (rows n:)
+    slopes = gs[n:]
+    return Breakpoints(
+        net,
+        None,
+        t,
+        gs[:n] + bl,
+        float(slopes[0]),
+        float(slopes[-1]),
+        math.nan,
+        patterns,
+        np.diff(slopes),
+    )
 
 
 _BLAS: list[Any] = []
 
 
 def _single_thread() -> Any:
-    """A context limiting BLAS to one thread (the products here are small: threads only
-    contend, measured 26 ms instead of 0.3 ms for a 143x128 @ 128x128 product on a loaded
-    2-core machine). A no-op without :mod:`threadpoolctl`."""
+    """A context limiting BLAS (numpy's and scipy's) to one thread (the products here are
+    small: threads only contend, measured 26 ms instead of 0.3 ms for a 143x128 @ 128x128
+    product on a loaded 2-core machine). A no-op without :mod:`threadpoolctl`."""
     if not _BLAS:
         try:
+            # numba's np.dot (in the kernels) calls scipy's BLAS, a second OpenBLAS: load it
+            # first so that the controller limits it too
+            import scipy.linalg.cython_blas  # noqa: F401
             from threadpoolctl import ThreadpoolController
 
             _BLAS.append(ThreadpoolController())
@@ -362,6 +306,8 @@ def _single_thread() -> Any:
 def _enumerate(
     net: ReLUNetwork, box: Box | None, tol: Tolerances, max_regions: float | None
 ) -> Breakpoints:
+    if sum(W.size for W in net.weights[:-1]) < _BLAS_LIMIT_WEIGHTS:
+        return _enumerate_raw(net, box, tol, max_regions)
     with _single_thread():
         return _enumerate_raw(net, box, tol, max_regions)
 
@@ -409,8 +355,9 @@ def breakpoints(
     domain : Box, Polytope, (lo, hi) or None
         An interval, or ``None`` for all of :math:`\mathbb{R}`.
     tol : Tolerances
-        ``tol.geometry`` (relative to ``1 + max |box end|``) decides when a neuron vanishes at a
-        breakpoint, as in :func:`spectral_exact.linear_regions`.
+        ``tol.geometry`` (relative to the box's length, or on R to the arrangement's, see the
+        module docs) decides when a neuron vanishes at a breakpoint, as in
+        :func:`spectral_exact.linear_regions`.
     max_regions : float or None
         Refuse (:class:`~spectral_exact.TooManyRegionsError`) as soon as the regions found
         after some layer exceed it. ``None``: no limit.
@@ -442,82 +389,25 @@ def breakpoints(
 
 
 # ------------------------------------------------------------------------------ transform
-def _phi_psi(z: NDArray[Any]) -> tuple[ComplexArray, ComplexArray]:
-    r"""Taylor series of :math:`\varphi_1(z) = (e^z - 1)/z` and :math:`\psi(z) = \int_0^1 v
-    e^{zv} dv` for ``|z| <= 1`` (Horner; terms stop below ``_SERIES_EPS``)."""
-    zmax = float(np.max(np.abs(z))) if z.size else 0.0
-    n = 1
-    term = 1.0
-    while n < 60:
-        term *= zmax / n
-        if term < _SERIES_EPS:
-            break
-        n += 1
-    n += 2
-    phi = np.full(z.shape, 1.0 / math.factorial(n + 1), dtype=complex)
-    psi = np.full(z.shape, (n + 1) / math.factorial(n + 2), dtype=complex)
-    for m in range(n - 1, -1, -1):
-        phi = phi * z + 1.0 / math.factorial(m + 1)
-        psi = psi * z + (m + 1) / math.factorial(m + 2)
-    return phi, psi
-
-
-def _interval_sum(t: FloatArray, g: FloatArray, k: FloatArray, tol: Tolerances) -> ComplexArray:
-    r""":math:`\sum_i \int_{t_i}^{t_{i+1}} f e^{-ikx}dx` for the piecewise-linear interpolant of
-    ``(t, g)``; ``k`` (K,). Series where ``|k| h / 2 < tol.series_threshold``."""
-    K = len(k)
-    if len(t) < 2:
-        return np.zeros(K, dtype=complex)
-    h = np.diff(t)
-    dg = np.diff(g)
-    E = np.exp(np.multiply.outer(k, t) * -1j)  # (K, n)
-    small = np.multiply.outer(np.abs(k), h) < 2.0 * tol.series_threshold  # (K, n-1)
-    terms = np.empty((K, len(h)), dtype=complex)
-    big = ~small
-    if np.any(big):
-        kb, ib = np.nonzero(big)
-        kk = k[kb]
-        gE1 = g[ib + 1] * E[kb, ib + 1]
-        gE0 = g[ib] * E[kb, ib]
-        terms[kb, ib] = (1j / kk) * (gE1 - gE0) + (dg[ib] / h[ib]) / (kk * kk) * (
-            E[kb, ib + 1] - E[kb, ib]
-        )
-    if np.any(small):
-        ks, is_ = np.nonzero(small)
-        z = (-1j * k[ks]) * h[is_]
-        phi, psi = _phi_psi(z)
-        terms[ks, is_] = E[ks, is_] * h[is_] * (g[is_] * phi + dg[is_] * psi)
-    return terms.sum(axis=1)
-
-
 def _fourier(bp: Breakpoints, k: FloatArray, tol: Tolerances) -> ComplexArray:
-    """Transform of ``bp`` at frequencies ``k`` (K,)."""
+    """Transform of ``bp`` at frequencies ``k`` (K,), by :mod:`._onedim_kernels`."""
+    kern = _kernels()
+    out = np.empty(len(k), dtype=complex)
+    k = np.ascontiguousarray(k, dtype=float)
+    thr2 = 2.0 * float(tol.series_threshold)
     if bp.domain is not None:
-        return _interval_sum(bp.points, bp.values, k, tol)
-    out = np.zeros(len(k), dtype=complex)
-    t = bp.points
-    if len(t) == 0:
-        return out  # affine f: supported at k = 0 only
-    span = float(t[-1] - t[0])
-    near = np.abs(k) * span < 2.0 * tol.series_threshold
-    far = ~near
-    if np.any(far):  # Lemma 1 (c = -i): -k^-2 sum_j jump_j e^{-ik t_j}
-        kf = k[far]
-        E = np.exp(np.multiply.outer(kf, t) * -1j)
-        out[far] = -(E @ bp.jumps) / (kf * kf)
-    if np.any(near):  # bounded part [t_0, t_n-1] by intervals plus the two affine tails
-        kn = k[near]
-        E0 = np.exp(-1j * kn * t[0])
-        E1 = np.exp(-1j * kn * t[-1])
-        g0, g1 = bp.values[0], bp.values[-1]
-        tails = E0 * (1j * g0 / kn + bp.left_slope / (kn * kn)) - E1 * (
-            1j * g1 / kn + bp.right_slope / (kn * kn)
+        kern.box_transform(bp.points, bp.values, k, thr2, out)
+    else:
+        kern.line_transform(
+            bp.points, bp.values, bp.jumps, bp.left_slope, bp.right_slope, k, thr2, out
         )
-        out[near] = _interval_sum(t, bp.values, kn, tol) + tails
     return out
 
 
-_CACHE: weakref.WeakKeyDictionary[ReLUNetwork, tuple[Any, Breakpoints]] = (
+#: one enumeration per network (the last domain and tolerances asked). The values hold the
+#: :class:`Breakpoints` fields *without* the network: a value referring to its key would keep
+#: the key alive, and every network ever transformed would stay in memory.
+_CACHE: weakref.WeakKeyDictionary[ReLUNetwork, tuple[Any, tuple[Any, ...]]] = (
     weakref.WeakKeyDictionary()
 )
 
@@ -528,7 +418,7 @@ def _cached(
     key = (None if box is None else (float(box.lo[0]), float(box.hi[0])), tol)
     hit = _CACHE.get(net)
     if hit is not None and hit[0] == key:
-        bp = hit[1]
+        bp = Breakpoints(net, *hit[1])
         if max_regions is not None and bp.n_regions > max_regions:
             raise TooManyRegionsError(
                 f"the 1-D network {net!r} has {bp.n_regions} linear regions, more than "
@@ -536,7 +426,7 @@ def _cached(
             )
         return bp
     bp = _enumerate(net, box, tol, max_regions)
-    _CACHE[net] = (key, bp)
+    _CACHE[net] = (key, tuple(getattr(bp, f.name) for f in fields(bp)[1:]))
     return bp
 
 

@@ -39,7 +39,8 @@ Three routes, all exact, tested against each other and against 40-digit mpmath:
 
     using only codimension-one faces. Needs ``k != 0``.
 
-**The default fast path** (``method=None`` with the numpy backend, ``d = 2, 3``): the
+**The default fast path** (``method=None``, ``d = 2, 3``; numba kernels with the numpy backend,
+their torch version :mod:`._fused_torch` with ``backend="torch"``): the
 Laplacian route summed over the distinct faces of the shared complex
 (:mod:`spectral_exact.complex`), fused and multi-core (:mod:`._fused`): one complex
 exponential per distinct vertex and frequency, edges and polygons built from them, the same
@@ -290,7 +291,8 @@ def network_fourier(
         all of :math:`\mathbb{R}^d` as a tempered distribution, evaluated off its singular set.
     method : {"regions", "lemma1", "laplacian", "fused"} or None
         Route (see the module docs). Default: the fused Laplacian route over the shared
-        complex where it applies (numpy backend, ``d = 2, 3``, no region containing a line),
+        complex where it applies (``d = 2, 3``, no region containing a line; numba, or torch
+        with ``backend="torch"``),
         with ill-conditioned frequencies sent to ``"regions"`` on a box (stable at every
         ``k``, including ``k = 0``) or ``"lemma1"`` on R^d; elsewhere those two directly.
         On R^d the ``"regions"`` route sums affine transforms of unbounded regions whose
@@ -356,14 +358,12 @@ def network_fourier(
         )
     stable = "regions" if prep.domain is not None else "lemma1"
     if method is None:
-        method = "fused" if (backend == "numpy" and prep.fused is not None) else stable
+        method = "fused" if prep.fused is not None else stable
     if method == "fused" and prep.fused is None:
         raise InvalidFrequencyError(
             "method='fused' needs d = 2 or 3 and no region containing a line; this network "
             f"has d = {prep.input_dim}, pointed = {prep.complex.is_pointed}"
         )
-    if method == "fused" and backend != "numpy":
-        raise InvalidFrequencyError(f"method='fused' runs on numpy (numba), not {backend!r}")
     kk, batch = as_frequencies(k, prep.input_dim)
     if (method != "regions" and not (auto and prep.domain is not None)) or prep.domain is None:
         zero = np.all(kk == 0, axis=1)
@@ -375,7 +375,7 @@ def network_fourier(
             )
             raise SingularFrequencyError(f"k = 0 cannot be evaluated {where}")
     if method == "fused":
-        return _fused_sum(prep, kk, stable).reshape(batch)
+        return _fused_sum(prep, kk, stable, backend, device).reshape(batch)
     if method in ("lemma1", "laplacian") and prep.domain is not None:
         # both divide a sum of O(1) terms by |k|^2 and lose ~ (|k| diam)^-2 digits as k -> 0
         # (measured: 100% error at |k| = 1e-9); below LOW_K_SWITCH they give way to the stable
@@ -396,10 +396,27 @@ def network_fourier(
 LOW_K_SWITCH = 1.0
 
 
-def _fused_sum(prep: PreparedNetwork, k: FloatArray, stable: str) -> ComplexArray:
-    """The fused Laplacian route; ill-conditioned frequencies go to the ``stable`` route."""
+def _fused_sum(
+    prep: PreparedNetwork,
+    k: FloatArray,
+    stable: str,
+    backend: str = "numpy",
+    device: str | None = None,
+) -> ComplexArray:
+    """The fused Laplacian route; ill-conditioned frequencies go to the ``stable`` route.
+
+    numba kernels (:mod:`._fused`) with the numpy backend, their torch version
+    (:mod:`._fused_torch`, same terms and condition estimate) on ``device`` with torch.
+    """
     assert prep.fused is not None
-    T, S, singular = fused_laplacian(prep.fused, k)
+    if backend == "torch":
+        from ._fused_torch import fused_laplacian_torch
+
+        ops = get_backend(backend, device)
+        dev = str(getattr(ops, "device", "cpu"))
+        T, S, singular = fused_laplacian_torch(prep.fused, k, dev)
+    else:
+        T, S, singular = fused_laplacian(prep.fused, k)
     if np.any(singular):
         bad = int(np.argmax(singular))
         raise SingularFrequencyError(
@@ -411,5 +428,5 @@ def _fused_sum(prep: PreparedNetwork, k: FloatArray, stable: str) -> ComplexArra
     out = np.empty(len(k), dtype=complex)
     out[good] = -T[good] / k2[good]
     if not np.all(good):
-        out[~good] = _route_sum(prep, k[~good], stable)
+        out[~good] = _route_sum(prep, k[~good], stable, backend, device)
     return out
