@@ -925,61 +925,36 @@ def _bounded_regions_batched(net: ReLUNetwork, domain: Polytope, tol: Tolerances
     Acon, bcon = _Grow(domain.A.copy()), _Grow(domain.b.copy())
     cid = np.full((1, 64 * W), -1, np.int64)
     cid[0, :n_dom] = np.arange(n_dom)
-    M = np.eye(d)[None, :, :]  # (n, k, d): input map of each piece
-    beta = np.zeros((1, d))
-    pats: list[NDArray[np.bool_]] = []
-    for Wl, bvec in zip(net.weights[:-1], net.biases[:-1], strict=True):
-        # compact the pieces' vertices and edges
-        vi, vs = _ranges(vs, vc)
-        XG, KG = _Grow(XG.v[vi]), _Grow(KG.v[vi])
-        ei, es = _ranges(es, ec)
-        EG = _Grow(EG.v[ei])
-        n, w = len(vc), Wl.shape[0]
-        Mz = np.einsum("jk,nkd->njd", Wl, M)  # (n, w, d)
-        bz = beta @ Wl.T + bvec  # (n, w)
+    tb = _PieceTables(XG, KG, EG, vs, vc, es, ec, alive, ncon, cid, Acon, bcon,
+                      np.eye(d)[None, :, :], np.zeros((1, d)), [])  # fmt: skip
+
+    def sides(t: _PieceTables, Mz: FloatArray, bz: FloatArray) -> tuple[Any, Any, Any]:
+        # per piece and neuron: some vertex above / below the threshold; centroid side
+        n, w = bz.shape
         eps = hyperplane_tolerance(np.linalg.norm(Mz, axis=2), bz, scale)
         smax = np.empty((n, w))
         smin = np.empty((n, w))
-        step = max(1, (1 << 22) // max(1, int(vc.max()) * w * d))
+        step = max(1, (1 << 22) // max(1, int(t.vc.max()) * w * d))
         for i0 in range(0, n, step):
             sl = slice(i0, min(n, i0 + step))
-            cv, off = _ranges(vs[sl], vc[sl])
-            pid = np.repeat(np.arange(sl.start, sl.stop), vc[sl])
-            S = np.einsum("vd,vjd->jv", XG.v[cv], Mz[pid]) + bz[pid].T
+            cv, off = _ranges(t.vs[sl], t.vc[sl])
+            pid = np.repeat(np.arange(sl.start, sl.stop), t.vc[sl])
+            S = np.einsum("vd,vjd->jv", t.XG.v[cv], Mz[pid]) + bz[pid].T
             smax[sl] = np.maximum.reduceat(S, off, axis=1).T
             smin[sl] = np.minimum.reduceat(S, off, axis=1).T
-        cen = np.add.reduceat(XG.v, vs, axis=0) / vc[:, None]
+        cen = np.add.reduceat(t.XG.v, t.vs, axis=0) / t.vc[:, None]
         csign = np.einsum("nd,njd->nj", cen, Mz) + bz > 0
-        cutting = (smax > eps) & (smin < -eps)
-        active = np.where(smax > eps, True, np.where(smin < -eps, False, csign))
-        sG, cG, esG, ecG = _Grow(vs.copy()), _Grow(vc.copy()), _Grow(es.copy()), _Grow(ec.copy())
-        parG, onG = _Grow(np.arange(n)), _Grow(np.zeros((n, w), bool))
-        alG, ncG, cidG = _Grow(alive.copy()), _Grow(ncon.copy()), _Grow(cid.copy())
-        for j in np.flatnonzero(cutting.any(0)).tolist():
-            cand = np.flatnonzero(cutting[parG.v, j])
-            pq = parG.v[cand]
-            c = cG.v[cand]
-            vi, off = _ranges(sG.v[cand], c)
-            h, cc, e = Mz[pq, j], bz[pq, j], eps[pq, j]
-            xv = XG.v[vi]
-            s = np.einsum("vd,vd->v", xv, np.repeat(h, c, axis=0)) + np.repeat(cc, c)
-            above = np.maximum.reduceat(s, off) > e
-            split = above & (np.minimum.reduceat(s, off) < -e)
-            onG.v[cand[above & ~split], j] = True
-            if not split.any():
-                continue
-            _split_batched(
-                cand[split], h[split], cc[split], np.repeat(e[split], c[split]),
-                s[np.repeat(split, c)], j, d, W,
-                XG, KG, EG, sG, cG, esG, ecG, parG, onG, alG, ncG, cidG, Acon, bcon,
-            )  # fmt: skip
-        vs, vc, es, ec = sG.v, cG.v, esG.v, ecG.v
-        par = parG.v
-        alive, ncon, cid = alG.v, ncG.v, cidG.v
-        pat = np.where(cutting[par], onG.v, active[par])
-        pats = [P[par] for P in pats] + [pat]
-        M = pat[:, :, None] * Mz[par]
-        beta = pat * bz[par]
+        return smax > eps, smin < -eps, (csign, eps)
+
+    def values(xv, h, cc, c, pq, j, extra):  # type: ignore[no-untyped-def]
+        s = np.einsum("vd,vd->v", xv, np.repeat(h, c, axis=0)) + np.repeat(cc, c)
+        return s, np.repeat(extra[1][pq, j], c)
+
+    for Wl, bvec in zip(net.weights[:-1], net.biases[:-1], strict=True):
+        _refine_layer(tb, Wl, bvec, d, W, sides, values, cone=False, keep_bits=None)
+    XG, KG, vs, vc, alive, cid, Acon, bcon = (tb.XG, tb.KG, tb.vs, tb.vc, tb.alive, tb.cid,
+                                              tb.Acon, tb.bcon)  # fmt: skip
+    M, beta, pats = tb.M, tb.beta, tb.pats
     n = len(vc)
     wl, bl = net.weights[-1][0], float(net.biases[-1][0])
     vi, voff = _ranges(vs, vc)
@@ -1013,6 +988,89 @@ def _bounded_regions_batched(net: ReLUNetwork, domain: Polytope, tol: Tolerances
             lineality_offset=np.zeros(n + 1, np.int64),
         )
     )
+
+
+@dataclass
+class _PieceTables:
+    """Pieces of the batched enumerators in flat tables (mutable work record, private).
+
+    Vertices (or homogenised generators) ``XG`` with their tight constraints as bit masks
+    ``KG`` and the pieces' 1-skeleta ``EG`` (local vertex numbers); piece ``i`` owns the rows
+    ``[vs[i], vs[i] + vc[i])`` and edges ``[es[i], es[i] + ec[i])``; ``alive`` (facet bits),
+    ``ncon`` (bits used), ``cid`` (constraint row of each bit in ``Acon``, ``bcon``), the input
+    map ``a = M x + beta`` of the current layer and the activation patterns so far.
+    """
+
+    XG: _Grow
+    KG: _Grow
+    EG: _Grow
+    vs: NDArray[np.int64]
+    vc: NDArray[np.int64]
+    es: NDArray[np.int64]
+    ec: NDArray[np.int64]
+    alive: NDArray[np.uint64]
+    ncon: NDArray[np.int64]
+    cid: NDArray[np.int64]
+    Acon: _Grow
+    bcon: _Grow
+    M: FloatArray
+    beta: FloatArray
+    pats: list[NDArray[np.bool_]]
+
+
+def _refine_layer(  # type: ignore[no-untyped-def]
+    t: _PieceTables, Wl, bvec, d: int, W: int, sides, values, *, cone: bool, keep_bits
+) -> None:
+    """Split every piece of ``t`` by the neurons of one layer (the bookkeeping shared by the
+    bounded and the cone enumerators), in place.
+
+    ``sides(t, Mz, bz)`` gives, per piece and neuron, whether some vertex is strictly above /
+    below the neuron's hyperplane and ``extra = (side when neither, per-neuron data)``;
+    ``values(x, h, cc, counts, pieces, j, extra)`` the signed values of neuron ``j`` at the
+    vertices of the given pieces and their zero thresholds. Neurons are offered in order;
+    pieces cut by one are split by :func:`_split_batched`; at the end every piece gets its
+    pattern for the layer and the next layer's input map.
+    """
+    vi, t.vs = _ranges(t.vs, t.vc)
+    XG, KG = _Grow(t.XG.v[vi]), _Grow(t.KG.v[vi])
+    ei, t.es = _ranges(t.es, t.ec)
+    EG = _Grow(t.EG.v[ei])
+    t.XG, t.KG, t.EG = XG, KG, EG
+    n, w = len(t.vc), Wl.shape[0]
+    Mz = np.einsum("jk,nkd->njd", Wl, t.M)  # (n, w, d)
+    bz = t.beta @ Wl.T + bvec  # (n, w)
+    pos_any, neg_any, extra = sides(t, Mz, bz)
+    cutting = pos_any & neg_any
+    active = np.where(pos_any, True, np.where(neg_any, False, extra[0]))
+    sG, cG = _Grow(t.vs.copy()), _Grow(t.vc.copy())
+    esG, ecG = _Grow(t.es.copy()), _Grow(t.ec.copy())
+    parG, onG = _Grow(np.arange(n)), _Grow(np.zeros((n, w), bool))
+    alG, ncG, cidG = _Grow(t.alive.copy()), _Grow(t.ncon.copy()), _Grow(t.cid.copy())
+    for j in np.flatnonzero(cutting.any(0)).tolist():
+        cand = np.flatnonzero(cutting[parG.v, j])
+        pq = parG.v[cand]
+        c = cG.v[cand]
+        vi, off = _ranges(sG.v[cand], c)
+        h, cc = Mz[pq, j], bz[pq, j]
+        s, ev = values(XG.v[vi], h, cc, c, pq, j, extra)
+        above = np.logical_or.reduceat(s > ev, off)
+        split = above & np.logical_or.reduceat(s < -ev, off)
+        onG.v[cand[above & ~split], j] = True
+        if not split.any():
+            continue
+        vm = np.repeat(split, c)
+        _split_batched(
+            cand[split], h[split], cc[split], ev[vm], s[vm], j, d, W,
+            XG, KG, EG, sG, cG, esG, ecG, parG, onG, alG, ncG, cidG, t.Acon, t.bcon,
+            cone=cone, keep_bits=keep_bits,
+        )  # fmt: skip
+    t.vs, t.vc, t.es, t.ec = sG.v, cG.v, esG.v, ecG.v
+    par = parG.v
+    t.alive, t.ncon, t.cid = alG.v, ncG.v, cidG.v
+    pat = np.where(cutting[par], onG.v, active[par])
+    t.pats = [P[par] for P in t.pats] + [pat]
+    t.M = pat[:, :, None] * Mz[par]
+    t.beta = pat * bz[par]
 
 
 def _split_batched(  # noqa: PLR0913, PLR0915
@@ -1452,68 +1510,44 @@ def _unbounded_regions_batched(net: ReLUNetwork, tol: Tolerances) -> RegionArray
     Acon, bcon = _Grow(A0.copy()), _Grow(b0.copy())
     cid = np.full((n0, 64 * W), -1, np.int64)
     cid[:, :n_con] = np.arange(n0 * n_con).reshape(n0, n_con)
-    M = np.broadcast_to(np.eye(d), (n0, d, d)).copy()
-    beta = np.zeros((n0, d))
-    pats: list[NDArray[np.bool_]] = []
+    M0 = np.broadcast_to(np.eye(d), (n0, d, d)).copy()
+    tb = _PieceTables(XG, KG, EG, vs, vc, es, ec, alive, ncon, cid, Acon, bcon, M0,
+                      np.zeros((n0, d)), [])  # fmt: skip
     geo = tol.geometry
-    for Wl, bvec in zip(net.weights[:-1], net.biases[:-1], strict=True):
-        vi, vs = _ranges(vs, vc)
-        XG, KG = _Grow(XG.v[vi]), _Grow(KG.v[vi])
-        ei, es = _ranges(es, ec)
-        EG = _Grow(EG.v[ei])
-        n, w = len(vc), Wl.shape[0]
-        Mz = np.einsum("jk,nkd->njd", Wl, M)  # (n, w, d)
-        bz = beta @ Wl.T + bvec  # (n, w)
+
+    def sides(t: _PieceTables, Mz: FloatArray, bz: FloatArray) -> tuple[Any, Any, Any]:
+        # thresholds of _cone_signs at every generator; a piece on no side follows bz > 0
+        n, w = bz.shape
         hn = np.linalg.norm(Mz, axis=2)
         pos_any = np.empty((n, w), bool)
         neg_any = np.empty((n, w), bool)
-        step = max(1, (1 << 22) // max(1, int(vc.max()) * w * d))
+        step = max(1, (1 << 22) // max(1, int(t.vc.max()) * w * d))
         for i0 in range(0, n, step):
             sl = slice(i0, min(n, i0 + step))
-            cv, off = _ranges(vs[sl], vc[sl])
-            pid = np.repeat(np.arange(sl.start, sl.stop), vc[sl])
-            Gc = XG.v[cv]
+            cv, off = _ranges(t.vs[sl], t.vc[sl])
+            pid = np.repeat(np.arange(sl.start, sl.stop), t.vc[sl])
+            Gc = t.XG.v[cv]
             vert = Gc[:, 0] > 0
             norms = np.where(vert, np.linalg.norm(Gc[:, 1:], axis=1) + 1.0, 1.0)
             S = np.einsum("vd,vjd->jv", Gc[:, 1:], Mz[pid]) + Gc[:, 0] * bz[pid].T
             E = geo * (hn[pid].T * norms + np.abs(bz[pid]).T * vert)
             pos_any[sl] = np.logical_or.reduceat(S > E, off, axis=1).T
             neg_any[sl] = np.logical_or.reduceat(S < -E, off, axis=1).T
-        cutting = pos_any & neg_any
-        active = np.where(pos_any, True, np.where(neg_any, False, bz > 0))
-        sG, cG, esG, ecG = _Grow(vs.copy()), _Grow(vc.copy()), _Grow(es.copy()), _Grow(ec.copy())
-        parG, onG = _Grow(np.arange(n)), _Grow(np.zeros((n, w), bool))
-        alG, ncG, cidG = _Grow(alive.copy()), _Grow(ncon.copy()), _Grow(cid.copy())
-        for j in np.flatnonzero(cutting.any(0)).tolist():
-            cand = np.flatnonzero(cutting[parG.v, j])
-            pq = parG.v[cand]
-            c = cG.v[cand]
-            vi, off = _ranges(sG.v[cand], c)
-            h, cc = Mz[pq, j], bz[pq, j]
-            gv = XG.v[vi]
-            vert = gv[:, 0] > 0
-            norms = np.where(vert, np.linalg.norm(gv[:, 1:], axis=1) + 1.0, 1.0)
-            s = np.einsum("vd,vd->v", gv[:, 1:], np.repeat(h, c, axis=0))
-            s += gv[:, 0] * np.repeat(cc, c)
-            ev = geo * (np.repeat(hn[pq, j], c) * norms + np.repeat(np.abs(cc), c) * vert)
-            above = np.logical_or.reduceat(s > ev, off)
-            split = above & np.logical_or.reduceat(s < -ev, off)
-            onG.v[cand[above & ~split], j] = True
-            if not split.any():
-                continue
-            vm = np.repeat(split, c)
-            _split_batched(
-                cand[split], h[split], cc[split], ev[vm], s[vm], j, d, W,
-                XG, KG, EG, sG, cG, esG, ecG, parG, onG, alG, ncG, cidG, Acon, bcon,
-                cone=True, keep_bits=keep_bits,
-            )  # fmt: skip
-        vs, vc, es, ec = sG.v, cG.v, esG.v, ecG.v
-        par = parG.v
-        alive, ncon, cid = alG.v, ncG.v, cidG.v
-        pat = np.where(cutting[par], onG.v, active[par])
-        pats = [P[par] for P in pats] + [pat]
-        M = pat[:, :, None] * Mz[par]
-        beta = pat * bz[par]
+        return pos_any, neg_any, (bz > 0, hn)
+
+    def values(gv, h, cc, c, pq, j, extra):  # type: ignore[no-untyped-def]
+        vert = gv[:, 0] > 0
+        norms = np.where(vert, np.linalg.norm(gv[:, 1:], axis=1) + 1.0, 1.0)
+        s = np.einsum("vd,vd->v", gv[:, 1:], np.repeat(h, c, axis=0))
+        s += gv[:, 0] * np.repeat(cc, c)
+        ev = geo * (np.repeat(extra[1][pq, j], c) * norms + np.repeat(np.abs(cc), c) * vert)
+        return s, ev
+
+    for Wl, bvec in zip(net.weights[:-1], net.biases[:-1], strict=True):
+        _refine_layer(tb, Wl, bvec, d, W, sides, values, cone=True, keep_bits=keep_bits)
+    XG, KG, vs, vc, alive, cid, Acon, bcon = (tb.XG, tb.KG, tb.vs, tb.vc, tb.alive, tb.cid,
+                                              tb.Acon, tb.bcon)  # fmt: skip
+    M, beta, pats = tb.M, tb.beta, tb.pats
     n = len(vc)
     wl, bl = net.weights[-1][0], float(net.biases[-1][0])
     vi, _ = _ranges(vs, vc)
