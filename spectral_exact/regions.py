@@ -917,13 +917,14 @@ def _bounded_regions_batched(net: ReLUNetwork, domain: Polytope, tol: Tolerances
     keep0 = ia0 < ib0
     XG = _Grow(domain.vertices.astype(np.float64).copy())
     KG = _Grow(_pack(np.pad(T0, ((0, 0), (0, 64 * W - n_dom)))))
-    EG = _Grow(np.stack([ia0[keep0], ib0[keep0]], axis=1).astype(np.int64))
+    EG = _Grow(np.stack([ia0[keep0], ib0[keep0]], axis=1).astype(np.int32))
     vs, vc = np.zeros(1, np.int64), np.array([m0], np.int64)
     es, ec = np.zeros(1, np.int64), np.array([len(EG.v)], np.int64)
     alive = _pack(np.pad((T0.sum(0) >= d)[None, :], ((0, 0), (0, 64 * W - n_dom))))
     ncon = np.array([n_dom], np.int64)
     Acon, bcon = _Grow(domain.A.copy()), _Grow(domain.b.copy())
-    cid = np.full((1, 64 * W), -1, np.int64)
+    # constraint row of each bit (int32, one column per bit a lineage can use)
+    cid = np.full((1, n_dom + net.n_hidden), -1, np.int32)
     cid[0, :n_dom] = np.arange(n_dom)
     tb = _PieceTables(XG, KG, EG, vs, vc, es, ec, alive, ncon, cid, Acon, bcon,
                       np.eye(d)[None, :, :], np.zeros((1, d)), [])  # fmt: skip
@@ -965,8 +966,8 @@ def _bounded_regions_batched(net: ReLUNetwork, domain: Polytope, tol: Tolerances
     foff = _offsets(alive_b.sum(1))
     pr, kk = np.nonzero(alive_b)  # facets of each piece, in order of their bits
     A, b = _unit_rows(Acon.v[cid[pr, kk]], bcon.v[cid[pr, kk]])
-    rank = np.cumsum(alive_b, axis=1) - 1  # position of bit k among the piece's facets
-    col = foff[vpiece[vv]] + rank[vpiece[vv], vk]
+    # column of (piece, bit) among all facets: facets are numbered in (piece, bit) order
+    col = np.searchsorted(pr * alive_b.shape[1] + kk, vpiece[vv] * alive_b.shape[1] + vk)
     o = np.lexsort((col, vv))
     incidence = np.stack([vv[o], col[o]], axis=1).astype(np.int64)
     return _readonly_arrays(
@@ -1010,7 +1011,7 @@ class _PieceTables:
     ec: NDArray[np.int64]
     alive: NDArray[np.uint64]
     ncon: NDArray[np.int64]
-    cid: NDArray[np.int64]
+    cid: NDArray[np.int32]
     Acon: _Grow
     bcon: _Grow
     M: FloatArray
@@ -1200,7 +1201,7 @@ def _split_batched(  # noqa: PLR0913, PLR0915
         ev = np.concatenate([gb[keep], nV + np.arange(nC), hw])
         ep = np.concatenate([epiece[keep], cpiece, allp[hu]])
         eo = np.argsort(ep, kind="stable")
-        E = np.stack([local[eu[eo]], local[ev[eo]]], axis=1)
+        E = np.stack([local[eu[eo]], local[ev[eo]]], axis=1).astype(np.int32)
         ecnt = np.bincount(ep, minlength=nS)
         Kc = allK[order]
         # constraints still facets: at least d tight vertices
@@ -1497,7 +1498,7 @@ def _unbounded_regions_batched(net: ReLUNetwork, tol: Tolerances) -> RegionArray
     iu, ju = np.triu_indices(d + 1, 1)
     XG = _Grow(G0.copy())
     KG = _Grow(np.tile(_pack(np.pad(T0, ((0, 0), (0, 64 * W - n_con)))), (n0, 1)))
-    EG = _Grow(np.tile(np.stack([iu, ju], axis=1).astype(np.int64), (n0, 1)))
+    EG = _Grow(np.tile(np.stack([iu, ju], axis=1).astype(np.int32), (n0, 1)))
     vc = np.full(n0, d + 1, np.int64)
     vs = np.cumsum(vc) - vc
     ec = np.full(n0, len(iu), np.int64)
@@ -1508,7 +1509,7 @@ def _unbounded_regions_batched(net: ReLUNetwork, tol: Tolerances) -> RegionArray
     )
     ncon = np.full(n0, n_con, np.int64)
     Acon, bcon = _Grow(A0.copy()), _Grow(b0.copy())
-    cid = np.full((n0, 64 * W), -1, np.int64)
+    cid = np.full((n0, n_con + net.n_hidden), -1, np.int32)
     cid[:, :n_con] = np.arange(n0 * n_con).reshape(n0, n_con)
     M0 = np.broadcast_to(np.eye(d), (n0, d, d)).copy()
     tb = _PieceTables(XG, KG, EG, vs, vc, es, ec, alive, ncon, cid, Acon, bcon, M0,
@@ -1563,8 +1564,7 @@ def _unbounded_regions_batched(net: ReLUNetwork, tol: Tolerances) -> RegionArray
     foff = _offsets(alive_b.sum(1))
     pr, kk = np.nonzero(alive_b)
     A, b = _unit_rows(Acon.v[cid[pr, kk]], bcon.v[cid[pr, kk]])
-    rank = np.cumsum(alive_b, axis=1) - 1
-    col = foff[gpiece[gg]] + rank[gpiece[gg], gk]
+    col = np.searchsorted(pr * alive_b.shape[1] + kk, gpiece[gg] * alive_b.shape[1] + gk)
     nv = np.bincount(gpiece[~is_ray], minlength=n)
     nr = np.bincount(gpiece[is_ray], minlength=n)
     row_v = np.cumsum(~is_ray) - 1  # row among vertices / among rays
