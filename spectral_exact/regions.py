@@ -961,15 +961,11 @@ def _bounded_regions_batched(net: ReLUNetwork, domain: Polytope, tol: Tolerances
     vi, voff = _ranges(vs, vc)
     X = XG.v[vi]
     vpiece = np.repeat(np.arange(n), vc)
-    vv, vk = _set_bits(KG.v[vi] & alive[vpiece])  # vertex on facet bit
     alive_b = _unpack(alive)
     foff = _offsets(alive_b.sum(1))
     pr, kk = np.nonzero(alive_b)  # facets of each piece, in order of their bits
     A, b = _unit_rows(Acon.v[cid[pr, kk]], bcon.v[cid[pr, kk]])
-    # column of (piece, bit) among all facets: facets are numbered in (piece, bit) order
-    col = np.searchsorted(pr * alive_b.shape[1] + kk, vpiece[vv] * alive_b.shape[1] + vk)
-    o = np.lexsort((col, vv))
-    incidence = np.stack([vv[o], col[o]], axis=1).astype(np.int64)
+    incidence = _incidence_pairs(KG.v[vi] & alive[vpiece], vpiece, alive_b)
     return _readonly_arrays(
         RegionArrays(
             dim=d,
@@ -1072,6 +1068,26 @@ def _refine_layer(  # type: ignore[no-untyped-def]
     t.pats = [P[par] for P in t.pats] + [pat]
     t.M = pat[:, :, None] * Mz[par]
     t.beta = pat * bz[par]
+
+
+def _incidence_pairs(
+    K: NDArray[np.uint64], piece: NDArray[np.int64], alive_b: NDArray[np.bool_]
+) -> NDArray[np.int64]:
+    """``(row, facet column)`` of every set bit of the masks ``K`` (rows of pieces ``piece``),
+    sorted; facets are numbered piece by piece in the order of their bits (``alive_b``).
+
+    Bits are unpacked in chunks of rows, so the pairs come out sorted by row and, within a
+    row, by bit, hence by column.
+    """
+    nb = alive_b.shape[1]
+    pos = np.cumsum(alive_b.reshape(-1)) - 1  # facet column of each alive (piece, bit)
+    out = []
+    step = max(1, (1 << 22) // max(1, nb))
+    for r0 in range(0, len(K), step):
+        rr, bb = np.nonzero(_unpack(K[r0 : r0 + step]))
+        rr += r0
+        out.append(np.stack([rr, pos[piece[rr] * nb + bb]], axis=1))
+    return np.concatenate(out).astype(np.int64) if out else np.zeros((0, 2), np.int64)
 
 
 def _split_batched(  # noqa: PLR0913, PLR0915
@@ -1366,6 +1382,10 @@ def _unbounded_regions(net: ReLUNetwork, tol: Tolerances, *, fast: bool = True) 
     (:func:`_decided_neurons`); ``fast=False`` offers every neuron to every piece.
     """
     d = net.input_dim
+    if fast and d == 2:
+        cyclic = _unbounded_regions_2d(net, tol)
+        if cyclic is not None:
+            return cyclic
     if fast:
         batched = _unbounded_regions_batched(net, tol)
         if batched is not None:
@@ -1559,12 +1579,11 @@ def _unbounded_regions_batched(net: ReLUNetwork, tol: Tolerances) -> RegionArray
     order = np.lexsort((is_ray, gpiece))
     Gall, gpiece, is_ray = Gall[order], gpiece[order], is_ray[order]
     alive_f = alive & ~keep_bits  # t >= 0 is no facet of the region
-    gg, gk = _set_bits(KG.v[vi][order] & alive_f[gpiece])
     alive_b = _unpack(alive_f)
     foff = _offsets(alive_b.sum(1))
     pr, kk = np.nonzero(alive_b)
     A, b = _unit_rows(Acon.v[cid[pr, kk]], bcon.v[cid[pr, kk]])
-    col = np.searchsorted(pr * alive_b.shape[1] + kk, gpiece[gg] * alive_b.shape[1] + gk)
+    gg, col = _incidence_pairs(KG.v[vi][order] & alive_f[gpiece], gpiece, alive_b).T
     nv = np.bincount(gpiece[~is_ray], minlength=n)
     nr = np.bincount(gpiece[is_ray], minlength=n)
     row_v = np.cumsum(~is_ray) - 1  # row among vertices / among rays
@@ -1589,6 +1608,202 @@ def _unbounded_regions_batched(net: ReLUNetwork, tol: Tolerances) -> RegionArray
             rays=np.array(Gall[is_ray, 1:]),
             ray_offset=_offsets(nr),
             ray_incidence=rinc.astype(np.int64),
+            lineality=np.zeros((0, d)),
+            lineality_offset=np.zeros(n + 1, np.int64),
+        )
+    )
+
+
+def _cone_sides_2d(
+    X: FloatArray, start: NDArray[np.int64], cnt: NDArray[np.int64], MzT: FloatArray,
+    bz: FloatArray, hn: FloatArray, geo: float,
+) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:  # fmt: skip
+    """Per cone and neuron: some generator strictly above / below the hyperplane, with the
+    thresholds of :func:`_cone_signs` (pieces grouped by generator count: dense blocks)."""
+    n, w = bz.shape
+    pos = np.empty((n, w), bool)
+    neg = np.empty((n, w), bool)
+    for m in np.unique(cnt).tolist():
+        idx = np.flatnonzero(cnt == m)
+        step = max(1, (1 << 20) // (m * max(w, 1)))
+        for i0 in range(0, len(idx), step):
+            ch = idx[i0 : i0 + step]
+            Xg = X[start[ch][:, None] + np.arange(m)]  # (c, m, 3): (t, x, y)
+            vert = Xg[:, :, 0] > 0
+            nrm = np.where(vert, np.sqrt(Xg[:, :, 1] ** 2 + Xg[:, :, 2] ** 2) + 1.0, 1.0)
+            S = Xg[:, :, 1, None] * MzT[0, ch][:, None, :]
+            S += Xg[:, :, 2, None] * MzT[1, ch][:, None, :]
+            S += Xg[:, :, 0, None] * bz[ch][:, None, :]
+            E = hn[ch][:, None, :] * nrm[:, :, None]
+            E += np.abs(bz[ch])[:, None, :] * vert[:, :, None]
+            E *= geo
+            pos[ch] = np.any(S > E, axis=1)
+            neg[ch] = np.any(S < -E, axis=1)
+    return pos, neg
+
+
+def _unbounded_regions_2d(net: ReLUNetwork, tol: Tolerances) -> RegionArrays | None:  # noqa: PLR0915
+    """Regions on R^2: the cones of :func:`_unbounded_regions_batched` kept as cyclic
+    polygons of homogenised generators, split like the polygons of
+    :func:`_bounded_regions_2d`.
+
+    A pointed cone of R^3 is the cone over a convex polygon: its generators ``(1, v)`` and
+    ``(0, r)`` in cyclic order, one constraint row per edge ``k -> k+1`` (the edge between
+    two rays lies on ``t = 0``, the face at infinity, which is no facet of the region). Signs,
+    thresholds and new generators are those of :func:`_split_cone`; a cut whose sign pattern
+    is not ``+..+ T -..- T`` (numerical degeneracy only) returns ``None``, and the caller
+    takes the edge-list path. Returns ``None`` too when the first layer has rank below 2.
+    """
+    d = 2
+    if len(net.weights) < 2:
+        return None
+    init = _initial_cones(net, tol)
+    if init is None:
+        return None
+    G0, _, A0, b0, _ = init
+    n0 = 4
+    geo = tol.geometry
+    # cone c: apex, ray 1, ray 2; edges apex -> ray 1 on constraint 2, ray 1 -> ray 2 on
+    # constraint 0 (t >= 0), ray 2 -> apex on constraint 1 (see _initial_cones)
+    X = G0.copy()
+    E = (3 * np.arange(n0)[:, None] + np.array([2, 0, 1])[None, :]).reshape(-1)
+    start = 3 * np.arange(n0, dtype=np.int64)
+    cnt = np.full(n0, 3, np.int64)
+    Acon, bcon = _Grow(A0.copy()), _Grow(b0.copy())
+    infG = _Grow(np.tile(np.array([True, False, False]), n0))  # rows on t = 0
+    M = np.broadcast_to(np.eye(d), (n0, d, d)).copy()  # (n, k, d) input maps
+    beta = np.zeros((n0, 2))
+    pats: list[NDArray[np.bool_]] = []
+    for W, bvec in zip(net.weights[:-1], net.biases[:-1], strict=True):
+        n, w = len(cnt), W.shape[0]
+        # the operations of the edge-list path (_refine_layer): same roundings, same regions
+        Mz = np.einsum("jk,nkd->njd", W, M)  # (n, w, d)
+        MzT = np.moveaxis(Mz, 2, 0)
+        bz = beta @ W.T + bvec
+        hn = np.linalg.norm(Mz, axis=2)
+        pos_any, neg_any = _cone_sides_2d(X, start, cnt, MzT, bz, hn, geo)
+        cutting = pos_any & neg_any
+        active = np.where(pos_any, True, np.where(neg_any, False, bz > 0))
+        XG, EG = _Grow(X), _Grow(E)
+        sG, cG = _Grow(start.copy()), _Grow(cnt.copy())
+        parG, onG = _Grow(np.arange(n)), _Grow(np.zeros((n, w), bool))
+        for j in np.flatnonzero(cutting.any(0)).tolist():
+            cand = np.flatnonzero(cutting[parG.v, j])
+            pq = parG.v[cand]
+            c = cG.v[cand]
+            vi, off = _ranges(sG.v[cand], c)
+            h, cc = Mz[pq, j], bz[pq, j]
+            gv = XG.v[vi]
+            vert = gv[:, 0] > 0
+            nrm = np.where(vert, np.sqrt(gv[:, 1] ** 2 + gv[:, 2] ** 2) + 1.0, 1.0)
+            # the same operations as the edge-list path (same roundings, same generators)
+            s = np.einsum("vd,vd->v", gv[:, 1:], np.repeat(h, c, axis=0))
+            s += gv[:, 0] * np.repeat(cc, c)
+            ev = geo * (np.repeat(hn[pq, j], c) * nrm + np.repeat(np.abs(cc), c) * vert)
+            above = np.logical_or.reduceat(s > ev, off)
+            split = above & np.logical_or.reduceat(s < -ev, off)
+            onG.v[cand[above & ~split], j] = True
+            if not split.any():
+                continue
+            vm = np.repeat(split, c)
+            xs, ss, es, Es, cs = gv[vm], s[vm], ev[vm], EG.v[vi[vm]], c[split]
+            Q, h, cc = cand[split], h[split], cc[split]
+            o = np.cumsum(cs) - cs
+            sg = (ss > es).astype(np.int8) - (ss < -es).astype(np.int8)
+            nxt = np.arange(len(sg)) + 1
+            nxt[o + cs - 1] = o
+            sgn = sg[nxt]
+            cross = sg * sgn < 0
+            if np.any(np.add.reduceat((sg == 0).astype(np.int64) + cross, o) != 2):
+                return None
+            # new constraint rows: sign * (h x + c) >= 0  <=>  (-sign h) x <= sign c
+            hnq = np.linalg.norm(h, axis=1)
+            n2 = len(Q)
+            Anew = np.empty((2 * n2, 2))
+            bnew = np.empty(2 * n2)
+            Anew[0::2] = -h / hnq[:, None]
+            Anew[1::2] = h / hnq[:, None]
+            bnew[0::2] = cc / hnq
+            bnew[1::2] = -cc / hnq
+            hpos = np.repeat(Acon.n + 2 * np.arange(n2), cs)
+            Acon.append(Anew)
+            bcon.append(bnew)
+            infG.append(np.zeros(2 * n2, bool))
+            # new generators on the cut edges, as _split_cone: s_a g_b - s_b g_a (a positive)
+            ci = np.flatnonzero(cross)
+            pos_first = sg[ci] > 0
+            ia = np.where(pos_first, ci, nxt[ci])
+            ib = np.where(pos_first, nxt[ci], ci)
+            coords = np.empty((len(sg), 2, 3))
+            coords[:, 0] = xs
+            coords[ci, 1] = _normalise_generators(ss[ia, None] * xs[ib] - ss[ib, None] * xs[ia])
+            zero = sg == 0
+            eid = np.empty((len(sg), 2), np.int64)
+            children = []
+            for side, hid in ((1, hpos), (-1, hpos + 1)):
+                pres = np.stack([sg * side >= 0, cross], axis=1)
+                eid[:, 0] = np.where(zero & (sgn * side < 0), hid, Es)
+                eid[:, 1] = np.where(cross & (sg * side > 0), hid, Es)
+                ccnt = np.add.reduceat(pres.sum(1), o)
+                children.append((coords[pres], eid[pres], ccnt))
+            (Xp, Ep, cp), (Xn, En, cn) = children
+            sG.v[Q] = XG.n + np.cumsum(cp) - cp
+            cG.v[Q] = cp
+            XG.append(Xp)
+            EG.append(Ep)
+            sG.append(XG.n + np.cumsum(cn) - cn)
+            cG.append(cn)
+            XG.append(Xn)
+            EG.append(En)
+            parG.append(parG.v[Q])
+            onG.append(onG.v[Q])
+            onG.v[Q, j] = True
+        cnt = cG.v
+        vi, start = _ranges(sG.v, cnt)
+        X, E = XG.v[vi], EG.v[vi]
+        par = parG.v
+        pat = np.where(cutting[par], onG.v, active[par])
+        pats = [P[par] for P in pats] + [pat]
+        M = pat[:, :, None] * Mz[par]
+        beta = pat * bz[par]
+    n = len(cnt)
+    wl, bl = net.weights[-1][0], float(net.biases[-1][0])
+    is_inf = infG.v
+    piece = np.repeat(np.arange(n), cnt)
+    first = np.cumsum(cnt) - cnt
+    loc = np.arange(len(X)) - np.repeat(first, cnt)
+    prev = np.where(loc == 0, np.repeat(cnt, cnt) - 1, loc - 1) + np.repeat(first, cnt)
+    # facets: the edges not on t = 0, numbered in edge order
+    fkeep = ~is_inf[E]
+    fcol = np.cumsum(fkeep) - 1
+    A, b = _unit_rows(Acon.v[E[fkeep]], bcon.v[E[fkeep]])
+    is_ray = X[:, 0] <= 0
+    row = np.where(is_ray, np.cumsum(is_ray) - 1, np.cumsum(~is_ray) - 1)
+    # generator k lies on the edges k - 1 and k
+    g = np.repeat(np.arange(len(X)), 2)
+    e = np.stack([prev, np.arange(len(X))], axis=1).reshape(-1)
+    ok = fkeep[e]
+    g, e = g[ok], e[ok]
+    pairs = np.stack([row[g], fcol[e]], axis=1).astype(np.int64)
+    rg = is_ray[g]
+    inc, rinc = pairs[~rg], pairs[rg]
+    inc = inc[np.lexsort((inc[:, 1], inc[:, 0]))]
+    rinc = rinc[np.lexsort((rinc[:, 1], rinc[:, 0]))]
+    return _readonly_arrays(
+        RegionArrays(
+            dim=d,
+            weight=np.einsum("k,nkd->nd", wl, M).reshape(n, d),
+            bias=beta @ wl + bl,
+            pattern=np.concatenate(pats, axis=1),
+            vertices=np.array(X[~is_ray, 1:]),
+            vertex_offset=_offsets(np.bincount(piece[~is_ray], minlength=n)),
+            facet_A=A,
+            facet_b=b,
+            facet_offset=_offsets(np.bincount(piece[fkeep], minlength=n)),
+            incidence=inc,
+            rays=np.array(X[is_ray, 1:]),
+            ray_offset=_offsets(np.bincount(piece[is_ray], minlength=n)),
+            ray_incidence=rinc,
             lineality=np.zeros((0, d)),
             lineality_offset=np.zeros(n + 1, np.int64),
         )
