@@ -191,27 +191,66 @@ def _csr(groups: list[list[int]] | list[tuple[int, ...]]) -> tuple[IntArray, Int
 def _merge_ids(X: FloatArray, quantum: float) -> tuple[IntArray, IntArray]:
     """``(first_row_of_id, id_of_row)``: rows within ``quantum`` (max-norm) of each other merged.
 
-    Pairs closer than ``quantum`` are found with a k-d tree and merged transitively (connected
-    components), so two copies of a point never stay apart because they straddle a grid cell.
-    Ids are numbered in order of first appearance. Bitwise-equal rows (most copies of a
-    vertex) are grouped first by a sort; the tree only sees one row of each group (the same
-    components: equal rows are at distance 0).
+    Pairs closer than ``quantum`` are merged transitively (connected components), so two
+    copies of a point never stay apart because they straddle a grid cell. Ids are numbered in
+    order of first appearance. Rows are first grouped by their cell of the grid of spacing
+    ``quantum`` (rows in one cell are within ``quantum``, so in one component); a k-d tree
+    on one row per cell finds the cells closer than ``3 quantum`` (a superset of the cells
+    holding a pair within ``quantum``), and those candidate pairs are decided exactly on
+    their rows. The result is that of the k-d tree on every row (:func:`_merge_rows`).
     """
     n = len(X)
     if n == 0:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    o = np.lexsort(X.T[::-1])
-    Xs = X[o]
-    new = np.r_[True, np.any(Xs[1:] != Xs[:-1], axis=1)]
-    grp = np.empty(n, np.int64)
-    grp[o] = np.cumsum(new) - 1
-    first = np.full(int(new.sum()), n, np.int64)
-    np.minimum.at(first, grp, np.arange(n))
-    by_first = np.argsort(first, kind="stable")  # groups in order of their first row
-    rank = np.empty_like(by_first)
-    rank[by_first] = np.arange(len(by_first))
-    ufirst, uid = _merge_rows(X[first[by_first]], quantum)
-    return first[by_first][ufirst], uid[rank[grp]]
+    with np.errstate(over="ignore", invalid="ignore"):
+        C = np.floor(X / quantum) if quantum > 0 else np.full_like(X, np.nan)
+    if quantum <= 0 or not np.all(np.abs(C) < 2.0**62):
+        return _merge_rows(X, quantum)
+    C = C.astype(np.int64)
+    # group rows by cell: sort by a hash of the cell, check every group, lexsort on collision
+    h = np.zeros(n, np.uint64)
+    for i, r in enumerate(_hash_table(C.shape[1], 7).tolist()):
+        h = h * np.uint64(0x9E3779B97F4A7C15) + C[:, i].view(np.uint64) * np.uint64(r)
+    o = np.argsort(h, kind="stable")
+    hs = h[o]
+    new = np.r_[True, hs[1:] != hs[:-1]]
+    Cs = C[o]
+    if np.any(Cs != Cs[np.flatnonzero(new)[np.cumsum(new) - 1]]):  # pragma: no cover
+        o = np.lexsort(C.T[::-1])
+        Cs = C[o]
+        new = np.r_[True, np.any(Cs[1:] != Cs[:-1], axis=1)]
+    cell = np.empty(n, np.int64)
+    cell[o] = np.cumsum(new) - 1
+    n_cell = int(new.sum())
+    rep = o[new]  # one row per cell
+    # candidate cells: representatives within 3 quantum (a row is less than one quantum from
+    # its cell's representative); decide on their rows exactly
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+    from scipy.spatial import cKDTree
+
+    cand = cKDTree(X[rep]).query_pairs(3.0 * quantum, p=np.inf, output_type="ndarray")
+    links = np.zeros((0, 2), np.int64)
+    if len(cand):
+        start = np.flatnonzero(new)  # rows of cell c: o[start[c] : start[c] + size[c]]
+        size = np.diff(np.r_[start, n])
+        ca, cb = cand[:, 0], cand[:, 1]
+        na, nb = size[ca], size[cb]
+        pair = np.repeat(np.arange(len(ca)), na * nb)
+        k = np.arange(int((na * nb).sum())) - np.repeat(np.cumsum(na * nb) - na * nb, na * nb)
+        ra = o[start[ca][pair] + k // nb[pair]]
+        rb = o[start[cb][pair] + k % nb[pair]]
+        close = np.max(np.abs(X[ra] - X[rb]), axis=1) <= quantum
+        links = cand[np.unique(pair[close])]
+    g = coo_matrix((np.ones(len(links)), (links[:, 0], links[:, 1])), shape=(n_cell, n_cell))
+    _, comp_cell = connected_components(g, directed=False)
+    comp = comp_cell[cell]
+    first = np.full(int(comp.max()) + 1, n, dtype=np.int64)
+    np.minimum.at(first, comp, np.arange(n))
+    order = np.argsort(first, kind="stable")
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    return first[order], rank[comp].astype(np.int64)
 
 
 def _merge_rows(X: FloatArray, quantum: float) -> tuple[IntArray, IntArray]:

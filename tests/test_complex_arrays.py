@@ -140,8 +140,24 @@ def test_orthants_exact_structure() -> None:
     np.testing.assert_array_equal(np.diff(cx.levels[3].child_ptr), 6)
 
 
+@pytest.mark.parametrize("d", [2, 3, 4])
+def test_merge_by_cells_like_the_tree_alone_near_the_quantum(d: int) -> None:
+    """Clusters whose members sit 0..1.5 quanta apart (chains, cell straddles, pairs just
+    above the quantum): grid cells + tree on representatives = tree on every row."""
+    rng = np.random.default_rng(d)
+    q = 1e-9
+    centres = rng.uniform(-1, 1, (300, d))
+    members = centres[rng.integers(0, 300, 3000)] + rng.uniform(-1.5 * q, 1.5 * q, (3000, d))
+    X = np.vstack([members, centres])
+    first, ids = _merge_ids(X, q)
+    first_ref, ids_ref = _merge_rows(X, q)
+    np.testing.assert_array_equal(first, first_ref)
+    np.testing.assert_array_equal(ids, ids_ref)
+    assert 300 < len(first) < len(X)  # some merged, some clusters split
+
+
 def test_merge_groups_equal_rows_like_the_tree_alone() -> None:
-    """Grouping bitwise-equal rows before the k-d tree changes nothing."""
+    """Grouping rows by grid cell before the k-d tree changes nothing."""
     rng = np.random.default_rng(0)
     P = rng.uniform(-1, 1, (200, 3))
     idx = rng.integers(0, 200, 1000)
