@@ -14,16 +14,18 @@ affine), keeping only full-dimensional pieces.
   lies on every facet they share (a purely combinatorial test, exact for degenerate polytopes).
   No LP or cdd call is made. All pieces of a layer are split neuron by neuron in vectorised
   steps: convex polygons in cyclic order in 2-D (:func:`_bounded_regions_2d`), pieces with
-  their 1-skeleta and constraints as bit masks in d >= 3 (:func:`_bounded_regions_batched`).
+  their 1-skeleta and constraints as bit masks in d >= 3 (:func:`_bounded_regions_batched`;
+  the per-layer bookkeeping, :func:`_refine_layer`, is shared with the cones on R^d).
 * On all of :math:`\mathbb{R}^d` (``domain=None``), the same edge subdivision runs on
   homogenised cones (incremental double description): a polyhedron ``P`` is the slice
   ``t = 1`` of ``C = cone{(1, v), (0, r)} + span{(0, l)}``, the face at infinity ``t >= 0`` is
   kept as a constraint so that rays meet rays along faces at infinity. When the first layer
   has rank ``d``, ``d`` of its neurons cut R^d into ``2^d`` pointed simplicial cones and all
-  cones are then split in batches like bounded pieces (:func:`_unbounded_regions_batched`);
-  otherwise a hyperplane that is not parallel to the lineality space first trades one
-  lineality direction for a ray on each side, one cone at a time. Vertices, rays and
-  lineality come out directly.
+  cones are then split in batches like bounded pieces (:func:`_unbounded_regions_batched`;
+  in 2-D as cyclic polygons of generators, :func:`_unbounded_regions_2d`); otherwise a
+  hyperplane that is not parallel to the lineality space first trades one lineality
+  direction for a ray on each side, one cone at a time. Vertices, rays and lineality come
+  out directly.
 
 The enumerators produce flat arrays (:class:`RegionArrays`, the Fourier engine's input);
 :class:`Regions` holds them and creates :class:`Region` / :class:`Polytope` objects only when
@@ -1990,7 +1992,12 @@ def linear_regions(
         objs = _onedim.regions_from_breakpoints(bp, tol)
         return Regions(net, domain, region_arrays_from_objects(objs, 1), tol)
     check_region_budget(net, domain, max_regions, tol=tol)
-    arrays = (
-        _unbounded_regions_rescaled(net, tol) if poly is None else _bounded_regions(net, poly, tol)
-    )
+    from .fourier._onedim import _single_thread
+
+    with _single_thread():  # small products (pieces x width): BLAS threads only contend
+        arrays = (
+            _unbounded_regions_rescaled(net, tol)
+            if poly is None
+            else _bounded_regions(net, poly, tol)
+        )
     return Regions(net, domain, arrays, tol)
