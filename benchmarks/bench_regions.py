@@ -9,6 +9,10 @@ For each network (seeded :meth:`spectral_exact.ReLUNetwork.random`, He initialis
 measures, in one process and in CPU seconds (``time.process_time``, one torch thread):
 
 * ``regions``: :func:`spectral_exact.linear_regions` on the box ``[-1, 1]^d`` (flat arrays);
+* ``complex``: :func:`spectral_exact.complex.complex_from_arrays` on those arrays (the shared
+  complex: distinct vertices, edges, polygons, facets and their incidences; for d >= 4 the
+  vertices, facets and regions), so that ``regions + complex`` is what the edge-subdivision
+  code is compared with;
 * ``objects``: creating every :class:`~spectral_exact.Region` / ``Polytope`` from them;
 * ``posets``: :func:`spectral_exact.face_poset` of every region (and the number of faces, so
   that the time per face can be compared across dimensions);
@@ -43,6 +47,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import spectral_exact as se  # noqa: E402
+from spectral_exact.complex import complex_from_arrays  # noqa: E402
 
 ARCHITECTURES: tuple[tuple[int, ...], ...] = (
     (2, 32, 32, 1),
@@ -63,6 +68,7 @@ class Timing:
     arch: tuple[int, ...]
     n_regions: int
     t_regions: float
+    t_complex: float
     t_objects: float
     t_posets: float
     n_faces: int
@@ -71,6 +77,7 @@ class Timing:
     t_edge_subdivision: float
     es_vertices: int
     es_edges: int
+    poset_every: int = 1
 
     @property
     def us_per_face(self) -> float:
@@ -125,19 +132,23 @@ def edge_subdivision_run(mod: Any, net: se.ReLUNetwork, repeat: int) -> tuple[fl
     return t, int(len(vs)), int(len(edges))
 
 
-def time_one(arch: tuple[int, ...], repeat: int, es_mod: Any, posets: bool, rd: bool) -> Timing:
+def time_one(
+    arch: tuple[int, ...], repeat: int, es_mod: Any, posets: bool, rd: bool, every: int = 1
+) -> Timing:
     """All stages for one architecture."""
     net = se.ReLUNetwork.random(arch, seed=SEED)
     d = arch[0]
     box = se.Box(-np.ones(d), np.ones(d))
     t_reg, regions = best_cpu(lambda: se.linear_regions(net, box), repeat)
+    t_cx, _ = best_cpu(lambda: complex_from_arrays(regions.arrays), repeat)
     t0 = time.process_time()
     objs = list(regions)
     t_obj = time.process_time() - t0
     t_pos, n_faces = float("nan"), 0
     if posets:
         t_pos, n_faces = best_cpu(
-            lambda: sum(se.face_poset(r.polytope).number_of_nodes() for r in objs), repeat
+            lambda: sum(se.face_poset(r.polytope).number_of_nodes() for r in objs[::every]),
+            repeat,
         )
     t_rd, n_rd = float("nan"), 0
     if rd:
@@ -146,7 +157,9 @@ def time_one(arch: tuple[int, ...], repeat: int, es_mod: Any, posets: bool, rd: 
     t_es, nv, ne = float("nan"), 0, 0
     if es_mod is not None:
         t_es, nv, ne = edge_subdivision_run(es_mod, net, repeat)
-    return Timing(arch, len(regions), t_reg, t_obj, t_pos, n_faces, n_rd, t_rd, t_es, nv, ne)
+    return Timing(
+        arch, len(regions), t_reg, t_cx, t_obj, t_pos, n_faces, n_rd, t_rd, t_es, nv, ne, every
+    )
 
 
 def machine_description() -> str:
@@ -174,31 +187,40 @@ def _f(x: float, fmt: str = ".3f") -> str:
     return "" if x != x else format(x, fmt)
 
 
-def to_markdown(rows: list[Timing], machine: str, repeat: int, command: str) -> str:
+def to_markdown(
+    rows: list[Timing], machine: str, repeat: int, command: str, load: tuple[float, float]
+) -> str:
     lines = [
         "# Region enumeration benchmark",
         "",
-        f"Machine: {machine}.",
+        f"Machine: {machine}. Load average (1 min) at the start and end of the run: "
+        f"{load[0]:.1f}, {load[1]:.1f}.",
         "",
         f"Command: `{command}` (best of {repeat}; CPU seconds; seeded "
         f"`ReLUNetwork.random(arch, seed={SEED})`, box `[-1, 1]^d`; one torch thread).",
         "",
-        "`regions`: `linear_regions` on the box (flat arrays); `objects`: creating every Region /"
-        " Polytope from them; `posets`: `face_poset` of every region; `R^d`: `linear_regions`"
+        "`regions`: `linear_regions` on the box (flat arrays); `complex`: `complex_from_arrays`"
+        " (the shared complex); `objects`: creating every Region /"
+        " Polytope from them; `posets`: `face_poset` of every region (of every N-th region with"
+        " `--poset-every N`: `posets s` and `faces` are then the subsample's, and the last column"
+        " counts N times `posets s`); `R^d`: `linear_regions`"
         " with `domain=None`; `ES`: the published edge-subdivision code (Berzins, ICML 2023) on"
         " the same weights and box (vertices and edges of the complex, float32).",
         "",
-        "| net | regions | regions s | objects s | posets s | faces | us/face | R^d regions "
-        "| R^d s | R^d / box | ES s | ES / regions | ES / (regions+objects+posets) |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| net | regions | regions s | complex s | objects s | posets s | faces | us/face "
+        "| R^d regions | R^d s | R^d / box | ES s | ES / regions | ES / (regions+complex) "
+        "| ES / (regions+objects+posets) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
-        total = r.t_regions + r.t_objects + r.t_posets
+        total = r.t_regions + r.t_objects + r.t_posets * r.poset_every  # all regions
         lines.append(
-            f"| {arch_name(r.arch)} | {r.n_regions} | {_f(r.t_regions)} | {_f(r.t_objects)} "
+            f"| {arch_name(r.arch)} | {r.n_regions} | {_f(r.t_regions)} | {_f(r.t_complex)} "
+            f"| {_f(r.t_objects)} "
             f"| {_f(r.t_posets)} | {r.n_faces or ''} | {_f(r.us_per_face, '.1f')} "
             f"| {r.n_regions_rd or ''} | {_f(r.t_rd)} | {_f(r.t_rd / r.t_regions, '.2f')} "
             f"| {_f(r.t_edge_subdivision)} | {_f(r.t_edge_subdivision / r.t_regions, '.2f')} "
+            f"| {_f(r.t_edge_subdivision / (r.t_regions + r.t_complex), '.2f')} "
             f"| {_f(r.t_edge_subdivision / total, '.2f')} |"
         )
     return "\n".join(lines) + "\n"
@@ -226,6 +248,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--no-posets", action="store_true", help="skip the face posets")
     parser.add_argument("--no-rd", action="store_true", help="skip the R^d enumeration")
+    parser.add_argument(
+        "--poset-every",
+        type=int,
+        default=1,
+        help="face posets of every N-th region only (us/face stays comparable; default 1)",
+    )
     args = parser.parse_args(argv)
     archs = (
         ARCHITECTURES
@@ -233,12 +261,16 @@ def main(argv: list[str] | None = None) -> int:
         else tuple(tuple(int(x) for x in a.split("-")) for a in args.arch)
     )
     es_mod = load_edge_subdivision(args.edge_subdivision)
+    load0 = os.getloadavg()[0]
     rows = []
     for arch in archs:
-        t = time_one(arch, args.repeat, es_mod, not args.no_posets, not args.no_rd)
+        t = time_one(
+            arch, args.repeat, es_mod, not args.no_posets, not args.no_rd, args.poset_every
+        )
         rows.append(t)
         print(
-            f"{arch_name(arch):>16}: {t.n_regions:6d} regions {t.t_regions:7.3f} s  objects "
+            f"{arch_name(arch):>16}: {t.n_regions:6d} regions {t.t_regions:7.3f} s  complex "
+            f"{t.t_complex:6.3f} s  objects "
             f"{t.t_objects:6.3f} s  posets {t.t_posets:7.3f} s ({t.us_per_face:5.1f} us/face)  "
             f"R^d {t.n_regions_rd:6d} {t.t_rd:7.3f} s  "
             f"edge subdivision {t.t_edge_subdivision:7.3f} s "
@@ -249,7 +281,9 @@ def main(argv: list[str] | None = None) -> int:
     command = "python benchmarks/bench_regions.py " + " ".join(
         a for a in (argv if argv is not None else sys.argv[1:]) if a != args.edge_subdivision
     )
-    args.out.write_text(to_markdown(rows, machine, args.repeat, command.strip()))
+    load = (load0, os.getloadavg()[0])
+    args.out.write_text(to_markdown(rows, machine, args.repeat, command.strip(), load))
+    print(f"load average (1 min): {load[0]:.1f} at the start, {load[1]:.1f} at the end")
     print(f"machine: {machine}\nwrote {args.out}")
     return 0
 

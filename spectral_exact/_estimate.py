@@ -97,6 +97,9 @@ DEFAULT_SAMPLES = 20_000
 _FLOP_BUDGET = 1e8
 #: Smallest number of samples, whatever the network's size.
 _MIN_SAMPLES = 2_000
+#: :func:`check_region_budget` accepts on a quick estimate (``_MIN_SAMPLES`` points) when it is
+#: below the budget by this factor per input dimension (``d`` powers of the chord ratio).
+_QUICK_MARGIN = 2.0
 #: Points per random chord of the sampled estimate.
 _POINTS_PER_CHORD = 256
 #: On R^d, chords run over ``[-reach R, reach R]`` (``R``: first-layer hyperplanes' reach).
@@ -564,8 +567,11 @@ def check_region_budget(
     """Raise :class:`~spectral_exact.TooManyRegionsError` when the estimate exceeds ``max_regions``.
 
     Free when the crude product bound :math:`\\prod_l \\sum_{i\\le d} \\binom{d_l}{i}` (Serra et
-    al., 2018) is already within the budget; otherwise :func:`estimate_regions` decides.
-    Returns the estimate when one was computed.
+    al., 2018) is already within the budget; otherwise a quick estimate (``_MIN_SAMPLES``
+    points) settles it when exact, or when below ``max_regions / _QUICK_MARGIN**d`` (a
+    margin far beyond its sampling error), and :func:`estimate_regions` with its default
+    samples decides the rest (and is the number named when refusing). Returns the estimate
+    when one was computed.
     """
     if max_regions is None:
         return None
@@ -577,6 +583,11 @@ def check_region_budget(
             break
     if bound <= max_regions:
         return None
+    quick = estimate_regions(net, domain, n_samples=_MIN_SAMPLES, tol=tol)
+    if quick.estimate <= max_regions and (
+        quick.exact or quick.estimate * _QUICK_MARGIN**d <= max_regions
+    ):
+        return quick
     est = estimate_regions(net, domain, tol=tol)
     if est.estimate > max_regions:
         dom = f"R^{d}" if domain is None else repr(domain)

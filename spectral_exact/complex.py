@@ -191,17 +191,75 @@ def _csr(groups: list[list[int]] | list[tuple[int, ...]]) -> tuple[IntArray, Int
 def _merge_ids(X: FloatArray, quantum: float) -> tuple[IntArray, IntArray]:
     """``(first_row_of_id, id_of_row)``: rows within ``quantum`` (max-norm) of each other merged.
 
-    Pairs closer than ``quantum`` are found with a k-d tree and merged transitively (connected
-    components), so two copies of a point never stay apart because they straddle a grid cell.
-    Ids are numbered in order of first appearance.
+    Pairs closer than ``quantum`` are merged transitively (connected components), so two
+    copies of a point never stay apart because they straddle a grid cell. Ids are numbered in
+    order of first appearance. Rows are first grouped by their cell of the grid of spacing
+    ``quantum`` (rows in one cell are within ``quantum``, so in one component); a k-d tree
+    on one row per cell finds the cells closer than ``3 quantum`` (a superset of the cells
+    holding a pair within ``quantum``), and those candidate pairs are decided exactly on
+    their rows. The result is that of the k-d tree on every row (:func:`_merge_rows`).
     """
+    n = len(X)
+    if n == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    with np.errstate(over="ignore", invalid="ignore"):
+        C = np.floor(X / quantum) if quantum > 0 else np.full_like(X, np.nan)
+    if quantum <= 0 or not np.all(np.abs(C) < 2.0**62):
+        return _merge_rows(X, quantum)
+    C = C.astype(np.int64)
+    # group rows by cell: sort by a hash of the cell, check every group, lexsort on collision
+    h = np.zeros(n, np.uint64)
+    for i, r in enumerate(_hash_table(C.shape[1], 7).tolist()):
+        h = h * np.uint64(0x9E3779B97F4A7C15) + C[:, i].view(np.uint64) * np.uint64(r)
+    o = np.argsort(h, kind="stable")
+    hs = h[o]
+    new = np.r_[True, hs[1:] != hs[:-1]]
+    Cs = C[o]
+    if np.any(Cs != Cs[np.flatnonzero(new)[np.cumsum(new) - 1]]):  # pragma: no cover
+        o = np.lexsort(C.T[::-1])
+        Cs = C[o]
+        new = np.r_[True, np.any(Cs[1:] != Cs[:-1], axis=1)]
+    cell = np.empty(n, np.int64)
+    cell[o] = np.cumsum(new) - 1
+    n_cell = int(new.sum())
+    rep = o[new]  # one row per cell
+    # candidate cells: representatives within 3 quantum (a row is less than one quantum from
+    # its cell's representative); decide on their rows exactly
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+    from scipy.spatial import cKDTree
+
+    cand = cKDTree(X[rep]).query_pairs(3.0 * quantum, p=np.inf, output_type="ndarray")
+    links = np.zeros((0, 2), np.int64)
+    if len(cand):
+        start = np.flatnonzero(new)  # rows of cell c: o[start[c] : start[c] + size[c]]
+        size = np.diff(np.r_[start, n])
+        ca, cb = cand[:, 0], cand[:, 1]
+        na, nb = size[ca], size[cb]
+        pair = np.repeat(np.arange(len(ca)), na * nb)
+        k = np.arange(int((na * nb).sum())) - np.repeat(np.cumsum(na * nb) - na * nb, na * nb)
+        ra = o[start[ca][pair] + k // nb[pair]]
+        rb = o[start[cb][pair] + k % nb[pair]]
+        close = np.max(np.abs(X[ra] - X[rb]), axis=1) <= quantum
+        links = cand[np.unique(pair[close])]
+    g = coo_matrix((np.ones(len(links)), (links[:, 0], links[:, 1])), shape=(n_cell, n_cell))
+    _, comp_cell = connected_components(g, directed=False)
+    comp = comp_cell[cell]
+    first = np.full(int(comp.max()) + 1, n, dtype=np.int64)
+    np.minimum.at(first, comp, np.arange(n))
+    order = np.argsort(first, kind="stable")
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    return first[order], rank[comp].astype(np.int64)
+
+
+def _merge_rows(X: FloatArray, quantum: float) -> tuple[IntArray, IntArray]:
+    """:func:`_merge_ids` without the grouping of equal rows (k-d tree on every row)."""
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import connected_components
     from scipy.spatial import cKDTree
 
     n = len(X)
-    if n == 0:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
     pairs = cKDTree(X).query_pairs(quantum, p=np.inf, output_type="ndarray")
     g = coo_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(n, n))
     _, comp = connected_components(g, directed=False)
@@ -252,8 +310,6 @@ class _LevelBuilder:
         self, V: FloatArray, R: FloatArray, rank_tol: float, normal: FloatArray | None = None
     ) -> FaceLevel:
         """Arrays of the level; ``normal`` (n, d): unit normals of hyperplane faces (j = d-1)."""
-        d, j = self.d, self.dim
-        n = len(self.verts)
         vptr, vidx = _csr(self.verts)
         rptr, ridx = _csr(self.rays)
         if self.child_csr is not None:
@@ -261,37 +317,65 @@ class _LevelBuilder:
         else:
             cptr, cidx = _csr(self.children)
             cn = [x for g in self.normals for x in g]
-            cnormal = np.array(cn, dtype=float).reshape(-1, d)
-        bounded = np.diff(rptr) == 0
-        point = np.zeros((n, d))
-        basis = np.zeros((n, j, d))
-        radius = np.zeros(n)
-        if n and j == 0:
-            point = V[vidx[vptr[:-1]]]
-        elif n:
-            cnt = np.diff(vptr)
-            owner = np.repeat(np.arange(n), cnt)
-            P = V[vidx]
-            mean = np.add.reduceat(P, vptr[:-1], axis=0) / cnt[:, None]
-            point = np.where(bounded[:, None], mean, P[vptr[:-1]])
-            radius = np.maximum.reduceat(np.linalg.norm(P - point[owner], axis=1), vptr[:-1])
-            if j == d:
-                basis[:] = np.eye(d)
-            elif j == 1:
-                u = np.zeros((n, d))
-                u[bounded] = (V[vidx[vptr[1:] - 1]] - V[vidx[vptr[:-1]]])[bounded]
-                u[~bounded] = R[ridx[rptr[:-1][~bounded]]]
-                basis[:, 0] = u / np.linalg.norm(u, axis=1, keepdims=True)
-            elif j == d - 1 and normal is not None:
-                basis[:] = _complement(normal)
-            else:  # pragma: no cover - middle levels of d >= 4 are not built
-                for i in range(n):
-                    Pi = V[list(self.verts[i])]
-                    dirs = np.concatenate([Pi[1:] - Pi[0], R[list(self.rays[i])]])
-                    B = _orthonormal(dirs, d, rank_tol)
-                    basis[i, : len(B)] = B[:j]
-        return FaceLevel(j, vptr, vidx, rptr, ridx, cptr, cidx, cnormal, point, basis, radius,
-                         bounded)  # fmt: skip
+            cnormal = np.array(cn, dtype=float).reshape(-1, self.d)
+        return _face_level(self.dim, self.d, (vptr, vidx), (rptr, ridx), (cptr, cidx, cnormal),
+                           V, R, rank_tol, normal)  # fmt: skip
+
+
+def _face_level(  # noqa: PLR0913
+    j: int,
+    d: int,
+    verts: tuple[IntArray, IntArray],
+    rays: tuple[IntArray, IntArray],
+    children: tuple[IntArray, IntArray, FloatArray],
+    V: FloatArray,
+    R: FloatArray,
+    rank_tol: float,
+    normal: FloatArray | None = None,
+) -> FaceLevel:
+    """A :class:`FaceLevel` from the CSR vertex, ray and child lists of its faces, with their
+    geometry (point, basis, radius); ``normal`` (n, d): unit normals when ``j = d - 1``."""
+    vptr, vidx = verts
+    rptr, ridx = rays
+    cptr, cidx, cnormal = children
+    n = len(vptr) - 1
+    bounded = np.diff(rptr) == 0
+    point = np.zeros((n, d))
+    basis = np.zeros((n, j, d))
+    radius = np.zeros(n)
+    if n and j == 0:
+        point = V[vidx[vptr[:-1]]]
+    elif n:
+        cnt = np.diff(vptr)
+        owner = np.repeat(np.arange(n), cnt)
+        P = V[vidx]
+        # a face without vertices (not a face of a pointed region: incomplete incidences)
+        # gets point 0 and radius 0 (reduceat over the faces with vertices only)
+        ne = np.flatnonzero(cnt > 0)
+        if len(ne):
+            st = vptr[:-1][ne]
+            point[ne] = np.add.reduceat(P, st, axis=0) / cnt[ne, None]
+            point[ne] = np.where(bounded[ne, None], point[ne], P[st])
+            radius[ne] = np.maximum.reduceat(np.linalg.norm(P - point[owner], axis=1), st)
+        if j == d:
+            basis[:] = np.eye(d)
+        elif j == 1:
+            u = np.zeros((n, d))
+            u[bounded] = (V[vidx[vptr[1:] - 1]] - V[vidx[vptr[:-1]]])[bounded]
+            u[~bounded] = R[ridx[rptr[:-1][~bounded]]]
+            un = np.linalg.norm(u, axis=1, keepdims=True)
+            # a degenerate edge (one vertex, no ray: its ends merged) keeps a zero basis
+            basis[:, 0] = u / np.where(un > 0, un, 1.0)
+        elif j == d - 1 and normal is not None:
+            basis[:] = _complement(normal)
+        else:  # pragma: no cover - middle levels of d >= 4 are not built
+            for i in range(n):
+                Pi = V[vidx[vptr[i] : vptr[i + 1]]]
+                dirs = np.concatenate([Pi[1:] - Pi[0], R[ridx[rptr[i] : rptr[i + 1]]]])
+                B = _orthonormal(dirs, d, rank_tol)
+                basis[i, : len(B)] = B[:j]
+    return FaceLevel(j, vptr, vidx, rptr, ridx, cptr, cidx, cnormal, point, basis, radius,
+                     bounded)  # fmt: skip
 
 
 def _complement(a: FloatArray) -> FloatArray:
@@ -309,10 +393,13 @@ def _complement(a: FloatArray) -> FloatArray:
     return H[np.arange(n)[:, None], keep[m]]
 
 
-def complex_from_arrays(
+def _complex_from_arrays_reference(
     arrays: RegionArrays, tol: Tolerances = DEFAULT_TOLERANCES
 ) -> PolyhedralComplex:
-    """Deduplicate the faces of all regions of ``arrays`` into one :class:`PolyhedralComplex`.
+    """The reference route of :func:`complex_from_arrays`: faces keyed by Python tuples of
+    their vertex ids, region by region (kept as the independent check of the array route).
+
+    Deduplicate the faces of all regions of ``arrays`` into one :class:`PolyhedralComplex`.
 
     Parameters
     ----------
@@ -325,7 +412,7 @@ def complex_from_arrays(
     Examples
     --------
     >>> import numpy as np, spectral_exact as se
-    >>> from spectral_exact.complex import complex_from_arrays
+    >>> from spectral_exact.complex import _complex_from_arrays_reference as complex_from_arrays
     >>> net = se.ReLUNetwork([np.array([[1.0, 0.0], [0.0, 1.0]]), np.ones((1, 2))],
     ...                      [np.zeros(2), np.zeros(1)])      # relu(x) + relu(y): 4 quadrants
     >>> cx = complex_from_arrays(se.linear_regions(net, se.Box([-1, -1], [1, 1])).arrays)
@@ -413,14 +500,262 @@ def complex_from_arrays(
     )
 
 
+#: fixed random 64-bit words hashing a face's vertex-id set (a hash only groups candidates:
+#: every group is then compared element by element)
+_HASH_WORDS = 2
+
+
+def _hash_table(n: int, seed: int) -> NDArray[np.uint64]:
+    return np.random.default_rng(seed).integers(0, 2**63, size=n, dtype=np.int64).astype(np.uint64)
+
+
+def _group_sets(
+    owner: IntArray, elem: IntArray, n_owner: int, n_elem: int, select: NDArray[np.bool_]
+) -> tuple[IntArray, IntArray, IntArray, IntArray] | None:
+    """Sorted element sets of owners and ids of the distinct sets among the selected owners.
+
+    ``(owner, elem)`` pairs (duplicates allowed) give each owner the set of its elements.
+    Returns ``(ptr, idx, id_of_owner, first_owner_of_id)``: the CSR of the sorted sets, the id
+    of each selected owner's set (-1 for the others; ids in order of first appearance) and
+    the first owner of each id. Sets are grouped by a sum of random words per element and
+    then compared entry by entry; ``None`` if two different sets collided (never seen; the
+    caller then takes the reference route).
+    """
+    key = np.sort(owner.astype(np.int64) * n_elem + elem)
+    key = key[np.r_[True, key[1:] != key[:-1]]] if len(key) else key
+    own, el = key // n_elem, key % n_elem
+    cnt = np.bincount(own, minlength=n_owner)
+    ptr = np.concatenate([[0], np.cumsum(cnt)]).astype(np.int64)
+    hashes = []
+    for w in range(_HASH_WORDS):
+        cs = np.concatenate([[np.uint64(0)], np.cumsum(_hash_table(n_elem, w)[el])])
+        hashes.append(cs[ptr[1:]] - cs[ptr[:-1]])  # sums mod 2^64 of each set
+    sel = np.flatnonzero(select)
+    order = sel[np.lexsort((*(hh[sel] for hh in hashes), cnt[sel]))]
+    if len(order):
+        o_cnt = cnt[order]
+        new = np.r_[True, o_cnt[1:] != o_cnt[:-1]]
+        for hh in hashes:
+            ho = hh[order]
+            new[1:] |= ho[1:] != ho[:-1]
+        grp = np.cumsum(new) - 1
+        # number groups in order of their first (smallest) owner
+        first = np.full(int(grp[-1]) + 1, n_owner, np.int64)
+        np.minimum.at(first, grp, order)
+        rank = np.empty(len(first), np.int64)
+        rank[np.argsort(first, kind="stable")] = np.arange(len(first))
+        gid = rank[grp]
+        first_owner = np.sort(first)
+    else:
+        gid = np.zeros(0, np.int64)
+        first_owner = np.zeros(0, np.int64)
+    id_of_owner = np.full(n_owner, -1, np.int64)
+    id_of_owner[order] = gid
+    # verify: every owner's set equals its group's first owner's set, entry by entry
+    rep = first_owner[gid]
+    pos, _ = _ranges(ptr[order], cnt[order])
+    pos_rep, _ = _ranges(ptr[rep], cnt[order])
+    if not np.array_equal(el[pos], el[pos_rep]):
+        return None
+    return ptr, el, id_of_owner, first_owner
+
+
+def _ranges(st: IntArray, c: IntArray) -> tuple[IntArray, IntArray]:
+    """Concatenated index ranges ``[st_i, st_i + c_i)`` and the offset of each in the result."""
+    off = np.cumsum(c) - c
+    return np.repeat(st - off, c) + np.arange(int(c.sum())), off
+
+
+def _split_csr(
+    ptr: IntArray, idx: IntArray, rows: IntArray, n_vert: int
+) -> tuple[tuple[IntArray, IntArray], tuple[IntArray, IntArray]]:
+    """The sets ``rows`` of a CSR over elements ``[vertices | n_vert + rays]`` as a vertex CSR
+    and a ray CSR (both sorted)."""
+    pos, _ = _ranges(ptr[rows], np.diff(ptr)[rows])
+    own = np.repeat(np.arange(len(rows)), np.diff(ptr)[rows])
+    e = idx[pos]
+    isv = e < n_vert
+    vptr = np.concatenate([[0], np.cumsum(np.bincount(own[isv], minlength=len(rows)))])
+    rptr = np.concatenate([[0], np.cumsum(np.bincount(own[~isv], minlength=len(rows)))])
+    return (vptr.astype(np.int64), e[isv]), (rptr.astype(np.int64), e[~isv] - n_vert)
+
+
+def complex_from_arrays(
+    arrays: RegionArrays, tol: Tolerances = DEFAULT_TOLERANCES
+) -> PolyhedralComplex:
+    """Deduplicate the faces of all regions of ``arrays`` into one :class:`PolyhedralComplex`.
+
+    Vertices are merged as described in the module docs; faces are then identified by their
+    sets of vertex (and ray) ids with array operations only (sorted integer keys, hashed and
+    checked entry by entry), never by geometry. The result is identical, array for array, to
+    the region-by-region reference route (``_complex_from_arrays_reference``), which is also
+    taken for ``d = 1`` and for the degenerate 3-D edges it handles alone.
+
+    Parameters
+    ----------
+    arrays : RegionArrays
+        Flat region tables (``Regions.arrays``).
+    tol : Tolerances
+        ``tol.geometry`` times the coordinate scale is the merge quantum for vertices (and
+        ``tol.geometry`` for unit rays); ``tol.rank`` the rank threshold of face bases.
+
+    Examples
+    --------
+    >>> import numpy as np, spectral_exact as se
+    >>> from spectral_exact.complex import complex_from_arrays
+    >>> net = se.ReLUNetwork([np.array([[1.0, 0.0], [0.0, 1.0]]), np.ones((1, 2))],
+    ...                      [np.zeros(2), np.zeros(1)])      # relu(x) + relu(y): 4 quadrants
+    >>> cx = complex_from_arrays(se.linear_regions(net, se.Box([-1, -1], [1, 1])).arrays)
+    >>> cx.face_counts()                                     # V, E, F of a 2x2 grid of squares
+    (9, 12, 4)
+    """
+    A = arrays
+    d = A.dim
+    if d < 2:
+        return _complex_from_arrays_reference(A, tol)
+    n_reg = A.n_regions
+    V_all, R_all = A.vertices, A.rays
+    scale = float(np.max(np.abs(V_all))) if len(V_all) else 1.0
+    scale = scale if scale > 0 else 1.0
+    vfirst, vid = _merge_ids(V_all, tol.geometry * scale)
+    rfirst, rid = _merge_ids(R_all, tol.geometry)
+    V = V_all[vfirst]
+    R = R_all[rfirst] if len(R_all) else np.zeros((0, d))
+    nV, nR = len(V), len(R)
+    n_el = max(1, nV + nR)
+    region_of_vrow = np.repeat(np.arange(n_reg), np.diff(A.vertex_offset)).astype(np.int64)
+    region_of_rrow = np.repeat(np.arange(n_reg), np.diff(A.ray_offset)).astype(np.int64)
+    region_of_frow = np.repeat(np.arange(n_reg), np.diff(A.facet_offset)).astype(np.int64)
+    pointed = np.diff(A.lineality_offset) == 0
+    M = len(A.facet_A)
+    FA = A.facet_A
+    # regions (top faces): sets of their vertex and ray ids
+    top = _group_sets(
+        np.concatenate([region_of_vrow, region_of_rrow]),
+        np.concatenate([vid, nV + rid]),
+        n_reg,
+        n_el,
+        pointed,
+    )
+    # facet rows of pointed regions: sets of the vertices and rays on them
+    frow_sel = pointed[region_of_frow]
+    fac = _group_sets(
+        np.concatenate([A.incidence[:, 1], A.ray_incidence[:, 1]]),
+        np.concatenate([vid[A.incidence[:, 0]], nV + rid[A.ray_incidence[:, 0]]]),
+        M,
+        n_el,
+        frow_sel,
+    )
+    if top is None or fac is None:  # pragma: no cover - a 128-bit hash collision
+        return _complex_from_arrays_reference(A, tol)
+    tptr, tidx, region_face, tfirst = top
+    if len(tfirst) != int(pointed.sum()):
+        # two regions with one vertex set: the reference route merges them the same way
+        return _complex_from_arrays_reference(A, tol)  # pragma: no cover
+    fptr, fidx, facet_of_row, first = fac
+    nF = len(first)
+    # children of the regions: their facet rows in order, with the outward normals
+    trows = np.flatnonzero(frow_sel)
+    tchild_ptr = np.concatenate([[0], np.cumsum(np.bincount(region_face[region_of_frow[trows]],
+                                                            minlength=len(tfirst)))])  # fmt: skip
+    tchildren = (tchild_ptr.astype(np.int64), facet_of_row[trows], FA[trows])
+    fnormal = FA[first] if nF else np.zeros((0, d))
+    fverts, frays = _split_csr(fptr, fidx, first, nV)
+    empty_children = (np.zeros(1, np.int64), np.zeros(0, np.int64), np.zeros((0, d)))
+    levels: list[FaceLevel] = []
+    vlevel = (np.arange(nV + 1, dtype=np.int64), np.arange(nV, dtype=np.int64))
+    no_rays = (np.zeros(nV + 1, np.int64), np.zeros(0, np.int64))
+    vchildren = (np.zeros(nV + 1, np.int64), np.zeros(0, np.int64), np.zeros((0, d)))
+    levels.append(_face_level(0, d, vlevel, no_rays, vchildren, V, R, tol.rank))
+    if d == 2:
+        fchildren = _edge_children(fverts, frays, V, R)
+    elif d == 3:
+        e3 = _edges_3d_arrays(A, vid, rid, facet_of_row, first, V, R, nF)
+        if e3 is None:  # pragma: no cover - an edge with more than two elements
+            return _complex_from_arrays_reference(A, tol)
+        everts, erays, echildren, fchildren = e3
+        levels.append(_face_level(1, d, everts, erays, echildren, V, R, tol.rank))
+    else:
+        fchildren = (np.zeros(nF + 1, np.int64), np.zeros(0, np.int64), np.zeros((0, d)))
+        for j in range(1, d - 1):  # middle levels of d >= 4 are not built
+            z = (np.zeros(1, np.int64), np.zeros(0, np.int64))
+            levels.append(_face_level(j, d, z, z, empty_children, V, R, tol.rank))
+    levels.append(_face_level(d - 1, d, fverts, frays, fchildren, V, R, tol.rank, fnormal))
+    tverts, trays = _split_csr(tptr, tidx, tfirst, nV)
+    levels.append(_face_level(d, d, tverts, trays, tchildren, V, R, tol.rank))
+    return PolyhedralComplex(
+        dim=d,
+        vertices=V,
+        rays=R,
+        levels=tuple(levels),
+        vertex_of_row=vid,
+        facet_of_row=facet_of_row,
+        region_of_row=region_of_frow,
+        facet_normal=FA,
+        region_face=region_face,
+        weight=A.weight,
+        bias=A.bias,
+        scale=scale,
+        region_of_vertex_row=region_of_vrow,
+    )
+
+
+def _edge_children(
+    verts: tuple[IntArray, IntArray], rays: tuple[IntArray, IntArray], V: FloatArray, R: FloatArray
+) -> tuple[IntArray, IntArray, FloatArray]:
+    """End vertices of edges with their outward normals: ``-u`` at the first (smallest id)
+    vertex, ``+u`` at the last, or ``-r`` at the only vertex of a ray edge (the rule of
+    :func:`_add_edge_children`, vectorised)."""
+    vptr, vidx = verts
+    rptr, ridx = rays
+    n, d = len(vptr) - 1, V.shape[1]
+    nv, nr = np.diff(vptr), np.diff(rptr)
+    two = nv >= 2
+    ray = (nv == 1) & (nr >= 1)
+    nb = np.where(two, 2, np.where(ray, 1, 0)).astype(np.int64)
+    cptr = np.concatenate([[0], np.cumsum(nb)]).astype(np.int64)
+    cidx = np.empty(int(cptr[-1]), np.int64)
+    cnrm = np.empty((int(cptr[-1]), d))
+    i2 = np.flatnonzero(two)
+    a, b = vidx[vptr[i2]], vidx[vptr[i2 + 1] - 1]
+    u = V[b] - V[a]
+    u = u / np.linalg.norm(u, axis=1, keepdims=True)
+    cidx[cptr[i2]], cnrm[cptr[i2]] = a, -u
+    cidx[cptr[i2] + 1], cnrm[cptr[i2] + 1] = b, u
+    i1 = np.flatnonzero(ray)
+    cidx[cptr[i1]] = vidx[vptr[i1]]
+    cnrm[cptr[i1]] = -R[ridx[rptr[i1]]] if len(i1) else np.zeros((0, d))
+    assert n == len(nb)
+    return cptr, cidx, cnrm
+
+
 def _edges_3d(  # type: ignore[no-untyped-def]
     A, vid, rid, facet_of_row, first, V, R, builders
 ) -> bool:
-    """Edges of the polygons of a 3-D complex, vectorised; False if some edge is degenerate.
+    """:func:`_edges_3d_arrays` written into the level builders; False if it gives up."""
+    out = _edges_3d_arrays(A, vid, rid, facet_of_row, first, V, R, len(builders[2].verts))
+    if out is None:
+        return False
+    (vptr, vidx), (rptr, ridx), echildren, fchildren = out
+    edges = builders[1]
+    edges.verts = [tuple(vidx[vptr[i] : vptr[i + 1]].tolist()) for i in range(len(vptr) - 1)]
+    edges.rays = [tuple(ridx[rptr[i] : rptr[i + 1]].tolist()) for i in range(len(rptr) - 1)]
+    edges.child_csr = echildren
+    builders[2].child_csr = fchildren
+    return True
+
+
+def _edges_3d_arrays(  # type: ignore[no-untyped-def]
+    A, vid, rid, facet_of_row, first, V, R, nF
+):
+    """Edges of the polygons of a 3-D complex, vectorised; None if some edge is degenerate.
 
     Two facets of a region meet in an edge when they share two elements (two vertices, or a
     vertex and a ray): the pairs are read off the (element, facet) incidences. Each distinct
     polygon takes its edges from the first region row that defines it.
+
+    Returns the edges' vertex CSR, ray CSR, child CSR (end vertices with outward normals
+    ``-u``, ``+u``) and the polygons' child CSR (edge ids with in-plane outward normals).
     """
     FA = A.facet_A
     M = len(FA)
@@ -432,6 +767,11 @@ def _edges_3d(  # type: ignore[no-untyped-def]
     n_el = np.bincount(fr, minlength=M)
     order = np.lexsort((fr, el))
     el, fr = el[order], fr[order]
+    z = np.zeros(0, np.int64)
+    if len(el) == 0:
+        zero = np.zeros(1, np.int64)
+        return ((zero, z), (zero.copy(), z), (zero.copy(), z, np.zeros((0, 3))),
+                (np.zeros(nF + 1, np.int64), z, np.zeros((0, 3))))  # fmt: skip
     start = np.flatnonzero(np.r_[True, el[1:] != el[:-1]])
     size = np.diff(np.r_[start, len(el)])
     pos = np.arange(len(el)) - np.repeat(start, size)
@@ -443,9 +783,9 @@ def _edges_3d(  # type: ignore[no-untyped-def]
         Hs += [fr[i + o], fr[i]]
         Es += [el[i], el[i]]
     if not Fs:
-        builders[2].child_csr = (np.zeros(len(builders[2].verts) + 1, np.int64),
-                                 np.zeros(0, np.int64), np.zeros((0, 3)))  # fmt: skip
-        return True
+        zero = np.zeros(1, np.int64)
+        return ((zero, z), (zero.copy(), z), (zero.copy(), z, np.zeros((0, 3))),
+                (np.zeros(nF + 1, np.int64), z, np.zeros((0, 3))))  # fmt: skip
     f, h, e = np.concatenate(Fs), np.concatenate(Hs), np.concatenate(Es)
     sel = first[facet_of_row[f]] == f
     f, h, e = f[sel], h[sel], e[sel]
@@ -455,7 +795,7 @@ def _edges_3d(  # type: ignore[no-untyped-def]
     cnt = np.diff(np.r_[st, len(f)])
     good = (cnt >= 2) & (cnt < n_el[f[st]])
     if np.any(cnt[good] > 2):
-        return False
+        return None
     s0 = st[good]
     e1, e2 = e[s0], e[s0 + 1]
     fs, hs = f[s0], h[s0]
@@ -470,37 +810,41 @@ def _edges_3d(  # type: ignore[no-untyped-def]
     hi = np.where(is_ray, -1 - r, hi)
     bad = (~is_ray) & (lo == hi)  # both ends merged into one point: a zero-length edge
     lo, hi, fs, hs, is_ray = lo[~bad], hi[~bad], fs[~bad], hs[~bad], is_ray[~bad]
-    keys, first_k, inv = np.unique(np.stack([lo, hi], 1), axis=0, return_index=True,
-                                   return_inverse=True)  # fmt: skip
-    inv = inv.reshape(-1)
-    edges = builders[1]
+    # distinct (lo, hi) pairs as one sortable integer (hi >= -n_rays), in lexicographic order
+    n_r = len(R)
+    code = lo.astype(np.int64) * (len(V) + n_r + 1) + (hi + n_r)
+    oc = np.argsort(code, kind="stable")
+    cs = code[oc]
+    newk = np.r_[True, cs[1:] != cs[:-1]] if len(cs) else np.zeros(0, bool)
+    inv = np.empty(len(code), np.int64)
+    inv[oc] = np.cumsum(newk) - 1
+    keys = np.stack([lo[oc][newk], hi[oc][newk]], axis=1).astype(np.int64)
     nE = len(keys)
     kr = keys[:, 1] < 0
-    edges.verts = [(int(x), int(y)) if y >= 0 else (int(x),) for x, y in keys.tolist()]
-    edges.rays = [() if y >= 0 else (int(-1 - y),) for _, y in keys.tolist()]
+    nb = (~kr).astype(np.int64) + 1
+    # vertex CSR of the edges (one or two ids, sorted) and ray CSR (ray edges only)
+    eptr = np.concatenate([[0], np.cumsum(nb)]).astype(np.int64)
+    evidx = np.empty(int(eptr[-1]), np.int64)
+    evidx[eptr[:-1]] = keys[:, 0]
+    two = np.flatnonzero(~kr)
+    evidx[eptr[two] + 1] = keys[two, 1]
+    rptr = np.concatenate([[0], np.cumsum(kr)]).astype(np.int64)
+    ridx = (-1 - keys[kr, 1]).astype(np.int64)
     u = np.zeros((nE, 3))
     u[~kr] = V[keys[~kr, 1]] - V[keys[~kr, 0]]
     u[~kr] /= np.linalg.norm(u[~kr], axis=1, keepdims=True)
     u[kr] = R[-1 - keys[kr, 1]] if np.any(kr) else u[kr]
-    nb = (~kr).astype(np.int64) + 1
-    eptr = np.concatenate([[0], np.cumsum(nb)]).astype(np.int64)
-    eidx = np.empty(int(eptr[-1]), np.int64)
     enrm = np.empty((int(eptr[-1]), 3))
-    eidx[eptr[:-1]] = keys[:, 0]
     enrm[eptr[:-1]] = -u
-    two = np.flatnonzero(~kr)
-    eidx[eptr[two] + 1] = keys[two, 1]
     enrm[eptr[two] + 1] = u[two]
-    edges.child_csr = (eptr, eidx, enrm)
     # polygon -> edge incidences with in-plane outward normals
     g = facet_of_row[fs]
     nrm = FA[hs] - np.einsum("nd,nd->n", FA[hs], FA[fs])[:, None] * FA[fs]
     nrm /= np.linalg.norm(nrm, axis=1, keepdims=True)
     og = np.argsort(g, kind="stable")
-    nF = len(builders[2].verts)
     gptr = np.concatenate([[0], np.cumsum(np.bincount(g, minlength=nF))]).astype(np.int64)
-    builders[2].child_csr = (gptr, inv[og].astype(np.int64), nrm[og])
-    return True
+    return ((eptr, evidx), (rptr, ridx), (eptr.copy(), evidx.copy(), enrm),
+            (gptr, inv[og].astype(np.int64), nrm[og]))  # fmt: skip
 
 
 def _add_facet_children(  # type: ignore[no-untyped-def]

@@ -14,16 +14,18 @@ affine), keeping only full-dimensional pieces.
   lies on every facet they share (a purely combinatorial test, exact for degenerate polytopes).
   No LP or cdd call is made. All pieces of a layer are split neuron by neuron in vectorised
   steps: convex polygons in cyclic order in 2-D (:func:`_bounded_regions_2d`), pieces with
-  their 1-skeleta and constraints as bit masks in d >= 3 (:func:`_bounded_regions_batched`).
+  their 1-skeleta and constraints as bit masks in d >= 3 (:func:`_bounded_regions_batched`;
+  the per-layer bookkeeping, :func:`_refine_layer`, is shared with the cones on R^d).
 * On all of :math:`\mathbb{R}^d` (``domain=None``), the same edge subdivision runs on
   homogenised cones (incremental double description): a polyhedron ``P`` is the slice
   ``t = 1`` of ``C = cone{(1, v), (0, r)} + span{(0, l)}``, the face at infinity ``t >= 0`` is
   kept as a constraint so that rays meet rays along faces at infinity. When the first layer
   has rank ``d``, ``d`` of its neurons cut R^d into ``2^d`` pointed simplicial cones and all
-  cones are then split in batches like bounded pieces (:func:`_unbounded_regions_batched`);
-  otherwise a hyperplane that is not parallel to the lineality space first trades one
-  lineality direction for a ray on each side, one cone at a time. Vertices, rays and
-  lineality come out directly.
+  cones are then split in batches like bounded pieces (:func:`_unbounded_regions_batched`;
+  in 2-D as cyclic polygons of generators, :func:`_unbounded_regions_2d`); otherwise a
+  hyperplane that is not parallel to the lineality space first trades one lineality
+  direction for a ray on each side, one cone at a time. Vertices, rays and lineality come
+  out directly.
 
 The enumerators produce flat arrays (:class:`RegionArrays`, the Fourier engine's input);
 :class:`Regions` holds them and creates :class:`Region` / :class:`Polytope` objects only when
@@ -917,83 +919,55 @@ def _bounded_regions_batched(net: ReLUNetwork, domain: Polytope, tol: Tolerances
     keep0 = ia0 < ib0
     XG = _Grow(domain.vertices.astype(np.float64).copy())
     KG = _Grow(_pack(np.pad(T0, ((0, 0), (0, 64 * W - n_dom)))))
-    EG = _Grow(np.stack([ia0[keep0], ib0[keep0]], axis=1).astype(np.int64))
+    EG = _Grow(np.stack([ia0[keep0], ib0[keep0]], axis=1).astype(np.int32))
     vs, vc = np.zeros(1, np.int64), np.array([m0], np.int64)
     es, ec = np.zeros(1, np.int64), np.array([len(EG.v)], np.int64)
     alive = _pack(np.pad((T0.sum(0) >= d)[None, :], ((0, 0), (0, 64 * W - n_dom))))
     ncon = np.array([n_dom], np.int64)
     Acon, bcon = _Grow(domain.A.copy()), _Grow(domain.b.copy())
-    cid = np.full((1, 64 * W), -1, np.int64)
+    # constraint row of each bit (int32, one column per bit a lineage can use)
+    cid = np.full((1, n_dom + net.n_hidden), -1, np.int32)
     cid[0, :n_dom] = np.arange(n_dom)
-    M = np.eye(d)[None, :, :]  # (n, k, d): input map of each piece
-    beta = np.zeros((1, d))
-    pats: list[NDArray[np.bool_]] = []
-    for Wl, bvec in zip(net.weights[:-1], net.biases[:-1], strict=True):
-        # compact the pieces' vertices and edges
-        vi, vs = _ranges(vs, vc)
-        XG, KG = _Grow(XG.v[vi]), _Grow(KG.v[vi])
-        ei, es = _ranges(es, ec)
-        EG = _Grow(EG.v[ei])
-        n, w = len(vc), Wl.shape[0]
-        Mz = np.einsum("jk,nkd->njd", Wl, M)  # (n, w, d)
-        bz = beta @ Wl.T + bvec  # (n, w)
+    tb = _PieceTables(XG, KG, EG, vs, vc, es, ec, alive, ncon, cid, Acon, bcon,
+                      np.eye(d)[None, :, :], np.zeros((1, d)), [])  # fmt: skip
+
+    def sides(t: _PieceTables, Mz: FloatArray, bz: FloatArray) -> tuple[Any, Any, Any]:
+        # per piece and neuron: some vertex above / below the threshold; centroid side
+        n, w = bz.shape
         eps = hyperplane_tolerance(np.linalg.norm(Mz, axis=2), bz, scale)
         smax = np.empty((n, w))
         smin = np.empty((n, w))
-        step = max(1, (1 << 22) // max(1, int(vc.max()) * w * d))
+        step = max(1, (1 << 22) // max(1, int(t.vc.max()) * w * d))
         for i0 in range(0, n, step):
             sl = slice(i0, min(n, i0 + step))
-            cv, off = _ranges(vs[sl], vc[sl])
-            pid = np.repeat(np.arange(sl.start, sl.stop), vc[sl])
-            S = np.einsum("vd,vjd->jv", XG.v[cv], Mz[pid]) + bz[pid].T
+            cv, off = _ranges(t.vs[sl], t.vc[sl])
+            pid = np.repeat(np.arange(sl.start, sl.stop), t.vc[sl])
+            S = np.einsum("vd,vjd->jv", t.XG.v[cv], Mz[pid]) + bz[pid].T
             smax[sl] = np.maximum.reduceat(S, off, axis=1).T
             smin[sl] = np.minimum.reduceat(S, off, axis=1).T
-        cen = np.add.reduceat(XG.v, vs, axis=0) / vc[:, None]
+        cen = np.add.reduceat(t.XG.v, t.vs, axis=0) / t.vc[:, None]
         csign = np.einsum("nd,njd->nj", cen, Mz) + bz > 0
-        cutting = (smax > eps) & (smin < -eps)
-        active = np.where(smax > eps, True, np.where(smin < -eps, False, csign))
-        sG, cG, esG, ecG = _Grow(vs.copy()), _Grow(vc.copy()), _Grow(es.copy()), _Grow(ec.copy())
-        parG, onG = _Grow(np.arange(n)), _Grow(np.zeros((n, w), bool))
-        alG, ncG, cidG = _Grow(alive.copy()), _Grow(ncon.copy()), _Grow(cid.copy())
-        for j in np.flatnonzero(cutting.any(0)).tolist():
-            cand = np.flatnonzero(cutting[parG.v, j])
-            pq = parG.v[cand]
-            c = cG.v[cand]
-            vi, off = _ranges(sG.v[cand], c)
-            h, cc, e = Mz[pq, j], bz[pq, j], eps[pq, j]
-            xv = XG.v[vi]
-            s = np.einsum("vd,vd->v", xv, np.repeat(h, c, axis=0)) + np.repeat(cc, c)
-            above = np.maximum.reduceat(s, off) > e
-            split = above & (np.minimum.reduceat(s, off) < -e)
-            onG.v[cand[above & ~split], j] = True
-            if not split.any():
-                continue
-            _split_batched(
-                cand[split], h[split], cc[split], np.repeat(e[split], c[split]),
-                s[np.repeat(split, c)], j, d, W,
-                XG, KG, EG, sG, cG, esG, ecG, parG, onG, alG, ncG, cidG, Acon, bcon,
-            )  # fmt: skip
-        vs, vc, es, ec = sG.v, cG.v, esG.v, ecG.v
-        par = parG.v
-        alive, ncon, cid = alG.v, ncG.v, cidG.v
-        pat = np.where(cutting[par], onG.v, active[par])
-        pats = [P[par] for P in pats] + [pat]
-        M = pat[:, :, None] * Mz[par]
-        beta = pat * bz[par]
+        return smax > eps, smin < -eps, (csign, eps)
+
+    def values(xv, h, cc, c, pq, j, extra):  # type: ignore[no-untyped-def]
+        s = np.einsum("vd,vd->v", xv, np.repeat(h, c, axis=0)) + np.repeat(cc, c)
+        return s, np.repeat(extra[1][pq, j], c)
+
+    for Wl, bvec in zip(net.weights[:-1], net.biases[:-1], strict=True):
+        _refine_layer(tb, Wl, bvec, d, W, sides, values, cone=False, keep_bits=None)
+    XG, KG, vs, vc, alive, cid, Acon, bcon = (tb.XG, tb.KG, tb.vs, tb.vc, tb.alive, tb.cid,
+                                              tb.Acon, tb.bcon)  # fmt: skip
+    M, beta, pats = tb.M, tb.beta, tb.pats
     n = len(vc)
     wl, bl = net.weights[-1][0], float(net.biases[-1][0])
     vi, voff = _ranges(vs, vc)
     X = XG.v[vi]
     vpiece = np.repeat(np.arange(n), vc)
-    vv, vk = _set_bits(KG.v[vi] & alive[vpiece])  # vertex on facet bit
     alive_b = _unpack(alive)
     foff = _offsets(alive_b.sum(1))
     pr, kk = np.nonzero(alive_b)  # facets of each piece, in order of their bits
     A, b = _unit_rows(Acon.v[cid[pr, kk]], bcon.v[cid[pr, kk]])
-    rank = np.cumsum(alive_b, axis=1) - 1  # position of bit k among the piece's facets
-    col = foff[vpiece[vv]] + rank[vpiece[vv], vk]
-    o = np.lexsort((col, vv))
-    incidence = np.stack([vv[o], col[o]], axis=1).astype(np.int64)
+    incidence = _incidence_pairs(KG.v[vi] & alive[vpiece], vpiece, alive_b)
     return _readonly_arrays(
         RegionArrays(
             dim=d,
@@ -1013,6 +987,118 @@ def _bounded_regions_batched(net: ReLUNetwork, domain: Polytope, tol: Tolerances
             lineality_offset=np.zeros(n + 1, np.int64),
         )
     )
+
+
+def _pre_activation_maps(Wl: FloatArray, M: FloatArray) -> FloatArray:
+    """``Mz[n] = Wl @ M[n]`` for every piece (n, w, d), as one BLAS product: the pieces'
+    input maps (n, k, d) side by side. Both batched enumerators (and the R^2 cyclic path)
+    call this, so their pieces get the same maps to the last bit."""
+    n, k, d = M.shape
+    out = np.ascontiguousarray(M.transpose(0, 2, 1)).reshape(n * d, k) @ Wl.T  # (n d, w)
+    return np.ascontiguousarray(out.reshape(n, d, -1).transpose(0, 2, 1))
+
+
+@dataclass
+class _PieceTables:
+    """Pieces of the batched enumerators in flat tables (mutable work record, private).
+
+    Vertices (or homogenised generators) ``XG`` with their tight constraints as bit masks
+    ``KG`` and the pieces' 1-skeleta ``EG`` (local vertex numbers); piece ``i`` owns the rows
+    ``[vs[i], vs[i] + vc[i])`` and edges ``[es[i], es[i] + ec[i])``; ``alive`` (facet bits),
+    ``ncon`` (bits used), ``cid`` (constraint row of each bit in ``Acon``, ``bcon``), the input
+    map ``a = M x + beta`` of the current layer and the activation patterns so far.
+    """
+
+    XG: _Grow
+    KG: _Grow
+    EG: _Grow
+    vs: NDArray[np.int64]
+    vc: NDArray[np.int64]
+    es: NDArray[np.int64]
+    ec: NDArray[np.int64]
+    alive: NDArray[np.uint64]
+    ncon: NDArray[np.int64]
+    cid: NDArray[np.int32]
+    Acon: _Grow
+    bcon: _Grow
+    M: FloatArray
+    beta: FloatArray
+    pats: list[NDArray[np.bool_]]
+
+
+def _refine_layer(  # type: ignore[no-untyped-def]
+    t: _PieceTables, Wl, bvec, d: int, W: int, sides, values, *, cone: bool, keep_bits
+) -> None:
+    """Split every piece of ``t`` by the neurons of one layer (the bookkeeping shared by the
+    bounded and the cone enumerators), in place.
+
+    ``sides(t, Mz, bz)`` gives, per piece and neuron, whether some vertex is strictly above /
+    below the neuron's hyperplane and ``extra = (side when neither, per-neuron data)``;
+    ``values(x, h, cc, counts, pieces, j, extra)`` the signed values of neuron ``j`` at the
+    vertices of the given pieces and their zero thresholds. Neurons are offered in order;
+    pieces cut by one are split by :func:`_split_batched`; at the end every piece gets its
+    pattern for the layer and the next layer's input map.
+    """
+    vi, t.vs = _ranges(t.vs, t.vc)
+    XG, KG = _Grow(t.XG.v[vi]), _Grow(t.KG.v[vi])
+    ei, t.es = _ranges(t.es, t.ec)
+    EG = _Grow(t.EG.v[ei])
+    t.XG, t.KG, t.EG = XG, KG, EG
+    n, w = len(t.vc), Wl.shape[0]
+    Mz = _pre_activation_maps(Wl, t.M)  # (n, w, d)
+    bz = t.beta @ Wl.T + bvec  # (n, w)
+    pos_any, neg_any, extra = sides(t, Mz, bz)
+    cutting = pos_any & neg_any
+    active = np.where(pos_any, True, np.where(neg_any, False, extra[0]))
+    sG, cG = _Grow(t.vs.copy()), _Grow(t.vc.copy())
+    esG, ecG = _Grow(t.es.copy()), _Grow(t.ec.copy())
+    parG, onG = _Grow(np.arange(n)), _Grow(np.zeros((n, w), bool))
+    alG, ncG, cidG = _Grow(t.alive.copy()), _Grow(t.ncon.copy()), _Grow(t.cid.copy())
+    for j in np.flatnonzero(cutting.any(0)).tolist():
+        cand = np.flatnonzero(cutting[parG.v, j])
+        pq = parG.v[cand]
+        c = cG.v[cand]
+        vi, off = _ranges(sG.v[cand], c)
+        h, cc = Mz[pq, j], bz[pq, j]
+        s, ev = values(XG.v[vi], h, cc, c, pq, j, extra)
+        above = np.logical_or.reduceat(s > ev, off)
+        split = above & np.logical_or.reduceat(s < -ev, off)
+        onG.v[cand[above & ~split], j] = True
+        if not split.any():
+            continue
+        vm = np.repeat(split, c)
+        _split_batched(
+            cand[split], h[split], cc[split], ev[vm], s[vm], j, d, W,
+            XG, KG, EG, sG, cG, esG, ecG, parG, onG, alG, ncG, cidG, t.Acon, t.bcon,
+            cone=cone, keep_bits=keep_bits,
+        )  # fmt: skip
+    t.vs, t.vc, t.es, t.ec = sG.v, cG.v, esG.v, ecG.v
+    par = parG.v
+    t.alive, t.ncon, t.cid = alG.v, ncG.v, cidG.v
+    pat = np.where(cutting[par], onG.v, active[par])
+    t.pats = [P[par] for P in t.pats] + [pat]
+    t.M = pat[:, :, None] * Mz[par]
+    t.beta = pat * bz[par]
+
+
+def _incidence_pairs(
+    K: NDArray[np.uint64], piece: NDArray[np.int64], alive_b: NDArray[np.bool_]
+) -> NDArray[np.int64]:
+    """``(row, facet column)`` of every set bit of the masks ``K`` (rows of pieces ``piece``),
+    sorted; facets are numbered piece by piece in the order of their bits (``alive_b``).
+
+    Bits are unpacked in chunks of rows, so the pairs come out sorted by row and, within a
+    row, by bit, hence by column.
+    """
+    nb = alive_b.shape[1]
+    pos = np.cumsum(alive_b.reshape(-1)) - 1  # facet column of each alive (piece, bit)
+    out = []
+    step = max(1, (1 << 22) // max(1, nb))
+    for r0 in range(0, len(K), step):
+        rr, bb = np.nonzero(_unpack(K[r0 : r0 + step]))
+        rr += r0
+        out.append(np.stack([rr, pos[piece[rr] * nb + bb]], axis=1))
+    return np.concatenate(out).astype(np.int64) if out else np.zeros((0, 2), np.int64)
 
 
 def _split_batched(  # noqa: PLR0913, PLR0915
@@ -1142,7 +1228,7 @@ def _split_batched(  # noqa: PLR0913, PLR0915
         ev = np.concatenate([gb[keep], nV + np.arange(nC), hw])
         ep = np.concatenate([epiece[keep], cpiece, allp[hu]])
         eo = np.argsort(ep, kind="stable")
-        E = np.stack([local[eu[eo]], local[ev[eo]]], axis=1)
+        E = np.stack([local[eu[eo]], local[ev[eo]]], axis=1).astype(np.int32)
         ecnt = np.bincount(ep, minlength=nS)
         Kc = allK[order]
         # constraints still facets: at least d tight vertices
@@ -1307,6 +1393,10 @@ def _unbounded_regions(net: ReLUNetwork, tol: Tolerances, *, fast: bool = True) 
     (:func:`_decided_neurons`); ``fast=False`` offers every neuron to every piece.
     """
     d = net.input_dim
+    if fast and d == 2:
+        cyclic = _unbounded_regions_2d(net, tol)
+        if cyclic is not None:
+            return cyclic
     if fast:
         batched = _unbounded_regions_batched(net, tol)
         if batched is not None:
@@ -1439,7 +1529,7 @@ def _unbounded_regions_batched(net: ReLUNetwork, tol: Tolerances) -> RegionArray
     iu, ju = np.triu_indices(d + 1, 1)
     XG = _Grow(G0.copy())
     KG = _Grow(np.tile(_pack(np.pad(T0, ((0, 0), (0, 64 * W - n_con)))), (n0, 1)))
-    EG = _Grow(np.tile(np.stack([iu, ju], axis=1).astype(np.int64), (n0, 1)))
+    EG = _Grow(np.tile(np.stack([iu, ju], axis=1).astype(np.int32), (n0, 1)))
     vc = np.full(n0, d + 1, np.int64)
     vs = np.cumsum(vc) - vc
     ec = np.full(n0, len(iu), np.int64)
@@ -1450,70 +1540,46 @@ def _unbounded_regions_batched(net: ReLUNetwork, tol: Tolerances) -> RegionArray
     )
     ncon = np.full(n0, n_con, np.int64)
     Acon, bcon = _Grow(A0.copy()), _Grow(b0.copy())
-    cid = np.full((n0, 64 * W), -1, np.int64)
+    cid = np.full((n0, n_con + net.n_hidden), -1, np.int32)
     cid[:, :n_con] = np.arange(n0 * n_con).reshape(n0, n_con)
-    M = np.broadcast_to(np.eye(d), (n0, d, d)).copy()
-    beta = np.zeros((n0, d))
-    pats: list[NDArray[np.bool_]] = []
+    M0 = np.broadcast_to(np.eye(d), (n0, d, d)).copy()
+    tb = _PieceTables(XG, KG, EG, vs, vc, es, ec, alive, ncon, cid, Acon, bcon, M0,
+                      np.zeros((n0, d)), [])  # fmt: skip
     geo = tol.geometry
-    for Wl, bvec in zip(net.weights[:-1], net.biases[:-1], strict=True):
-        vi, vs = _ranges(vs, vc)
-        XG, KG = _Grow(XG.v[vi]), _Grow(KG.v[vi])
-        ei, es = _ranges(es, ec)
-        EG = _Grow(EG.v[ei])
-        n, w = len(vc), Wl.shape[0]
-        Mz = np.einsum("jk,nkd->njd", Wl, M)  # (n, w, d)
-        bz = beta @ Wl.T + bvec  # (n, w)
+
+    def sides(t: _PieceTables, Mz: FloatArray, bz: FloatArray) -> tuple[Any, Any, Any]:
+        # thresholds of _cone_signs at every generator; a piece on no side follows bz > 0
+        n, w = bz.shape
         hn = np.linalg.norm(Mz, axis=2)
         pos_any = np.empty((n, w), bool)
         neg_any = np.empty((n, w), bool)
-        step = max(1, (1 << 22) // max(1, int(vc.max()) * w * d))
+        step = max(1, (1 << 22) // max(1, int(t.vc.max()) * w * d))
         for i0 in range(0, n, step):
             sl = slice(i0, min(n, i0 + step))
-            cv, off = _ranges(vs[sl], vc[sl])
-            pid = np.repeat(np.arange(sl.start, sl.stop), vc[sl])
-            Gc = XG.v[cv]
+            cv, off = _ranges(t.vs[sl], t.vc[sl])
+            pid = np.repeat(np.arange(sl.start, sl.stop), t.vc[sl])
+            Gc = t.XG.v[cv]
             vert = Gc[:, 0] > 0
             norms = np.where(vert, np.linalg.norm(Gc[:, 1:], axis=1) + 1.0, 1.0)
             S = np.einsum("vd,vjd->jv", Gc[:, 1:], Mz[pid]) + Gc[:, 0] * bz[pid].T
             E = geo * (hn[pid].T * norms + np.abs(bz[pid]).T * vert)
             pos_any[sl] = np.logical_or.reduceat(S > E, off, axis=1).T
             neg_any[sl] = np.logical_or.reduceat(S < -E, off, axis=1).T
-        cutting = pos_any & neg_any
-        active = np.where(pos_any, True, np.where(neg_any, False, bz > 0))
-        sG, cG, esG, ecG = _Grow(vs.copy()), _Grow(vc.copy()), _Grow(es.copy()), _Grow(ec.copy())
-        parG, onG = _Grow(np.arange(n)), _Grow(np.zeros((n, w), bool))
-        alG, ncG, cidG = _Grow(alive.copy()), _Grow(ncon.copy()), _Grow(cid.copy())
-        for j in np.flatnonzero(cutting.any(0)).tolist():
-            cand = np.flatnonzero(cutting[parG.v, j])
-            pq = parG.v[cand]
-            c = cG.v[cand]
-            vi, off = _ranges(sG.v[cand], c)
-            h, cc = Mz[pq, j], bz[pq, j]
-            gv = XG.v[vi]
-            vert = gv[:, 0] > 0
-            norms = np.where(vert, np.linalg.norm(gv[:, 1:], axis=1) + 1.0, 1.0)
-            s = np.einsum("vd,vd->v", gv[:, 1:], np.repeat(h, c, axis=0))
-            s += gv[:, 0] * np.repeat(cc, c)
-            ev = geo * (np.repeat(hn[pq, j], c) * norms + np.repeat(np.abs(cc), c) * vert)
-            above = np.logical_or.reduceat(s > ev, off)
-            split = above & np.logical_or.reduceat(s < -ev, off)
-            onG.v[cand[above & ~split], j] = True
-            if not split.any():
-                continue
-            vm = np.repeat(split, c)
-            _split_batched(
-                cand[split], h[split], cc[split], ev[vm], s[vm], j, d, W,
-                XG, KG, EG, sG, cG, esG, ecG, parG, onG, alG, ncG, cidG, Acon, bcon,
-                cone=True, keep_bits=keep_bits,
-            )  # fmt: skip
-        vs, vc, es, ec = sG.v, cG.v, esG.v, ecG.v
-        par = parG.v
-        alive, ncon, cid = alG.v, ncG.v, cidG.v
-        pat = np.where(cutting[par], onG.v, active[par])
-        pats = [P[par] for P in pats] + [pat]
-        M = pat[:, :, None] * Mz[par]
-        beta = pat * bz[par]
+        return pos_any, neg_any, (bz > 0, hn)
+
+    def values(gv, h, cc, c, pq, j, extra):  # type: ignore[no-untyped-def]
+        vert = gv[:, 0] > 0
+        norms = np.where(vert, np.linalg.norm(gv[:, 1:], axis=1) + 1.0, 1.0)
+        s = np.einsum("vd,vd->v", gv[:, 1:], np.repeat(h, c, axis=0))
+        s += gv[:, 0] * np.repeat(cc, c)
+        ev = geo * (np.repeat(extra[1][pq, j], c) * norms + np.repeat(np.abs(cc), c) * vert)
+        return s, ev
+
+    for Wl, bvec in zip(net.weights[:-1], net.biases[:-1], strict=True):
+        _refine_layer(tb, Wl, bvec, d, W, sides, values, cone=True, keep_bits=keep_bits)
+    XG, KG, vs, vc, alive, cid, Acon, bcon = (tb.XG, tb.KG, tb.vs, tb.vc, tb.alive, tb.cid,
+                                              tb.Acon, tb.bcon)  # fmt: skip
+    M, beta, pats = tb.M, tb.beta, tb.pats
     n = len(vc)
     wl, bl = net.weights[-1][0], float(net.biases[-1][0])
     vi, _ = _ranges(vs, vc)
@@ -1524,13 +1590,11 @@ def _unbounded_regions_batched(net: ReLUNetwork, tol: Tolerances) -> RegionArray
     order = np.lexsort((is_ray, gpiece))
     Gall, gpiece, is_ray = Gall[order], gpiece[order], is_ray[order]
     alive_f = alive & ~keep_bits  # t >= 0 is no facet of the region
-    gg, gk = _set_bits(KG.v[vi][order] & alive_f[gpiece])
     alive_b = _unpack(alive_f)
     foff = _offsets(alive_b.sum(1))
     pr, kk = np.nonzero(alive_b)
     A, b = _unit_rows(Acon.v[cid[pr, kk]], bcon.v[cid[pr, kk]])
-    rank = np.cumsum(alive_b, axis=1) - 1
-    col = foff[gpiece[gg]] + rank[gpiece[gg], gk]
+    gg, col = _incidence_pairs(KG.v[vi][order] & alive_f[gpiece], gpiece, alive_b).T
     nv = np.bincount(gpiece[~is_ray], minlength=n)
     nr = np.bincount(gpiece[is_ray], minlength=n)
     row_v = np.cumsum(~is_ray) - 1  # row among vertices / among rays
@@ -1555,6 +1619,202 @@ def _unbounded_regions_batched(net: ReLUNetwork, tol: Tolerances) -> RegionArray
             rays=np.array(Gall[is_ray, 1:]),
             ray_offset=_offsets(nr),
             ray_incidence=rinc.astype(np.int64),
+            lineality=np.zeros((0, d)),
+            lineality_offset=np.zeros(n + 1, np.int64),
+        )
+    )
+
+
+def _cone_sides_2d(
+    X: FloatArray, start: NDArray[np.int64], cnt: NDArray[np.int64], MzT: FloatArray,
+    bz: FloatArray, hn: FloatArray, geo: float,
+) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:  # fmt: skip
+    """Per cone and neuron: some generator strictly above / below the hyperplane, with the
+    thresholds of :func:`_cone_signs` (pieces grouped by generator count: dense blocks)."""
+    n, w = bz.shape
+    pos = np.empty((n, w), bool)
+    neg = np.empty((n, w), bool)
+    for m in np.unique(cnt).tolist():
+        idx = np.flatnonzero(cnt == m)
+        step = max(1, (1 << 20) // (m * max(w, 1)))
+        for i0 in range(0, len(idx), step):
+            ch = idx[i0 : i0 + step]
+            Xg = X[start[ch][:, None] + np.arange(m)]  # (c, m, 3): (t, x, y)
+            vert = Xg[:, :, 0] > 0
+            nrm = np.where(vert, np.sqrt(Xg[:, :, 1] ** 2 + Xg[:, :, 2] ** 2) + 1.0, 1.0)
+            S = Xg[:, :, 1, None] * MzT[0, ch][:, None, :]
+            S += Xg[:, :, 2, None] * MzT[1, ch][:, None, :]
+            S += Xg[:, :, 0, None] * bz[ch][:, None, :]
+            E = hn[ch][:, None, :] * nrm[:, :, None]
+            E += np.abs(bz[ch])[:, None, :] * vert[:, :, None]
+            E *= geo
+            pos[ch] = np.any(S > E, axis=1)
+            neg[ch] = np.any(S < -E, axis=1)
+    return pos, neg
+
+
+def _unbounded_regions_2d(net: ReLUNetwork, tol: Tolerances) -> RegionArrays | None:  # noqa: PLR0915
+    """Regions on R^2: the cones of :func:`_unbounded_regions_batched` kept as cyclic
+    polygons of homogenised generators, split like the polygons of
+    :func:`_bounded_regions_2d`.
+
+    A pointed cone of R^3 is the cone over a convex polygon: its generators ``(1, v)`` and
+    ``(0, r)`` in cyclic order, one constraint row per edge ``k -> k+1`` (the edge between
+    two rays lies on ``t = 0``, the face at infinity, which is no facet of the region). Signs,
+    thresholds and new generators are those of :func:`_split_cone`; a cut whose sign pattern
+    is not ``+..+ T -..- T`` (numerical degeneracy only) returns ``None``, and the caller
+    takes the edge-list path. Returns ``None`` too when the first layer has rank below 2.
+    """
+    d = 2
+    if len(net.weights) < 2:
+        return None
+    init = _initial_cones(net, tol)
+    if init is None:
+        return None
+    G0, _, A0, b0, _ = init
+    n0 = 4
+    geo = tol.geometry
+    # cone c: apex, ray 1, ray 2; edges apex -> ray 1 on constraint 2, ray 1 -> ray 2 on
+    # constraint 0 (t >= 0), ray 2 -> apex on constraint 1 (see _initial_cones)
+    X = G0.copy()
+    E = (3 * np.arange(n0)[:, None] + np.array([2, 0, 1])[None, :]).reshape(-1)
+    start = 3 * np.arange(n0, dtype=np.int64)
+    cnt = np.full(n0, 3, np.int64)
+    Acon, bcon = _Grow(A0.copy()), _Grow(b0.copy())
+    infG = _Grow(np.tile(np.array([True, False, False]), n0))  # rows on t = 0
+    M = np.broadcast_to(np.eye(d), (n0, d, d)).copy()  # (n, k, d) input maps
+    beta = np.zeros((n0, 2))
+    pats: list[NDArray[np.bool_]] = []
+    for W, bvec in zip(net.weights[:-1], net.biases[:-1], strict=True):
+        n, w = len(cnt), W.shape[0]
+        # the operations of the edge-list path (_refine_layer): same roundings, same regions
+        Mz = _pre_activation_maps(W, M)  # (n, w, d)
+        MzT = np.moveaxis(Mz, 2, 0)
+        bz = beta @ W.T + bvec
+        hn = np.linalg.norm(Mz, axis=2)
+        pos_any, neg_any = _cone_sides_2d(X, start, cnt, MzT, bz, hn, geo)
+        cutting = pos_any & neg_any
+        active = np.where(pos_any, True, np.where(neg_any, False, bz > 0))
+        XG, EG = _Grow(X), _Grow(E)
+        sG, cG = _Grow(start.copy()), _Grow(cnt.copy())
+        parG, onG = _Grow(np.arange(n)), _Grow(np.zeros((n, w), bool))
+        for j in np.flatnonzero(cutting.any(0)).tolist():
+            cand = np.flatnonzero(cutting[parG.v, j])
+            pq = parG.v[cand]
+            c = cG.v[cand]
+            vi, off = _ranges(sG.v[cand], c)
+            h, cc = Mz[pq, j], bz[pq, j]
+            gv = XG.v[vi]
+            vert = gv[:, 0] > 0
+            nrm = np.where(vert, np.sqrt(gv[:, 1] ** 2 + gv[:, 2] ** 2) + 1.0, 1.0)
+            # the same operations as the edge-list path (same roundings, same generators)
+            s = np.einsum("vd,vd->v", gv[:, 1:], np.repeat(h, c, axis=0))
+            s += gv[:, 0] * np.repeat(cc, c)
+            ev = geo * (np.repeat(hn[pq, j], c) * nrm + np.repeat(np.abs(cc), c) * vert)
+            above = np.logical_or.reduceat(s > ev, off)
+            split = above & np.logical_or.reduceat(s < -ev, off)
+            onG.v[cand[above & ~split], j] = True
+            if not split.any():
+                continue
+            vm = np.repeat(split, c)
+            xs, ss, es, Es, cs = gv[vm], s[vm], ev[vm], EG.v[vi[vm]], c[split]
+            Q, h, cc = cand[split], h[split], cc[split]
+            o = np.cumsum(cs) - cs
+            sg = (ss > es).astype(np.int8) - (ss < -es).astype(np.int8)
+            nxt = np.arange(len(sg)) + 1
+            nxt[o + cs - 1] = o
+            sgn = sg[nxt]
+            cross = sg * sgn < 0
+            if np.any(np.add.reduceat((sg == 0).astype(np.int64) + cross, o) != 2):
+                return None
+            # new constraint rows: sign * (h x + c) >= 0  <=>  (-sign h) x <= sign c
+            hnq = np.linalg.norm(h, axis=1)
+            n2 = len(Q)
+            Anew = np.empty((2 * n2, 2))
+            bnew = np.empty(2 * n2)
+            Anew[0::2] = -h / hnq[:, None]
+            Anew[1::2] = h / hnq[:, None]
+            bnew[0::2] = cc / hnq
+            bnew[1::2] = -cc / hnq
+            hpos = np.repeat(Acon.n + 2 * np.arange(n2), cs)
+            Acon.append(Anew)
+            bcon.append(bnew)
+            infG.append(np.zeros(2 * n2, bool))
+            # new generators on the cut edges, as _split_cone: s_a g_b - s_b g_a (a positive)
+            ci = np.flatnonzero(cross)
+            pos_first = sg[ci] > 0
+            ia = np.where(pos_first, ci, nxt[ci])
+            ib = np.where(pos_first, nxt[ci], ci)
+            coords = np.empty((len(sg), 2, 3))
+            coords[:, 0] = xs
+            coords[ci, 1] = _normalise_generators(ss[ia, None] * xs[ib] - ss[ib, None] * xs[ia])
+            zero = sg == 0
+            eid = np.empty((len(sg), 2), np.int64)
+            children = []
+            for side, hid in ((1, hpos), (-1, hpos + 1)):
+                pres = np.stack([sg * side >= 0, cross], axis=1)
+                eid[:, 0] = np.where(zero & (sgn * side < 0), hid, Es)
+                eid[:, 1] = np.where(cross & (sg * side > 0), hid, Es)
+                ccnt = np.add.reduceat(pres.sum(1), o)
+                children.append((coords[pres], eid[pres], ccnt))
+            (Xp, Ep, cp), (Xn, En, cn) = children
+            sG.v[Q] = XG.n + np.cumsum(cp) - cp
+            cG.v[Q] = cp
+            XG.append(Xp)
+            EG.append(Ep)
+            sG.append(XG.n + np.cumsum(cn) - cn)
+            cG.append(cn)
+            XG.append(Xn)
+            EG.append(En)
+            parG.append(parG.v[Q])
+            onG.append(onG.v[Q])
+            onG.v[Q, j] = True
+        cnt = cG.v
+        vi, start = _ranges(sG.v, cnt)
+        X, E = XG.v[vi], EG.v[vi]
+        par = parG.v
+        pat = np.where(cutting[par], onG.v, active[par])
+        pats = [P[par] for P in pats] + [pat]
+        M = pat[:, :, None] * Mz[par]
+        beta = pat * bz[par]
+    n = len(cnt)
+    wl, bl = net.weights[-1][0], float(net.biases[-1][0])
+    is_inf = infG.v
+    piece = np.repeat(np.arange(n), cnt)
+    first = np.cumsum(cnt) - cnt
+    loc = np.arange(len(X)) - np.repeat(first, cnt)
+    prev = np.where(loc == 0, np.repeat(cnt, cnt) - 1, loc - 1) + np.repeat(first, cnt)
+    # facets: the edges not on t = 0, numbered in edge order
+    fkeep = ~is_inf[E]
+    fcol = np.cumsum(fkeep) - 1
+    A, b = _unit_rows(Acon.v[E[fkeep]], bcon.v[E[fkeep]])
+    is_ray = X[:, 0] <= 0
+    row = np.where(is_ray, np.cumsum(is_ray) - 1, np.cumsum(~is_ray) - 1)
+    # generator k lies on the edges k - 1 and k
+    g = np.repeat(np.arange(len(X)), 2)
+    e = np.stack([prev, np.arange(len(X))], axis=1).reshape(-1)
+    ok = fkeep[e]
+    g, e = g[ok], e[ok]
+    pairs = np.stack([row[g], fcol[e]], axis=1).astype(np.int64)
+    rg = is_ray[g]
+    inc, rinc = pairs[~rg], pairs[rg]
+    inc = inc[np.lexsort((inc[:, 1], inc[:, 0]))]
+    rinc = rinc[np.lexsort((rinc[:, 1], rinc[:, 0]))]
+    return _readonly_arrays(
+        RegionArrays(
+            dim=d,
+            weight=np.einsum("k,nkd->nd", wl, M).reshape(n, d),
+            bias=beta @ wl + bl,
+            pattern=np.concatenate(pats, axis=1),
+            vertices=np.array(X[~is_ray, 1:]),
+            vertex_offset=_offsets(np.bincount(piece[~is_ray], minlength=n)),
+            facet_A=A,
+            facet_b=b,
+            facet_offset=_offsets(np.bincount(piece[fkeep], minlength=n)),
+            incidence=inc,
+            rays=np.array(X[is_ray, 1:]),
+            ray_offset=_offsets(np.bincount(piece[is_ray], minlength=n)),
+            ray_incidence=rinc,
             lineality=np.zeros((0, d)),
             lineality_offset=np.zeros(n + 1, np.int64),
         )
@@ -1741,7 +2001,12 @@ def linear_regions(
         objs = _onedim.regions_from_breakpoints(bp, tol)
         return Regions(net, domain, region_arrays_from_objects(objs, 1), tol)
     check_region_budget(net, domain, max_regions, tol=tol)
-    arrays = (
-        _unbounded_regions_rescaled(net, tol) if poly is None else _bounded_regions(net, poly, tol)
-    )
+    from .fourier._onedim import _single_thread
+
+    with _single_thread():  # small products (pieces x width): BLAS threads only contend
+        arrays = (
+            _unbounded_regions_rescaled(net, tol)
+            if poly is None
+            else _bounded_regions(net, poly, tol)
+        )
     return Regions(net, domain, arrays, tol)

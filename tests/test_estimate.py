@@ -173,3 +173,22 @@ def test_progress_is_silent_when_disabled(
     assert sum(progress(range(3), desc="x")) == 3
     out = capsys.readouterr()
     assert out.out == "" and out.err == ""
+
+
+def test_budget_check_takes_the_quick_estimate_only_far_below_the_budget() -> None:
+    net = se.ReLUNetwork.random((2, 64, 64, 1), seed=0)
+    box = se.Box([-1, -1], [1, 1])
+    full = se.estimate_regions(net, box)
+    quick = se.estimate_regions(net, box, n_samples=2_000)
+    assert full.n_samples > quick.n_samples
+    # far below: the quick estimate is returned
+    got = check_region_budget(net, box, 1e6)
+    assert got is not None and got.n_samples == quick.n_samples
+    assert got.estimate == quick.estimate
+    # within the margin (4x in 2-D): the full estimate decides, on both sides of the budget
+    got = check_region_budget(net, box, 2.0 * full.estimate)
+    assert got is not None and got.n_samples == full.n_samples
+    with pytest.raises(se.TooManyRegionsError, match=f"estimated {full.estimate:,.0f} linear"):
+        check_region_budget(net, box, 0.5 * full.estimate)
+    # the quick estimate's error is far inside the margin here (6,498 vs 6,671 regions)
+    assert 0.5 < quick.estimate / len(se.linear_regions(net, box)) < 2.0
