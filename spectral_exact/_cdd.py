@@ -41,7 +41,7 @@ class Generators:
     lineality: NDArray[np.float64]
 
 
-def _split_generators(array: Sequence[Sequence[float]], lin_set: set[int], d: int):  # type: ignore[no-untyped-def]
+def _split_generators(array: Sequence[Sequence[float]], lin_set: set[int], d: int):
     points, rays, lin = [], [], []
     for i, row in enumerate(array):
         if i in lin_set:
@@ -266,7 +266,7 @@ def halfspaces_from_points(
     return A, b, A_eq, b_eq
 
 
-def _interior_frame(A: Float, b: Float, A_eq: Float | None, b_eq: Float | None):  # type: ignore[no-untyped-def]
+def _interior_frame(A: Float, b: Float, A_eq: Float | None, b_eq: Float | None):
     """A point ``x0`` deep inside ``{A x <= b, A_eq x = b_eq}`` and a length scale, or None.
 
     ``x0`` is the Chebyshev centre (LP, radius capped so that unbounded polyhedra have one);

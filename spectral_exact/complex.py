@@ -413,9 +413,7 @@ def complex_from_arrays(
     )
 
 
-def _edges_3d(  # type: ignore[no-untyped-def]
-    A, vid, rid, facet_of_row, first, V, R, builders
-) -> bool:
+def _edges_3d(A, vid, rid, facet_of_row, first, V, R, builders) -> bool:
     """Edges of the polygons of a 3-D complex, vectorised; False if some edge is degenerate.
 
     Two facets of a region meet in an edge when they share two elements (two vertices, or a
@@ -503,9 +501,7 @@ def _edges_3d(  # type: ignore[no-untyped-def]
     return True
 
 
-def _add_facet_children(  # type: ignore[no-untyped-def]
-    builders, d, g, f, f0, f1, fkey, FA, V, R
-) -> None:
+def _add_facet_children(builders, d, g, f, f0, f1, fkey, FA, V, R) -> None:
     """Children of the new facet ``g`` (region facet row ``f``) down to the vertices (d <= 3)."""
     vs, rs = fkey[f]
     if d == 1:
@@ -542,7 +538,7 @@ def _add_facet_children(  # type: ignore[no-untyped-def]
             _add_edge_children(builders, e, cv, cr, V, R)
 
 
-def _add_edge_children(builders, e, vs, rs, V, R) -> None:  # type: ignore[no-untyped-def]
+def _add_edge_children(builders, e, vs, rs, V, R) -> None:
     """Vertices of edge ``e`` with the outward normals (-u at the start, +u at the end)."""
     verts = builders[0]
     if len(vs) + len(rs) < 2:

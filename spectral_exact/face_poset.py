@@ -175,7 +175,7 @@ def _top_node(
     }
 
 
-def _graph(nodes: list, edges: list) -> nx.DiGraph:  # type: ignore[type-arg]
+def _graph(nodes: list, edges: list) -> nx.DiGraph:
     """A DiGraph from ``(key, data)`` nodes and ``(u, v, data)`` edges (public networkx calls)."""
     G = nx.DiGraph()
     G.add_nodes_from(nodes)
@@ -183,7 +183,7 @@ def _graph(nodes: list, edges: list) -> nx.DiGraph:  # type: ignore[type-arg]
     return G
 
 
-def _polygon_data(P: Polytope):  # type: ignore[no-untyped-def]
+def _polygon_data(P: Polytope):
     """Edge ends, midpoints, half lengths, directions, vertex mean and radius of a polygon."""
     V = P.vertices
     ends = np.nonzero(P.vertex_incidence.T)[1].reshape(-1, 2)  # (n_edges, 2) vertex indices

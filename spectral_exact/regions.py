@@ -135,7 +135,7 @@ def _offsets(counts: Sequence[int] | NDArray[np.int64]) -> NDArray[np.int64]:
     return np.concatenate([[0], np.cumsum(np.asarray(counts, dtype=np.int64))]).astype(np.int64)
 
 
-def _pairs(incidences: list[NDArray[np.bool_]], row0: NDArray[np.int64], col0: NDArray[np.int64]):  # type: ignore[no-untyped-def]
+def _pairs(incidences: list[NDArray[np.bool_]], row0: NDArray[np.int64], col0: NDArray[np.int64]):
     """Global ``(row, column)`` pairs of the True entries of per-region incidence matrices."""
     parts = []
     for T, r0, c0 in zip(incidences, row0.tolist(), col0.tolist(), strict=True):
@@ -280,7 +280,7 @@ class Regions(Sequence[Region]):
     def __len__(self) -> int:
         return self.arrays.n_regions
 
-    def __getitem__(self, i):  # type: ignore[no-untyped-def, override]
+    def __getitem__(self, i):
         if isinstance(i, slice):
             return tuple(self._region(k) for k in range(*i.indices(len(self))))
         n = len(self)
@@ -373,7 +373,7 @@ class _Piece:
     on: frozenset[int] = frozenset()  # neurons of the current layer found active by a cut
 
 
-def _edges(T: NDArray[np.bool_], idx_a: NDArray[np.int64], idx_b: NDArray[np.int64], d: int):  # type: ignore[no-untyped-def]
+def _edges(T: NDArray[np.bool_], idx_a: NDArray[np.int64], idx_b: NDArray[np.int64], d: int):
     """Pairs (i in idx_a, j in idx_b) spanning an edge of the polytope with incidence T."""
     common = T[idx_a][:, None, :] & T[idx_b][None, :, :]  # (P, N, n)
     cand = common.sum(-1) >= d - 1

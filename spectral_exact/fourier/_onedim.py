@@ -151,7 +151,7 @@ class Breakpoints:
 
 
 def _as_interval(net: ReLUNetwork, domain: Any) -> Box | None:
-    return as_box_domain(domain, net.input_dim)  # type: ignore[no-any-return]
+    return as_box_domain(domain, net.input_dim)
 
 
 def _group_crossings(

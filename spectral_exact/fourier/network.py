@@ -160,7 +160,7 @@ def _facets_on_boundary(
 
 
 def _as_domain(net: ReLUNetwork, domain: Any) -> Box | None:
-    return as_box_domain(domain, net.input_dim)  # type: ignore[no-any-return]
+    return as_box_domain(domain, net.input_dim)
 
 
 def prepare_network(
