@@ -32,11 +32,11 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench_regions import machine_description as machine  # noqa: E402
+from bench_regions import machine_description as machine
 
-import spectral_exact as se  # noqa: E402
-from spectral_exact.fft import fft_fourier_at  # noqa: E402
-from spectral_exact.fourier.grid import network_fourier_grid_report  # noqa: E402
+import spectral_exact as se
+from spectral_exact.fft import fft_fourier_at
+from spectral_exact.fourier.grid import network_fourier_grid_report
 
 #: (architecture, n of the benchmarked grid, n of the all-points accuracy grid (0: none),
 #: FFT ns fitted, timing repeats, random sample points)

@@ -36,12 +36,12 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_regions import machine_description  # noqa: E402
+from bench_regions import machine_description
 
-import spectral_exact as se  # noqa: E402
-from spectral_exact import regions as regions_module  # noqa: E402
-from spectral_exact.fourier import network as network_module  # noqa: E402
-from spectral_exact.fourier.network import network_fourier, prepare_network  # noqa: E402
+import spectral_exact as se
+from spectral_exact import regions as regions_module
+from spectral_exact.fourier import network as network_module
+from spectral_exact.fourier.network import network_fourier, prepare_network
 
 ARCHITECTURES: tuple[tuple[int, ...], ...] = (
     (1, 16, 16, 1),

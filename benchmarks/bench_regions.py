@@ -42,7 +42,7 @@ import numpy as np
 # run as a script from anywhere: import the package of this checkout
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import spectral_exact as se  # noqa: E402
+import spectral_exact as se
 
 ARCHITECTURES: tuple[tuple[int, ...], ...] = (
     (2, 32, 32, 1),
@@ -122,7 +122,7 @@ def edge_subdivision_run(mod: Any, net: se.ReLUNetwork, repeat: int) -> tuple[fl
             )
 
     t, (vs, edges, _) = best_cpu(run, repeat)
-    return t, int(len(vs)), int(len(edges))
+    return t, len(vs), len(edges)
 
 
 def time_one(arch: tuple[int, ...], repeat: int, es_mod: Any, posets: bool, rd: bool) -> Timing:

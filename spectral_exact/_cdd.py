@@ -139,7 +139,7 @@ def _raw_generators(
     A_eq: NDArray[np.float64] | None = None,
     b_eq: NDArray[np.float64] | None = None,
 ) -> Generators:
-    """cddlib's H -> V conversion on the data as given (see :func:`generators_from_halfspaces`)."""
+    """Cddlib's H -> V conversion on the data as given (see :func:`generators_from_halfspaces`)."""
     d = A.shape[1]
     rows = np.hstack([b[:, None], -A]).tolist()
     n_ineq = len(rows)
@@ -180,7 +180,7 @@ def _raw_halfspaces(
     rays: NDArray[np.float64] | None = None,
     lineality: NDArray[np.float64] | None = None,
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
-    """cddlib's V -> H conversion on the data as given (see :func:`halfspaces_from_points`)."""
+    """Cddlib's V -> H conversion on the data as given (see :func:`halfspaces_from_points`)."""
     d = points.shape[1]
     rows = [[1.0, *p] for p in points.tolist()]
     if rays is not None:

@@ -168,7 +168,8 @@ def analyse_plane(
     margin: float = DEFAULT_MARGIN,
 ) -> SliceAnalysis:
     """Exact analysis of ``model`` on the plane through ``images[:3]`` (and the line
-    ``images[0] -> images[1]``); the box is ``[-margin, 1 + margin]^2`` in slice coordinates."""
+    ``images[0] -> images[1]``); the box is ``[-margin, 1 + margin]^2`` in slice coordinates.
+    """
     import spectral_exact as se
 
     sec: dict[str, float] = {}

@@ -200,7 +200,7 @@ def _line_meets_box(
 
 def _hyperplane_meets_box(
     A: FloatArray, c: FloatArray, lo: FloatArray | None, hi: FloatArray | None, eps: float
-) -> Any:  # noqa: E501
+) -> Any:
     if lo is None or hi is None:
         return np.ones(len(A), dtype=bool)
     centre, half = (lo + hi) / 2, (hi - lo) / 2
@@ -216,7 +216,7 @@ def _count_1d(c: FloatArray, lo: FloatArray | None, hi: FloatArray | None, eps: 
 
 def _count_2d(
     A: FloatArray, c: FloatArray, lo: FloatArray | None, hi: FloatArray | None, eps: float
-) -> int:  # noqa: E501
+) -> int:
     """1 + #lines meeting K + sum over intersection points p in K of (m_p - 1).
 
     No clustering of points: a point on ``m_p`` lines is the intersection of ``C(m_p, 2)``
@@ -266,7 +266,7 @@ def _count_2d(
 
 def _count_3d(
     A: FloatArray, c: FloatArray, lo: FloatArray | None, hi: FloatArray | None, eps: float
-) -> int:  # noqa: E501
+) -> int:
     """Deletion-restriction: plane j adds the regions its predecessors cut ``H_j ∩ K`` into."""
     meets = _hyperplane_meets_box(A, c, lo, hi, eps)
     total = 1

@@ -314,7 +314,7 @@ def _make_box(args: argparse.Namespace, d: int) -> Any:
 def region_summary(regions: Any, box: Any, t_regions: float, t_posets: float) -> dict[str, Any]:
     """The numbers printed and written by ``spectral-exact regions``."""
     vols = np.array([r.polytope.volume for r in regions])
-    n_vertices = Counter(int(len(r.polytope.vertices)) for r in regions)
+    n_vertices = Counter(len(r.polytope.vertices) for r in regions)
     total = t_regions + t_posets
     return {
         "architecture": list(regions.net.architecture),

@@ -166,7 +166,7 @@ def run_demo(
     report["theorem1"] = [r.as_dict() for r in rows]
     sd = special_directions(net)
     report["special_directions"] = {
-        "n_facet_normals": int(len(sd.facet_normals)),
+        "n_facet_normals": len(sd.facet_normals),
         "n_bounded_regular": int(np.sum(sd.facet_bounded & sd.regular)),
     }
     report["timings_s"] = timings

@@ -847,7 +847,8 @@ def _unpack(K: NDArray[np.uint64]) -> NDArray[np.bool_]:
 
 def _set_bits(K: NDArray[np.uint64]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
     """``(row, bit)`` of every set bit of the masks ``K`` (n, W), rows ascending within a bit
-    rank (not sorted overall). Peels the lowest set bit of all words at once per round."""
+    rank (not sorted overall). Peels the lowest set bit of all words at once per round.
+    """
     rows, bits = [], []
     one = np.uint64(1)
     for w in range(K.shape[1]):
@@ -1015,7 +1016,7 @@ def _bounded_regions_batched(net: ReLUNetwork, domain: Polytope, tol: Tolerances
     )
 
 
-def _split_batched(  # noqa: PLR0913, PLR0915
+def _split_batched(
     S: NDArray[np.int64],
     h: FloatArray,
     cc: FloatArray,

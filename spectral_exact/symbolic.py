@@ -131,7 +131,8 @@ _MAX_DIM = 3
 
 class ExactGeometryError(SpectralExactError):
     """The float region geometry could not be rebuilt exactly (a vertex matched no exact
-    intersection of the region's constraints, or the exact regions do not tile the domain)."""
+    intersection of the region's constraints, or the exact regions do not tile the domain).
+    """
 
 
 # ---------------------------------------------------------------------------- rationals
@@ -676,7 +677,8 @@ def _check_tiling(regs: Sequence[SymbolicRegion], box: tuple[Point, Point] | Non
 # ---------------------------------------------------------------------------- transforms
 def frequency_symbols(d: int) -> tuple[sympy.Symbol, ...]:
     """The real frequency symbols used by this module: ``(k,)`` for ``d = 1``, else
-    ``(k1, ..., kd)``."""
+    ``(k1, ..., kd)``.
+    """
     if d == 1:
         return (sympy.Symbol("k", real=True),)
     return tuple(sympy.Symbol(f"k{i + 1}", real=True) for i in range(d))
@@ -742,7 +744,8 @@ class _Collector:
         self, a: Point, direction: int, g_a: sympy.Rational, slope: sympy.Rational
     ) -> None:
         """Add the Abel-summed ``int g e^{-ikx}`` over ``{a + t*direction, t >= 0}`` (1-D):
-        ``direction * (-i g(a)/k - g'/k^2)``."""
+        ``direction * (-i g(a)/k - g'/k^2)``.
+        """
         k = self.gens[0]
         self.add(a, 3, direction * _qq(g_a) / k)
         self.add(a, 2, direction * _qq(slope) / k**2)

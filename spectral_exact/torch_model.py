@@ -1162,7 +1162,7 @@ def from_torch(
     m64 = copy.deepcopy(model).double()
     try:
         gm = torch.fx.symbolic_trace(m64)
-    except Exception as exc:  # noqa: BLE001 - fx raises many types
+    except Exception as exc:
         raise UnsupportedModuleError(
             f"cannot trace {type(model).__name__} with torch.fx ({type(exc).__name__}: {exc}); "
             "data-dependent control flow is not supported"
@@ -1191,7 +1191,7 @@ def load_network(
     torch = _torch()
     try:
         model = torch.load(path, weights_only=False, map_location="cpu")
-    except Exception as exc:  # noqa: BLE001 - torch.load raises many types
+    except Exception as exc:
         raise UnsupportedModuleError(
             f"cannot load a torch model from {str(path)!r}: {exc}"
         ) from exc

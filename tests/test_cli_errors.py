@@ -1,5 +1,6 @@
 """Every CLI failure is one line on stderr, exit status 2, checked before long work, and
-leaves nothing behind (issue 9, deliverable 4)."""
+leaves nothing behind (issue 9, deliverable 4).
+"""
 
 from pathlib import Path
 

@@ -1,7 +1,8 @@
 """Sweeps over seeds on a Dask LocalCluster of 2 processes (spectral_exact.experiments._sweep):
 the merged result equals one in-process run over the same seeds (reproducible across
 processes), a re-run resumes (counted tasks), a changed config is refused, and the CLI wires
-it. Tiny configs: a few seconds, most of it starting the worker processes."""
+it. Tiny configs: a few seconds, most of it starting the worker processes.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """Wiring tests of spectral_exact.experiments at tiny sizes: shapes, saved files, replotting,
-determinism under a seed, CLI and data loaders. The science is checked in validation/."""
+determinism under a seed, CLI and data loaders. The science is checked in validation/.
+"""
 
 from __future__ import annotations
 

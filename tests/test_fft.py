@@ -64,7 +64,8 @@ def test_frequency_grid_is_ascending_dft_grid(n: int) -> None:
 
 def test_constant_on_asymmetric_box_within_trapezoid_error_bound() -> None:
     r"""For f = c, |T - F| <= c (E_1 L_2 + L_1 E_2) with E_a = L_a h_a^2 k_a^2 / 12, the
-    trapezoidal error bound for e^{-i k_a x_a}; a wrong phase or scale breaks it by O(1)."""
+    trapezoidal error bound for e^{-i k_a x_a}; a wrong phase or scale breaks it by O(1).
+    """
     c, n = 2.5, 128
     k, values = fft_fourier(constant_net(2, c), (LO_2D, HI_2D), n=n)
     sel = (slice(n // 2 - 4, n // 2 + 5),) * 2  # |k_a| up to ~ 2 pi * 4 / L_a

@@ -103,7 +103,7 @@ def test_routes_agree_on_Rd_2d_and_3d() -> None:
 
 
 def test_one_hidden_layer_is_supported_on_normal_lines() -> None:
-    """f = sum of ridge functions: on R^d its transform vanishes off the lines k || w_j."""
+    """F = sum of ridge functions: on R^d its transform vanishes off the lines k || w_j."""
     net = se.ReLUNetwork.random((3, 5, 1), seed=1)
     # (not seed 1: its first rows are parallel to the net's first weight rows -> singular set)
     k = np.random.default_rng(12345).normal(size=(10, 3)) * 4

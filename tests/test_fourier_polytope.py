@@ -174,7 +174,7 @@ def test_lower_dimensional_faces_embedded() -> None:
 
 # ------------------------------------------------------------------ unbounded polyhedra
 def test_simplicial_cone_closed_form() -> None:
-    """int over cone(r1, r2) + a of e^{-ik.x} = e^{-ik.a} |det R| / prod(i k.r_j)."""
+    """Int over cone(r1, r2) + a of e^{-ik.x} = e^{-ik.a} |det R| / prod(i k.r_j)."""
     r1, r2 = np.array([1.0, 0.2]), np.array([-0.5, 1.0])
     a = np.array([0.3, -0.7])
     P = se.Polytope.from_vertices([a], rays=[r1, r2])

@@ -35,7 +35,8 @@ def _sweep(base, radii, rng):  # type: ignore[no-untyped-def]
 
 def _kink_normal(prep):  # type: ignore[no-untyped-def]
     """Outward normal of a bounded interior kink facet (shared by two regions); on R^d one
-    far from orthogonal to every ray (k along it is then off the singular set)."""
+    far from orthogonal to every ray (k along it is then off the singular set).
+    """
     cx = prep.complex
     counts = np.bincount(cx.facet_of_row)
     bounded = cx.levels[cx.dim - 1].bounded[cx.facet_of_row]

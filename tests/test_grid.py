@@ -68,7 +68,7 @@ def test_1d_matches_closed_form_everywhere(name, arch, lohi, n):  # type: ignore
 
 
 def test_1d_hand_solved_relu() -> None:
-    """f = relu(x) on [-1, 2]: F(k) = int_0^2 x e^{-ikx} dx in closed form."""
+    """F = relu(x) on [-1, 2]: F(k) = int_0^2 x e^{-ikx} dx in closed form."""
     relu = se.ReLUNetwork([np.array([[1.0]]), np.array([[1.0]])], [np.zeros(1), np.zeros(1)])
     k, F = se.network_fourier_grid(relu, domain=se.Box([-1.0], [2.0]), n=20)
     kk = k[..., 0]

@@ -68,7 +68,8 @@ def _mp_affine(a: float, b: float, slope: float, offset: float, k: float) -> com
 
 def _mp_line(net: se.ReLUNetwork, k: np.ndarray, reach: float) -> np.ndarray:
     """40-digit transform on R off k = 0: Lemma 1 over the mpmath pieces of [-reach, reach]
-    (which must contain every breakpoint): -k^-2 sum_j (slope jump)_j e^{-ik t_j}."""
+    (which must contain every breakpoint): -k^-2 sum_j (slope jump)_j e^{-ik t_j}.
+    """
     pieces = mp_network_pieces_box(net, [-reach], [reach], MP_DPS)
     pieces.sort(key=lambda p: p.vertices[0][0])
     out = []
@@ -120,7 +121,8 @@ def test_hand_solved_on_the_line(k: float) -> None:
 
 def test_hat_near_zero_beats_lemma1_cancellation() -> None:
     """At k = 1e-6 the engine's Lemma 1 loses ~12 digits to the 1/k^2 cancellation; the 1-D
-    path keeps the compact-support value 4 sin^2(k/2)/k^2 ~ 1 to rounding."""
+    path keeps the compact-support value 4 sin^2(k/2)/k^2 ~ 1 to rounding.
+    """
     k = 1e-6
     got = complex(se.network_fourier(_hat(), [k]))
     assert abs(got - 1.0) < 1e-13

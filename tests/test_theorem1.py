@@ -113,8 +113,9 @@ def test_demo_writes_report(tmp_path) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_box_boundary_term_hand_solved_relu() -> None:
-    """f = ReLU on [-1, 1]: boundary = (i k/k^2)(f(1) e^{-ik} - f(-1) e^{ik}) = i e^{-ik}/k,
-    and the decomposition reproduces int_0^1 x e^{-ikx} dx = (e^{-ik}(1 + ik) - 1)/k^2."""
+    """F = ReLU on [-1, 1]: boundary = (i k/k^2)(f(1) e^{-ik} - f(-1) e^{ik}) = i e^{-ik}/k,
+    and the decomposition reproduces int_0^1 x e^{-ikx} dx = (e^{-ik}(1 + ik) - 1)/k^2.
+    """
     from spectral_exact.fourier.theorem1 import box_boundary_term
 
     relu = se.ReLUNetwork([np.array([[1.0]]), np.array([[1.0]])], [np.zeros(1), np.zeros(1)])

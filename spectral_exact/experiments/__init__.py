@@ -81,7 +81,8 @@ def run_experiment(
     **overrides: Any,
 ) -> dict[str, Any]:
     """Run experiment ``name`` at ``scale`` with ``seeds`` runs (seeds ``seed, seed+1, ...``;
-    default: the scale's ``n_seeds``); returns the saved arrays."""
+    default: the scale's ``n_seeds``); returns the saved arrays.
+    """
     cfg = get_config(name, scale, **overrides)
     n = cfg.n_seeds if seeds is None else int(seeds)
     if n < 1:

@@ -90,7 +90,8 @@ def bootstrap_ci(
 class ClaimSpec:
     """A claim fixed in code before any result is seen: what is measured on one seed's run
     (``metric``) and the criterion ``mean over seeds <op> threshold`` that its confidence
-    interval must clear."""
+    interval must clear.
+    """
 
     name: str
     metric: str
@@ -167,7 +168,8 @@ class Claim:
     @property
     def passed(self) -> bool:
         """The whole interval clears the criterion, every value is finite and there are at
-        least :data:`MIN_SEEDS_TO_PASS` seeds."""
+        least :data:`MIN_SEEDS_TO_PASS` seeds.
+        """
         if len(self.values) < MIN_SEEDS_TO_PASS or not np.all(np.isfinite(self.values)):
             return False
         lo, hi = self.ci

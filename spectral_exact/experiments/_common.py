@@ -85,7 +85,8 @@ DEFAULT_TORCH_THREADS = 1
 
 def configure_torch(threads: int | None = None) -> None:
     """Deterministic algorithms and a bounded thread count (default
-    :data:`DEFAULT_TORCH_THREADS`)."""
+    :data:`DEFAULT_TORCH_THREADS`).
+    """
     import torch
 
     n = threads if threads is not None else DEFAULT_TORCH_THREADS
@@ -305,7 +306,8 @@ def first_crossing(
     curves: NDArray[np.float64], steps: NDArray[np.float64], threshold: float
 ) -> NDArray[np.float64]:
     """First recorded step at which each column of ``curves`` (shape ``(T, K)``) reaches
-    ``threshold``; columns that never do get ``inf``."""
+    ``threshold``; columns that never do get ``inf``.
+    """
     curves = np.asarray(curves, dtype=np.float64)
     hit = curves >= threshold
     out = np.full(curves.shape[1], np.inf)
@@ -316,7 +318,8 @@ def first_crossing(
 
 def spearman(x: ArrayLike, y: ArrayLike) -> float:
     """Spearman rank correlation (ties averaged; ``inf`` ranks last). NaN if constant or if
-    fewer than two points."""
+    fewer than two points.
+    """
     from scipy.stats import spearmanr
 
     xa = np.asarray(x, dtype=np.float64)

@@ -82,7 +82,8 @@ class Task:
 @dataclass(frozen=True)
 class SweepResult:
     """What :func:`run_sweep` did: the merged arrays and meta, and which tasks ran now and
-    which were found finished (resumed)."""
+    which were found finished (resumed).
+    """
 
     arrays: dict[str, np.ndarray]
     meta: dict[str, Any]
@@ -109,7 +110,8 @@ def _is_done(out: Path, task: Task) -> bool:
 
 def run_task(task: Task, out: str, device: str = "cpu") -> str:
     """Run ``task`` (in the current process) and publish its results atomically under
-    ``out/tasks/<key>``; returns the key. Runs with one torch thread."""
+    ``out/tasks/<key>``; returns the key. Runs with one torch thread.
+    """
     from . import get_experiment
     from ._common import configure_torch
 
@@ -146,7 +148,8 @@ def merge_task_results(
     """Merge single-seed results (any order) into one multi-seed result, in seed order.
 
     Arrays listed in the module's ``SEED_AXIS`` are concatenated along that axis; every other
-    array must be equal in all tasks (it does not depend on the seed)."""
+    array must be equal in all tasks (it does not depend on the seed).
+    """
     from . import get_experiment
 
     axes: dict[str, int] = get_experiment(name).SEED_AXIS
@@ -180,7 +183,8 @@ def merge_grid_results(
     name: str, groups: Sequence[tuple[dict[str, np.ndarray], dict[str, Any]]]
 ) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
     """Concatenate seed-merged results of successive grid values along the module's ``GRID``
-    axes (in the given order)."""
+    axes (in the given order).
+    """
     from . import get_experiment
 
     axes: dict[str, int] = get_experiment(name).GRID[1]

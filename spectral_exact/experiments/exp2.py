@@ -187,7 +187,8 @@ def plot(out: str | os.PathLike[str]) -> list[Path]:
 
 def robustness_scores(rel: np.ndarray, deltas: np.ndarray) -> np.ndarray:
     """Mean over ``δ > 0`` of ``min(rel, 1)`` per frequency (area under a column of Fig. 3);
-    ``rel`` has shape ``(n_deltas, K)`` (one seed)."""
+    ``rel`` has shape ``(n_deltas, K)`` (one seed).
+    """
     return np.asarray(np.minimum(rel, 1.0)[np.asarray(deltas) > 0].mean(axis=0))
 
 
@@ -238,7 +239,8 @@ def claims(arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> list[C.Claim]
     """Sec. 3.1, per seed: lower frequencies are more robust to parameter perturbations; the
     robustness score decreases with k, for the DFT and the exact spectrum and both readings
     of the expectation. Only frequencies the trained net has learned count: the normalised
-    spectrum of an unlearned frequency is noise over a near-zero amplitude."""
+    spectrum of an unlearned frequency is noise over a near-zero amplitude.
+    """
     per_seed = []
     details: dict[str, list[str]] = {}
     for r, _seed in enumerate(meta["seeds"]):

@@ -155,7 +155,8 @@ def run(
 
 def plot(out: str | os.PathLike[str]) -> list[Path]:
     """``fig5.png``: target and final-net spectra in the kernel eigenbasis, and the relative
-    error per eigen-band during training."""
+    error per eigen-band during training.
+    """
     a, _ = C.load_results(out)
     fig, axes = C.new_figure(1, 2, figsize=(12, 4.2))
     j = np.arange(1, a["eigvals"].shape[1] + 1)
@@ -196,7 +197,8 @@ CLAIMS = (
 
 def claims(arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> list[C.Claim]:
     """Sec. 3.2, per seed: bands of larger kernel eigenvalue are fitted first, so the area
-    under a band's relative-error curve increases with the band index."""
+    under a band's relative-error curve increases with the band index.
+    """
     per_seed, det = [], []
     for r, _seed in enumerate(meta["seeds"]):
         area = arrays["band_err"][r].mean(axis=0)

@@ -144,7 +144,8 @@ def run(
 
 def plot(out: str | os.PathLike[str]) -> list[Path]:
     """``fig8.png`` (spectrum of f∘γ_L during training per L, and loss curves) and
-    ``fig7.png`` (learned function in the plane with the manifold)."""
+    ``fig7.png`` (learned function in the plane with the manifold).
+    """
     a, meta = C.load_results(out)
     outp = Path(out)
     Ls, freqs, steps = a["Ls"], a["freqs"], a["steps"]
@@ -210,7 +211,8 @@ CLAIMS = (
 
 def claims(arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> list[C.Claim]:
     """Sec. 4, per seed: with more wiggles L the loss falls faster, and the high frequencies
-    of ``f∘γ_L`` are learned faster."""
+    of ``f∘γ_L`` are learned faster.
+    """
     K = len(arrays["freqs"])
     Ls = arrays["Ls"]
     per_seed, d0, d1 = [], [], []

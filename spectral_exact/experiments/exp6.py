@@ -145,7 +145,8 @@ CLAIMS = tuple(
 
 def claims(arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> list[C.Claim]:
     """Sec. 4, per seed: at the highest frequencies (upper half of k) the accuracy increases
-    with L, on training and held-out points."""
+    with L, on training and held-out points.
+    """
     nk = len(arrays["freqs"])
     per_seed = []
     details: dict[str, list[str]] = {}

@@ -187,7 +187,8 @@ def run(
 
 def plot(out: str | os.PathLike[str]) -> list[Path]:
     """``delta_f.png`` (ΔF(ω) vs iteration) and ``init_scale.png`` (spectra, HF fraction and
-    test error vs initialisation scale)."""
+    test error vs initialisation scale).
+    """
     a, _ = C.load_results(out)
     fig, ax = C.new_figure(figsize=(6.5, 4.2))
     for p, w in enumerate(a["peaks"]):
@@ -244,7 +245,8 @@ CLAIMS = (
 
 def claims(arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> list[C.Claim]:
     """F-Principle, per seed: ΔF(ω) stays larger for longer at higher ω; the high-frequency
-    energy fraction and the test error increase with the initialisation scale."""
+    energy fraction and the test error increase with the initialisation scale.
+    """
     s = arrays["init_scales"]
     per_seed = []
     d = ([], [], [])  # type: tuple[list[str], list[str], list[str]]

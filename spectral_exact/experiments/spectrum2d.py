@@ -172,7 +172,8 @@ def _target_spectrum(XI: np.ndarray, config: Config) -> np.ndarray:
 
 def plot(out: str | os.PathLike[str]) -> list[Path]:
     """``spectrum_ckpt_<step>.png`` per checkpoint, ``spectrum_strip.png`` (all checkpoints and
-    the target in a row) and ``theorem1.png`` (N_f, L_f, N_f·L_f and amplitudes vs step)."""
+    the target in a row) and ``theorem1.png`` (N_f, L_f, N_f·L_f and amplitudes vs step).
+    """
     a, _ = C.load_results(out)
     outp = Path(out)
     xi, ck = a["xi"], a["checkpoints"]
@@ -240,7 +241,8 @@ CLAIMS = (
 
 def claims(arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> list[C.Claim]:
     """Per seed: target waves of larger ‖ξ‖ are learned later (smaller area under their
-    amplitude curve), and N_f·L_f rises with the amplitude of the highest wave learned."""
+    amplitude curve), and N_f·L_f rises with the amplitude of the highest wave learned.
+    """
     norms = np.linalg.norm(arrays["waves"], axis=1)
     top = int(np.argmax(norms))
     per_seed, d0, d1 = [], [], []

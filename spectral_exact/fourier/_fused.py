@@ -143,7 +143,8 @@ def fused_from_complex(
     cx: PolyhedralComplex, box: Box | None, tol: Tolerances
 ) -> FusedLaplacian | None:
     """Kernel arrays for ``cx`` (``None`` when the fused path does not apply: d not 2 or 3,
-    or a region containing a line)."""
+    or a region containing a line).
+    """
     d = cx.dim
     if d not in (2, 3) or not cx.is_pointed or cx.n_regions == 0:
         return None

@@ -347,7 +347,8 @@ _BLAS: list[Any] = []
 def _single_thread() -> Any:
     """A context limiting BLAS to one thread (the products here are small: threads only
     contend, measured 26 ms instead of 0.3 ms for a 143x128 @ 128x128 product on a loaded
-    2-core machine). A no-op without :mod:`threadpoolctl`."""
+    2-core machine). A no-op without :mod:`threadpoolctl`.
+    """
     if not _BLAS:
         try:
             from threadpoolctl import ThreadpoolController
@@ -444,7 +445,8 @@ def breakpoints(
 # ------------------------------------------------------------------------------ transform
 def _phi_psi(z: NDArray[Any]) -> tuple[ComplexArray, ComplexArray]:
     r"""Taylor series of :math:`\varphi_1(z) = (e^z - 1)/z` and :math:`\psi(z) = \int_0^1 v
-    e^{zv} dv` for ``|z| <= 1`` (Horner; terms stop below ``_SERIES_EPS``)."""
+    e^{zv} dv` for ``|z| <= 1`` (Horner; terms stop below ``_SERIES_EPS``).
+    """
     zmax = float(np.max(np.abs(z))) if z.size else 0.0
     n = 1
     term = 1.0
@@ -464,7 +466,8 @@ def _phi_psi(z: NDArray[Any]) -> tuple[ComplexArray, ComplexArray]:
 
 def _interval_sum(t: FloatArray, g: FloatArray, k: FloatArray, tol: Tolerances) -> ComplexArray:
     r""":math:`\sum_i \int_{t_i}^{t_{i+1}} f e^{-ikx}dx` for the piecewise-linear interpolant of
-    ``(t, g)``; ``k`` (K,). Series where ``|k| h / 2 < tol.series_threshold``."""
+    ``(t, g)``; ``k`` (K,). Series where ``|k| h / 2 < tol.series_threshold``.
+    """
     K = len(k)
     if len(t) < 2:
         return np.zeros(K, dtype=complex)

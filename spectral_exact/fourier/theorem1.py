@@ -274,7 +274,8 @@ class SpecialDirections:
 
     def distance_to_special(self, u: ArrayLike) -> FloatArray:
         """Angular distance (radians, approx.) of unit directions ``u (n, d)`` to the special
-        set: the facet normals (both signs) and, in 3-D, the planes orthogonal to edges."""
+        set: the facet normals (both signs) and, in 3-D, the planes orthogonal to edges.
+        """
         U = np.atleast_2d(np.asarray(u, dtype=float))
         U = U / np.linalg.norm(U, axis=1, keepdims=True)
         dist = np.full(len(U), np.pi)
@@ -287,7 +288,8 @@ class SpecialDirections:
 
     def generic_direction(self, seed: int = 0, n_candidates: int = 2000) -> FloatArray:
         """A unit direction far from every special direction: the best of ``n_candidates``
-        random ones by :meth:`distance_to_special` (seeded, reproducible)."""
+        random ones by :meth:`distance_to_special` (seeded, reproducible).
+        """
         d = self.facet_normals.shape[1]
         rng = np.random.default_rng(seed)
         U = rng.normal(size=(n_candidates, d))
