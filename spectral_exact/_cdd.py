@@ -267,7 +267,7 @@ def halfspaces_from_points(
 
 
 def _interior_frame(A: Float, b: Float, A_eq: Float | None, b_eq: Float | None):
-    """A point ``x0`` deep inside ``{A x <= b, A_eq x = b_eq}`` and a length scale, or None.
+    """Return a point ``x0`` deep inside ``{A x <= b, A_eq x = b_eq}`` and a length scale, or None.
 
     ``x0`` is the Chebyshev centre (LP, radius capped so that unbounded polyhedra have one);
     the scale is the largest distance from ``x0`` to a facet hyperplane.
@@ -329,7 +329,7 @@ QHULL_COPLANAR_RTOL = 1e-12
 
 
 def halfspaces_from_points_qhull(points: Float) -> tuple[Float, Float]:
-    """``A x <= b`` of the hull of full-dimensional ``points`` by Qhull (no cddlib).
+    """Return ``A x <= b`` of the hull of full-dimensional ``points`` by Qhull (no cddlib).
 
     The fallback when cddlib's float arithmetic drops an extreme point (features below about
     1e-9 relative): the same whitened frame as :func:`halfspaces_from_points`, Qhull's

@@ -39,7 +39,7 @@ DEFAULT_MARGIN = 0.25
 
 
 def make_digits_cnn(side: int = 8, channels: int = DEFAULT_CHANNELS, n_classes: int = 10) -> Any:
-    """The example CNN for ``side x side`` grey images (8 for digits, 28 for MNIST).
+    """Return the example CNN for ``side x side`` grey images (8 for digits, 28 for MNIST).
 
     ``[AvgPool2d(2) if side > 14] -> Conv2d(1, c, 3, padding=1) -> BatchNorm2d -> LeakyReLU(0.1)
     -> MaxPool2d(2) -> residual block [conv-BN-ReLU-conv + skip, ReLU] -> Flatten -> Dropout(0.2)
@@ -167,8 +167,10 @@ def analyse_plane(
     n: int = DEFAULT_N,
     margin: float = DEFAULT_MARGIN,
 ) -> SliceAnalysis:
-    """Exact analysis of ``model`` on the plane through ``images[:3]`` (and the line
-    ``images[0] -> images[1]``); the box is ``[-margin, 1 + margin]^2`` in slice coordinates.
+    """Analyse ``model`` exactly on the plane through ``images[:3]``.
+
+    Also on the line ``images[0] -> images[1]``; the box is ``[-margin, 1 + margin]^2`` in slice
+    coordinates.
     """
     import spectral_exact as se
 

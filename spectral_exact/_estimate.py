@@ -1,4 +1,4 @@
-r"""How many linear regions will an enumeration produce? (a cheap guard before enumerating)
+r"""Estimate how many linear regions an enumeration yields (a cheap guard before enumerating).
 
 :func:`estimate_regions` answers in milliseconds, so that :func:`spectral_exact.linear_regions`
 (and everything that calls it) can refuse a network whose regions would not fit in memory
@@ -147,7 +147,7 @@ class RegionEstimate:
 
 # ---------------------------------------------------------------------- arrangement counts
 def _unique_hyperplanes(A: FloatArray, c: FloatArray, tol: float) -> tuple[FloatArray, FloatArray]:
-    """Unit normals (first non-zero entry positive), zero rows dropped, duplicates merged."""
+    """Return unit normals (first non-zero entry positive), zero rows dropped, duplicates merged."""
     norms = np.linalg.norm(A, axis=1)
     keep = norms > tol * max(1.0, float(norms.max(initial=0.0)))
     A, c = A[keep] / norms[keep, None], c[keep] / norms[keep]
@@ -217,10 +217,10 @@ def _count_1d(c: FloatArray, lo: FloatArray | None, hi: FloatArray | None, eps: 
 def _count_2d(
     A: FloatArray, c: FloatArray, lo: FloatArray | None, hi: FloatArray | None, eps: float
 ) -> int:
-    """1 + #lines meeting K + sum over intersection points p in K of (m_p - 1).
+    r"""1 + #lines meeting K + sum over intersection points p in K of (m_p - 1).
 
     No clustering of points: a point on ``m_p`` lines is the intersection of ``C(m_p, 2)``
-    pairs, so :math:`\\sum_p (m_p - 1) = \\sum_{pairs} 2 / m_p` with ``m_p`` counted by an
+    pairs, so :math:`\sum_p (m_p - 1) = \sum_{pairs} 2 / m_p` with ``m_p`` counted by an
     incidence test per pair (in chunks).
     """
     n = len(A)
@@ -342,7 +342,7 @@ def arrangement_regions(
     *,
     tol: Tolerances = DEFAULT_TOLERANCES,
 ) -> tuple[int, bool]:
-    r"""Number of regions of the arrangement ``{x : A x + c = 0}`` in ``domain`` (Zaslavsky).
+    r"""Count the regions of the arrangement ``{x : A x + c = 0}`` in ``domain`` (Zaslavsky).
 
     Parameters
     ----------
@@ -548,7 +548,7 @@ def _estimate(
 
 
 def _hash_weights(n: int) -> NDArray[np.uint64]:
-    """Fixed random odd 64-bit multipliers: pattern -> hash (collisions ~ 2^-64 per pair)."""
+    """Return fixed random odd 64-bit multipliers: pattern -> hash (collisions ~ 2^-64 per pair)."""
     rng = np.random.default_rng(0x5E)
     return rng.integers(1, 2**63, size=n, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
 
@@ -561,9 +561,9 @@ def check_region_budget(
     tol: Tolerances = DEFAULT_TOLERANCES,
     what: str = "linear_regions",
 ) -> RegionEstimate | None:
-    """Raise :class:`~spectral_exact.TooManyRegionsError` when the estimate exceeds ``max_regions``.
+    r"""Raise :class:`~spectral_exact.TooManyRegionsError` when the estimate exceeds ``max_regions``.
 
-    Free when the crude product bound :math:`\\prod_l \\sum_{i\\le d} \\binom{d_l}{i}` (Serra et
+    Free when the crude product bound :math:`\prod_l \sum_{i\le d} \binom{d_l}{i}` (Serra et
     al., 2018) is already within the budget; otherwise :func:`estimate_regions` decides.
     Returns the estimate when one was computed.
     """

@@ -34,7 +34,7 @@ TORCH_CPU_INDEX = "https://download.pytorch.org/whl/cpu"
 
 
 def install_command(extra: str) -> str:
-    """The pip command that installs the ``spectral-exact[extra]`` extra.
+    """Return the pip command that installs the ``spectral-exact[extra]`` extra.
 
     Examples
     --------

@@ -1,4 +1,4 @@
-"""The ``spectral-exact`` command line.
+r"""The ``spectral-exact`` command line.
 
 Subcommands (each has ``--help``):
 
@@ -6,8 +6,8 @@ Subcommands (each has ``--help``):
     Enumerate the exact linear regions (with face posets) of a saved or built-in net on a box,
     print a summary, write ``summary.json`` and, in 1-D or 2-D, ``regions.png``.
 ``fourier``
-    Evaluate the exact transform :math:`F(k) = \\int f(x) e^{-ik\\cdot x} dx` (on a box, or on
-    all of :math:`\\mathbb{R}^d` as a tempered distribution) at frequencies given on the
+    Evaluate the exact transform :math:`F(k) = \int f(x) e^{-ik\cdot x} dx` (on a box, or on
+    all of :math:`\mathbb{R}^d` as a tempered distribution) at frequencies given on the
     command line.
 ``demo``
     The main job: train a small net and run the whole pipeline (:mod:`spectral_exact.demo`).
@@ -149,15 +149,16 @@ def parse_frequencies(text: str, d: int) -> np.ndarray:
 
 
 def load_frequencies(path: str | Path, d: int) -> np.ndarray:
-    """Frequencies from a file: ``.npy`` (array ``(n, d)`` or ``(d,)``) or text (``.csv``,
-    ``.txt``: one frequency per line, components separated by commas or blanks, ``#``
-    comments).
+    r"""Frequencies from a file.
+
+    ``.npy`` (array ``(n, d)`` or ``(d,)``) or text (``.csv``, ``.txt``: one frequency per line,
+    components separated by commas or blanks, ``#`` comments).
 
     Examples
     --------
     >>> import tempfile, os
     >>> f = os.path.join(tempfile.mkdtemp(), "k.csv")
-    >>> _ = open(f, "w").write("# k1, k2\\n-3, 0\\n0, 2.5\\n")
+    >>> _ = open(f, "w").write("# k1, k2\n-3, 0\n0, 2.5\n")
     >>> load_frequencies(f, 2).tolist()
     [[-3.0, 0.0], [0.0, 2.5]]
     """
@@ -189,8 +190,9 @@ def load_frequencies(path: str | Path, d: int) -> np.ndarray:
 
 
 def to_jsonable(obj: Any) -> Any:
-    """``obj`` with numpy scalars/arrays as Python numbers/lists and non-finite floats as
-    ``None`` (strict JSON has no NaN or Infinity).
+    """Return ``obj`` with numpy values as Python ones and non-finite floats as ``None``.
+
+    Numpy scalars/arrays become Python numbers/lists (strict JSON has no NaN or Infinity).
 
     Examples
     --------
@@ -312,7 +314,7 @@ def _make_box(args: argparse.Namespace, d: int) -> Any:
 
 # ---------------------------------------------------------------------------- regions
 def region_summary(regions: Any, box: Any, t_regions: float, t_posets: float) -> dict[str, Any]:
-    """The numbers printed and written by ``spectral-exact regions``."""
+    """Return the numbers printed and written by ``spectral-exact regions``."""
     vols = np.array([r.polytope.volume for r in regions])
     n_vertices = Counter(len(r.polytope.vertices) for r in regions)
     total = t_regions + t_posets
@@ -646,7 +648,7 @@ def _run_experiment(args: argparse.Namespace) -> int:
 
 # ---------------------------------------------------------------------------- parser / main
 def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
-    """The argument parser (``argv`` decides whether the experiment parser is imported)."""
+    """Return the argument parser (``argv`` decides whether the experiment parser is imported)."""
     from . import __version__
 
     parser = argparse.ArgumentParser(

@@ -160,7 +160,7 @@ class PolyhedralComplex:
         return bool(np.all(self.region_face >= 0))
 
     def face_counts(self) -> tuple[int, ...]:
-        """Number of distinct faces of each dimension ``0..d``."""
+        """Return the number of distinct faces of each dimension ``0..d``."""
         return tuple(lv.n for lv in self.levels)
 
     def facet_regions(self, facet: int) -> IntArray:

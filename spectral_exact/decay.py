@@ -97,7 +97,7 @@ class DecayFit:
         return -self.exponent
 
     def predict(self, t: ArrayLike) -> FloatArray:
-        """The fitted power law :math:`e^{\\beta} t^{-p}` at ``t``."""
+        r"""Return the fitted power law :math:`e^{\beta} t^{-p}` at ``t``."""
         return np.exp(self.intercept) * np.asarray(t, dtype=np.float64) ** (-self.exponent)
 
 

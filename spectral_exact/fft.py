@@ -220,7 +220,7 @@ def fft_fourier(
 
 
 def fft_fourier_at(net: Any, domain: Any, n: int, k: ArrayLike) -> ComplexArray:
-    r"""The trapezoidal sum :math:`T_n(k)` of :func:`fft_fourier` at arbitrary frequencies.
+    r"""Return the trapezoidal sum :math:`T_n(k)` of :func:`fft_fourier` at arbitrary frequencies.
 
     Direct summation, contracted one axis at a time,
     :math:`T_n(k) = \sum_{j_1} e^{-i k_1 x_{1,j_1}} \cdots \sum_{j_d} e^{-i k_d x_{d,j_d}}\,

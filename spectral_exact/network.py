@@ -166,7 +166,7 @@ class ReLUNetwork:
         *,
         scale: str | float = "he",
     ) -> ReLUNetwork:
-        """A random network.
+        """Return a random network.
 
         Parameters
         ----------
@@ -212,8 +212,9 @@ class ReLUNetwork:
 
     @classmethod
     def from_torch(cls, module: Any) -> ReLUNetwork:
-        """Convert a ``torch.nn.Sequential`` of ``Linear``/``ReLU`` (``Flatten``, ``Identity``
-        allowed) to a :class:`ReLUNetwork`.
+        """Convert a ``torch.nn.Sequential`` to a :class:`ReLUNetwork`.
+
+        Its layers are ``Linear``/``ReLU`` (``Flatten``, ``Identity`` allowed).
 
         The sequence must alternate ``Linear`` layers with a single ``ReLU`` between consecutive
         ``Linear`` layers and end with a ``Linear`` layer of one output. Any other module raises
@@ -274,7 +275,7 @@ class ReLUNetwork:
         return cls(ws, bs)
 
     def to_torch(self, dtype: Any = None) -> Any:
-        """A ``torch.nn.Sequential`` computing the same function (float64 by default)."""
+        """Return a ``torch.nn.Sequential`` computing the same function (float64 by default)."""
         torch = require("torch", extra="torch", purpose="ReLUNetwork.to_torch")
         import torch.nn as nn
 

@@ -24,7 +24,7 @@ __all__ = ["plot_regions", "polygon_in_order", "subplots", "save_figure", "close
 
 
 def polygon_in_order(vertices: NDArray[np.float64]) -> NDArray[np.float64]:
-    """The vertices of a convex polygon sorted counter-clockwise about their mean.
+    """Return the vertices of a convex polygon sorted counter-clockwise about their mean.
 
     Parameters
     ----------
@@ -43,7 +43,7 @@ def polygon_in_order(vertices: NDArray[np.float64]) -> NDArray[np.float64]:
 
 
 def subplots(nrows: int = 1, ncols: int = 1, **kwargs: Any) -> tuple[Any, Any]:
-    """A new :class:`~matplotlib.figure.Figure` and its axes, without pyplot.
+    """Return a new :class:`~matplotlib.figure.Figure` and its axes, without pyplot.
 
     Same call as :func:`matplotlib.pyplot.subplots` (``figsize``, ``dpi``, ``layout`` go to
     the figure, everything else to :meth:`~matplotlib.figure.Figure.subplots`), but the figure

@@ -112,7 +112,7 @@ class Box:
         return np.where(bits == 1, self.hi, self.lo)
 
     def halfspaces(self) -> tuple[FloatArray, FloatArray]:
-        """``(A, b)`` with ``A x <= b``: rows ``+e_i`` (``x_i <= hi_i``) then ``-e_i``."""
+        """Return ``(A, b)`` with ``A x <= b``: rows ``+e_i`` (``x_i <= hi_i``) then ``-e_i``."""
         eye = np.eye(self.dim)
         return np.vstack([eye, -eye]), np.concatenate([self.hi, -self.lo])
 
@@ -121,7 +121,7 @@ class Box:
         return np.all((xa >= self.lo - atol) & (xa <= self.hi + atol), axis=-1)
 
     def to_polytope(self) -> Polytope:
-        """The box as a :class:`Polytope` (vertices and facets known exactly, no cdd call)."""
+        """Return the box as a :class:`Polytope` (vertices and facets exact, no cdd call)."""
         A, b = self.halfspaces()
         V = self.vertices
         inc = np.abs(V @ A.T - b) == 0
@@ -150,7 +150,7 @@ def _facet_rows(
     lineality: FloatArray,
     tol: Tolerances,
 ) -> NDArray[np.int64]:
-    """Indices of the rows of ``A x <= b`` that define distinct facets of a full-dim polyhedron.
+    """Return the rows of ``A x <= b`` that define distinct facets of a full-dim polyhedron.
 
     Row ``i`` defines a facet iff the generators tight at it (points on the hyperplane, rays
     parallel to it, and the lineality space) span an affine space of dimension ``d - 1``; rows
@@ -271,7 +271,7 @@ class Polytope:
         ray_incidence: BoolArray,
         tol: Tolerances = DEFAULT_TOLERANCES,
     ) -> Polytope:
-        """A full-dimensional polyhedron from final data (private; the region enumerator's).
+        """Return a full-dimensional polyhedron from final data (private; the region enumerator's).
 
         Nothing is recomputed: ``A`` must already have unit rows and ``rays`` unit length
         (read-only views of the enumerator's flat arrays are taken as they are).
@@ -344,7 +344,7 @@ class Polytope:
         tol: Tolerances = DEFAULT_TOLERANCES,
         _warn_flat: bool = True,
     ) -> Polytope:
-        """The polyhedron ``{x : A x <= b, A_eq x = b_eq}``; redundant rows are removed.
+        """Return the polyhedron ``{x : A x <= b, A_eq x = b_eq}``; redundant rows are removed.
 
         Raises :class:`InvalidPolytopeError` when it is empty. A polyhedron given by
         inequalities alone that is flat within the relative tolerance ``tol.rank`` (e.g. the

@@ -156,7 +156,7 @@ def _readonly_arrays(ra: RegionArrays) -> RegionArrays:
 
 
 def _concat_region_arrays(parts: list[RegionArrays], d: int, width: int) -> RegionArrays:
-    """The regions of ``parts`` in order, as one :class:`RegionArrays`."""
+    """Return the regions of ``parts`` in order, as one :class:`RegionArrays`."""
     parts = [p for p in parts if p.n_regions] or parts[:1]
     if len(parts) == 1:
         return parts[0]
@@ -465,7 +465,7 @@ def _finish_general(
 def _layer_general(
     p: _Piece, W: FloatArray, bvec: FloatArray, tol: Tolerances, scale: float, d: int
 ) -> list[_Piece]:
-    """The pieces of ``p`` cut by one layer (general dimension, one piece at a time)."""
+    """Return the pieces of ``p`` cut by one layer (general dimension, one piece at a time)."""
     Mz = W @ p.M  # (width, d)
     bz = W @ p.beta + bvec
     S = p.V @ Mz.T + bz  # (m, width)
@@ -846,8 +846,10 @@ def _unpack(K: NDArray[np.uint64]) -> NDArray[np.bool_]:
 
 
 def _set_bits(K: NDArray[np.uint64]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    """``(row, bit)`` of every set bit of the masks ``K`` (n, W), rows ascending within a bit
-    rank (not sorted overall). Peels the lowest set bit of all words at once per round.
+    """Return ``(row, bit)`` of every set bit of the masks ``K`` (n, W).
+
+    Rows ascend within a bit rank (not sorted overall). Peels the lowest set bit of all words at
+    once per round.
     """
     rows, bits = [], []
     one = np.uint64(1)
@@ -1042,9 +1044,10 @@ def _split_batched(
     cone: bool = False,
     keep_bits: NDArray[np.uint64] | None = None,
 ) -> None:
-    """Split the pieces ``S`` by their hyperplanes ``h x + cc = 0`` (values ``s`` at their
-    vertices, thresholds ``es_`` per vertex): the positive child replaces the piece, the
-    negative one is appended (see :func:`_bounded_regions_batched`).
+    """Split the pieces ``S`` by their hyperplanes ``h x + cc = 0``.
+
+    Values ``s`` at their vertices, thresholds ``es_`` per vertex: the positive child replaces
+    the piece, the negative one is appended (see :func:`_bounded_regions_batched`).
 
     With ``cone``, the "vertices" are the generators ``(t, x)`` of homogenised cones (see
     :class:`_Cone`), new ones are ``s_a g_b - s_b g_a`` normalised as in
@@ -1368,9 +1371,10 @@ def _unbounded_regions(net: ReLUNetwork, tol: Tolerances, *, fast: bool = True) 
 def _initial_cones(
     net: ReLUNetwork, tol: Tolerances
 ) -> tuple[FloatArray, NDArray[np.bool_], FloatArray, FloatArray, NDArray[np.int64]] | None:
-    """The ``2^d`` simplicial cones cut out by ``d`` first-layer neurons with independent
-    normals (chosen by pivoted Gram-Schmidt), as homogenised generators; ``None`` without
-    such neurons.
+    """Return the ``2^d`` simplicial cones cut out by ``d`` first-layer neurons.
+
+    The neurons have independent normals (chosen by pivoted Gram-Schmidt); the cones come as
+    homogenised generators; ``None`` without such neurons.
 
     Returns the generators ``(2^d (d + 1), d + 1)`` (apex ``(1, x_0)`` then the unit rays of
     each cone), their incidence with the constraints ``t >= 0, s_j (W_j x + b_j) >= 0``, the
@@ -1644,7 +1648,7 @@ def _check_domain(net: ReLUNetwork, domain: Any) -> Polytope | None:
 
 
 def _arrangement_length(net: ReLUNetwork) -> float:
-    """The length scale of a network's arrangement: the farthest first-layer hyperplane.
+    """Return the length scale of a network's arrangement: the farthest first-layer hyperplane.
 
     ``1`` when every first-layer hyperplane passes through the origin (no scale to take).
     """

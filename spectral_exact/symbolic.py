@@ -130,8 +130,10 @@ _MAX_DIM = 3
 
 
 class ExactGeometryError(SpectralExactError):
-    """The float region geometry could not be rebuilt exactly (a vertex matched no exact
-    intersection of the region's constraints, or the exact regions do not tile the domain).
+    """The float region geometry could not be rebuilt exactly.
+
+    A vertex matched no exact intersection of the region's constraints, or the exact regions do
+    not tile the domain.
     """
 
 
@@ -171,7 +173,7 @@ def _as_rational(x: Any, what: str, err: type[SpectralExactError]) -> sympy.Rati
 
 
 def _qq(r: sympy.Rational) -> Any:
-    """A sympy Rational as an element of the ground domain ``QQ``."""
+    """Return a sympy Rational as an element of the ground domain ``QQ``."""
     return QQ(int(r.p), int(r.q))
 
 
@@ -487,7 +489,7 @@ def _solve_vertex(
     tight_tol: float,
     d: int,
 ) -> Point | None:
-    """The exact intersection of ``d`` independent constraints tight at the float vertex."""
+    """Return the exact intersection of ``d`` independent constraints tight at the float vertex."""
     res = np.abs(cons_f[:, :d] @ vf + cons_f[:, d])
     chosen: list[int] = []
     for j in np.argsort(res, kind="stable"):
@@ -512,7 +514,7 @@ def symbolic_regions(
     *,
     tol: Tolerances = DEFAULT_TOLERANCES,
 ) -> tuple[SymbolicRegion, ...]:
-    r"""The linear regions of a rational network with exact rational vertices.
+    r"""Return the linear regions of a rational network with exact rational vertices.
 
     Parameters
     ----------
@@ -676,8 +678,9 @@ def _check_tiling(regs: Sequence[SymbolicRegion], box: tuple[Point, Point] | Non
 
 # ---------------------------------------------------------------------------- transforms
 def frequency_symbols(d: int) -> tuple[sympy.Symbol, ...]:
-    """The real frequency symbols used by this module: ``(k,)`` for ``d = 1``, else
-    ``(k1, ..., kd)``.
+    """Return the real frequency symbols used by this module.
+
+    ``(k,)`` for ``d = 1``, else ``(k1, ..., kd)``.
     """
     if d == 1:
         return (sympy.Symbol("k", real=True),)
@@ -694,8 +697,9 @@ def _check_symbols(k_symbols: Sequence[sympy.Symbol] | None, d: int) -> tuple[sy
 
 
 class _Collector:
-    r"""Accumulates :math:`\sum_v (A_v(k) + i B_v(k))\, e^{-ik\cdot v}` keyed by the exact
-    point ``v``.
+    r"""Accumulate :math:`\sum_v (A_v(k) + i B_v(k))\, e^{-ik\cdot v}`.
+
+    Terms are keyed by the exact point ``v``.
 
     ``A_v`` and ``B_v`` are elements of the rational function field :math:`\mathbb{Q}(k)`
     (sympy's sparse ``FracField``), so every sum is cancelled exactly as it is formed; the
@@ -743,7 +747,8 @@ class _Collector:
     def half_line(
         self, a: Point, direction: int, g_a: sympy.Rational, slope: sympy.Rational
     ) -> None:
-        """Add the Abel-summed ``int g e^{-ikx}`` over ``{a + t*direction, t >= 0}`` (1-D):
+        """Add the Abel-summed ``int g e^{-ikx}`` over ``{a + t*direction, t >= 0}`` (1-D).
+
         ``direction * (-i g(a)/k - g'/k^2)``.
         """
         k = self.gens[0]
@@ -839,7 +844,7 @@ def symbolic_network_fourier(
     simplify: bool = True,
     tol: Tolerances = DEFAULT_TOLERANCES,
 ) -> sympy.Expr:
-    r"""The exact transform :math:`\int_D f(x)\,e^{-ik\cdot x}\,dx` as a sympy expression.
+    r"""Return the exact transform :math:`\int_D f(x)\,e^{-ik\cdot x}\,dx` as a sympy expression.
 
     Parameters
     ----------
@@ -944,7 +949,7 @@ def lambdify_fourier(
     *,
     modules: str = "numpy",
 ) -> Callable[[ArrayLike], NDArray[np.complex128]]:
-    """A numeric function ``k (..., d) -> complex (...)`` for a symbolic transform.
+    """Return a numeric function ``k (..., d) -> complex (...)`` for a symbolic transform.
 
     ``modules="mpmath"`` evaluates in multiple precision (set ``mpmath.mp.dps``), useful near
     the removable singularities or at small ``|k|`` where the exponential form cancels.

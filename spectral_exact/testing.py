@@ -113,7 +113,7 @@ MpcArray = NDArray[np.object_]
 
 # ---------------------------------------------------------------------------------- inputs
 def _to_mpf(x: Any) -> mpmath.mpf:
-    """An exact ``mpf`` of a binary float / int / ``mpf`` (no decimal rounding)."""
+    """Return an exact ``mpf`` of a binary float / int / ``mpf`` (no decimal rounding)."""
     if isinstance(x, mpmath.mpf):
         return x
     if isinstance(x, (int, np.integer)):

@@ -197,7 +197,7 @@ class _Compiler:
         return _csr((data, (np.arange(n), idx)), shape=(n, self.widths[stage]))
 
     def lift1(self, X: _Sym) -> _Sym:
-        """The same value expressed on layer ``X.stage + 1`` (carry units added as needed)."""
+        """Return the same value on layer ``X.stage + 1`` (carry units added as needed)."""
         s = X.stage
         A = _pad_cols(X.A, self.widths[s])
         used = np.unique(A.indices)
@@ -434,7 +434,7 @@ def _index_map(fn: Callable[[Any], Any], X: _Sym) -> tuple[NDArray[np.int64], tu
 
 
 def _channel_vector(v: Any, shape: tuple[int, ...]) -> FloatArray:
-    """A per-channel vector (channel = dim 1) broadcast to ``shape``, flattened."""
+    """Return a per-channel vector (channel = dim 1) broadcast to ``shape``, flattened."""
     arr = np.asarray(v.detach().double().numpy() if hasattr(v, "detach") else v, dtype=np.float64)
     view = [1] * len(shape)
     if len(shape) >= 2:
@@ -1181,8 +1181,10 @@ def from_torch(
 def load_network(
     path: Any, *, input_shape: Sequence[int] | None = None, output: int | ArrayLike | None = None
 ) -> ReLUNetwork:
-    """A network from a file: ``.npz`` (:meth:`ReLUNetwork.save`) or a ``torch.save(model)``
-    file of a piecewise-linear module, compiled with :func:`from_torch`.
+    """Return a network from a file.
+
+    ``.npz`` (:meth:`ReLUNetwork.save`) or a ``torch.save(model)`` file of a piecewise-linear
+    module, compiled with :func:`from_torch`.
 
     Loading a pickled torch module runs its pickle: only load files you trust.
     """

@@ -163,7 +163,7 @@ def verify_theorem1(
 
 
 def decay_table_markdown(rows: list[DecayCheck], title: str = "") -> str:
-    """A markdown table of :class:`DecayCheck` rows."""
+    """Return a markdown table of :class:`DecayCheck` rows."""
     lines = [f"### {title}", ""] if title else []
     lines += [
         "| direction | u | theory p | measured p | R^2 | t range | pass (tol) |",

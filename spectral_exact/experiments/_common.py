@@ -84,8 +84,9 @@ DEFAULT_TORCH_THREADS = 1
 
 
 def configure_torch(threads: int | None = None) -> None:
-    """Deterministic algorithms and a bounded thread count (default
-    :data:`DEFAULT_TORCH_THREADS`).
+    """Make torch deterministic with a bounded thread count.
+
+    The thread count defaults to :data:`DEFAULT_TORCH_THREADS`.
     """
     import torch
 
@@ -122,7 +123,7 @@ def resolve_device(name: str) -> Any:
 def progress(
     iterable: Iterable[T], *, enabled: bool = True, desc: str = "", total: int | None = None
 ) -> Iterator[T]:
-    """A tqdm progress bar, shown only when ``enabled`` and stderr is a terminal or Jupyter."""
+    """Return a tqdm bar, shown only when ``enabled`` and stderr is a terminal or Jupyter."""
     from tqdm.auto import tqdm
 
     from .._progress import progress_enabled
@@ -213,7 +214,7 @@ def spectral_norms(model: Any, n_iter: int = 30) -> NDArray[np.float64]:
 
 
 def to_relu_network(model: Any) -> Any:
-    """The trained torch model as a :class:`spectral_exact.ReLUNetwork` (float64)."""
+    """Return the trained torch model as a :class:`spectral_exact.ReLUNetwork` (float64)."""
     from ..network import ReLUNetwork
 
     return ReLUNetwork.from_torch(model)
@@ -243,7 +244,7 @@ def exact_fourier(net: Any, k: NDArray[np.float64], lo: Sequence[float], hi: Seq
 
 
 def count_regions(net: Any, lo: Sequence[float], hi: Sequence[float]) -> int:
-    """Number of linear regions of ``net`` in the box (:func:`spectral_exact.linear_regions`)."""
+    """Count the linear regions of ``net`` in the box (:func:`spectral_exact.linear_regions`)."""
     import spectral_exact as se
 
     fn = getattr(se, "linear_regions", None)
@@ -305,8 +306,9 @@ def train_full_batch(
 def first_crossing(
     curves: NDArray[np.float64], steps: NDArray[np.float64], threshold: float
 ) -> NDArray[np.float64]:
-    """First recorded step at which each column of ``curves`` (shape ``(T, K)``) reaches
-    ``threshold``; columns that never do get ``inf``.
+    """Return the first recorded step at which each column of ``curves`` reaches ``threshold``.
+
+    ``curves`` has shape ``(T, K)``; columns that never do get ``inf``.
     """
     curves = np.asarray(curves, dtype=np.float64)
     hit = curves >= threshold
@@ -317,8 +319,9 @@ def first_crossing(
 
 
 def spearman(x: ArrayLike, y: ArrayLike) -> float:
-    """Spearman rank correlation (ties averaged; ``inf`` ranks last). NaN if constant or if
-    fewer than two points.
+    """Spearman rank correlation (ties averaged; ``inf`` ranks last).
+
+    NaN if constant or if fewer than two points.
     """
     from scipy.stats import spearmanr
 

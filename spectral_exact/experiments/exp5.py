@@ -143,8 +143,10 @@ def run(
 
 
 def plot(out: str | os.PathLike[str]) -> list[Path]:
-    """``fig8.png`` (spectrum of f∘γ_L during training per L, and loss curves) and
-    ``fig7.png`` (learned function in the plane with the manifold).
+    """Plot ``fig8.png`` and ``fig7.png`` from saved data.
+
+    ``fig8.png``: spectrum of f∘γ_L during training per L, and loss curves; ``fig7.png``:
+    learned function in the plane with the manifold.
     """
     a, meta = C.load_results(out)
     outp = Path(out)
@@ -210,8 +212,10 @@ CLAIMS = (
 
 
 def claims(arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> list[C.Claim]:
-    """Sec. 4, per seed: with more wiggles L the loss falls faster, and the high frequencies
-    of ``f∘γ_L`` are learned faster.
+    """Sec. 4, per seed.
+
+    With more wiggles L the loss falls faster, and the high frequencies of ``f∘γ_L`` are learned
+    faster.
     """
     K = len(arrays["freqs"])
     Ls = arrays["Ls"]

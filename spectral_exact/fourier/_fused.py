@@ -142,8 +142,9 @@ def _boundary_rows(cx: PolyhedralComplex, box: Box | None, tol: Tolerances) -> N
 def fused_from_complex(
     cx: PolyhedralComplex, box: Box | None, tol: Tolerances
 ) -> FusedLaplacian | None:
-    """Kernel arrays for ``cx`` (``None`` when the fused path does not apply: d not 2 or 3,
-    or a region containing a line).
+    """Return the kernel arrays for ``cx``, or ``None`` when the fused path does not apply.
+
+    It does not apply when d is not 2 or 3, or when a region contains a line.
     """
     d = cx.dim
     if d not in (2, 3) or not cx.is_pointed or cx.n_regions == 0:

@@ -345,9 +345,10 @@ _BLAS: list[Any] = []
 
 
 def _single_thread() -> Any:
-    """A context limiting BLAS to one thread (the products here are small: threads only
-    contend, measured 26 ms instead of 0.3 ms for a 143x128 @ 128x128 product on a loaded
-    2-core machine). A no-op without :mod:`threadpoolctl`.
+    """Return a context limiting BLAS to one thread.
+
+    The products here are small: threads only contend, measured 26 ms instead of 0.3 ms for a
+    143x128 @ 128x128 product on a loaded 2-core machine. A no-op without :mod:`threadpoolctl`.
     """
     if not _BLAS:
         try:
@@ -444,8 +445,10 @@ def breakpoints(
 
 # ------------------------------------------------------------------------------ transform
 def _phi_psi(z: NDArray[Any]) -> tuple[ComplexArray, ComplexArray]:
-    r"""Taylor series of :math:`\varphi_1(z) = (e^z - 1)/z` and :math:`\psi(z) = \int_0^1 v
-    e^{zv} dv` for ``|z| <= 1`` (Horner; terms stop below ``_SERIES_EPS``).
+    r"""Taylor series of :math:`\varphi_1` and :math:`\psi` for ``|z| <= 1``.
+
+    :math:`\varphi_1(z) = (e^z - 1)/z` and :math:`\psi(z) = \int_0^1 v e^{zv} dv` (Horner; terms
+    stop below ``_SERIES_EPS``).
     """
     zmax = float(np.max(np.abs(z))) if z.size else 0.0
     n = 1
@@ -465,8 +468,10 @@ def _phi_psi(z: NDArray[Any]) -> tuple[ComplexArray, ComplexArray]:
 
 
 def _interval_sum(t: FloatArray, g: FloatArray, k: FloatArray, tol: Tolerances) -> ComplexArray:
-    r""":math:`\sum_i \int_{t_i}^{t_{i+1}} f e^{-ikx}dx` for the piecewise-linear interpolant of
-    ``(t, g)``; ``k`` (K,). Series where ``|k| h / 2 < tol.series_threshold``.
+    r"""Return :math:`\sum_i \int_{t_i}^{t_{i+1}} f e^{-ikx}dx` for the interpolant of ``(t, g)``.
+
+    ``f`` is the piecewise-linear interpolant; ``k`` (K,). Series where ``|k| h / 2 <
+    tol.series_threshold``.
     """
     K = len(k)
     if len(t) < 2:
@@ -544,7 +549,7 @@ def _cached(
 
 
 def regions_from_breakpoints(bp: Breakpoints, tol: Tolerances = DEFAULT_TOLERANCES) -> list[Any]:
-    """The :class:`~spectral_exact.regions.Region` objects of ``bp``, left to right.
+    """Return the :class:`~spectral_exact.regions.Region` objects of ``bp``, left to right.
 
     Intervals ``[t_i, t_{i+1}]`` (and on R the rays at both ends, or the whole line when there
     is no breakpoint), with exact slopes/offsets (:func:`region_affine`), in the same form as

@@ -130,22 +130,22 @@ _EXACT_CHUNK = 4096
 
 @dataclass(frozen=True, eq=False)
 class GridTransform:
-    """Result of :func:`network_fourier_grid_report`: values plus how they were obtained.
+    r"""Result of :func:`network_fourier_grid_report`: values plus how they were obtained.
 
     Attributes
     ----------
     k_grid : ndarray (n,)*d + (d,)
         Frequencies, identical to ``fft_fourier(net, domain, n)[0]``.
     values : complex ndarray (n,)*d
-        :math:`\\int_D f e^{-ik\\cdot x} dx` at ``k_grid``.
+        :math:`\int_D f e^{-ik\cdot x} dx` at ``k_grid``.
     error_bound : ndarray (n,)*d
-        Bound :math:`\\beta(k)` of the module docs on the absolute error (0 at exact points).
+        Bound :math:`\beta(k)` of the module docs on the absolute error (0 at exact points).
     exact : bool ndarray (n,)*d
         Points computed by the closed form :func:`~spectral_exact.network_fourier`.
     n_regions, n_nodes : int
         Linear regions and quadrature nodes (all NUFFTs together).
     eps : float
-        Quadrature and NUFFT tolerance used (:math:`\\varepsilon_q = \\varepsilon_n`).
+        Quadrature and NUFFT tolerance used (:math:`\varepsilon_q = \varepsilon_n`).
     timings : dict
         Wall seconds per stage: ``regions`` (enumeration, or 0 for a prepared net),
         ``arrays`` (flat region arrays), ``nodes`` (quadrature), ``nufft`` (transforms and
@@ -566,7 +566,7 @@ class _Source:
     tol: Tolerances
 
     def exact(self, k: FloatArray) -> ComplexArray:
-        """Closed form (regions route) at a few frequencies."""
+        """Evaluate the closed form (regions route) at a few frequencies."""
         out = np.empty(len(k), dtype=np.complex128)
         for s in range(0, len(k), _EXACT_CHUNK):
             kc = k[s : s + _EXACT_CHUNK]

@@ -68,7 +68,7 @@ def segment_transforms(
     gamma: FloatArray,
     ops: Any = _NUMPY,
 ) -> tuple[ComplexArray, ComplexArray]:
-    r"""Transforms of bounded segments, batched: shapes ``(n, K)``.
+    r"""Return the transforms of bounded segments, batched: shapes ``(n, K)``.
 
     For the segment ``{mid + s u : |s| <= L/2}`` and the affine weight ``g(mid + s u) =
     g_mid + gamma s``, with ``t = k.u`` and ``theta = t L / 2``:
@@ -102,7 +102,7 @@ def ray_transforms(
     gamma: FloatArray,
     ops: Any = _NUMPY,
 ) -> tuple[ComplexArray, ComplexArray]:
-    r"""Transforms (as distributions, off ``k.u = 0``) of rays ``start + s u, s >= 0``.
+    r"""Return the transforms (as distributions, off ``k.u = 0``) of rays ``start + s u, s >= 0``.
 
     .. math::
 

@@ -397,7 +397,7 @@ LOW_K_SWITCH = 1.0
 
 
 def _fused_sum(prep: PreparedNetwork, k: FloatArray, stable: str) -> ComplexArray:
-    """The fused Laplacian route; ill-conditioned frequencies go to the ``stable`` route."""
+    """Return the fused Laplacian route; ill-conditioned frequencies go to the ``stable`` route."""
     assert prep.fused is not None
     T, S, singular = fused_laplacian(prep.fused, k)
     if np.any(singular):

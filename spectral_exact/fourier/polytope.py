@@ -571,7 +571,7 @@ def evaluate_prepared(
     backend: str = "numpy",
     device: str | None = None,
 ) -> tuple[ComplexArray, ComplexArray | None]:
-    """Transforms of every cell at frequencies ``k (K, d)``.
+    """Return the transforms of every cell at frequencies ``k (K, d)``.
 
     Returns ``I (n_cells, K)`` (indicators) and, with ``affine=True``, ``J (n_cells, K)``
     (affine weights). Cells with lineality are 0 off their singular set.

@@ -52,7 +52,7 @@ ComplexArray = NDArray[np.complex128]
 
 @dataclass(frozen=True)
 class Theorem1Terms:
-    """Contributions to a transform grouped by the codimension of the terminal face.
+    r"""Contributions to a transform grouped by the codimension of the terminal face.
 
     Attributes
     ----------
@@ -62,7 +62,7 @@ class Theorem1Terms:
         ``terms[n]``: sum of all recursion chains ending at a face of codimension ``n``.
     boundary : complex array (...)
         For a network on a box: the box-boundary term of the integration by parts (zero on
-        :math:`\\mathbb{R}^d` and for polytopes).
+        :math:`\mathbb{R}^d` and for polytopes).
     """
 
     codim: tuple[int, ...]
@@ -190,7 +190,7 @@ def theorem1_terms(
 def box_boundary_term(
     net: ReLUNetwork, box: Box, k: ArrayLike, *, tol: Tolerances = DEFAULT_TOLERANCES
 ) -> ComplexArray:
-    r"""The box-boundary term of Lemma 1 on a box, computed face by face.
+    r"""Return the box-boundary term of Lemma 1 on a box, computed face by face.
 
     Integrating by parts on :math:`D = [lo, hi]` (see :mod:`.network`),
 
@@ -273,8 +273,10 @@ class SpecialDirections:
     edge_directions: FloatArray
 
     def distance_to_special(self, u: ArrayLike) -> FloatArray:
-        """Angular distance (radians, approx.) of unit directions ``u (n, d)`` to the special
-        set: the facet normals (both signs) and, in 3-D, the planes orthogonal to edges.
+        """Return the angular distance of unit directions ``u (n, d)`` to the special set.
+
+        In radians, approximately. The special set: the facet normals (both signs) and, in
+        3-D, the planes orthogonal to edges.
         """
         U = np.atleast_2d(np.asarray(u, dtype=float))
         U = U / np.linalg.norm(U, axis=1, keepdims=True)
@@ -287,8 +289,10 @@ class SpecialDirections:
         return dist
 
     def generic_direction(self, seed: int = 0, n_candidates: int = 2000) -> FloatArray:
-        """A unit direction far from every special direction: the best of ``n_candidates``
-        random ones by :meth:`distance_to_special` (seeded, reproducible).
+        """Return a unit direction far from every special direction.
+
+        The best of ``n_candidates`` random ones by :meth:`distance_to_special` (seeded,
+        reproducible).
         """
         d = self.facet_normals.shape[1]
         rng = np.random.default_rng(seed)
@@ -305,7 +309,7 @@ def _canonical_sign(v: FloatArray, eps: float) -> FloatArray:
 
 
 def _unique_rows(v: FloatArray, eps: float) -> tuple[FloatArray, NDArray[np.int64]]:
-    """Unique rows up to eps; returns (unique rows, inverse index)."""
+    """Return the unique rows up to eps; returns (unique rows, inverse index)."""
     if len(v) == 0:
         return v, np.zeros(0, dtype=np.int64)
     key = np.round(v / eps).astype(np.int64)
