@@ -133,7 +133,7 @@ def bench_case(
         errs.append(float(np.abs(tn - exact_p).max()) / scale)
         errs_local.append(float(np.abs(tn - exact_p).max()) / local)
     h = 2.0 / (np.array(fft_ns, dtype=float) - 1)
-    slope, icpt = np.polyfit(np.log(h), np.log(errs), 1)
+    slope, _icpt = np.polyfit(np.log(h), np.log(errs), 1)
     c2 = float(np.exp(np.mean(np.log(errs) - 2 * np.log(h))))  # C in C h^2
     h_need = np.sqrt(FFT_TARGET / c2)
     n_need = int(np.ceil(2.0 / h_need)) + 1

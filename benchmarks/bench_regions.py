@@ -153,7 +153,7 @@ def machine_description() -> str:
     """nproc, CPU model, Python and NumPy versions."""
     cpu = platform.processor() or "unknown"
     try:
-        with open("/proc/cpuinfo") as fh:
+        with Path("/proc/cpuinfo").open() as fh:
             for line in fh:
                 if line.startswith("model name"):
                     cpu = line.split(":", 1)[1].strip()

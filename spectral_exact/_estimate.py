@@ -561,7 +561,7 @@ def check_region_budget(
     tol: Tolerances = DEFAULT_TOLERANCES,
     what: str = "linear_regions",
 ) -> RegionEstimate | None:
-    r"""Raise :class:`~spectral_exact.TooManyRegionsError` when the estimate exceeds ``max_regions``.
+    r"""Raise :class:`~spectral_exact.TooManyRegionsError` if the estimate exceeds ``max_regions``.
 
     Free when the crude product bound :math:`\prod_l \sum_{i\le d} \binom{d_l}{i}` (Serra et
     al., 2018) is already within the budget; otherwise :func:`estimate_regions` decides.

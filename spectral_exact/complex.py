@@ -148,10 +148,12 @@ class PolyhedralComplex:
 
     @property
     def n_vertices(self) -> int:
+        """Number of distinct vertices."""
         return int(self.vertices.shape[0])
 
     @property
     def n_regions(self) -> int:
+        """Number of regions."""
         return int(self.region_face.shape[0])
 
     @property
@@ -468,7 +470,7 @@ def _edges_3d(A, vid, rid, facet_of_row, first, V, R, builders) -> bool:
     hi = np.where(is_ray, -1 - r, hi)
     bad = (~is_ray) & (lo == hi)  # both ends merged into one point: a zero-length edge
     lo, hi, fs, hs, is_ray = lo[~bad], hi[~bad], fs[~bad], hs[~bad], is_ray[~bad]
-    keys, first_k, inv = np.unique(np.stack([lo, hi], 1), axis=0, return_index=True,
+    keys, _first_k, inv = np.unique(np.stack([lo, hi], 1), axis=0, return_index=True,
                                    return_inverse=True)  # fmt: skip
     inv = inv.reshape(-1)
     edges = builders[1]

@@ -17,9 +17,11 @@ float64 arrays ``W0, b0, W1, b1, ...``.
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -119,6 +121,7 @@ class ReLUNetwork:
         return int(sum(self.hidden_widths))
 
     def __repr__(self) -> str:
+        """Show the architecture, e.g. ``ReLUNetwork(2-16-1)``."""
         arch = "-".join(str(a) for a in self.architecture)
         return f"ReLUNetwork({arch})"
 
@@ -193,7 +196,7 @@ class ReLUNetwork:
             )
         rng = np.random.default_rng(seed)
         ws, bs = [], []
-        for fan_in, fan_out in zip(arch[:-1], arch[1:], strict=True):
+        for fan_in, fan_out in itertools.pairwise(arch):
             if scale == "he":
                 w = rng.normal(0.0, np.sqrt(2.0 / fan_in), (fan_out, fan_in))
                 b = rng.normal(0.0, 0.1, fan_out)
@@ -302,7 +305,7 @@ class ReLUNetwork:
         for i, (w, b) in enumerate(zip(self.weights, self.biases, strict=True)):
             arrays[f"W{i}"] = w
             arrays[f"b{i}"] = b
-        with open(path, "wb") as fh:
+        with Path(path).open("wb") as fh:
             np.savez(fh, **arrays)
 
     @classmethod

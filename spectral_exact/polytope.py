@@ -90,18 +90,22 @@ class Box:
 
     @property
     def dim(self) -> int:
+        """Dimension ``d`` of the box."""
         return int(self.lo.shape[0])
 
     @property
     def volume(self) -> float:
+        """Volume ``prod(hi - lo)``."""
         return float(np.prod(self.hi - self.lo))
 
     @property
     def center(self) -> FloatArray:
+        """Centre ``(lo + hi) / 2``."""
         return (self.lo + self.hi) / 2
 
     @property
     def diameter(self) -> float:
+        """Length ``||hi - lo||`` of the main diagonal."""
         return float(np.linalg.norm(self.hi - self.lo))
 
     @property
@@ -117,6 +121,7 @@ class Box:
         return np.vstack([eye, -eye]), np.concatenate([self.hi, -self.lo])
 
     def contains(self, x: ArrayLike, atol: float = 0.0) -> NDArray[np.bool_]:
+        """Return whether each point ``x (..., d)`` lies in the box grown by ``atol``."""
         xa = np.asarray(x, dtype=float)
         return np.all((xa >= self.lo - atol) & (xa <= self.hi + atol), axis=-1)
 
@@ -128,6 +133,7 @@ class Box:
         return Polytope._from_parts(A, b, V, vertex_incidence=inc)
 
     def __repr__(self) -> str:
+        """Show the bounds."""
         return f"Box(lo={self.lo.tolist()}, hi={self.hi.tolist()})"
 
 
@@ -402,6 +408,7 @@ class Polytope:
     # ------------------------------------------------------------------ properties
     @property
     def ambient_dim(self) -> int:
+        """Dimension of the space the polyhedron lives in."""
         return int(self.vertices.shape[1])
 
     @cached_property
@@ -433,14 +440,17 @@ class Polytope:
 
     @property
     def is_bounded(self) -> bool:
+        """Whether the polyhedron has no rays and no lines (a polytope)."""
         return len(self.rays) == 0 and len(self.lineality) == 0
 
     @property
     def is_pointed(self) -> bool:
+        """Whether the polyhedron contains no line."""
         return len(self.lineality) == 0
 
     @property
     def n_facets(self) -> int:
+        """Number of facet inequalities ``A x <= b``."""
         return int(self.A.shape[0])
 
     @cached_property
@@ -496,6 +506,7 @@ class Polytope:
         return np.asarray(ok)
 
     def __repr__(self) -> str:
+        """Show the kind, dimension and size."""
         kind = "bounded" if self.is_bounded else "unbounded"
         return (
             f"Polytope(dim={self.dim}, ambient_dim={self.ambient_dim}, {kind}, "

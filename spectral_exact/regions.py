@@ -34,6 +34,7 @@ the reference the batched ones are tested against.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -75,6 +76,7 @@ class Region:
     bias: float
 
     def __call__(self, x: Any) -> FloatArray:
+        """Evaluate the affine map at points ``x (..., d)``."""
         return np.asarray(np.asarray(x, dtype=float) @ self.weight + self.bias)
 
     @property
@@ -128,6 +130,7 @@ class RegionArrays:
 
     @property
     def n_regions(self) -> int:
+        """Number of regions."""
         return int(self.weight.shape[0])
 
 
@@ -275,12 +278,15 @@ class Regions(Sequence[Region]):
     _objects: list[Region | None] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        """Allocate the cache of :class:`Region` objects built on demand."""
         object.__setattr__(self, "_objects", [None] * self.arrays.n_regions)
 
     def __len__(self) -> int:
+        """Return the number of regions."""
         return self.arrays.n_regions
 
     def __getitem__(self, i):
+        """Return region ``i`` (a tuple of regions for a slice)."""
         if isinstance(i, slice):
             return tuple(self._region(k) for k in range(*i.indices(len(self))))
         n = len(self)
@@ -290,6 +296,7 @@ class Regions(Sequence[Region]):
         return self._region(k % n)
 
     def __iter__(self) -> Iterator[Region]:
+        """Iterate over the regions in order."""
         return (self._region(k) for k in range(len(self)))
 
     @property
@@ -322,9 +329,11 @@ class Regions(Sequence[Region]):
 
     @property
     def total_volume(self) -> float:
+        """Sum of the region volumes."""
         return float(sum(r.polytope.volume for r in self))
 
     def __repr__(self) -> str:
+        """Show the number of regions, the network and the domain."""
         dom = f"R^{self.net.input_dim}" if self.domain is None else repr(self.domain)
         return f"Regions({len(self)} regions of {self.net!r} on {dom})"
 
@@ -354,7 +363,7 @@ def _region_from_arrays(ra: RegionArrays, i: int, net: ReLUNetwork, tol: Toleran
     )
     row = ra.pattern[i]
     bounds = np.cumsum([0, *net.hidden_widths]).tolist()
-    pattern = tuple(row[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True))
+    pattern = tuple(row[a:b] for a, b in itertools.pairwise(bounds))
     return Region(pattern, poly, ra.weight[i], float(ra.bias[i]))
 
 
@@ -985,7 +994,7 @@ def _bounded_regions_batched(net: ReLUNetwork, domain: Polytope, tol: Tolerances
         beta = pat * bz[par]
     n = len(vc)
     wl, bl = net.weights[-1][0], float(net.biases[-1][0])
-    vi, voff = _ranges(vs, vc)
+    vi, _voff = _ranges(vs, vc)
     X = XG.v[vi]
     vpiece = np.repeat(np.arange(n), vc)
     vv, vk = _set_bits(KG.v[vi] & alive[vpiece])  # vertex on facet bit

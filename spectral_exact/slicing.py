@@ -19,6 +19,7 @@ activation regions on which ``f`` has the same affine map are one piece.
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import numpy as np
@@ -210,7 +211,7 @@ def linear_pieces(regions: Any, *, tol: Tolerances = DEFAULT_TOLERANCES) -> int:
     if d == 1:
         ivs = [(float(r.polytope.vertices.min()), float(r.polytope.vertices.max())) for r in regs]
         order = np.argsort([a for a, _ in ivs])
-        for a, b in zip(order[:-1], order[1:], strict=True):
+        for a, b in itertools.pairwise(order):
             if abs(ivs[b][0] - ivs[a][1]) <= eps and _same_map(regs[a], regs[b], tol.rank):
                 union(int(a), int(b))
     else:

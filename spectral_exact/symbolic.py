@@ -290,13 +290,16 @@ class SymbolicNetwork:
 
     @property
     def input_dim(self) -> int:
+        """Input dimension ``d``."""
         return int(self.weights[0].shape[1])
 
     @property
     def architecture(self) -> tuple[int, ...]:
+        """Layer widths, input first."""
         return self.float_network.architecture
 
     def __repr__(self) -> str:
+        """Show the architecture."""
         return f"SymbolicNetwork({'-'.join(str(a) for a in self.architecture)})"
 
     def evaluate(self, x: Sequence[Any]) -> sympy.Rational:
@@ -407,6 +410,7 @@ class SymbolicRegion:
 
     @property
     def is_bounded(self) -> bool:
+        """Whether the region has no rays."""
         return not self.rays
 
     def value(self, x: Sequence[sympy.Rational]) -> sympy.Rational:

@@ -63,9 +63,11 @@ class DecayCheck:
 
     @property
     def passed(self) -> bool:
+        """Whether ``|measured - theory| <= tolerance``."""
         return abs(self.measured - self.theory) <= self.tolerance
 
     def as_dict(self) -> dict[str, object]:
+        """Return the fields and ``passed`` as a dict."""
         out = asdict(self)
         out["passed"] = self.passed
         return out

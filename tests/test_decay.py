@@ -125,7 +125,7 @@ def test_bad_input_is_rejected_with_the_offending_values() -> None:
         fit_decay_exponent(t, t, window=10.0)
     with pytest.raises(InvalidFrequencyError, match="non-zero"):
         measure_decay(unit_square_transform, (0.0, 0.0), 1.0, 10.0)
-    with pytest.raises(InvalidFrequencyError, match="t_min=10.0, t_max=1.0"):
+    with pytest.raises(InvalidFrequencyError, match=r"t_min=10\.0, t_max=1\.0"):
         measure_decay(unit_square_transform, (1.0, 0.0), 10.0, 1.0)
     with pytest.raises(SpectralExactError, match=r"to shape \(400,\), got \(400, 2\)"):
         measure_decay(lambda k: k, (1.0, 0.0), 1.0, 10.0)

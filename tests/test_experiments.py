@@ -302,7 +302,7 @@ def test_digits_loader() -> None:
     x, y = load_dataset("digits")
     assert x.shape == (1797, 64) and y.shape == (1797,)
     assert x.min() == 0.0 and x.max() == 1.0
-    xs, ys = load_dataset("digits", n_max=100, seed=1)
+    xs, _ys = load_dataset("digits", n_max=100, seed=1)
     assert xs.shape == (100, 64)
     xs2, _ = load_dataset("digits", n_max=100, seed=1)
     np.testing.assert_array_equal(xs, xs2)

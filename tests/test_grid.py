@@ -144,7 +144,7 @@ def test_fft_converges_to_grid_values_at_second_order() -> None:
     ns = (32, 64, 128)
     errs = []
     for n in ns:
-        k, F = se.network_fourier_grid(net, domain=box, n=n)
+        _k, F = se.network_fourier_grid(net, domain=box, n=n)
         _, T = se.fft_fourier(net, domain=box, n=n)
         c = n // 2
         block = (slice(c - 2, c + 3),) * 2

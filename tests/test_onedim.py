@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import mpmath
 import numpy as np
 import pytest
@@ -77,7 +79,7 @@ def _mp_line(net: se.ReLUNetwork, k: np.ndarray, reach: float) -> np.ndarray:
         for kv in k:
             kk = mpmath.mpf(float(kv))
             acc = mpmath.mpc(0)
-            for left, right in zip(pieces[:-1], pieces[1:], strict=True):
+            for left, right in itertools.pairwise(pieces):
                 t = right.vertices[0][0]
                 acc += (right.weight[0] - left.weight[0]) * mpmath.exp(-1j * kk * t)
             out.append(complex(-acc / kk**2))

@@ -134,7 +134,7 @@ def run_task(task: Task, out: str, device: str = "cpu") -> str:
             plot_figures=False,
         )
         try:
-            os.rename(tmp, final)
+            tmp.rename(final)
         except OSError:
             if not final.is_dir():  # a real error, not a concurrent duplicate
                 raise

@@ -148,7 +148,7 @@ def plot(out: str | os.PathLike[str]) -> list[Path]:
     ``fig8.png``: spectrum of f∘γ_L during training per L, and loss curves; ``fig7.png``:
     learned function in the plane with the manifold.
     """
-    a, meta = C.load_results(out)
+    a, _meta = C.load_results(out)
     outp = Path(out)
     Ls, freqs, steps = a["Ls"], a["freqs"], a["steps"]
     nL = len(Ls)

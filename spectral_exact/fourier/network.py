@@ -112,10 +112,12 @@ class PreparedNetwork:
 
     @property
     def input_dim(self) -> int:
+        """Input dimension ``d`` of the network."""
         return self.net.input_dim
 
     @property
     def n_regions(self) -> int:
+        """Number of linear regions prepared."""
         return len(self.regions)
 
     @property

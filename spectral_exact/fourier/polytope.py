@@ -126,10 +126,12 @@ class PreparedPolytopes:
 
     @property
     def n_cells(self) -> int:
+        """Number of top-level cells."""
         return int(self.top_level.shape[0])
 
     @property
     def n_faces(self) -> int:
+        """Number of faces over all levels."""
         return int(sum(len(lv.radius) for lv in self.levels))
 
 
