@@ -25,6 +25,8 @@ from math import comb
 import numpy as np
 from numpy.typing import NDArray
 
+from ._errors import NumericalError
+
 __all__ = [
     "Generators",
     "generators_from_halfspaces",
@@ -158,7 +160,7 @@ def _raw_generators(
         if np.all(b >= 0) and (b_eq is None or np.all(b_eq == 0)):
             points = [[0.0] * d]
         else:  # pragma: no cover - cddlib always lists a point otherwise
-            raise RuntimeError("cddlib returned rays without a point")
+            raise NumericalError("cddlib returned rays without a point")
     R = np.array(rays, dtype=float).reshape(-1, d)
     if len(R):
         R = R / np.linalg.norm(R, axis=1)[:, None]

@@ -44,7 +44,7 @@ from typing import Any
 
 import numpy as np
 
-from ._errors import MissingDependencyError, SpectralExactError
+from ._errors import CommandError, MissingDependencyError, SpectralExactError
 from ._optional import EXTRAS, install_command, require
 from ._progress import progress
 
@@ -64,10 +64,6 @@ DEFAULT_SEED = 0
 DEFAULT_LO = -1.0
 DEFAULT_HI = 1.0
 DEFAULT_K = "3,0;0,3"
-
-
-class CommandError(SpectralExactError):
-    """A command-line argument that cannot be used (reported without a traceback)."""
 
 
 # ---------------------------------------------------------------------------- parsing helpers

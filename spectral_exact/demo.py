@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from ._errors import NumericalError
 from ._progress import progress
 from .fft import fft_fourier, fft_fourier_at
 from .fourier import network_fourier, network_fourier_grid, prepare_network, special_directions
@@ -125,7 +126,7 @@ def run_demo(
     k_exact, F_exact_all = network_fourier_grid(prep, n=cfg.fft_n)
     timings["exact_grid_s"] = time.perf_counter() - t0
     if not np.array_equal(k_exact, k_grid):  # pragma: no cover - same layout by construction
-        raise RuntimeError("network_fourier_grid and fft_fourier grids differ")
+        raise NumericalError("network_fourier_grid and fft_fourier grids differ")
     c = cfg.fft_n // 2
     h = cfg.exact_block // 2
     block = (slice(c - h, c + h), slice(c - h, c + h))

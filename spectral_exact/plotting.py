@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ._errors import InvalidDomainError
+from ._errors import InvalidArgumentError, InvalidDomainError
 from ._optional import require
 from .regions import Region
 
@@ -133,11 +133,13 @@ def plot_regions(
 
     Raises
     ------
+    InvalidArgumentError
+        If ``color`` is unknown.
     InvalidDomainError
-        If the regions are unbounded or not in dimension 1 or 2, or ``color`` is unknown.
+        If the regions are unbounded or not in dimension 1 or 2.
     """
     if color not in ("random", "value"):
-        raise InvalidDomainError(f"color must be 'random' or 'value', got {color!r}")
+        raise InvalidArgumentError(f"color must be 'random' or 'value', got {color!r}")
     regs = list(regions)
     if not regs:
         raise InvalidDomainError("no regions to plot")

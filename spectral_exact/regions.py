@@ -42,7 +42,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ._errors import InvalidDomainError, InvalidNetworkError
+from ._errors import InvalidDomainError, InvalidNetworkError, region_context
 from ._estimate import DEFAULT_MAX_REGIONS, check_region_budget
 from ._tolerances import DEFAULT_TOLERANCES, Tolerances, hyperplane_tolerance, zero_distance
 from ._validate import check_network_scale
@@ -307,7 +307,8 @@ class Regions(Sequence[Region]):
     def _region(self, i: int) -> Region:
         r = self._objects[i]
         if r is None:
-            r = self._objects[i] = _region_from_arrays(self.arrays, i, self.net, self.tol)
+            with region_context(i, self.arrays.pattern[i]):
+                r = self._objects[i] = _region_from_arrays(self.arrays, i, self.net, self.tol)
         return r
 
     def locate(self, x: Any) -> NDArray[np.int64]:

@@ -99,6 +99,7 @@ from sympy import QQ
 from sympy.polys.fields import field as frac_field
 
 from ._errors import (
+    ExactGeometryError,
     InvalidDomainError,
     InvalidFrequencyError,
     InvalidNetworkError,
@@ -127,14 +128,6 @@ Point = tuple[sympy.Rational, ...]
 
 #: dimensions handled by the exact region reconstruction and the transforms
 _MAX_DIM = 3
-
-
-class ExactGeometryError(SpectralExactError):
-    """The float region geometry could not be rebuilt exactly.
-
-    A vertex matched no exact intersection of the region's constraints, or the exact regions do
-    not tile the domain.
-    """
 
 
 # ---------------------------------------------------------------------------- rationals

@@ -73,6 +73,7 @@ from mpmath import mp
 from numpy.typing import ArrayLike, NDArray
 
 from ._errors import (
+    InvalidArgumentError,
     InvalidDomainError,
     InvalidFrequencyError,
     InvalidNetworkError,
@@ -258,9 +259,9 @@ def mp_exp_divided_difference(
         Computed at ``dps`` plus guard digits; carries that precision.
     """
     if method not in ("auto", "newton", "taylor"):
-        raise ValueError(f"method must be 'auto', 'newton' or 'taylor', got {method!r}")
+        raise InvalidArgumentError(f"method must be 'auto', 'newton' or 'taylor', got {method!r}")
     if len(nodes) == 0:
-        raise ValueError("at least one node is needed")
+        raise InvalidArgumentError("at least one node is needed")
     with mp.workdps(dps + _GUARD_DIGITS):
         zs = [mpmath.mpc(z) for z in nodes]
         zs.sort(key=lambda z: (z.real, z.imag))

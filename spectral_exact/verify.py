@@ -34,7 +34,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from ._errors import SingularFrequencyError, SpectralExactError
+from ._errors import InvalidFrequencyError, SingularFrequencyError
 from ._tolerances import DEFAULT_TOLERANCES, Tolerances
 from .decay import measure_decay
 from .fourier import network_fourier, prepare_network, special_directions, theorem1_terms
@@ -144,7 +144,7 @@ def verify_theorem1(
     list of DecayCheck
     """
     if not 0 < t_min < t_max:
-        raise SpectralExactError(f"need 0 < t_min < t_max, got {t_min}, {t_max}")
+        raise InvalidFrequencyError(f"need 0 < t_min < t_max, got {t_min}, {t_max}")
     prep = prepare_network(net, None, tol=tol)
     rows = []
     for kind, (u, theory) in theorem1_directions(net, seed=seed, tol=tol).items():

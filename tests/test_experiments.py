@@ -107,7 +107,7 @@ def test_bad_names_and_options_raise() -> None:
 
 
 def test_cuda_request_without_cuda_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    import torch
+    torch = pytest.importorskip("torch")
 
     monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
     with pytest.raises(ExperimentError, match="--device cuda was requested"):
@@ -199,7 +199,7 @@ def test_first_crossing_and_spearman() -> None:
 
 
 def test_spectral_norms_power_iteration() -> None:
-    import torch
+    torch = pytest.importorskip("torch")
 
     model = C.make_mlp(3, 7, 3)
     want = [torch.linalg.matrix_norm(m.weight.double(), 2).item() for m in C.linear_layers(model)]
@@ -207,7 +207,7 @@ def test_spectral_norms_power_iteration() -> None:
 
 
 def test_make_mlp_depth_and_init_scale() -> None:
-    import torch
+    torch = pytest.importorskip("torch")
 
     torch.manual_seed(0)
     a = C.make_mlp(2, 5, 4)

@@ -153,7 +153,7 @@ def test_prepared_network_and_bad_input() -> None:
         se.network_fourier(net, [1.0, 1.0], domain=se.Box([0, 0, 0], [1, 1, 1]))
     with pytest.raises(se.InvalidDomainError, match="prepared network"):
         se.network_fourier(prep, [1.0, 1.0], domain=se.Box([0, 0], [1, 1]))
-    with pytest.raises(se.InvalidFrequencyError, match="unknown method"):
+    with pytest.raises(se.InvalidArgumentError, match="unknown method"):
         se.network_fourier(net, [1.0, 1.0], box, method="fft")
     with pytest.raises(se.InvalidFrequencyError, match="shape"):
         se.network_fourier(net, [1.0, 1.0, 1.0], box)

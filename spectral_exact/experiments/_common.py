@@ -32,7 +32,7 @@ from typing import Any, TypeVar
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .._errors import SpectralExactError
+from .._errors import ExperimentError
 from ._claims import Claim, ClaimSpec, claims_from_values, learning_auc, seed_slice
 
 __all__ = [
@@ -60,10 +60,6 @@ __all__ = [
 
 SCALES = ("quick", "paper")
 T = TypeVar("T")
-
-
-class ExperimentError(SpectralExactError):
-    """Bad experiment name, scale, option, or an unavailable device / dependency."""
 
 
 # ----------------------------------------------------------------------------- determinism

@@ -73,7 +73,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from .._errors import (
-    InvalidFrequencyError,
+    InvalidArgumentError,
     InvalidNetworkError,
     SingularFrequencyError,
     TooManyRegionsError,
@@ -662,7 +662,7 @@ def breakpoints_fourier(
     if method is None:
         method = "regions" if bp.domain is not None else "lemma1"
     if method not in _METHODS:
-        raise InvalidFrequencyError(f"unknown method {method!r}; choose one of {_METHODS}")
+        raise InvalidArgumentError(f"unknown method {method!r}; choose one of {_METHODS}")
     kk, batch = as_frequencies(k, 1)
     k1 = kk[:, 0]
     if (method != "regions" or bp.domain is None) and np.any(k1 == 0):

@@ -97,7 +97,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from .._errors import InvalidDomainError, InvalidNetworkError
+from .._errors import InvalidDomainError, InvalidNetworkError, NumericalError
 from .._tolerances import DEFAULT_TOLERANCES, Tolerances
 from .._validate import check_same_domain
 from ..network import ReLUNetwork
@@ -268,7 +268,7 @@ def _segment_nodes(seg: _Segments, kmax: FloatArray, omega_max: FloatArray) -> _
     om_piece = omega / pieces
     q = np.searchsorted(omega_max, om_piece, side="left")  # smallest q with Omega_max[q] >= om
     if np.any(q > _Q_MAX):  # pragma: no cover - pieces have Omega <= _OMEGA_PIECE
-        raise RuntimeError("Gauss-Legendre rule table too short")
+        raise NumericalError("Gauss-Legendre rule table too short")
     q = np.maximum(q, 1)
     # expand pieces: piece r of segment s covers parameters [r/p, (r+1)/p]
     seg_of_piece = np.repeat(np.arange(len(length)), pieces)

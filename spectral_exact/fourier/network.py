@@ -59,8 +59,9 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from .._errors import (
-    InvalidFrequencyError,
+    InvalidArgumentError,
     InvalidNetworkError,
+    NumericalError,
     SingularFrequencyError,
 )
 from .._estimate import DEFAULT_MAX_REGIONS
@@ -226,7 +227,7 @@ def _route_sum(
     top = faces.levels[d]
     pointed = faces.top_level >= 0
     if not np.all(faces.top_level[pointed] == d):  # pragma: no cover - regions are full-dim
-        raise RuntimeError("regions must be full dimensional")
+        raise NumericalError("regions must be full dimensional")
     cells = np.flatnonzero(pointed)
     tidx = faces.top_index[cells]
     # map from top-level face index to region index
@@ -332,10 +333,10 @@ def network_fourier(
     auto = method is None
     get_backend(backend, device)  # validates the pair before any route runs
     if method is not None and method not in ALL_METHODS:
-        raise InvalidFrequencyError(f"unknown method {method!r}; choose one of {ALL_METHODS}")
+        raise InvalidArgumentError(f"unknown method {method!r}; choose one of {ALL_METHODS}")
     if _onedim.handles(net):  # 1-D: sorted breakpoints, every route gives the same numbers
         if method == "fused":
-            raise InvalidFrequencyError(
+            raise InvalidArgumentError(
                 "method='fused' needs d = 2 or 3; one-input networks take the sorted-breakpoint "
                 "path (method=None, 'regions', 'lemma1' or 'laplacian')"
             )
@@ -360,12 +361,12 @@ def network_fourier(
     if method is None:
         method = "fused" if (backend == "numpy" and prep.fused is not None) else stable
     if method == "fused" and prep.fused is None:
-        raise InvalidFrequencyError(
+        raise InvalidArgumentError(
             "method='fused' needs d = 2 or 3 and no region containing a line; this network "
             f"has d = {prep.input_dim}, pointed = {prep.complex.is_pointed}"
         )
     if method == "fused" and backend != "numpy":
-        raise InvalidFrequencyError(f"method='fused' runs on numpy (numba), not {backend!r}")
+        raise InvalidArgumentError(f"method='fused' runs on numpy (numba), not {backend!r}")
     kk, batch = as_frequencies(k, prep.input_dim)
     if (method != "regions" and not (auto and prep.domain is not None)) or prep.domain is None:
         zero = np.all(kk == 0, axis=1)

@@ -47,7 +47,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .._errors import InvalidPolytopeError, SingularFrequencyError
+from .._errors import InvalidPolytopeError, SingularFrequencyError, region_context
 from .._tolerances import DEFAULT_TOLERANCES, Tolerances
 from ..face_poset import face_poset
 from ..polytope import Box, Polytope
@@ -218,7 +218,7 @@ def _prepare_from_posets(
     top_level = []
     top_index = []
     lin = []
-    for P, (w, c) in zip(polys, weights, strict=True):
+    for i_poly, (P, (w, c)) in enumerate(zip(polys, weights, strict=True)):
         w = np.asarray(w, dtype=float)
         c = float(c)
         lin.append(P.lineality)
@@ -226,7 +226,8 @@ def _prepare_from_posets(
             top_level.append(-1)
             top_index.append(-1)
             continue
-        G = face_poset(P)
+        with region_context(i_poly, what="polytope"):
+            G = face_poset(P)
         index: dict[frozenset[int], tuple[int, int]] = {}
         # assign indices, lowest dimension first so children exist before parents
         nodes = sorted(G.nodes, key=lambda n: G.nodes[n]["dim"])
