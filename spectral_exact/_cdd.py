@@ -26,6 +26,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ._errors import NumericalError
+from ._types import FloatArray
 
 __all__ = [
     "Generators",
@@ -213,7 +214,7 @@ def _raw_halfspaces(
 #: relative size (to the largest principal extent) below which an axis of a point set counts
 #: as flat: the hull is then lower dimensional (the same rule as ``Tolerances.rank``)
 FLAT_AXIS_RTOL = 1e-9
-Float = NDArray[np.float64]
+Float = FloatArray  # (m, d) float64 matrices and vectors
 
 
 def _unit_rows(A: Float, b: Float) -> tuple[Float, Float]:

@@ -71,6 +71,7 @@ from numpy.typing import NDArray
 
 from ._errors import InvalidDomainError, InvalidNetworkError, TooManyRegionsError
 from ._tolerances import DEFAULT_TOLERANCES, Tolerances
+from ._types import FloatArray
 from .network import ReLUNetwork
 from .polytope import Box, Polytope
 
@@ -82,7 +83,6 @@ __all__ = [
     "estimate_regions",
 ]
 
-FloatArray = NDArray[np.float64]
 
 #: Default ``max_regions`` of :func:`spectral_exact.linear_regions` and the Fourier engine:
 #: 500,000 regions. Measured peak footprint of regions with their prepared face data

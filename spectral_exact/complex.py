@@ -38,12 +38,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ._tolerances import DEFAULT_TOLERANCES, Tolerances
+from ._types import FloatArray, IntArray
 from .regions import RegionArrays
 
 __all__ = ["FaceLevel", "PolyhedralComplex", "complex_from_arrays"]
-
-FloatArray = NDArray[np.float64]
-IntArray = NDArray[np.int64]
 
 
 @dataclass(frozen=True, eq=False)

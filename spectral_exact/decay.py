@@ -41,9 +41,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
 
 from ._errors import InvalidArgumentError, InvalidFrequencyError
+from ._types import BoolArray, FloatArray
 
 __all__ = ["DecayFit", "fit_decay_exponent", "measure_decay"]
 
@@ -53,9 +54,6 @@ ENVELOPES = ("running_max", "rms", "peaks", "none")
 DEFAULT_WINDOW_FRACTION = 1.0 / 8.0
 #: Fewest envelope points a fit accepts.
 MIN_FIT_POINTS = 3
-
-FloatArray = NDArray[np.float64]
-BoolArray = NDArray[np.bool_]
 
 
 @dataclass(frozen=True, eq=False)

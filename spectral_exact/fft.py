@@ -34,9 +34,10 @@ import math
 from typing import Any
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
 
 from ._errors import InvalidDomainError, InvalidNetworkError
+from ._types import ComplexArray, FloatArray
 from .fourier._convention import as_frequencies
 
 __all__ = ["MAX_GRID_POINTS", "fft_fourier", "fft_fourier_at", "trapezoid_grid"]
@@ -47,9 +48,6 @@ MAX_GRID_POINTS = 2**24
 _EVAL_CHUNK_POINTS = 2**16
 #: :func:`fft_fourier_at` holds at most this many complex intermediate values per chunk.
 _AT_CHUNK_VALUES = 2**22
-
-FloatArray = NDArray[np.float64]
-ComplexArray = NDArray[np.complex128]
 
 
 def _box_bounds(domain: Any, d: int) -> tuple[FloatArray, FloatArray]:

@@ -22,12 +22,10 @@ from numpy.typing import ArrayLike, NDArray
 from . import _cdd
 from ._errors import DegenerateGeometryWarning, InvalidDomainError, InvalidPolytopeError
 from ._tolerances import DEFAULT_TOLERANCES, Tolerances, zero_distance
+from ._types import BoolArray, FloatArray
 from ._validate import real_array
 
 __all__ = ["Box", "Polytope"]
-
-FloatArray = NDArray[np.float64]
-BoolArray = NDArray[np.bool_]
 
 
 def _finite_array(a: ArrayLike, what: str, err: type[Exception], ndim: int) -> FloatArray:

@@ -45,13 +45,12 @@ from numpy.typing import NDArray
 from ._errors import InvalidDomainError, InvalidNetworkError, region_context
 from ._estimate import DEFAULT_MAX_REGIONS, check_region_budget
 from ._tolerances import DEFAULT_TOLERANCES, Tolerances, hyperplane_tolerance, zero_distance
+from ._types import FloatArray
 from ._validate import check_network_scale
 from .network import ReLUNetwork
 from .polytope import Box, Polytope
 
 __all__ = ["Region", "RegionArrays", "Regions", "linear_regions"]
-
-FloatArray = NDArray[np.float64]
 
 
 @dataclass(frozen=True, eq=False)

@@ -79,6 +79,7 @@ from ._errors import (
     InvalidNetworkError,
     InvalidPolytopeError,
 )
+from ._types import ObjectArray
 
 __all__ = [
     "DEFAULT_DPS",
@@ -109,7 +110,7 @@ _TRIANGULATION_VOLUME_RTOL = 1e-9
 #: Largest input dimension :func:`mp_network_fourier_box` supports.
 _MAX_NETWORK_DIM = 2
 
-MpcArray = NDArray[np.object_]
+MpcArray = ObjectArray  # mpmath mpc numbers
 
 
 # ---------------------------------------------------------------------------------- inputs

@@ -69,11 +69,11 @@ import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
 
 from ._errors import UnsupportedModuleError
+from ._types import FloatArray
 from .network import ReLUNetwork
 
 __all__ = ["from_torch", "load_network"]
 
-FloatArray = NDArray[np.float64]
 _PROBE_CHUNK = 2048  # basis vectors pushed through a layer at once
 _BASIS_RANK_TOL = 1e-6  # smallest |R_dd / R_11| accepted for the layer-1 carry basis
 

@@ -52,13 +52,12 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .._tolerances import Tolerances
+from .._types import FloatArray, IntArray
 from ..complex import PolyhedralComplex
 from ..polytope import Box
 
 __all__ = ["FusedLaplacian", "fused_from_complex", "fused_laplacian", "series_length"]
 
-FloatArray = NDArray[np.float64]
-IntArray = NDArray[np.int64]
 
 #: frequencies per parallel work item (per-block buffers: one value per vertex and edge)
 BLOCK = 8

@@ -79,6 +79,7 @@ from .._errors import (
     TooManyRegionsError,
 )
 from .._tolerances import DEFAULT_TOLERANCES, Tolerances
+from .._types import BoolArray, ComplexArray, FloatArray
 from .._validate import as_box_domain, check_same_domain
 from ..network import ReLUNetwork
 from ..polytope import Box, Polytope
@@ -86,9 +87,6 @@ from ._convention import as_frequencies
 
 __all__ = ["Breakpoints", "breakpoints", "breakpoints_fourier"]
 
-FloatArray = NDArray[np.float64]
-ComplexArray = NDArray[np.complex128]
-BoolArray = NDArray[np.bool_]
 
 #: Routes accepted by :func:`spectral_exact.network_fourier` (all give the same numbers in 1-D).
 _METHODS = ("regions", "lemma1", "laplacian")

@@ -99,6 +99,7 @@ from numpy.typing import NDArray
 
 from .._errors import InvalidDomainError, InvalidNetworkError, NumericalError
 from .._tolerances import DEFAULT_TOLERANCES, Tolerances
+from .._types import ComplexArray, FloatArray
 from .._validate import check_same_domain
 from ..network import ReLUNetwork
 from ..polytope import Box
@@ -107,8 +108,6 @@ from .network import PreparedNetwork, network_fourier
 
 __all__ = ["GRID_RTOL", "GridTransform", "network_fourier_grid", "network_fourier_grid_report"]
 
-FloatArray = NDArray[np.float64]
-ComplexArray = NDArray[np.complex128]
 
 #: Default accuracy of :func:`network_fourier_grid`: error <= GRID_RTOL * max|F| over the grid.
 GRID_RTOL = 1e-10

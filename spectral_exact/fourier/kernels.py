@@ -20,26 +20,23 @@ cancel catastrophically:
 from __future__ import annotations
 
 from math import factorial
-from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
 
+from .._types import ArrayOps, ComplexArray, FloatArray
 from ._backend import NumpyOps
 
 _NUMPY = NumpyOps()
 
 __all__ = ["segment_transforms", "ray_transforms", "simplex_series", "phi", "PHI_SERIES_BELOW"]
 
-ComplexArray = NDArray[np.complex128]
-FloatArray = NDArray[np.float64]
 
 #: below this |theta|, phi(theta) is summed from its Taylor series (8 terms reach 1e-19)
 PHI_SERIES_BELOW = 0.5
 _PHI_TERMS = 9
 
 
-def phi(theta: FloatArray, ops: Any = _NUMPY) -> FloatArray:
+def phi(theta: FloatArray, ops: ArrayOps = _NUMPY) -> FloatArray:
     r""":math:`\varphi(\theta) = (\sin\theta - \theta\cos\theta)/\theta^2`, stable at 0.
 
     Taylor series :math:`\sum_{n\ge1} (-1)^{n+1}\, 2n\, \theta^{2n-1}/(2n+1)!` for
@@ -66,7 +63,7 @@ def segment_transforms(
     length: FloatArray,
     g_mid: FloatArray,
     gamma: FloatArray,
-    ops: Any = _NUMPY,
+    ops: ArrayOps = _NUMPY,
 ) -> tuple[ComplexArray, ComplexArray]:
     r"""Return the transforms of bounded segments, batched: shapes ``(n, K)``.
 
@@ -100,7 +97,7 @@ def ray_transforms(
     u: FloatArray,
     g_start: FloatArray,
     gamma: FloatArray,
-    ops: Any = _NUMPY,
+    ops: ArrayOps = _NUMPY,
 ) -> tuple[ComplexArray, ComplexArray]:
     r"""Return the transforms (as distributions, off ``k.u = 0``) of rays ``start + s u, s >= 0``.
 
@@ -120,7 +117,7 @@ def ray_transforms(
 
 
 def simplex_series(
-    a: ComplexArray, g: FloatArray | None, n_terms: int, ops: Any = _NUMPY
+    a: ComplexArray, g: FloatArray | None, n_terms: int, ops: ArrayOps = _NUMPY
 ) -> tuple[ComplexArray, ComplexArray | None]:
     r"""Divided differences of ``exp`` by Taylor series, batched over rows.
 

@@ -67,6 +67,7 @@ from .._errors import (
 from .._estimate import DEFAULT_MAX_REGIONS
 from .._progress import progress
 from .._tolerances import DEFAULT_TOLERANCES, Tolerances
+from .._types import BackendName, ComplexArray, FloatArray, Method, Route
 from .._validate import as_box_domain, check_same_domain
 from ..complex import PolyhedralComplex, complex_from_arrays
 from ..network import ReLUNetwork
@@ -80,8 +81,6 @@ from .polytope import PreparedPolytopes, evaluate_levels, prepare_polytopes
 
 __all__ = ["PreparedNetwork", "prepare_network", "network_fourier", "METHODS", "ALL_METHODS"]
 
-FloatArray = NDArray[np.float64]
-ComplexArray = NDArray[np.complex128]
 
 METHODS = ("regions", "lemma1", "laplacian")
 #: every accepted ``method=``: the three routes and the fused Laplacian route (with fallback)
@@ -217,8 +216,8 @@ def _cached_prepare(
 def _route_sum(
     prep: PreparedNetwork,
     k: FloatArray,
-    method: str,
-    backend: str = "numpy",
+    method: Method,
+    backend: BackendName = "numpy",
     device: str | None = None,
 ) -> ComplexArray:
     d = prep.input_dim
@@ -273,9 +272,9 @@ def network_fourier(
     k: ArrayLike,
     domain: Box | tuple[ArrayLike, ArrayLike] | None = None,
     *,
-    method: str | None = None,
+    method: Method | None = None,
     tol: Tolerances = DEFAULT_TOLERANCES,
-    backend: str = "numpy",
+    backend: BackendName = "numpy",
     device: str | None = None,
     max_regions: float | None = DEFAULT_MAX_REGIONS,
 ) -> ComplexArray:
@@ -357,7 +356,7 @@ def network_fourier(
         raise InvalidNetworkError(
             f"expected a ReLUNetwork or PreparedNetwork, got {type(net).__name__}"
         )
-    stable = "regions" if prep.domain is not None else "lemma1"
+    stable: Route = "regions" if prep.domain is not None else "lemma1"
     if method is None:
         method = "fused" if (backend == "numpy" and prep.fused is not None) else stable
     if method == "fused" and prep.fused is None:
@@ -399,7 +398,7 @@ def network_fourier(
 LOW_K_SWITCH = 1.0
 
 
-def _fused_sum(prep: PreparedNetwork, k: FloatArray, stable: str) -> ComplexArray:
+def _fused_sum(prep: PreparedNetwork, k: FloatArray, stable: Route) -> ComplexArray:
     """Return the fused Laplacian route; ill-conditioned frequencies go to the ``stable`` route."""
     assert prep.fused is not None
     T, S, singular = fused_laplacian(prep.fused, k)

@@ -49,6 +49,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from .._errors import InvalidPolytopeError, SingularFrequencyError, region_context
 from .._tolerances import DEFAULT_TOLERANCES, Tolerances
+from .._types import ArrayOps, BackendName, ComplexArray, FloatArray
 from ..face_poset import face_poset
 from ..polytope import Box, Polytope
 from ._backend import NumpyOps, get_backend
@@ -66,8 +67,6 @@ __all__ = [
     "affine_polytope_fourier",
 ]
 
-FloatArray = NDArray[np.float64]
-ComplexArray = NDArray[np.complex128]
 
 #: bound on (edges x frequencies) complex entries held at once while evaluating
 _CHUNK_ENTRIES = 4_000_000
@@ -404,7 +403,7 @@ def _prepare_polygons(
 
 
 def _series_level(
-    lv: _Level, k: Any, mask: Any, want_j: bool, n_terms: int, ops: Any
+    lv: _Level, k: Any, mask: Any, want_j: bool, n_terms: int, ops: ArrayOps
 ) -> tuple[Any, Any, Any, Any]:
     """Series values at the (face, frequency) pairs selected by ``mask`` (n, K)."""
     fi, ki = (ops.to_numpy(x) for x in ops.nonzero(mask))
@@ -438,7 +437,7 @@ def _series_level(
     return ops.asarray(fi), ops.asarray(ki), I, J
 
 
-def _raise_singular(k: Any, where: Any, what: str, ops: Any) -> None:
+def _raise_singular(k: Any, where: Any, what: str, ops: ArrayOps) -> None:
     bad = np.argwhere(ops.to_numpy(where))[0]
     kb = ops.to_numpy(k)[bad[1]].tolist()
     raise SingularFrequencyError(
@@ -448,7 +447,7 @@ def _raise_singular(k: Any, where: Any, what: str, ops: Any) -> None:
 
 
 def _evaluate_chunk(
-    prep: PreparedPolytopes, k: Any, want_j: bool, ops: Any = None
+    prep: PreparedPolytopes, k: Any, want_j: bool, ops: ArrayOps | None = None
 ) -> tuple[list[Any], list[Any]]:
     """All face transforms (per level) at frequencies ``k`` (backend array, (K, d))."""
     ops = ops or _NUMPY
@@ -541,7 +540,7 @@ def evaluate_levels(
     k: FloatArray,
     *,
     affine: bool = False,
-    backend: str = "numpy",
+    backend: BackendName = "numpy",
     device: str | None = None,
 ) -> Iterator[tuple[slice, list[ComplexArray], list[ComplexArray | None]]]:
     """Yield ``(frequency slice, I per level, J per level)`` chunk by chunk (numpy arrays).
@@ -571,7 +570,7 @@ def evaluate_prepared(
     k: FloatArray,
     *,
     affine: bool = False,
-    backend: str = "numpy",
+    backend: BackendName = "numpy",
     device: str | None = None,
 ) -> tuple[ComplexArray, ComplexArray | None]:
     """Return the transforms of every cell at frequencies ``k (K, d)``.
@@ -599,7 +598,7 @@ def polytope_fourier(
     k: ArrayLike,
     *,
     tol: Tolerances = DEFAULT_TOLERANCES,
-    backend: str = "numpy",
+    backend: BackendName = "numpy",
     device: str | None = None,
 ) -> ComplexArray:
     r"""Fourier transform of the indicator of a polyhedron: :math:`\int_P e^{-ik\cdot x}dx`.

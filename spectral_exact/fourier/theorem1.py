@@ -31,6 +31,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from .._errors import InvalidFrequencyError, InvalidNetworkError, SingularFrequencyError
 from .._tolerances import DEFAULT_TOLERANCES, Tolerances
+from .._types import ComplexArray, FloatArray
 from .._validate import positive_float
 from ..network import ReLUNetwork
 from ..polytope import Box, Polytope
@@ -45,9 +46,6 @@ __all__ = [
     "theorem1_terms",
     "special_directions",
 ]
-
-FloatArray = NDArray[np.float64]
-ComplexArray = NDArray[np.complex128]
 
 
 @dataclass(frozen=True)
