@@ -34,6 +34,8 @@ __all__ = ["register", "make_digits_cnn", "train_cnn", "analyse_plane", "SliceAn
 DEFAULT_CHANNELS = 3
 DEFAULT_EPOCHS = 15
 DEFAULT_SEED = 0
+#: added to |F| before log10 in the spectrum panels (values below it are not resolved there)
+_LOG_PLOT_FLOOR = 1e-12
 DEFAULT_N = 16
 DEFAULT_MARGIN = 0.25
 
@@ -372,7 +374,7 @@ def _plot(res: SliceAnalysis, path: Path, pair: tuple[int, int]) -> None:
     kk = res.k_grid
     ext = (kk[..., 0].min(), kk[..., 0].max(), kk[..., 1].min(), kk[..., 1].max())
     for a, vals, title in ((ax[1], res.spectrum, "exact |F(k)|"), (ax[2], res.fft, "FFT |F(k)|")):
-        im = a.imshow(np.log10(np.abs(vals).T + 1e-12), origin="lower", extent=ext)
+        im = a.imshow(np.log10(np.abs(vals).T + _LOG_PLOT_FLOOR), origin="lower", extent=ext)
         a.set_title(title + " (log10)")
         fig.colorbar(im, ax=a)
     lr = sorted(res.line_regions, key=lambda r: r.polytope.vertices.min())

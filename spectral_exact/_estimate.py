@@ -70,7 +70,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ._errors import InvalidDomainError, InvalidNetworkError, TooManyRegionsError
-from ._tolerances import DEFAULT_TOLERANCES, Tolerances
+from ._tolerances import DEFAULT_TOLERANCES, TINY, Tolerances
 from ._types import FloatArray
 from .network import ReLUNetwork
 from .polytope import Box, Polytope
@@ -187,7 +187,7 @@ def _line_meets_box(
     smax = np.full(len(p0), np.inf)
     for i in range(p0.shape[1]):
         ui, pi = u[:, i], p0[:, i]
-        par = np.abs(ui) <= 1e-300
+        par = np.abs(ui) <= TINY
         with np.errstate(divide="ignore", invalid="ignore"):
             s1 = (lo[i] + eps - pi) / ui
             s2 = (hi[i] - eps - pi) / ui

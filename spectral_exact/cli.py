@@ -152,9 +152,9 @@ def load_frequencies(path: str | Path, d: int) -> np.ndarray:
 
     Examples
     --------
-    >>> import tempfile, os
-    >>> f = os.path.join(tempfile.mkdtemp(), "k.csv")
-    >>> _ = open(f, "w").write("# k1, k2\n-3, 0\n0, 2.5\n")
+    >>> import tempfile
+    >>> f = Path(tempfile.mkdtemp()) / "k.csv"
+    >>> _ = f.write_text("# k1, k2\n-3, 0\n0, 2.5\n")
     >>> load_frequencies(f, 2).tolist()
     [[-3.0, 0.0], [0.0, 2.5]]
     """

@@ -37,7 +37,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from ._tolerances import DEFAULT_TOLERANCES, Tolerances
+from ._tolerances import DEFAULT_TOLERANCES, TINY, Tolerances
 from ._types import FloatArray, IntArray
 from .regions import RegionArrays
 
@@ -217,7 +217,7 @@ def _orthonormal(vectors: FloatArray, d: int, rank_tol: float) -> FloatArray:
     if len(vectors) == 0:
         return np.zeros((0, d))
     _, s, vt = np.linalg.svd(vectors, full_matrices=False)
-    r = int(np.sum(s > rank_tol * max(float(s[0]), 1e-300)))
+    r = int(np.sum(s > rank_tol * max(float(s[0]), TINY)))
     return vt[:r]
 
 

@@ -26,6 +26,7 @@ import numpy as np
 
 from ._errors import NumericalError
 from ._progress import progress
+from ._tolerances import TINY
 from .fft import fft_fourier, fft_fourier_at
 from .fourier import network_fourier, network_fourier_grid, prepare_network, special_directions
 from .network import ReLUNetwork
@@ -213,7 +214,7 @@ def _figures(
     for ax, data, title in (
         (axes[0], np.log10(np.abs(F_exact)), "exact log10|F(k)|"),
         (axes[1], np.log10(np.abs(F_fft)), f"FFT (n={cfg.fft_n}) log10|F(k)|"),
-        (axes[2], np.log10(np.abs(F_fft - F_exact) + 1e-300), "log10|FFT - exact|"),
+        (axes[2], np.log10(np.abs(F_fft - F_exact) + TINY), "log10|FFT - exact|"),
     ):
         im = ax.imshow(
             data.T, origin="lower", extent=ext, vmin=lo if ax is not axes[2] else None, cmap="magma"

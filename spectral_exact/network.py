@@ -311,36 +311,49 @@ class ReLUNetwork:
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> ReLUNetwork:
         """Read a network written by :meth:`save`."""
+        # the file is opened here and closed on every path: np.load(path) leaks its handle when
+        # the archive is damaged (NpzFile raises after the open)
         try:
-            data = np.load(path, allow_pickle=False)
-        except Exception as exc:  # corrupt, truncated, empty or missing: all one error
+            fh = Path(path).open("rb")
+        except OSError as exc:  # missing or unreadable: the same error as a corrupt file
             raise InvalidNetworkError(
                 f"cannot read a network from {str(path)!r}: {type(exc).__name__}: {exc}"
             ) from exc
-        if not isinstance(data, np.lib.npyio.NpzFile):
-            raise InvalidNetworkError(f"{str(path)!r} is not an .npz archive")
-        try:
-            with data:
-                if "format" not in data or str(data["format"]) != _FORMAT:
-                    raise InvalidNetworkError(f"{str(path)!r} is not a spectral_exact network file")
-                version = integer(data["version"][()], "file version", InvalidNetworkError)
-                if version != _VERSION:
-                    raise InvalidNetworkError(f"{str(path)!r}: unsupported file version {version}")
-                n = integer(
-                    data["n_layers"][()],
-                    f"n_layers in {str(path)!r}",
-                    InvalidNetworkError,
-                    minimum=1,
-                )
-                missing = [f"{c}{i}" for i in range(n) for c in "Wb" if f"{c}{i}" not in data]
-                if missing:
-                    raise InvalidNetworkError(f"{str(path)!r} lacks the arrays {missing}")
-                ws = [data[f"W{i}"] for i in range(n)]
-                bs = [data[f"b{i}"] for i in range(n)]
-        except InvalidNetworkError:
-            raise
-        except Exception as exc:  # a damaged member inside a valid zip
-            raise InvalidNetworkError(
-                f"cannot read a network from {str(path)!r}: {type(exc).__name__}: {exc}"
-            ) from exc
+        with fh:
+            try:
+                data = np.load(fh, allow_pickle=False)
+            except Exception as exc:  # corrupt, truncated or empty: all one error
+                raise InvalidNetworkError(
+                    f"cannot read a network from {str(path)!r}: {type(exc).__name__}: {exc}"
+                ) from exc
+            if not isinstance(data, np.lib.npyio.NpzFile):
+                raise InvalidNetworkError(f"{str(path)!r} is not an .npz archive")
+            try:
+                with data:
+                    if "format" not in data or str(data["format"]) != _FORMAT:
+                        raise InvalidNetworkError(
+                            f"{str(path)!r} is not a spectral_exact network file"
+                        )
+                    version = integer(data["version"][()], "file version", InvalidNetworkError)
+                    if version != _VERSION:
+                        raise InvalidNetworkError(
+                            f"{str(path)!r}: unsupported file version {version}"
+                        )
+                    n = integer(
+                        data["n_layers"][()],
+                        f"n_layers in {str(path)!r}",
+                        InvalidNetworkError,
+                        minimum=1,
+                    )
+                    missing = [f"{c}{i}" for i in range(n) for c in "Wb" if f"{c}{i}" not in data]
+                    if missing:
+                        raise InvalidNetworkError(f"{str(path)!r} lacks the arrays {missing}")
+                    ws = [data[f"W{i}"] for i in range(n)]
+                    bs = [data[f"b{i}"] for i in range(n)]
+            except InvalidNetworkError:
+                raise
+            except Exception as exc:  # a damaged member inside a valid zip
+                raise InvalidNetworkError(
+                    f"cannot read a network from {str(path)!r}: {type(exc).__name__}: {exc}"
+                ) from exc
         return cls(ws, bs)

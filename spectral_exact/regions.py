@@ -1718,7 +1718,7 @@ def linear_regions(
         possibly with lineality.
     tol : Tolerances
         ``tol.geometry`` decides when a vertex lies on a neuron's hyperplane (relative to the
-        domain size); ``tol.min_width`` the smallest Chebyshev radius kept on R^d.
+        domain size).
     max_regions : float or None
         Refuse to enumerate (:class:`~spectral_exact.TooManyRegionsError`, naming the
         estimate) when :func:`~spectral_exact.estimate_regions` expects more regions than this.

@@ -130,6 +130,9 @@ def test_box_boundary_term_hand_solved_relu() -> None:
     np.testing.assert_allclose(t.total, exact, rtol=1e-12)
 
 
+# scipy's quad reports roundoff when it cannot reach epsabs = 1e-11 on a kinked integrand; the
+# assertion below bounds the actual error, so its warning is not a failure (third-party)
+@pytest.mark.filterwarnings("ignore::scipy.integrate.IntegrationWarning")
 def test_box_boundary_term_against_quadrature() -> None:
     """2-D: each box face integral by adaptive quadrature of the network itself."""
     from scipy.integrate import quad

@@ -60,7 +60,7 @@ def test_positive_float_refuses(value):
         ({"series_terms": 2.5}, "series_terms must be an integer"),
         ({"series_terms": 0}, "at least 1"),
         ({"series_threshold": 0.9, "series_terms": 5}, "too few"),
-        ({"min_width": "small"}, "Tolerances.min_width"),
+        ({"rank": "small"}, "Tolerances.rank"),
     ],
 )
 def test_tolerances_refuse_bad_fields(kwargs, match):

@@ -51,7 +51,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from .._tolerances import Tolerances
+from .._tolerances import SERIES_TERM_RTOL, Tolerances
 from .._types import FloatArray, IntArray
 from ..complex import PolyhedralComplex
 from ..polytope import Box
@@ -112,9 +112,8 @@ class FusedLaplacian:
 def series_length(threshold: float, cap: int) -> int:
     """Taylor terms so that ``(n + 1) r^n / n! < eps / 100`` for nodes ``|a| <= 2 threshold``."""
     r = 2.0 * threshold
-    eps = float(np.finfo(float).eps)
     n = 1
-    while n < cap and (n + 1) * r**n / factorial(n) > 1e-2 * eps:
+    while n < cap and (n + 1) * r**n / factorial(n) > SERIES_TERM_RTOL:
         n += 1
     return n
 

@@ -23,16 +23,19 @@ from math import factorial
 
 import numpy as np
 
+from .._tolerances import DEFAULT_TOLERANCES, SERIES_TERM_RTOL
 from .._types import ArrayOps, ComplexArray, FloatArray
 from ._backend import NumpyOps
+from ._convention import PHASE_UNIT, phase
 
 _NUMPY = NumpyOps()
 
 __all__ = ["segment_transforms", "ray_transforms", "simplex_series", "phi", "PHI_SERIES_BELOW"]
 
 
-#: below this |theta|, phi(theta) is summed from its Taylor series (8 terms reach 1e-19)
-PHI_SERIES_BELOW = 0.5
+#: below this |theta|, phi(theta) is summed from its Taylor series (9 terms reach 1e-19): the
+#: package's series threshold, :attr:`Tolerances.series_threshold` of the defaults
+PHI_SERIES_BELOW = DEFAULT_TOLERANCES.series_threshold
 _PHI_TERMS = 9
 
 
@@ -81,12 +84,12 @@ def segment_transforms(
     """
     t = u @ k.T  # (n, K)
     theta = t * (length[:, None] / 2)
-    ph = ops.xp.exp(-1j * (mid @ k.T))
+    ph = phase(mid @ k.T, ops.xp)
     sinc = ops.sinc(theta / np.pi)
     I = length[:, None] * ph * sinc
     J = ph * (
         (g_mid * length)[:, None] * sinc
-        - 1j * (gamma * length * length / 2)[:, None] * phi(theta, ops)
+        + PHASE_UNIT * (gamma * length * length / 2)[:, None] * phi(theta, ops)
     )
     return I, J
 
@@ -110,9 +113,9 @@ def ray_transforms(
     The caller guarantees ``t != 0``.
     """
     t = u @ k.T
-    ph = ops.xp.exp(-1j * (start @ k.T))
-    I = ph / (1j * t)
-    J = ph * (g_start[:, None] / (1j * t) - gamma[:, None] / (t * t))
+    ph = phase(start @ k.T, ops.xp)
+    I = ph / (-PHASE_UNIT * t)
+    J = ph * (g_start[:, None] / (-PHASE_UNIT * t) - gamma[:, None] / (t * t))
     return I, J
 
 
@@ -143,7 +146,7 @@ def simplex_series(
     r = float(ops.xp.abs(a).max()) if P * m1 else 0.0
     n_use = 1
     term = 1.0
-    while n_use < n_terms and term > 1e-2 * np.finfo(float).eps:
+    while n_use < n_terms and term > SERIES_TERM_RTOL:
         term *= r / n_use
         n_use += 1
     at = ops.contiguous(a.T)  # (m+1, P): contiguous rows

@@ -53,7 +53,7 @@ from .._types import ArrayOps, BackendName, ComplexArray, FloatArray
 from ..face_poset import face_poset
 from ..polytope import Box, Polytope
 from ._backend import NumpyOps, get_backend
-from ._convention import as_frequencies
+from ._convention import PHASE_UNIT, as_frequencies, phase
 from .kernels import ray_transforms, segment_transforms, simplex_series
 
 _NUMPY = NumpyOps()
@@ -422,12 +422,12 @@ def _series_level(
     S = L.simplices[sidx_t]  # (Q, j+1, d)
     kk = k[kp]  # (Q, d)
     xf = L.point[fp]  # (Q, d)
-    a = -1j * xp.einsum("qvd,qd->qv", S - xf[:, None, :], kk)
+    a = PHASE_UNIT * xp.einsum("qvd,qd->qv", S - xf[:, None, :], kk)
     g = None
     if want_j:
         g = xp.einsum("qvd,qd->qv", S, L.w[fp]) + L.c[fp][:, None]
     E, Eg = simplex_series(a, g, n_terms, ops)
-    ph = xp.exp(-1j * xp.einsum("qd,qd->q", xf, kk)) * L.simplex_factor[sidx_t]
+    ph = phase(xp.einsum("qd,qd->q", xf, kk), xp) * L.simplex_factor[sidx_t]
     I = ops.zeros((len(fi),))
     ops.add_at(I, pair_t, ph * E)
     J = None
@@ -466,7 +466,7 @@ def _evaluate_chunk(
             continue
         L = ops.level(lv)
         if j == 0:
-            I = xp.exp(-1j * (L.point @ k.T))
+            I = phase(L.point @ k.T, xp)
             J = I * (xp.einsum("nd,nd->n", L.w, L.point) + L.c)[:, None] if want_j else None
         elif j == 1:
             I = ops.empty((n, K))
@@ -500,7 +500,7 @@ def _evaluate_chunk(
                 _raise_singular(k, unb_sing, f"an unbounded {j}-face", ops)
             safe = xp.where(series, 1.0, qn2)
             kN = xp.einsum("ed,kd->ek", L.normal, k)  # (E, K)
-            wgt = 1j * kN / safe[L.parent]  # (E, K)
+            wgt = -PHASE_UNIT * kN / safe[L.parent]  # (E, K)
             I = ops.zeros((n, K))
             ops.add_at(I, L.parent, wgt * Is[j - 1][L.child])
             J = None
@@ -511,7 +511,7 @@ def _evaluate_chunk(
                 ops.add_at(J, L.parent, wgt * child_J[L.child])
                 Bw = xp.einsum("njd,nd->nj", L.basis, L.w)
                 wq = xp.einsum("nkj,nj->nk", kb, Bw)
-                J -= 1j * wq / safe * I
+                J += PHASE_UNIT * wq / safe * I
             if series.any():
                 fi, ki, Iser, Jser = _series_level(lv, k, series, want_j, tol.series_terms, ops)
                 I[fi, ki] = Iser

@@ -35,7 +35,7 @@ from .._types import ComplexArray, FloatArray
 from .._validate import positive_float
 from ..network import ReLUNetwork
 from ..polytope import Box, Polytope
-from ._convention import as_frequencies
+from ._convention import PHASE_UNIT, as_frequencies, phase
 from .network import PreparedNetwork, _cached_prepare, network_fourier
 from .polytope import PreparedPolytopes, _check_lineality, prepare_polytopes
 
@@ -87,7 +87,7 @@ def _chain_terms(prep: PreparedPolytopes, k: FloatArray) -> list[ComplexArray]:
             out.append(T)
             continue
         if j == 0:
-            T[:, d, :] = np.exp(-1j * (lv.point @ k.T))
+            T[:, d, :] = phase(lv.point @ k.T)
             out.append(T)
             continue
         kb = np.einsum("njd,kd->nkj", lv.basis, k)
@@ -101,11 +101,11 @@ def _chain_terms(prep: PreparedPolytopes, k: FloatArray) -> list[ComplexArray]:
         vol = lv.volume
         safe = np.where(term, 1.0, qn2)
         kN = np.einsum("ed,kd->ek", lv.normal, k)
-        wgt = 1j * kN / safe[lv.parent]
+        wgt = -PHASE_UNIT * kN / safe[lv.parent]
         np.add.at(T, lv.parent, wgt[:, None, :] * out[j - 1][lv.child])
         fi, ki = np.nonzero(term)
         T[fi, :, ki] = 0.0
-        T[fi, d - j, ki] = vol[fi] * np.exp(-1j * np.einsum("qd,qd->q", lv.point[fi], k[ki]))
+        T[fi, d - j, ki] = vol[fi] * phase(np.einsum("qd,qd->q", lv.point[fi], k[ki]))
         out.append(T)
     return out
 
@@ -176,7 +176,7 @@ def theorem1_terms(
     cells = np.flatnonzero(faces.top_level >= 0)
     Ttop = levels[d][faces.top_index[cells]]  # (n, d+1, K)
     wk = pnet.region_weight[cells] @ kk.T  # (n, K)
-    terms = np.einsum("nk,nck->ck", -1j * wk / k2, Ttop)
+    terms = np.einsum("nk,nck->ck", PHASE_UNIT * wk / k2, Ttop)
     boundary = np.zeros(len(kk), complex)
     if pnet.domain is not None:
         boundary = box_boundary_term(pnet.net, pnet.domain, kk, tol=tol)
@@ -224,7 +224,7 @@ def box_boundary_term(
     out = np.zeros(len(kk), complex)
     for a in range(d):
         for c, sign in ((float(box.lo[a]), -1.0), (float(box.hi[a]), 1.0)):
-            phase = np.exp(-1j * kk[:, a] * c)
+            ph = phase(kk[:, a] * c)
             if d == 1:
                 face = complex(net(np.array([c]))) * np.ones(len(kk))
             else:
@@ -234,7 +234,7 @@ def box_boundary_term(
                 sub = restrict(net, c * np.eye(d)[a], np.eye(d)[rest])  # f on x_a = c
                 face_box = Box(box.lo[rest], box.hi[rest])
                 face = network_fourier(sub, kk[:, rest], domain=face_box, tol=tol)
-            out += 1j * sign * kk[:, a] * phase * face
+            out += -PHASE_UNIT * sign * kk[:, a] * ph * face
     return (out / k2).reshape(batch)
 
 
