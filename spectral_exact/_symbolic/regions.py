@@ -19,6 +19,7 @@ from .._errors import (
     ExactGeometryError,
     InvalidDomainError,
     InvalidNetworkError,
+    region_context,
 )
 from .._tolerances import DEFAULT_TOLERANCES, Tolerances
 from ..polytope import Box
@@ -211,9 +212,10 @@ def symbolic_regions(
     else:
         scale = 1.0 + max(float(max(abs(a), abs(b))) for a, b in zip(*box, strict=True))
     out: list[SymbolicRegion | None] = []
-    for fr in fregs:
+    for i, fr in enumerate(fregs):
         pattern = tuple(tuple(bool(s) for s in layer) for layer in fr.pattern)
-        out.append(_rebuild_region(snet, pattern, fr.polytope, box, scale, tol))
+        with region_context(i, fr.pattern):
+            out.append(_rebuild_region(snet, pattern, fr.polytope, box, scale, tol))
     regs = tuple(r for r in out if r is not None)
     _check_tiling(regs, box)
     return regs
@@ -227,21 +229,44 @@ def _rebuild_region(
     scale: float,
     tol: Tolerances,
 ) -> SymbolicRegion | None:
+    """Rebuild one float region exactly; ``None`` for a float sliver of zero exact volume."""
     d = snet.input_dim
     pre, w, c = snet.affine_pieces(pattern)
+    where = f"region with pattern {[list(map(int, p)) for p in pattern]}"
+    live = _live_constraints(_region_constraints(pre, pattern, box, d), where)
+    verts = _exact_vertices(poly, live, tol.geometry * scale, d, where)
+    if box is None:
+        return _region_on_the_line(pattern, poly, live, verts, w, c, where)
+    ext, simp = _triangulate(verts)
+    if not simp:
+        return None  # a float sliver with zero exact volume
+    return SymbolicRegion(pattern, ext, (), simp, w, c)
+
+
+def _region_constraints(
+    pre: Sequence[tuple[Point, sympy.Rational]],
+    pattern: tuple[tuple[bool, ...], ...],
+    box: tuple[Point, Point] | None,
+    d: int,
+) -> list[tuple[Point, sympy.Rational]]:
+    """Return the region's constraints ``a . x + b >= 0``: signed pre-activations, box faces."""
     signs = [s for layer in pattern for s in layer]
-    # constraints a . x + b >= 0
     cons: list[tuple[Point, sympy.Rational]] = []
     for (a, b), s in zip(pre, signs, strict=True):
         sg = 1 if s else -1
-        a_s = tuple(sg * t for t in a)
-        cons.append((a_s, sg * b))
+        cons.append((tuple(sg * t for t in a), sg * b))
     if box is not None:
         for i in range(d):
             e = tuple(sympy.Integer(1 if j == i else 0) for j in range(d))
             cons.append((e, -box[0][i]))
             cons.append((tuple(-t for t in e), box[1][i]))
-    where = f"region with pattern {[list(map(int, p)) for p in pattern]}"
+    return cons
+
+
+def _live_constraints(
+    cons: Sequence[tuple[Point, sympy.Rational]], where: str
+) -> list[tuple[Point, sympy.Rational]]:
+    """Drop constant constraints after checking their sign exactly."""
     live: list[tuple[Point, sympy.Rational]] = []
     for a, b in cons:
         if all(t == 0 for t in a):
@@ -251,13 +276,23 @@ def _rebuild_region(
                 )
             continue
         live.append((a, b))
+    return live
+
+
+def _exact_vertices(
+    poly: Any,
+    live: Sequence[tuple[Point, sympy.Rational]],
+    tight_tol: float,
+    d: int,
+    where: str,
+) -> list[Point]:
+    """Match each float vertex to an exact one and check it against every constraint."""
     cons_f = np.array([[float(t) for t in a] + [float(b)] for a, b in live], dtype=np.float64)
     norms = np.linalg.norm(cons_f[:, :d], axis=1)
     cons_f = cons_f / norms[:, None]
-    tight_tol = tol.geometry * scale
     verts: list[Point] = []
     for vf in np.asarray(poly.vertices, dtype=np.float64):
-        v = _solve_vertex(vf, live, cons_f, tight_tol, d)
+        v = _solve_vertex(vf, list(live), cons_f, tight_tol, d)
         if v is None:
             raise ExactGeometryError(
                 f"{where}: the float vertex {vf.tolist()} lies on fewer than {d} independent "
@@ -271,29 +306,36 @@ def _rebuild_region(
                     f"constraint {list(a)} . x + {b} >= 0 by {val}"
                 )
         verts.append(v)
-    rays: tuple[Point, ...] = ()
-    if box is None:
-        if len(poly.lineality):
-            return SymbolicRegion(pattern, (), ((Rat(1),), (Rat(-1),)), (), w, c)
-        rays = tuple((sympy.Integer(int(np.sign(r[0]))),) for r in poly.rays)
-        for r in rays:
-            for a, _ in live:
-                if a[0] * r[0] < 0:
-                    raise ExactGeometryError(f"{where}: the ray {list(r)} leaves the region")
-        verts = sorted(set(verts))
-        if len(verts) != 1 or len(rays) != 1:
-            if not rays:
-                ext, simp = _triangulate(verts)
-                if not simp:
-                    return None
-                return SymbolicRegion(pattern, ext, (), simp, w, c)
-            raise ExactGeometryError(
-                f"{where}: unbounded region with {len(verts)} vertices and {len(rays)} rays"
-            )
+    return verts
+
+
+def _region_on_the_line(
+    pattern: tuple[tuple[bool, ...], ...],
+    poly: Any,
+    live: Sequence[tuple[Point, sympy.Rational]],
+    verts: list[Point],
+    w: Point,
+    c: sympy.Rational,
+    where: str,
+) -> SymbolicRegion | None:
+    """Rebuild a region of a 1-D net on all of R: the line, a half-line or an interval."""
+    if len(poly.lineality):
+        return SymbolicRegion(pattern, (), ((Rat(1),), (Rat(-1),)), (), w, c)
+    rays = tuple((sympy.Integer(int(np.sign(r[0]))),) for r in poly.rays)
+    for r in rays:
+        for a, _ in live:
+            if a[0] * r[0] < 0:
+                raise ExactGeometryError(f"{where}: the ray {list(r)} leaves the region")
+    verts = sorted(set(verts))
+    if len(verts) == 1 and len(rays) == 1:
         return SymbolicRegion(pattern, tuple(verts), rays, (), w, c)
+    if rays:
+        raise ExactGeometryError(
+            f"{where}: unbounded region with {len(verts)} vertices and {len(rays)} rays"
+        )
     ext, simp = _triangulate(verts)
     if not simp:
-        return None  # a float sliver with zero exact volume
+        return None
     return SymbolicRegion(pattern, ext, (), simp, w, c)
 
 
