@@ -29,12 +29,8 @@ from spectral_exact.testing import (
     mp_simplex_fourier,
 )
 
-#: The shared 40-digit reference cases: a vendored copy in tests/data if present, else the
-#: workspace copy.
-SHARED_CASES_CANDIDATES = (
-    Path(__file__).resolve().parent / "data" / "windowed_fourier_cases.json",
-    Path("/work/shared/reference/windowed_fourier_cases.json"),
-)
+#: The shared 40-digit reference cases, vendored into the repository (no machine path).
+SHARED_CASES = Path(__file__).resolve().parent / "data" / "windowed_fourier_cases.json"
 #: Relative agreement required with the shared 40-digit reference values (stored as doubles).
 SHARED_RTOL = 1e-11
 #: Digits the reference must deliver (checked in mpmath against closed forms).
@@ -44,12 +40,7 @@ UNIT_TRIANGLE = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0]])
 
 
 def _shared_cases() -> dict:
-    for path in SHARED_CASES_CANDIDATES:
-        if path.is_file():
-            return json.loads(path.read_text())
-    pytest.fail(
-        f"shared reference cases not found; looked in {[str(p) for p in SHARED_CASES_CANDIDATES]}"
-    )
+    return json.loads(SHARED_CASES.read_text())
 
 
 def _mp_rel(a: mpmath.mpc, b: mpmath.mpc) -> mpmath.mpf:
