@@ -58,6 +58,14 @@ not a count.
 
 One input (``d = 1``): the regions are counted exactly from the sorted breakpoints
 (:mod:`spectral_exact.fourier._onedim`), which costs about as much as the sampling.
+
+References
+----------
+T. Zaslavsky, "Facing up to arrangements: face-count formulas for partitions of space by
+hyperplanes", Mem. Amer. Math. Soc. 154 (1975). doi:10.1090/memo/0154
+
+T. Serra, C. Tjandraatmadja and S. Ramalingam, "Bounding and counting linear regions of deep
+neural networks", Proc. 35th ICML, PMLR 80 (2018). doi:10.48550/arXiv.1711.02114
 """
 
 from __future__ import annotations

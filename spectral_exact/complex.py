@@ -28,6 +28,11 @@ enumerator computes each vertex from the same hyperplanes), far below ``tol.geom
 Faces of every dimension are built for ``d <= 3``; for ``d >= 4`` the complex holds the
 vertices, the regions and their facets (the levels in between are left empty and the engine
 uses the level-by-level route of :mod:`spectral_exact.fourier.polytope`).
+
+References
+----------
+A. Berzins, "Polyhedral complex extraction from ReLU networks using edge subdivision", Proc.
+40th ICML, PMLR 202 (2023). doi:10.48550/arXiv.2306.07212
 """
 
 from __future__ import annotations

@@ -32,6 +32,12 @@ fits an *envelope* of :math:`|F|` instead:
 
 The fit is :math:`\log E = \beta - p \log t`; :math:`p` is reported as ``exponent`` (positive
 for decay) with the coefficient of determination :math:`R^2` of the fit in log-log space.
+
+References
+----------
+N. Rahaman, A. Baratin, D. Arpit, F. Draxler, M. Lin, F. A. Hamprecht, Y. Bengio and A.
+Courville, "On the spectral bias of neural networks", Proc. 36th ICML, PMLR 97, 5301-5310
+(2019). doi:10.48550/arXiv.1806.08734 (Lemma 1 and Theorem 1).
 """
 
 from __future__ import annotations

@@ -36,6 +36,12 @@ Edge data (``F -> G``)
 ``normal`` (array (d,))
     The outward unit normal :math:`N_F(G)` of the facet ``G`` inside ``F``: it lies in the
     linear space of ``F``, is orthogonal to that of ``G``, and points away from ``F``.
+
+References
+----------
+R. Diaz, Q.-N. Le and S. Robins, "Fourier transforms of polytopes, solid angle sums, and
+discrete volume" (2016). doi:10.48550/arXiv.1602.08593 (the face-poset recursion of the
+transform of a polytope).
 """
 
 from __future__ import annotations

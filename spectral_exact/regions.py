@@ -29,6 +29,15 @@ The enumerators produce flat arrays (:class:`RegionArrays`, the Fourier engine's
 :class:`Regions` holds them and creates :class:`Region` / :class:`Polytope` objects only when
 they are asked for. The general one-piece-at-a-time paths stay callable (``fast=False``) as
 the reference the batched ones are tested against.
+
+References
+----------
+A. Berzins, "Polyhedral complex extraction from ReLU networks using edge subdivision", Proc.
+40th ICML, PMLR 202 (2023). doi:10.48550/arXiv.2306.07212
+
+N. Rahaman, A. Baratin, D. Arpit, F. Draxler, M. Lin, F. A. Hamprecht, Y. Bengio and A.
+Courville, "On the spectral bias of neural networks", Proc. 36th ICML, PMLR 97, 5301-5310
+(2019). doi:10.48550/arXiv.1806.08734 (Lemma 1 and Theorem 1).
 """
 
 from __future__ import annotations

@@ -68,9 +68,14 @@ and the expression gives it off ``k = 0``; an affine ``f`` gives ``0``.
 References
 ----------
 R. Diaz, Q.-N. Le and S. Robins, "Fourier transforms of polytopes, solid angle sums, and
-discrete volumes", arXiv:1602.08593 (2016).
+discrete volume" (2016). doi:10.48550/arXiv.1602.08593
 
-N. Rahaman et al., "On the spectral bias of neural networks", ICML 2019.
+N. Rahaman, A. Baratin, D. Arpit, F. Draxler, M. Lin, F. A. Hamprecht, Y. Bengio and
+A. Courville, "On the spectral bias of neural networks", Proc. 36th ICML, PMLR 97, 5301-5310
+(2019). doi:10.48550/arXiv.1806.08734
+
+C. de Boor, "Divided differences", Surveys in Approximation Theory 1, 46-69 (2005) (the
+Hermite-Genocchi formula).
 
 Examples
 --------

@@ -58,6 +58,19 @@ Networks on boxes
 breakpoints, 2-D: Sutherland--Hodgman clipping of convex polygons) by every neuron, layer by
 layer, keeping the pre-activation affine on each piece, fan-triangulates the final pieces and
 sums the simplex affine formula above.
+
+References
+----------
+C. de Boor, "Divided differences", Surveys in Approximation Theory 1, 46-69 (2005), ISSN
+1555-578X (the Hermite-Genocchi formula: the integral of exp over a simplex is a divided
+difference of exp).
+
+A. McCurdy, K. C. Ng and B. N. Parlett, "Accurate computation of divided differences of the
+exponential function", Math. Comp. 43, 501-528 (1984).
+
+N. Rahaman, A. Baratin, D. Arpit, F. Draxler, M. Lin, F. A. Hamprecht, Y. Bengio and A.
+Courville, "On the spectral bias of neural networks", Proc. 36th ICML, PMLR 97, 5301-5310
+(2019). doi:10.48550/arXiv.1806.08734 (Lemma 1 and Theorem 1).
 """
 
 from __future__ import annotations

@@ -25,6 +25,12 @@ Direction choice (all from the geometry, reproducible):
     :func:`~spectral_exact.theorem1_terms` is largest relative to the vertex group at a probe
     frequency: around edges where two flat hyperplanes cross, the edge terms of neighbouring
     regions cancel (continuity) and the decay is faster; Theorem 1's rate is an upper bound.
+
+References
+----------
+N. Rahaman, A. Baratin, D. Arpit, F. Draxler, M. Lin, F. A. Hamprecht, Y. Bengio and A.
+Courville, "On the spectral bias of neural networks", Proc. 36th ICML, PMLR 97, 5301-5310
+(2019). doi:10.48550/arXiv.1806.08734 (Lemma 1 and Theorem 1).
 """
 
 from __future__ import annotations

@@ -64,3 +64,34 @@ def test_closed_forms_write_the_sign_through_the_convention(module: str) -> None
     ]
     assert [ln for ln in code if re.search(r"(?<![\w.])1j\b", ln)] == []
     assert any("PHASE_UNIT" in ln or "phase(" in ln for ln in code)
+
+
+# modules that implement or check a closed form, and the papers they must cite with a DOI
+CLOSED_FORM_MODULES = {
+    "symbolic.py": ["1602.08593", "1806.08734"],
+    "testing.py": ["Divided differences"],
+    "fourier/_convention.py": ["1806.08734"],
+    "fourier/kernels.py": ["Divided differences", "1602.08593"],
+    "fourier/polytope.py": ["1602.08593"],
+    "fourier/theorem1.py": ["1806.08734", "1602.08593"],
+    "fourier/network.py": ["1806.08734"],
+    "fourier/_onedim.py": ["1806.08734"],
+    "fourier/_fused.py": ["1602.08593"],
+    "fourier/grid.py": ["1806.08734"],
+    "regions.py": ["2306.07212"],
+    "complex.py": ["2306.07212"],
+    "face_poset.py": ["1602.08593"],
+    "_estimate.py": ["memo/0154"],
+}
+
+
+@pytest.mark.parametrize("module", sorted(CLOSED_FORM_MODULES))
+def test_closed_form_modules_cite_their_sources(module: str) -> None:
+    import ast
+
+    doc = ast.get_docstring(ast.parse((PACKAGE / module).read_text())) or ""
+    refs = doc.split("References\n----------", 1)
+    assert len(refs) == 2, f"{module} has no References section"
+    for needle in CLOSED_FORM_MODULES[module]:
+        assert needle in refs[1], (module, needle)
+    assert "doi:10." in refs[1]

@@ -1,6 +1,15 @@
 r"""Divided differences of ``exp`` in mpmath: Newton recursion and scaled Opitz-Taylor table.
 
 See :mod:`spectral_exact.testing` for the two algorithms and their references.
+
+References
+----------
+C. de Boor, "Divided differences", Surveys in Approximation Theory 1, 46-69 (2005), ISSN
+1555-578X (the Hermite-Genocchi formula: the integral of exp over a simplex is a divided
+difference of exp).
+
+A. McCurdy, K. C. Ng and B. N. Parlett, "Accurate computation of divided differences of the
+exponential function", Math. Comp. 43, 501-528 (1984).
 """
 
 from __future__ import annotations

@@ -1,6 +1,12 @@
 r"""Reference transforms of simplices and polytopes (Hermite-Genocchi, in mpmath).
 
 See :mod:`spectral_exact.testing` for the formulas and references.
+
+References
+----------
+C. de Boor, "Divided differences", Surveys in Approximation Theory 1, 46-69 (2005), ISSN
+1555-578X (the Hermite-Genocchi formula: the integral of exp over a simplex is a divided
+difference of exp).
 """
 
 from __future__ import annotations

@@ -14,6 +14,12 @@ and returns this convention. Consequences used (and tested) throughout:
 * translation ``f(x - a)`` multiplies ``F`` by ``e^{-i k . a}``;
 * Lemma 1 of Rahaman et al. holds with the constant ``-i`` (not ``+i`` as printed): see
   :mod:`spectral_exact.fourier.network`.
+
+References
+----------
+N. Rahaman, A. Baratin, D. Arpit, F. Draxler, M. Lin, F. A. Hamprecht, Y. Bengio and A.
+Courville, "On the spectral bias of neural networks", Proc. 36th ICML, PMLR 97, 5301-5310
+(2019). doi:10.48550/arXiv.1806.08734 (Lemma 1 and Theorem 1).
 """
 
 from __future__ import annotations

@@ -40,6 +40,16 @@ stable route.
 numba is imported lazily; the kernels are compiled once (``cache=True``) and run in parallel
 over blocks of frequencies (``prange``), with per-block buffers of one value per vertex and
 per edge, so memory stays bounded whatever the number of frequencies.
+
+References
+----------
+R. Diaz, Q.-N. Le and S. Robins, "Fourier transforms of polytopes, solid angle sums, and
+discrete volume" (2016). doi:10.48550/arXiv.1602.08593 (the face-poset recursion of the
+transform of a polytope).
+
+C. de Boor, "Divided differences", Surveys in Approximation Theory 1, 46-69 (2005), ISSN
+1555-578X (the Hermite-Genocchi formula: the integral of exp over a simplex is a divided
+difference of exp).
 """
 
 from __future__ import annotations

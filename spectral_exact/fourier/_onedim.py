@@ -59,6 +59,12 @@ This equals Lemma 1 of Rahaman et al. (2019) with ``c = -i`` (see :mod:`.network
 
 Cost: ``O(n w^2)`` per layer to enumerate (``n`` breakpoints, width ``w``) and ``O(n)`` per
 frequency; no Python object per region.
+
+References
+----------
+N. Rahaman, A. Baratin, D. Arpit, F. Draxler, M. Lin, F. A. Hamprecht, Y. Bengio and A.
+Courville, "On the spectral bias of neural networks", Proc. 36th ICML, PMLR 97, 5301-5310
+(2019). doi:10.48550/arXiv.1806.08734 (Lemma 1 and Theorem 1).
 """
 
 from __future__ import annotations

@@ -83,6 +83,16 @@ sizes follow the same bound (:func:`_triangle_nodes`: at most :math:`3\varepsilo
 :math:`\varepsilon_q` replaced by :math:`3\varepsilon_q`); the NUFFT is 3-D and the box-face
 terms are 2-D NUFFTs times a phase. In 4-D and higher this module evaluates the closed form
 :func:`~spectral_exact.network_fourier` at every grid point (exact, slow).
+
+References
+----------
+N. Rahaman, A. Baratin, D. Arpit, F. Draxler, M. Lin, F. A. Hamprecht, Y. Bengio and A.
+Courville, "On the spectral bias of neural networks", Proc. 36th ICML, PMLR 97, 5301-5310
+(2019). doi:10.48550/arXiv.1806.08734 (Lemma 1 and Theorem 1).
+
+R. Diaz, Q.-N. Le and S. Robins, "Fourier transforms of polytopes, solid angle sums, and
+discrete volume" (2016). doi:10.48550/arXiv.1602.08593 (the face-poset recursion of the
+transform of a polytope).
 """
 
 from __future__ import annotations

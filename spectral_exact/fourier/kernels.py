@@ -15,6 +15,16 @@ cancel catastrophically:
   :math:`\int_S g\, e^{\langle z,y\rangle} = m!\,\mathrm{vol}(S)\sum_j g_j\,
   e[a_0,\dots,a_m,a_j]`. Used when the reduced frequency ``|a_j| <= series_threshold``,
   where every term is bounded and no cancellation occurs.
+
+References
+----------
+C. de Boor, "Divided differences", Surveys in Approximation Theory 1, 46-69 (2005), ISSN
+1555-578X (the Hermite-Genocchi formula: the integral of exp over a simplex is a divided
+difference of exp).
+
+R. Diaz, Q.-N. Le and S. Robins, "Fourier transforms of polytopes, solid angle sums, and
+discrete volume" (2016). doi:10.48550/arXiv.1602.08593 (the face-poset recursion of the
+transform of a polytope).
 """
 
 from __future__ import annotations

@@ -47,6 +47,16 @@ series near degenerate directions as the level engine. Its per-frequency conditi
 (sum of term moduli over the modulus of the sum) sends the frequencies where the route
 cancels (``|k| diam -> 0``, near-zeros of ``F``) to a stable route: ``"regions"`` on a box,
 ``"lemma1"`` on R^d. ``method="fused"`` asks for it explicitly.
+
+References
+----------
+N. Rahaman, A. Baratin, D. Arpit, F. Draxler, M. Lin, F. A. Hamprecht, Y. Bengio and A.
+Courville, "On the spectral bias of neural networks", Proc. 36th ICML, PMLR 97, 5301-5310
+(2019). doi:10.48550/arXiv.1806.08734 (Lemma 1 and Theorem 1).
+
+R. Diaz, Q.-N. Le and S. Robins, "Fourier transforms of polytopes, solid angle sums, and
+discrete volume" (2016). doi:10.48550/arXiv.1602.08593 (the face-poset recursion of the
+transform of a polytope).
 """
 
 from __future__ import annotations

@@ -35,6 +35,16 @@ polyhedron with lineality space ``L`` has transform ``0`` off ``{Proj_L(k) = 0}`
 
 All faces of all polytopes of a collection are evaluated together, level by level, with numpy
 arrays over (faces x frequencies): prepare once (:func:`prepare_polytopes`), evaluate many.
+
+References
+----------
+R. Diaz, Q.-N. Le and S. Robins, "Fourier transforms of polytopes, solid angle sums, and
+discrete volume" (2016). doi:10.48550/arXiv.1602.08593 (the face-poset recursion of the
+transform of a polytope).
+
+C. de Boor, "Divided differences", Surveys in Approximation Theory 1, 46-69 (2005), ISSN
+1555-578X (the Hermite-Genocchi formula: the integral of exp over a simplex is a divided
+difference of exp).
 """
 
 from __future__ import annotations

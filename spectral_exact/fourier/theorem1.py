@@ -20,6 +20,16 @@ uses series there), so use it for understanding, at generic or exactly special `
 geometry of the regions: the unit normals of the kink facets (codimension-one faces between
 regions) and, in 3-D, the directions of kink edges (``k`` in the plane orthogonal to an edge
 decays as :math:`|k|^{-3}`).
+
+References
+----------
+N. Rahaman, A. Baratin, D. Arpit, F. Draxler, M. Lin, F. A. Hamprecht, Y. Bengio and A.
+Courville, "On the spectral bias of neural networks", Proc. 36th ICML, PMLR 97, 5301-5310
+(2019). doi:10.48550/arXiv.1806.08734 (Lemma 1 and Theorem 1).
+
+R. Diaz, Q.-N. Le and S. Robins, "Fourier transforms of polytopes, solid angle sums, and
+discrete volume" (2016). doi:10.48550/arXiv.1602.08593 (the face-poset recursion of the
+transform of a polytope).
 """
 
 from __future__ import annotations
