@@ -25,6 +25,7 @@ Option names are :class:`typing.Literal` types, so a type checker catches a miss
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeAlias
 
 import numpy as np
@@ -52,6 +53,8 @@ __all__ = [
     "BackendName",
     "Scale",
     "ArrayOps",
+    "BackendArray",
+    "LayeredNetwork",
 ]
 
 # ------------------------------------------------------------------------------ arrays
@@ -88,66 +91,94 @@ Scale: TypeAlias = Literal["quick", "paper"]
 
 
 # ------------------------------------------------------------------------------ backend ops
+#: an array of the Fourier engine's backend: ``numpy.ndarray`` or ``torch.Tensor`` (typed
+#: ``Any`` once, here: torch is optional and not imported for type checking)
+BackendArray: TypeAlias = Any
+
+
+class LayeredNetwork(Protocol):
+    """What the independent references need of a network: its affine layers.
+
+    :class:`~spectral_exact.ReLUNetwork` and everything :func:`~spectral_exact.restrict` or
+    :func:`~spectral_exact.from_torch` returns provide it.
+    """
+
+    @property
+    def weights(self) -> Sequence[NDArray[Any]]:
+        """Layer matrices ``W_l`` of shape ``(d_l, d_{l-1})``."""
+        ...
+
+    @property
+    def biases(self) -> Sequence[NDArray[Any]]:
+        """Layer offsets ``b_l`` of shape ``(d_l,)``."""
+        ...
+
+    @property
+    def input_dim(self) -> int:
+        """Input dimension ``d``."""
+        ...
+
+
 class ArrayOps(Protocol):
     """The operations the Fourier engine needs from an array backend.
 
     Implemented by :class:`~spectral_exact.fourier._backend.NumpyOps` and
     :class:`~spectral_exact.fourier._backend.TorchOps`. Arrays are ``numpy.ndarray`` or
-    ``torch.Tensor`` (typed ``Any``: torch is optional); complex results are complex128.
+    ``torch.Tensor`` (:data:`BackendArray`: torch is optional); complex results are complex128.
     ``xp`` is the array module (``numpy`` or ``torch``) for the functions whose names agree.
     """
 
     name: str
-    xp: Any
+    xp: Any  # the array module: numpy or torch
 
-    def asarray(self, a: Any) -> Any:
+    def asarray(self, a: BackendArray) -> BackendArray:
         """Return ``a`` as an array of this backend (on its device)."""
         ...
 
-    def zeros(self, shape: tuple[int, ...]) -> Any:
+    def zeros(self, shape: tuple[int, ...]) -> BackendArray:
         """Return complex zeros of ``shape``."""
         ...
 
-    def empty(self, shape: tuple[int, ...]) -> Any:
+    def empty(self, shape: tuple[int, ...]) -> BackendArray:
         """Return an uninitialised complex array of ``shape``."""
         ...
 
-    def empty_like(self, x: Any) -> Any:
+    def empty_like(self, x: BackendArray) -> BackendArray:
         """Return an uninitialised array like ``x``."""
         ...
 
-    def zeros_like(self, x: Any) -> Any:
+    def zeros_like(self, x: BackendArray) -> BackendArray:
         """Return zeros like ``x``."""
         ...
 
-    def add_at(self, out: Any, idx: Any, vals: Any) -> None:
+    def add_at(self, out: BackendArray, idx: BackendArray, vals: BackendArray) -> None:
         """Scatter-add ``vals`` into ``out`` at rows ``idx`` (repeated indices accumulate)."""
         ...
 
-    def nonzero(self, mask: Any) -> tuple[Any, ...]:
+    def nonzero(self, mask: BackendArray) -> tuple[BackendArray, ...]:
         """Return the indices of the true entries of ``mask``, one array per axis."""
         ...
 
-    def to_numpy(self, x: Any) -> Any:
+    def to_numpy(self, x: BackendArray) -> BackendArray:
         """Return ``x`` as a numpy array on the CPU."""
         ...
 
-    def sinc(self, x: Any) -> Any:
+    def sinc(self, x: BackendArray) -> BackendArray:
         """Return the normalised sinc ``sin(pi x) / (pi x)``."""
         ...
 
-    def row_norms(self, k: Any) -> Any:
+    def row_norms(self, k: BackendArray) -> BackendArray:
         """Return the Euclidean norm of each row of ``k``."""
         ...
 
-    def contiguous(self, x: Any) -> Any:
+    def contiguous(self, x: BackendArray) -> BackendArray:
         """Return ``x`` with contiguous memory."""
         ...
 
-    def copy(self, x: Any) -> Any:
+    def copy(self, x: BackendArray) -> BackendArray:
         """Return a copy of ``x``."""
         ...
 
-    def level(self, lv: Any) -> Any:
+    def level(self, lv: BackendArray) -> BackendArray:
         """Return a prepared face level with its arrays on this backend."""
         ...

@@ -15,6 +15,7 @@ from .._errors import (
     InvalidDomainError,
     InvalidNetworkError,
 )
+from .._types import LayeredNetwork
 from .common import (
     _GUARD_DIGITS,
     _MAX_NETWORK_DIM,
@@ -114,7 +115,7 @@ def _piece_size(poly: Sequence[Sequence[mpmath.mpf]]) -> mpmath.mpf:
 
 
 def mp_network_pieces_box(
-    net: Any, lo: ArrayLike, hi: ArrayLike, dps: int = DEFAULT_DPS
+    net: LayeredNetwork, lo: ArrayLike, hi: ArrayLike, dps: int = DEFAULT_DPS
 ) -> list[MpPiece]:
     r"""Split the box ``[lo, hi]`` into the linear pieces of ``net`` (``d = 1`` or ``2``).
 
@@ -209,14 +210,14 @@ def mp_network_pieces_box(
     return out
 
 
-def _check_net(net: Any) -> None:
+def _check_net(net: LayeredNetwork) -> None:
     for attr in ("weights", "biases", "input_dim"):
         if not hasattr(net, attr):
             raise InvalidNetworkError(f"net must be a ReLUNetwork (missing {attr!r}), got {net!r}")
 
 
 def mp_network_fourier_box(
-    net: Any,
+    net: LayeredNetwork,
     lo: ArrayLike,
     hi: ArrayLike,
     k: ArrayLike,

@@ -164,7 +164,7 @@ class SymbolicNetwork:
         return pre, tuple(wl.row(0)), sympy.Rational(cl)
 
 
-def _as_symbolic_network(net: Any) -> SymbolicNetwork:
+def _as_symbolic_network(net: object) -> SymbolicNetwork:
     if isinstance(net, SymbolicNetwork):
         return net
     if isinstance(net, ReLUNetwork):
@@ -177,7 +177,7 @@ def _as_symbolic_network(net: Any) -> SymbolicNetwork:
     )
 
 
-def _as_exact_box(domain: Any, d: int) -> tuple[Point, Point] | None:
+def _as_exact_box(domain: object, d: int) -> tuple[Point, Point] | None:
     """``(lo, hi)`` as Rationals (``None`` for all of R^d)."""
     if domain is None:
         return None

@@ -24,7 +24,7 @@ Point = tuple[sympy.Rational, ...]
 _MAX_DIM = 3
 
 
-def _as_rational(x: Any, what: str, err: type[SpectralExactError]) -> sympy.Rational:
+def _as_rational(x: object, what: str, err: type[SpectralExactError]) -> sympy.Rational:
     """Convert ``x`` to an exact :class:`sympy.Rational` or raise ``err`` naming ``what``.
 
     Accepted: int, :class:`fractions.Fraction`, sympy Rational, numpy integers, strings such as

@@ -22,7 +22,7 @@ from .._errors import (
     region_context,
 )
 from .._tolerances import DEFAULT_TOLERANCES, Tolerances
-from ..polytope import Box
+from ..polytope import Box, Polytope
 from ..regions import linear_regions
 from .network import SymbolicNetwork, _as_exact_box, _as_symbolic_network
 from .rational import _MAX_DIM, Point, Rat
@@ -224,7 +224,7 @@ def symbolic_regions(
 def _rebuild_region(
     snet: SymbolicNetwork,
     pattern: tuple[tuple[bool, ...], ...],
-    poly: Any,
+    poly: Polytope,
     box: tuple[Point, Point] | None,
     scale: float,
     tol: Tolerances,
@@ -280,7 +280,7 @@ def _live_constraints(
 
 
 def _exact_vertices(
-    poly: Any,
+    poly: Polytope,
     live: Sequence[tuple[Point, sympy.Rational]],
     tight_tol: float,
     d: int,
@@ -311,7 +311,7 @@ def _exact_vertices(
 
 def _region_on_the_line(
     pattern: tuple[tuple[bool, ...], ...],
-    poly: Any,
+    poly: Polytope,
     live: Sequence[tuple[Point, sympy.Rational]],
     verts: list[Point],
     w: Point,

@@ -52,14 +52,13 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from math import factorial
-from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from .._errors import InvalidPolytopeError, SingularFrequencyError, region_context
 from .._tolerances import DEFAULT_TOLERANCES, Tolerances
-from .._types import ArrayOps, BackendName, ComplexArray, FloatArray
+from .._types import ArrayOps, BackendArray, BackendName, ComplexArray, FloatArray
 from ..face_poset import face_poset
 from ..polytope import Box, Polytope
 from ._backend import NumpyOps, get_backend
@@ -413,8 +412,8 @@ def _prepare_polygons(
 
 
 def _series_level(
-    lv: _Level, k: Any, mask: Any, want_j: bool, n_terms: int, ops: ArrayOps
-) -> tuple[Any, Any, Any, Any]:
+    lv: _Level, k: BackendArray, mask: BackendArray, want_j: bool, n_terms: int, ops: ArrayOps
+) -> tuple[BackendArray, BackendArray, BackendArray, BackendArray]:
     """Series values at the (face, frequency) pairs selected by ``mask`` (n, K)."""
     fi, ki = (ops.to_numpy(x) for x in ops.nonzero(mask))
     order = np.argsort(lv.simplex_face, kind="stable")
@@ -447,7 +446,7 @@ def _series_level(
     return ops.asarray(fi), ops.asarray(ki), I, J
 
 
-def _raise_singular(k: Any, where: Any, what: str, ops: ArrayOps) -> None:
+def _raise_singular(k: BackendArray, where: BackendArray, what: str, ops: ArrayOps) -> None:
     bad = np.argwhere(ops.to_numpy(where))[0]
     kb = ops.to_numpy(k)[bad[1]].tolist()
     raise SingularFrequencyError(
@@ -457,16 +456,16 @@ def _raise_singular(k: Any, where: Any, what: str, ops: ArrayOps) -> None:
 
 
 def _evaluate_chunk(
-    prep: PreparedPolytopes, k: Any, want_j: bool, ops: ArrayOps | None = None
-) -> tuple[list[Any], list[Any]]:
+    prep: PreparedPolytopes, k: BackendArray, want_j: bool, ops: ArrayOps | None = None
+) -> tuple[list[BackendArray], list[BackendArray]]:
     """All face transforms (per level) at frequencies ``k`` (backend array, (K, d))."""
     ops = ops or _NUMPY
     xp = ops.xp
     tol = prep.tol
     knorm = ops.row_norms(k)  # (K,)
     K = k.shape[0]
-    Is: list[Any] = []
-    Js: list[Any] = []
+    Is: list[BackendArray] = []
+    Js: list[BackendArray] = []
     for lv in prep.levels:
         j = lv.dim
         n = len(lv.radius)
