@@ -52,6 +52,7 @@ __all__ = [
     "Route",
     "BackendName",
     "Scale",
+    "Envelope",
     "ArrayOps",
     "BackendArray",
     "LayeredNetwork",
@@ -88,6 +89,8 @@ Method: TypeAlias = Literal["regions", "lemma1", "laplacian", "fused"]
 BackendName: TypeAlias = Literal["numpy", "torch"]
 #: experiment scales
 Scale: TypeAlias = Literal["quick", "paper"]
+#: envelopes of :func:`~spectral_exact.fit_decay_exponent`
+Envelope: TypeAlias = Literal["running_max", "rms", "peaks", "none"]
 
 
 # ------------------------------------------------------------------------------ backend ops

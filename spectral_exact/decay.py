@@ -50,7 +50,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ._errors import InvalidArgumentError, InvalidFrequencyError
-from ._types import BoolArray, FloatArray
+from ._types import BoolArray, Envelope, FloatArray
 
 __all__ = ["DecayFit", "fit_decay_exponent", "measure_decay"]
 
@@ -137,7 +137,7 @@ def fit_decay_exponent(
     t: ArrayLike,
     values: ArrayLike,
     *,
-    envelope: str = "rms",
+    envelope: Envelope = "rms",
     window: float | None = None,
 ) -> DecayFit:
     r"""Fit :math:`|values| \approx C\, t^{-p}` through an envelope robust to oscillation.
@@ -237,7 +237,7 @@ def measure_decay(
     t_max: float,
     n: int = 400,
     *,
-    envelope: str = "rms",
+    envelope: Envelope = "rms",
     window: float | None = None,
 ) -> DecayFit:
     r"""Decay exponent of :math:`|F(t u)|` along the unit direction :math:`u`.
