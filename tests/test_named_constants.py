@@ -54,7 +54,17 @@ def test_phase_is_the_conventions_exponential(kx: float) -> None:
 
 
 @pytest.mark.parametrize(
-    "module", ["fourier/kernels.py", "fourier/polytope.py", "fourier/theorem1.py", "fft.py"]
+    "module",
+    [
+        "fourier/kernels.py",
+        "fourier/polytope.py",
+        "fourier/theorem1.py",
+        "fourier/network.py",
+        "fourier/grid.py",
+        "fourier/_onedim.py",
+        "fourier/_fused.py",
+        "fft.py",
+    ],
 )
 def test_closed_forms_write_the_sign_through_the_convention(module: str) -> None:
     code = [

@@ -65,6 +65,7 @@ from .._tolerances import SERIES_TERM_RTOL, Tolerances
 from .._types import FloatArray, IntArray
 from ..complex import PolyhedralComplex
 from ..polytope import Box
+from ._convention import PHASE_UNIT
 
 __all__ = ["FusedLaplacian", "fused_from_complex", "fused_laplacian", "series_length"]
 
@@ -303,7 +304,7 @@ def fused_laplacian(
     flag = np.zeros(K, np.bool_)
     cI, cJa, cJb, t2, t3 = _series_coefficients(data.n_series)
     if K == 0:
-        return Tr + 1j * Ti, S, flag
+        return Tr - PHASE_UNIT * Ti, S, flag
     if data.dim == 2:
         kern["2"](
             k, data.vertices, data.fvals, data.edge_a, data.edge_b, data.edge_vec,
@@ -319,4 +320,4 @@ def fused_laplacian(
             data.face_jn, data.face_w, data.tri_ptr, data.tri, data.tri_fac, data.threshold,
             data.singular, cI, cJa, cJb, t2, t3, BLOCK, Tr, Ti, S, flag,
         )  # fmt: skip
-    return Tr + 1j * Ti, S, flag
+    return Tr - PHASE_UNIT * Ti, S, flag

@@ -89,7 +89,7 @@ from .._types import BoolArray, ComplexArray, FloatArray
 from .._validate import as_box_domain, check_same_domain
 from ..network import ReLUNetwork
 from ..polytope import Box, Polytope
-from ._convention import as_frequencies
+from ._convention import PHASE_UNIT, as_frequencies, phase
 
 __all__ = ["Breakpoints", "breakpoints", "breakpoints_fourier"]
 
@@ -482,7 +482,7 @@ def _interval_sum(t: FloatArray, g: FloatArray, k: FloatArray, tol: Tolerances) 
         return np.zeros(K, dtype=complex)
     h = np.diff(t)
     dg = np.diff(g)
-    E = np.exp(np.multiply.outer(k, t) * -1j)  # (K, n)
+    E = np.exp(np.multiply.outer(k, t) * PHASE_UNIT)  # (K, n)
     small = np.multiply.outer(np.abs(k), h) < 2.0 * tol.series_threshold  # (K, n-1)
     terms = np.empty((K, len(h)), dtype=complex)
     big = ~small
@@ -491,12 +491,12 @@ def _interval_sum(t: FloatArray, g: FloatArray, k: FloatArray, tol: Tolerances) 
         kk = k[kb]
         gE1 = g[ib + 1] * E[kb, ib + 1]
         gE0 = g[ib] * E[kb, ib]
-        terms[kb, ib] = (1j / kk) * (gE1 - gE0) + (dg[ib] / h[ib]) / (kk * kk) * (
+        terms[kb, ib] = (-PHASE_UNIT / kk) * (gE1 - gE0) + (dg[ib] / h[ib]) / (kk * kk) * (
             E[kb, ib + 1] - E[kb, ib]
         )
     if np.any(small):
         ks, is_ = np.nonzero(small)
-        z = (-1j * k[ks]) * h[is_]
+        z = (PHASE_UNIT * k[ks]) * h[is_]
         phi, psi = _phi_psi(z)
         terms[ks, is_] = E[ks, is_] * h[is_] * (g[is_] * phi + dg[is_] * psi)
     return terms.sum(axis=1)
@@ -515,15 +515,15 @@ def _fourier(bp: Breakpoints, k: FloatArray, tol: Tolerances) -> ComplexArray:
     far = ~near
     if np.any(far):  # Lemma 1 (c = -i): -k^-2 sum_j jump_j e^{-ik t_j}
         kf = k[far]
-        E = np.exp(np.multiply.outer(kf, t) * -1j)
+        E = np.exp(np.multiply.outer(kf, t) * PHASE_UNIT)
         out[far] = -(E @ bp.jumps) / (kf * kf)
     if np.any(near):  # bounded part [t_0, t_n-1] by intervals plus the two affine tails
         kn = k[near]
-        E0 = np.exp(-1j * kn * t[0])
-        E1 = np.exp(-1j * kn * t[-1])
+        E0 = phase(kn * t[0])
+        E1 = phase(kn * t[-1])
         g0, g1 = bp.values[0], bp.values[-1]
-        tails = E0 * (1j * g0 / kn + bp.left_slope / (kn * kn)) - E1 * (
-            1j * g1 / kn + bp.right_slope / (kn * kn)
+        tails = E0 * (-PHASE_UNIT * g0 / kn + bp.left_slope / (kn * kn)) - E1 * (
+            -PHASE_UNIT * g1 / kn + bp.right_slope / (kn * kn)
         )
         out[near] = _interval_sum(t, bp.values, kn, tol) + tails
     return out

@@ -114,6 +114,7 @@ from .._validate import check_same_domain
 from ..network import ReLUNetwork
 from ..polytope import Box
 from ..regions import Regions, linear_regions
+from ._convention import PHASE_UNIT, phase
 from .network import PreparedNetwork, network_fourier
 
 __all__ = ["GRID_RTOL", "GridTransform", "network_fourier_grid", "network_fourier_grid_report"]
@@ -553,8 +554,8 @@ def _face_sum(
         if not np.any(on):
             continue
         sub = _nufft(x[on][:, others], c[on], dk[others], centre[others], n, eps)
-        phase = np.exp(-1j * ka * (X - centre[a]))
-        out += np.expand_dims(sub, a) * phase.reshape(shape_a)
+        ph = phase(ka * (X - centre[a]))
+        out += np.expand_dims(sub, a) * ph.reshape(shape_a)
     rest = ~((x[:, a] == box.lo[a]) | (x[:, a] == box.hi[a]))
     if np.any(rest):  # nodes not exactly on the face plane (rounding): the full NUFFT
         out += _nufft(x[rest], c[rest], dk, centre, n, eps)
@@ -840,16 +841,16 @@ def network_fourier_grid_report(
     if d == 1:
         kk = k_grid[..., 0]
         # the two boundary points: direct sum of i k n f e^{-ik(x - centre)}
-        acc = acc + 1j * kk * (np.exp(-1j * np.outer(kk, bd_x[0][:, 0] - centre[0])) @ bd_c[0])
+        acc = acc - PHASE_UNIT * kk * (phase(np.outer(kk, bd_x[0][:, 0] - centre[0])) @ bd_c[0])
     else:
         for a in range(d):
-            acc = acc + 1j * k_grid[..., a] * _face_sum(
+            acc = acc - PHASE_UNIT * k_grid[..., a] * _face_sum(
                 bd_x[a], bd_c[a], a, box, dk, centre, n, eps
             )
     k2 = np.sum(k_grid * k_grid, axis=-1)
     zero = k2 == 0
     safe = np.where(zero, 1.0, k2)
-    values = np.where(zero, 0.0, acc / safe) * np.exp(-1j * (k_grid @ centre))
+    values = np.where(zero, 0.0, acc / safe) * phase(k_grid @ centre)
     kabs = np.abs(k_grid)
     num = kink.mass + sum(kabs[..., a] * bd_mass[a] for a in range(d))
     bound = np.where(zero, np.inf, eps * (1.0 + quad_factor) * num / safe)

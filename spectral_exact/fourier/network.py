@@ -85,7 +85,7 @@ from ..polytope import Box
 from ..regions import Regions, linear_regions
 from . import _onedim
 from ._backend import get_backend
-from ._convention import as_frequencies
+from ._convention import PHASE_UNIT, as_frequencies
 from ._fused import FusedLaplacian, fused_from_complex, fused_laplacian
 from .polytope import PreparedPolytopes, evaluate_levels, prepare_polytopes
 
@@ -256,12 +256,12 @@ def _route_sum(
         k2 = np.sum(kc * kc, axis=1)
         if method == "lemma1":
             wk = W[cells] @ kc.T  # (n, K)
-            acc = (-1j * wk * Is[d][tidx]).sum(axis=0)
+            acc = (PHASE_UNIT * wk * Is[d][tidx]).sum(axis=0)
             if prep.domain is not None and np.any(bd):
                 Jf = Js[d - 1]
                 assert Jf is not None
                 kN = top.normal[bd] @ kc.T
-                acc = acc + (1j * kN * Jf[top.child[bd]]).sum(axis=0)
+                acc = acc + (-PHASE_UNIT * kN * Jf[top.child[bd]]).sum(axis=0)
             out[sl] = acc / k2
         else:  # laplacian
             wN = np.einsum("ed,ed->e", W[region_of_top[top.parent]], top.normal)  # (E,)
@@ -272,7 +272,9 @@ def _route_sum(
                 Jf = Js[d - 1]
                 assert Jf is not None
                 kN = top.normal[bd] @ kc.T
-                acc = acc + ((-1j * kN) * Jf[top.child[bd]] - wN[bd, None] * If[bd]).sum(axis=0)
+                acc = acc + ((PHASE_UNIT * kN) * Jf[top.child[bd]] - wN[bd, None] * If[bd]).sum(
+                    axis=0
+                )
             out[sl] = -acc / k2
     return out
 
