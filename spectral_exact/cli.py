@@ -40,13 +40,18 @@ import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ._errors import CommandError, MissingDependencyError, SpectralExactError
 from ._optional import EXTRAS, install_command, require
 from ._progress import progress
+
+if TYPE_CHECKING:  # imported lazily at run time: the CLI starts fast
+    from .network import ReLUNetwork
+    from .polytope import Box
+    from .regions import Regions
 
 __all__ = [
     "main",
@@ -280,7 +285,7 @@ def _add_box_arguments(p: argparse.ArgumentParser) -> None:
     )
 
 
-def _load_net(args: argparse.Namespace) -> Any:
+def _load_net(args: argparse.Namespace) -> ReLUNetwork:
     from .network import ReLUNetwork
     from .torch_model import load_network  # torchnet: .npz or a saved torch model
 
@@ -289,7 +294,7 @@ def _load_net(args: argparse.Namespace) -> Any:
     return ReLUNetwork.random(_parse_ints(args.arch, "--arch"), seed=args.seed)
 
 
-def _make_box(args: argparse.Namespace, d: int) -> Any:
+def _make_box(args: argparse.Namespace, d: int) -> Box:
     from .polytope import Box
 
     if args.box is not None:
@@ -309,7 +314,7 @@ def _make_box(args: argparse.Namespace, d: int) -> Any:
 
 
 # ---------------------------------------------------------------------------- regions
-def region_summary(regions: Any, box: Any, t_regions: float, t_posets: float) -> dict[str, Any]:
+def region_summary(regions: Regions, box: Box, t_regions: float, t_posets: float) -> dict[str, Any]:
     """Return the numbers printed and written by ``spectral-exact regions``."""
     vols = np.array([r.polytope.volume for r in regions])
     n_vertices = Counter(len(r.polytope.vertices) for r in regions)
@@ -353,7 +358,7 @@ def _print_summary(s: dict[str, Any]) -> None:
     )
 
 
-def write_regions_npz(regions: Any, path: str | Path) -> Path:
+def write_regions_npz(regions: Regions, path: str | Path) -> Path:
     """Write the geometry of ``regions`` (any dimension) as a ``.npz`` of flat arrays.
 
     The file holds every field of :class:`~spectral_exact.regions.RegionArrays` (region ``i``
@@ -376,7 +381,7 @@ def write_regions_npz(regions: Any, path: str | Path) -> Path:
     return path
 
 
-def write_regions_geojson(regions: Any, path: str | Path) -> Path:
+def write_regions_geojson(regions: Regions, path: str | Path) -> Path:
     """Write bounded 2-D ``regions`` as a GeoJSON ``FeatureCollection`` of polygons.
 
     One ``Polygon`` feature per region (counter-clockwise exterior ring, closed), with
