@@ -120,6 +120,7 @@ def _exp1_arrays(n_seeds: int, reverse_seed: int | None = None) -> tuple[dict, d
 
 
 def test_exp1_claims_per_seed_on_synthetic_curves() -> None:
+    pytest.importorskip("torch")  # trains or builds a torch model
     exp1 = get_experiment("exp1")
     arrays, meta = _exp1_arrays(5)
     cl = {c.name: c for c in exp1.claims(arrays, meta)}
@@ -137,6 +138,7 @@ def test_exp1_claims_per_seed_on_synthetic_curves() -> None:
 
 
 def test_exp2_claims_both_readings_and_learned_filter() -> None:
+    pytest.importorskip("torch")  # trains or builds a torch model
     exp2 = get_experiment("exp2")
     freqs = np.arange(5, 55, 5)
     deltas = np.linspace(0, 1, 5)

@@ -19,6 +19,9 @@ from spectral_exact.experiments import _common as C
 from spectral_exact.experiments._sweep import Task, merge_task_results, run_sweep, run_task
 from spectral_exact.experiments.cli import build_parser, run_experiment_command
 
+# the sweep runs experiments, which train torch models
+pytest.importorskip("torch")
+
 TINY5: dict[str, Any] = dict(width=8, depth=3, n_steps=20, record_every=10, Ls=(0, 4), grid=11)
 
 

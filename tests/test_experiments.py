@@ -31,6 +31,9 @@ from spectral_exact.experiments.cli import (
 )
 from spectral_exact.experiments.data import load_dataset, load_mnist_idx, read_idx
 
+# the experiments train torch models (the [experiments] extra needs [torch])
+pytest.importorskip("torch")
+
 TINY = {
     "exp1": dict(width=8, depth=3, n_steps=20, record_every=10, dense_max=10.0, dense_step=1.0),
     "exp2": dict(width=8, depth=3, n_steps=20, n_deltas=3, n_directions=3, n_directions_exact=2),

@@ -84,6 +84,7 @@ def test_edge_orthogonal_direction_in_3d() -> None:
 
 
 def test_demo_writes_report(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    pytest.importorskip("torch")  # trains or builds a torch model
     cfg = DemoConfig(
         steps=30,
         n_train=128,
