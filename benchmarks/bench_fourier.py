@@ -35,7 +35,7 @@ from bench_regions import machine_description as machine
 
 import spectral_exact as se
 from spectral_exact.fft import fft_fourier, fft_fourier_at
-from spectral_exact.fourier.network import MAX_CANCELLATION
+from spectral_exact.fourier.spectrum import MAX_CANCELLATION
 from spectral_exact.testing import mp_network_fourier_box
 
 #: nets of the fused-engine throughput table: (architecture, frequencies for the fused route,

@@ -40,8 +40,8 @@ from bench_regions import machine_description
 
 import spectral_exact as se
 from spectral_exact import regions as regions_module
-from spectral_exact.fourier import network as network_module
-from spectral_exact.fourier.network import network_fourier, prepare_network
+from spectral_exact.fourier import spectrum as network_module
+from spectral_exact.fourier.spectrum import network_fourier, prepare_network
 
 ARCHITECTURES: tuple[tuple[int, ...], ...] = (
     (1, 16, 16, 1),

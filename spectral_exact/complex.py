@@ -27,7 +27,7 @@ enumerator computes each vertex from the same hyperplanes), far below ``tol.geom
 
 Faces of every dimension are built for ``d <= 3``; for ``d >= 4`` the complex holds the
 vertices, the regions and their facets (the levels in between are left empty and the engine
-uses the level-by-level route of :mod:`spectral_exact.fourier.polytope`).
+uses the level-by-level route of :mod:`spectral_exact.fourier.indicator`).
 
 References
 ----------

@@ -146,7 +146,7 @@ def test_region_failure_names_the_region(monkeypatch: pytest.MonkeyPatch) -> Non
 
 
 def test_polytope_failure_names_the_polytope(monkeypatch: pytest.MonkeyPatch) -> None:
-    import spectral_exact.fourier.polytope as fp
+    import spectral_exact.fourier.indicator as fp
 
     polys = [se.Polytope.from_vertices(np.vstack([np.zeros(3), s * np.eye(3)])) for s in (1, 2, 3)]
     real = fp.face_poset

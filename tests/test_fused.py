@@ -12,7 +12,7 @@ import pytest
 
 import spectral_exact as se
 from spectral_exact.fourier._fused import fused_laplacian
-from spectral_exact.fourier.network import MAX_CANCELLATION
+from spectral_exact.fourier.spectrum import MAX_CANCELLATION
 from spectral_exact.testing import mp_affine_polytope_fourier, mp_network_fourier_box
 
 #: accuracy required of the fused route (the engine's precision target)

@@ -11,7 +11,7 @@ import pytest
 
 import spectral_exact as se
 from spectral_exact.fourier.grid import GRID_RTOL, network_fourier_grid_report
-from spectral_exact.fourier.network import prepare_network
+from spectral_exact.fourier.spectrum import prepare_network
 
 #: Slack on the default accuracy: max error <= GRID_RTOL * max|F| is what the docs promise.
 PROMISE = GRID_RTOL

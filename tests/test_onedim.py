@@ -10,14 +10,14 @@ import pytest
 
 import spectral_exact as se
 from spectral_exact import regions as regions_module
-from spectral_exact.fourier import network as network_module
+from spectral_exact.fourier import spectrum as network_module
 from spectral_exact.fourier._onedim import (
     Breakpoints,
     breakpoints,
     breakpoints_fourier,
     region_affine,
 )
-from spectral_exact.fourier.network import network_fourier, prepare_network
+from spectral_exact.fourier.spectrum import network_fourier, prepare_network
 from spectral_exact.testing import (
     assert_transform_close,
     mp_network_fourier_box,

@@ -102,7 +102,7 @@ def test_zero_distance_scales_with_the_data():
 @pytest.mark.parametrize("thickness", [2.0**-20, 2.0**-33, 1e-12])
 def test_thin_simplex_factor_against_exact_determinant(thickness):
     """M! vol of a thin tetrahedron vs the exact rational determinant of its float vertices."""
-    from spectral_exact.fourier.polytope import _simplex_factor
+    from spectral_exact.fourier.indicator import _simplex_factor
 
     S = np.array([[0, 0, 0], [1, 1e-9, 0], [0, 1, thickness], [1, 1 + thickness, 0.3 * thickness]])
     E = [

@@ -16,7 +16,7 @@ from spectral_exact import _types
 from spectral_exact.decay import ENVELOPES
 from spectral_exact.experiments import SCALES
 from spectral_exact.fourier._backend import NumpyOps, TorchOps
-from spectral_exact.fourier.network import ALL_METHODS, METHODS
+from spectral_exact.fourier.spectrum import ALL_METHODS, METHODS
 
 
 def test_literal_option_types_match_the_runtime_choices() -> None:

@@ -1,6 +1,6 @@
 """Array backends for the Fourier engine: numpy (default) and torch (CPU or GPU).
 
-The engine (:mod:`.kernels`, :mod:`.polytope`) is written once against the small set of
+The engine (:mod:`.kernels`, :mod:`.indicator`) is written once against the small set of
 operations below; ``ops.xp`` is the array module (``numpy`` or ``torch``) for the functions
 whose names agree (``exp``, ``sin``, ``cos``, ``abs``, ``sqrt``, ``where``, ``einsum``). Torch
 is imported only when a torch backend is requested. Both run in float64 / complex128, so the

@@ -13,7 +13,7 @@ and returns this convention. Consequences used (and tested) throughout:
 * ``F(-k) = conj(F(k))`` for real ``f``;
 * translation ``f(x - a)`` multiplies ``F`` by ``e^{-i k . a}``;
 * Lemma 1 of Rahaman et al. holds with the constant ``-i`` (not ``+i`` as printed): see
-  :mod:`spectral_exact.fourier.network`.
+  :mod:`spectral_exact.fourier.spectrum`.
 
 References
 ----------

@@ -29,7 +29,7 @@ Per frequency the kernel computes one complex exponential per distinct vertex,
   ``J_G``) over its edges when ``|q| R_G >=`` ``tol.series_threshold``, else the
   Hermite-Genocchi Taylor series on the fan triangulation from its first vertex ``v_0``
   (phase :math:`E_{v_0}`, nodes :math:`-ik\cdot(v_j - v_0)`, ``|node| < 2`` threshold), the
-  same stable evaluation as :mod:`.polytope`.
+  same stable evaluation as :mod:`.indicator`.
 
 Alongside the sum ``T(k)`` the kernel accumulates ``S(k)``, the sum of bounds on the moduli of
 the individual floating-point terms. ``S/|T|`` is a per-frequency condition number: rounding

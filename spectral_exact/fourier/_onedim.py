@@ -52,7 +52,7 @@ the bounded part ``[t_0, t_{n-1}]`` by the formula above, plus the two affine ta
     \int_{-\infty}^{t_0} f e^{-ikx} = E_0\Big(\frac{i g_0}{k} + \frac{s_L}{k^2}\Big),\qquad
     \int_{t_{n-1}}^{\infty} f e^{-ikx} = -E_{n-1}\Big(\frac{i g_{n-1}}{k} + \frac{s_R}{k^2}\Big).
 
-This equals Lemma 1 of Rahaman et al. (2019) with ``c = -i`` (see :mod:`.network`):
+This equals Lemma 1 of Rahaman et al. (2019) with ``c = -i`` (see :mod:`.spectrum`):
 :math:`\tilde f(k) = -k^{-2}\sum_j (s_j^+ - s_j^-)\, e^{-ik t_j}`, e.g. ``-1/k^2`` for
 ``ReLU(x)``, but has no ``1/k^2`` cancellation when ``f`` has compact support. An affine ``f``
 (no breakpoint) gives ``0`` off ``k = 0``.

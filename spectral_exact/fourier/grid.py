@@ -19,7 +19,7 @@ the two normals are opposite), leaving
            + \sum_{G \subset \partial D} i\, k\cdot n_G \int_G f\, e^{-ik\cdot x}\Big],
 
 the first sum over every (region, facet) pair, boundary facets included (this is the
-``"laplacian"`` route of :mod:`.network`, written per region-facet pair; a facet shared
+``"laplacian"`` route of :mod:`.spectrum`, written per region-facet pair; a facet shared
 bit for bit by two regions is stored once with the summed density, the jump of
 :math:`\partial_n f`). Every term is the Fourier transform of a measure on points (1-D),
 segments (2-D) or polygons (3-D). Writing each as a quadrature sum
@@ -115,7 +115,7 @@ from ..network import ReLUNetwork
 from ..polytope import Box
 from ..regions import Regions, linear_regions
 from ._convention import PHASE_UNIT, phase
-from .network import PreparedNetwork, network_fourier
+from .spectrum import PreparedNetwork, network_fourier
 
 __all__ = ["GRID_RTOL", "GridTransform", "network_fourier_grid", "network_fourier_grid_report"]
 

@@ -9,7 +9,7 @@ Three routes, all exact, tested against each other and against 40-digit mpmath:
 
 ``"regions"``
     :math:`\sum_R \int_R (w_R\cdot x + c_R)\, e^{-ik\cdot x} dx` (affine face recursion on each
-    region, :mod:`.polytope`). Stable at every ``k`` including ``k = 0``: the default on a box.
+    region, :mod:`.indicator`). Stable at every ``k`` including ``k = 0``: the default on a box.
 ``"lemma1"``
     Integrating by parts on each region with :math:`v = ik/|k|^2` (so :math:`-ik\cdot v = 1`),
     the interior facet terms cancel pairwise because ``f`` is continuous, leaving
@@ -87,7 +87,7 @@ from . import _onedim
 from ._backend import get_backend
 from ._convention import PHASE_UNIT, as_frequencies
 from ._fused import FusedLaplacian, fused_from_complex, fused_laplacian
-from .polytope import PreparedPolytopes, evaluate_levels, prepare_polytopes
+from .indicator import PreparedPolytopes, evaluate_levels, prepare_polytopes
 
 __all__ = ["PreparedNetwork", "prepare_network", "network_fourier", "METHODS", "ALL_METHODS"]
 
@@ -132,7 +132,7 @@ class PreparedNetwork:
 
     @property
     def faces(self) -> PreparedPolytopes:
-        """Per-region face levels of the level engine (:mod:`.polytope`), built once."""
+        """Per-region face levels of the level engine (:mod:`.indicator`), built once."""
         if "faces" not in self._lazy:
             self._lazy["faces"] = _prepare_faces(self)
         faces: PreparedPolytopes = self._lazy["faces"]

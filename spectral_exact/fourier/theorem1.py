@@ -1,6 +1,6 @@
 r"""Theorem 1 of Rahaman et al. (2019), made explicit.
 
-Unrolling the Diaz-Le-Robins recursion (:mod:`.polytope`) writes the transform of a region
+Unrolling the Diaz-Le-Robins recursion (:mod:`.indicator`) writes the transform of a region
 as a sum over chains of faces :math:`R = F_0 \gtrdot F_1 \gtrdot \dots \gtrdot F_n` that end at
 the first face with :math:`\mathrm{Proj}_{F_n}(k) = 0`; each step contributes a factor
 :math:`O(1/|k|)` and the end contributes :math:`\mathrm{vol}(F_n) e^{-ik\cdot x_{F_n}}`. With
@@ -46,8 +46,8 @@ from .._validate import positive_float
 from ..network import ReLUNetwork
 from ..polytope import Box, Polytope
 from ._convention import PHASE_UNIT, as_frequencies, phase
-from .network import PreparedNetwork, _cached_prepare, network_fourier
-from .polytope import PreparedPolytopes, _check_lineality, prepare_polytopes
+from .indicator import PreparedPolytopes, _check_lineality, prepare_polytopes
+from .spectrum import PreparedNetwork, _cached_prepare, network_fourier
 
 __all__ = [
     "Theorem1Terms",
@@ -200,7 +200,7 @@ def box_boundary_term(
 ) -> ComplexArray:
     r"""Return the box-boundary term of Lemma 1 on a box, computed face by face.
 
-    Integrating by parts on :math:`D = [lo, hi]` (see :mod:`.network`),
+    Integrating by parts on :math:`D = [lo, hi]` (see :mod:`.spectrum`),
 
     .. math::
 
