@@ -216,7 +216,7 @@ def test_bad_frequencies() -> None:
 
 def test_polygon_fast_path_equals_face_poset_route() -> None:
     """The batched polygon preparation and the general face-poset route give the same numbers."""
-    from spectral_exact.fourier import polytope as fp
+    from spectral_exact.fourier import indicator as fp
 
     net = se.ReLUNetwork.random((2, 6, 6, 1), seed=4)
     regions = se.linear_regions(net, se.Box([-1, -1], [1, 1]))
