@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck pytest docs sdist validate bench clean
+.PHONY: demo test lint typecheck pytest pytest-without-torch docs sdist validate bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ typecheck: $(STAMP)
 
 pytest: $(STAMP)
 	$(BIN)/python -m pytest -q -n 2 --doctest-modules tests spectral_exact
+
+# the suite as on an install without the torch extra: torch tests skip, nothing fails
+pytest-without-torch: $(STAMP)
+	$(BIN)/python -m pytest -q -n 2 --without-torch tests
 
 test: lint typecheck pytest
 

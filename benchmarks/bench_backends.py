@@ -28,7 +28,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import spectral_exact as se  # noqa: E402
+import spectral_exact as se
 
 NETS = ((2, 32, 32, 1), (3, 16, 16, 1))
 REFERENCE = Path(__file__).resolve().parents[1] / "tests" / "data" / "windowed_fourier_cases.json"

@@ -31,12 +31,12 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench_regions import machine_description as machine  # noqa: E402
+from bench_regions import machine_description as machine
 
-import spectral_exact as se  # noqa: E402
-from spectral_exact.fft import fft_fourier, fft_fourier_at  # noqa: E402
-from spectral_exact.fourier.network import MAX_CANCELLATION  # noqa: E402
-from spectral_exact.testing import mp_network_fourier_box  # noqa: E402
+import spectral_exact as se
+from spectral_exact.fft import fft_fourier, fft_fourier_at
+from spectral_exact.fourier.spectrum import MAX_CANCELLATION
+from spectral_exact.testing import mp_network_fourier_box
 
 #: nets of the fused-engine throughput table: (architecture, frequencies for the fused route,
 #: frequencies for the level engine)
@@ -67,7 +67,7 @@ def _cpu(fn):  # type: ignore[no-untyped-def]
 
 
 def numpy_exp_rate(n: int = 2_000_000) -> float:
-    """numpy's complex exponentials per CPU second: ``np.exp(-1j * x)`` on ``n`` phases."""
+    """Numpy's complex exponentials per CPU second: ``np.exp(-1j * x)`` on ``n`` phases."""
     x = np.random.default_rng(0).uniform(-100, 100, n)
     np.exp(-1j * x[:1000])
     best = np.inf

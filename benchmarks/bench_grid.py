@@ -32,11 +32,11 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench_regions import machine_description as machine  # noqa: E402
+from bench_regions import machine_description as machine
 
-import spectral_exact as se  # noqa: E402
-from spectral_exact.fft import fft_fourier_at  # noqa: E402
-from spectral_exact.fourier.grid import network_fourier_grid_report  # noqa: E402
+import spectral_exact as se
+from spectral_exact.fft import fft_fourier_at
+from spectral_exact.fourier.grid import network_fourier_grid_report
 
 #: (architecture, n of the benchmarked grid, n of the all-points accuracy grid (0: none),
 #: FFT ns fitted, timing repeats, random sample points)
@@ -133,7 +133,7 @@ def bench_case(
         errs.append(float(np.abs(tn - exact_p).max()) / scale)
         errs_local.append(float(np.abs(tn - exact_p).max()) / local)
     h = 2.0 / (np.array(fft_ns, dtype=float) - 1)
-    slope, icpt = np.polyfit(np.log(h), np.log(errs), 1)
+    slope, _icpt = np.polyfit(np.log(h), np.log(errs), 1)
     c2 = float(np.exp(np.mean(np.log(errs) - 2 * np.log(h))))  # C in C h^2
     h_need = np.sqrt(FFT_TARGET / c2)
     n_need = int(np.ceil(2.0 / h_need)) + 1

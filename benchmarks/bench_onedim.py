@@ -45,13 +45,13 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_regions import machine_description  # noqa: E402
+from bench_regions import machine_description
 
-import spectral_exact as se  # noqa: E402
-from spectral_exact import regions as regions_module  # noqa: E402
-from spectral_exact.fourier import _onedim  # noqa: E402
-from spectral_exact.fourier import network as network_module  # noqa: E402
-from spectral_exact.fourier.network import network_fourier, prepare_network  # noqa: E402
+import spectral_exact as se
+from spectral_exact import regions as regions_module
+from spectral_exact.fourier import _onedim
+from spectral_exact.fourier import spectrum as network_module
+from spectral_exact.fourier.spectrum import network_fourier, prepare_network
 
 ARCHITECTURES: tuple[tuple[int, ...], ...] = (
     (1, 16, 16, 1),
@@ -119,7 +119,8 @@ def _overhead(
     arch: tuple[int, ...], box: se.Box | None, k: np.ndarray, runs: int, t_call: float
 ) -> float:
     """Best over ``runs`` public calls of (call time - time inside the compiled kernels of that
-    same call): the per-net cost of argument checks, BLAS thread limit and glue."""
+    same call): the per-net cost of argument checks, BLAS thread limit and glue.
+    """
     del t_call
     kern = _onedim._kernels()
     names = ("enumerate_net", "box_transform", "line_transform")

@@ -46,8 +46,8 @@ import numpy as np
 # run as a script from anywhere: import the package of this checkout
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import spectral_exact as se  # noqa: E402
-from spectral_exact.complex import complex_from_arrays  # noqa: E402
+import spectral_exact as se
+from spectral_exact.complex import complex_from_arrays
 
 ARCHITECTURES: tuple[tuple[int, ...], ...] = (
     (2, 32, 32, 1),
@@ -129,7 +129,7 @@ def edge_subdivision_run(mod: Any, net: se.ReLUNetwork, repeat: int) -> tuple[fl
             )
 
     t, (vs, edges, _) = best_cpu(run, repeat)
-    return t, int(len(vs)), int(len(edges))
+    return t, len(vs), len(edges)
 
 
 def time_one(
@@ -166,7 +166,7 @@ def machine_description() -> str:
     """nproc, CPU model, Python and NumPy versions."""
     cpu = platform.processor() or "unknown"
     try:
-        with open("/proc/cpuinfo") as fh:
+        with Path("/proc/cpuinfo").open() as fh:
             for line in fh:
                 if line.startswith("model name"):
                     cpu = line.split(":", 1)[1].strip()

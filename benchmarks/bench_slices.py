@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_regions import machine_description  # noqa: E402
+from bench_regions import machine_description
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -77,9 +77,11 @@ top = max(G.nodes, key=lambda F: G.nodes[F]["dim"])
 
 
 def draw_poset(G, ax, k=None, title=""):
-    """Hasse diagram of a face poset, one row per dimension. With a frequency k: faces where
-    the recursion stops (Proj_F(k) = 0, reached from a face where it does not) in red, the
-    poset edges the recursion walks solid, the others dotted."""
+    """Draw the Hasse diagram of a face poset, one row per dimension.
+
+    With a frequency k: faces where the recursion stops (Proj_F(k) = 0, reached from a face where
+    it does not) in red, the poset edges the recursion walks solid, the others dotted.
+    """
     pos = nx.multipartite_layout(G, subset_key="dim", align="horizontal")
     pos = {F: (x, G.nodes[F]["dim"]) for F, (x, _) in pos.items()}
     label = {F: "".join(map(str, sorted(F))) for F in G}

@@ -28,6 +28,7 @@ import numpy as np
 np.set_printoptions(precision=4, suppress=True)
 
 import os
+from pathlib import Path
 
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # before torch starts: idle threads sleep
 import tempfile
@@ -52,7 +53,7 @@ cfg = get_config("exp1", "quick", **OVERRIDES)
 print(cfg)
 out = tempfile.mkdtemp(prefix="exp1_")
 arrays = run_experiment("exp1", out, scale="quick", seeds=1, show_progress=True, **OVERRIDES)
-print("saved:", sorted(os.listdir(out)))
+print("saved:", sorted(p.name for p in Path(out).iterdir()))
 
 # %% [markdown]
 # ## 2. Low frequencies first: exact transform and DFT side by side
@@ -62,8 +63,8 @@ print("saved:", sorted(os.listdir(out)))
 # the layers.
 
 # %%
-display(Image(filename=os.path.join(out, "fig1_equal.png")))
-display(Image(filename=os.path.join(out, "fig2_equal.png")))
+display(Image(filename=str(Path(out) / "fig1_equal.png")))
+display(Image(filename=str(Path(out) / "fig2_equal.png")))
 
 # %%
 freqs, steps = arrays["freqs"], arrays["steps"]
@@ -101,7 +102,7 @@ plt.show()
 # high-frequency tail, which decays as Theorem 1 predicts.
 
 # %%
-display(Image(filename=os.path.join(out, "exact_vs_dft.png")))
+display(Image(filename=str(Path(out) / "exact_vs_dft.png")))
 
 # %% [markdown]
 # ## 5. The paper's claims, measured

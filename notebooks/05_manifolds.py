@@ -27,6 +27,7 @@ import spectral_exact as se
 np.set_printoptions(precision=4, suppress=True)
 
 import os
+from pathlib import Path
 
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # before torch starts: idle threads sleep
 import tempfile
@@ -118,8 +119,8 @@ for L, loss in zip(arrays["Ls"], arrays["loss"][:, 0, -1]):
 # panel per $L$; right: the loss curves. Then the learned $f$ on the plane with the curve.
 
 # %%
-display(Image(filename=os.path.join(out, "fig8.png")))
-display(Image(filename=os.path.join(out, "fig7.png")))
+display(Image(filename=str(Path(out) / "fig8.png")))
+display(Image(filename=str(Path(out) / "fig7.png")))
 
 # %%
 # one seed: a claim is judged over >= 3 seeds (validation/exp5.py), so this

@@ -15,6 +15,7 @@ from ._errors import (
     InvalidNetworkError,
     InvalidPolytopeError,
     MissingDependencyError,
+    NumericalError,
     SingularFrequencyError,
     SpectralExactError,
     TooManyRegionsError,
@@ -96,4 +97,5 @@ __all__ = [
     "TooManyRegionsError",
     "UnsupportedModuleError",
     "verify_theorem1",
+    "NumericalError",
 ]

@@ -25,6 +25,9 @@ from math import comb
 import numpy as np
 from numpy.typing import NDArray
 
+from ._errors import NumericalError
+from ._types import FloatArray
+
 __all__ = [
     "Generators",
     "generators_from_halfspaces",
@@ -41,7 +44,7 @@ class Generators:
     lineality: NDArray[np.float64]
 
 
-def _split_generators(array: Sequence[Sequence[float]], lin_set: set[int], d: int):  # type: ignore[no-untyped-def]
+def _split_generators(array: Sequence[Sequence[float]], lin_set: set[int], d: int):
     points, rays, lin = [], [], []
     for i, row in enumerate(array):
         if i in lin_set:
@@ -139,7 +142,7 @@ def _raw_generators(
     A_eq: NDArray[np.float64] | None = None,
     b_eq: NDArray[np.float64] | None = None,
 ) -> Generators:
-    """cddlib's H -> V conversion on the data as given (see :func:`generators_from_halfspaces`)."""
+    """Cddlib's H -> V conversion on the data as given (see :func:`generators_from_halfspaces`)."""
     d = A.shape[1]
     rows = np.hstack([b[:, None], -A]).tolist()
     n_ineq = len(rows)
@@ -158,7 +161,7 @@ def _raw_generators(
         if np.all(b >= 0) and (b_eq is None or np.all(b_eq == 0)):
             points = [[0.0] * d]
         else:  # pragma: no cover - cddlib always lists a point otherwise
-            raise RuntimeError("cddlib returned rays without a point")
+            raise NumericalError("cddlib returned rays without a point")
     R = np.array(rays, dtype=float).reshape(-1, d)
     if len(R):
         R = R / np.linalg.norm(R, axis=1)[:, None]
@@ -180,7 +183,7 @@ def _raw_halfspaces(
     rays: NDArray[np.float64] | None = None,
     lineality: NDArray[np.float64] | None = None,
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
-    """cddlib's V -> H conversion on the data as given (see :func:`halfspaces_from_points`)."""
+    """Cddlib's V -> H conversion on the data as given (see :func:`halfspaces_from_points`)."""
     d = points.shape[1]
     rows = [[1.0, *p] for p in points.tolist()]
     if rays is not None:
@@ -211,7 +214,7 @@ def _raw_halfspaces(
 #: relative size (to the largest principal extent) below which an axis of a point set counts
 #: as flat: the hull is then lower dimensional (the same rule as ``Tolerances.rank``)
 FLAT_AXIS_RTOL = 1e-9
-Float = NDArray[np.float64]
+Float = FloatArray  # (m, d) float64 matrices and vectors
 
 
 def _unit_rows(A: Float, b: Float) -> tuple[Float, Float]:
@@ -266,8 +269,8 @@ def halfspaces_from_points(
     return A, b, A_eq, b_eq
 
 
-def _interior_frame(A: Float, b: Float, A_eq: Float | None, b_eq: Float | None):  # type: ignore[no-untyped-def]
-    """A point ``x0`` deep inside ``{A x <= b, A_eq x = b_eq}`` and a length scale, or None.
+def _interior_frame(A: Float, b: Float, A_eq: Float | None, b_eq: Float | None):
+    """Return a point ``x0`` deep inside ``{A x <= b, A_eq x = b_eq}`` and a length scale, or None.
 
     ``x0`` is the Chebyshev centre (LP, radius capped so that unbounded polyhedra have one);
     the scale is the largest distance from ``x0`` to a facet hyperplane.
@@ -329,7 +332,7 @@ QHULL_COPLANAR_RTOL = 1e-12
 
 
 def halfspaces_from_points_qhull(points: Float) -> tuple[Float, Float]:
-    """``A x <= b`` of the hull of full-dimensional ``points`` by Qhull (no cddlib).
+    """Return ``A x <= b`` of the hull of full-dimensional ``points`` by Qhull (no cddlib).
 
     The fallback when cddlib's float arithmetic drops an extreme point (features below about
     1e-9 relative): the same whitened frame as :func:`halfspaces_from_points`, Qhull's

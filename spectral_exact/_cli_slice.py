@@ -34,12 +34,14 @@ __all__ = ["register", "make_digits_cnn", "train_cnn", "analyse_plane", "SliceAn
 DEFAULT_CHANNELS = 3
 DEFAULT_EPOCHS = 15
 DEFAULT_SEED = 0
+#: added to |F| before log10 in the spectrum panels (values below it are not resolved there)
+_LOG_PLOT_FLOOR = 1e-12
 DEFAULT_N = 16
 DEFAULT_MARGIN = 0.25
 
 
 def make_digits_cnn(side: int = 8, channels: int = DEFAULT_CHANNELS, n_classes: int = 10) -> Any:
-    """The example CNN for ``side x side`` grey images (8 for digits, 28 for MNIST).
+    """Return the example CNN for ``side x side`` grey images (8 for digits, 28 for MNIST).
 
     ``[AvgPool2d(2) if side > 14] -> Conv2d(1, c, 3, padding=1) -> BatchNorm2d -> LeakyReLU(0.1)
     -> MaxPool2d(2) -> residual block [conv-BN-ReLU-conv + skip, ReLU] -> Flatten -> Dropout(0.2)
@@ -167,8 +169,11 @@ def analyse_plane(
     n: int = DEFAULT_N,
     margin: float = DEFAULT_MARGIN,
 ) -> SliceAnalysis:
-    """Exact analysis of ``model`` on the plane through ``images[:3]`` (and the line
-    ``images[0] -> images[1]``); the box is ``[-margin, 1 + margin]^2`` in slice coordinates."""
+    """Analyse ``model`` exactly on the plane through ``images[:3]``.
+
+    Also on the line ``images[0] -> images[1]``; the box is ``[-margin, 1 + margin]^2`` in slice
+    coordinates.
+    """
     import spectral_exact as se
 
     sec: dict[str, float] = {}
@@ -369,7 +374,7 @@ def _plot(res: SliceAnalysis, path: Path, pair: tuple[int, int]) -> None:
     kk = res.k_grid
     ext = (kk[..., 0].min(), kk[..., 0].max(), kk[..., 1].min(), kk[..., 1].max())
     for a, vals, title in ((ax[1], res.spectrum, "exact |F(k)|"), (ax[2], res.fft, "FFT |F(k)|")):
-        im = a.imshow(np.log10(np.abs(vals).T + 1e-12), origin="lower", extent=ext)
+        im = a.imshow(np.log10(np.abs(vals).T + _LOG_PLOT_FLOOR), origin="lower", extent=ext)
         a.set_title(title + " (log10)")
         fig.colorbar(im, ax=a)
     lr = sorted(res.line_regions, key=lambda r: r.polytope.vertices.min())

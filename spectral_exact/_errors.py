@@ -1,10 +1,40 @@
-"""Exception hierarchy of spectral_exact.
+"""Exception hierarchy of spectral_exact: every exception class of the package lives here.
 
-Every error raised on bad input derives from :class:`SpectralExactError` (itself a
-``ValueError``), so callers can catch one root or a specific subclass.
+Two kinds of failure, kept apart:
+
+* **Bad input** (the caller can fix it): :class:`SpectralExactError` (itself a ``ValueError``)
+  and its subclasses, one per kind of argument. The message names the argument and its value.
+  An unknown option (``method=``, ``backend=``, a plotting ``color=``) is an
+  :class:`InvalidArgumentError`; a frequency array that is malformed is an
+  :class:`InvalidFrequencyError`.
+* **Internal numerical failure** (the input was valid; the computation could not finish
+  reliably, e.g. cddlib or exact rational reconstruction disagreeing with the float geometry):
+  :class:`NumericalError`, a ``RuntimeError`` and deliberately *not* a
+  :class:`SpectralExactError`, so that ``except SpectralExactError`` around user input does not
+  hide a library failure. :class:`ExactGeometryError` is both (it predates the split).
+
+Where work over linear regions fails, :func:`region_context` adds which region (index and
+activation pattern) was being processed, as a note on the exception (:pep:`678`), without
+changing its class or message.
+
+Examples
+--------
+>>> import spectral_exact as se
+>>> try:
+...     with region_context(3, ([True, False],)):
+...         raise se.InvalidFrequencyError("k has 3 components, expected 2")
+... except se.InvalidFrequencyError as exc:
+...     print(exc.__notes__[0])
+while processing linear region 3 (activation pattern 10)
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import numpy as np
 
 __all__ = [
     "SpectralExactError",
@@ -18,6 +48,12 @@ __all__ = [
     "TooManyRegionsError",
     "DegenerateGeometryWarning",
     "MissingDependencyError",
+    "NumericalError",
+    "ExactGeometryError",
+    "CommandError",
+    "ExperimentError",
+    "region_context",
+    "format_pattern",
 ]
 
 
@@ -74,3 +110,84 @@ class MissingDependencyError(SpectralExactError, ImportError):
         self.name = name
         self.extra = extra
         self.install = install
+
+
+class CommandError(SpectralExactError):
+    """A command-line argument that cannot be used (reported without a traceback)."""
+
+
+class ExperimentError(SpectralExactError):
+    """Bad experiment name, scale, option, or an unavailable device / dependency."""
+
+
+class NumericalError(RuntimeError):
+    """The input was valid but the computation failed numerically (an internal failure).
+
+    Raised when two routes that must agree do not (cddlib against the float geometry, exact
+    rationals against floats), or a table or invariant the algorithm relies on does not hold.
+    Not a :class:`SpectralExactError`: report it, do not treat it as bad input.
+    """
+
+
+class ExactGeometryError(SpectralExactError, NumericalError):
+    """The float region geometry could not be rebuilt exactly.
+
+    A vertex matched no exact intersection of the region's constraints, or the exact regions do
+    not tile the domain. Both a :class:`SpectralExactError` (as before) and a
+    :class:`NumericalError`.
+    """
+
+
+def format_pattern(pattern: Sequence[Any] | None) -> str:
+    """Return an activation pattern as ``"101|01"``: one digit per neuron, ``|`` between layers.
+
+    ``pattern`` is one boolean sequence per hidden layer, or one flat boolean sequence.
+
+    Examples
+    --------
+    >>> format_pattern(([True, False, True], [False, True]))
+    '101|01'
+    >>> format_pattern([True, True, False])
+    '110'
+    >>> format_pattern(None)
+    ''
+    """
+    if pattern is None:
+        return ""
+    layers = [pattern] if len(pattern) and np.ndim(pattern[0]) == 0 else pattern
+    return "|".join("".join("1" if bool(b) else "0" for b in layer) for layer in layers)
+
+
+@contextmanager
+def region_context(
+    index: int, pattern: Sequence[Any] | None = None, *, what: str = "linear region"
+) -> Iterator[None]:
+    """Add the region being processed (index, activation pattern) to any exception raised inside.
+
+    The exception keeps its class and message; the context is added with
+    :meth:`BaseException.add_note` (shown under the traceback, kept in ``exc.__notes__``) and
+    as the attribute ``exc.region_index`` (the innermost region wins). Nested contexts add
+    nothing once a region is recorded.
+
+    Parameters
+    ----------
+    index : int
+        Index of the region in the enumeration order of :func:`~spectral_exact.linear_regions`.
+    pattern : sequence of boolean arrays, optional
+        Its activation pattern, one array per hidden layer.
+    what : str
+        What is being processed, for the note.
+    """
+    try:
+        yield
+    except Exception as exc:
+        if getattr(exc, "region_index", None) is None:
+            note = f"while processing {what} {index}"
+            if pattern is not None:
+                note += f" (activation pattern {format_pattern(pattern)})"
+            exc.add_note(note)
+            try:
+                exc.region_index = index  # type: ignore[attr-defined]
+            except AttributeError:  # pragma: no cover - exceptions with __slots__
+                pass
+        raise

@@ -1,4 +1,4 @@
-r"""How many linear regions will an enumeration produce? (a cheap guard before enumerating)
+r"""Estimate how many linear regions an enumeration yields (a cheap guard before enumerating).
 
 :func:`estimate_regions` answers in milliseconds, so that :func:`spectral_exact.linear_regions`
 (and everything that calls it) can refuse a network whose regions would not fit in memory
@@ -58,6 +58,14 @@ not a count.
 
 One input (``d = 1``): the regions are counted exactly from the sorted breakpoints
 (:mod:`spectral_exact.fourier._onedim`), which costs about as much as the sampling.
+
+References
+----------
+T. Zaslavsky, "Facing up to arrangements: face-count formulas for partitions of space by
+hyperplanes", Mem. Amer. Math. Soc. 154 (1975). doi:10.1090/memo/0154
+
+T. Serra, C. Tjandraatmadja and S. Ramalingam, "Bounding and counting linear regions of deep
+neural networks", Proc. 35th ICML, PMLR 80 (2018). doi:10.48550/arXiv.1711.02114
 """
 
 from __future__ import annotations
@@ -70,7 +78,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ._errors import InvalidDomainError, InvalidNetworkError, TooManyRegionsError
-from ._tolerances import DEFAULT_TOLERANCES, Tolerances
+from ._tolerances import DEFAULT_TOLERANCES, TINY, Tolerances
+from ._types import FloatArray
 from .network import ReLUNetwork
 from .polytope import Box, Polytope
 
@@ -82,7 +91,6 @@ __all__ = [
     "estimate_regions",
 ]
 
-FloatArray = NDArray[np.float64]
 
 #: Default ``max_regions`` of :func:`spectral_exact.linear_regions` and the Fourier engine:
 #: 500,000 regions. Measured peak footprint of regions with their prepared face data
@@ -150,7 +158,7 @@ class RegionEstimate:
 
 # ---------------------------------------------------------------------- arrangement counts
 def _unique_hyperplanes(A: FloatArray, c: FloatArray, tol: float) -> tuple[FloatArray, FloatArray]:
-    """Unit normals (first non-zero entry positive), zero rows dropped, duplicates merged."""
+    """Return unit normals (first non-zero entry positive), zero rows dropped, duplicates merged."""
     norms = np.linalg.norm(A, axis=1)
     keep = norms > tol * max(1.0, float(norms.max(initial=0.0)))
     A, c = A[keep] / norms[keep, None], c[keep] / norms[keep]
@@ -190,7 +198,7 @@ def _line_meets_box(
     smax = np.full(len(p0), np.inf)
     for i in range(p0.shape[1]):
         ui, pi = u[:, i], p0[:, i]
-        par = np.abs(ui) <= 1e-300
+        par = np.abs(ui) <= TINY
         with np.errstate(divide="ignore", invalid="ignore"):
             s1 = (lo[i] + eps - pi) / ui
             s2 = (hi[i] - eps - pi) / ui
@@ -203,7 +211,7 @@ def _line_meets_box(
 
 def _hyperplane_meets_box(
     A: FloatArray, c: FloatArray, lo: FloatArray | None, hi: FloatArray | None, eps: float
-) -> Any:  # noqa: E501
+) -> Any:
     if lo is None or hi is None:
         return np.ones(len(A), dtype=bool)
     centre, half = (lo + hi) / 2, (hi - lo) / 2
@@ -219,11 +227,11 @@ def _count_1d(c: FloatArray, lo: FloatArray | None, hi: FloatArray | None, eps: 
 
 def _count_2d(
     A: FloatArray, c: FloatArray, lo: FloatArray | None, hi: FloatArray | None, eps: float
-) -> int:  # noqa: E501
-    """1 + #lines meeting K + sum over intersection points p in K of (m_p - 1).
+) -> int:
+    r"""1 + #lines meeting K + sum over intersection points p in K of (m_p - 1).
 
     No clustering of points: a point on ``m_p`` lines is the intersection of ``C(m_p, 2)``
-    pairs, so :math:`\\sum_p (m_p - 1) = \\sum_{pairs} 2 / m_p` with ``m_p`` counted by an
+    pairs, so :math:`\sum_p (m_p - 1) = \sum_{pairs} 2 / m_p` with ``m_p`` counted by an
     incidence test per pair (in chunks).
     """
     n = len(A)
@@ -269,7 +277,7 @@ def _count_2d(
 
 def _count_3d(
     A: FloatArray, c: FloatArray, lo: FloatArray | None, hi: FloatArray | None, eps: float
-) -> int:  # noqa: E501
+) -> int:
     """Deletion-restriction: plane j adds the regions its predecessors cut ``H_j ∩ K`` into."""
     meets = _hyperplane_meets_box(A, c, lo, hi, eps)
     total = 1
@@ -345,7 +353,7 @@ def arrangement_regions(
     *,
     tol: Tolerances = DEFAULT_TOLERANCES,
 ) -> tuple[int, bool]:
-    r"""Number of regions of the arrangement ``{x : A x + c = 0}`` in ``domain`` (Zaslavsky).
+    r"""Count the regions of the arrangement ``{x : A x + c = 0}`` in ``domain`` (Zaslavsky).
 
     Parameters
     ----------
@@ -551,7 +559,7 @@ def _estimate(
 
 
 def _hash_weights(n: int) -> NDArray[np.uint64]:
-    """Fixed random odd 64-bit multipliers: pattern -> hash (collisions ~ 2^-64 per pair)."""
+    """Return fixed random odd 64-bit multipliers: pattern -> hash (collisions ~ 2^-64 per pair)."""
     rng = np.random.default_rng(0x5E)
     return rng.integers(1, 2**63, size=n, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
 
@@ -564,7 +572,7 @@ def check_region_budget(
     tol: Tolerances = DEFAULT_TOLERANCES,
     what: str = "linear_regions",
 ) -> RegionEstimate | None:
-    """Raise :class:`~spectral_exact.TooManyRegionsError` when the estimate exceeds ``max_regions``.
+    r"""Raise :class:`~spectral_exact.TooManyRegionsError` if the estimate exceeds ``max_regions``.
 
     Free when the crude product bound :math:`\\prod_l \\sum_{i\\le d} \\binom{d_l}{i}` (Serra et
     al., 2018) is already within the budget; otherwise a quick estimate (``_MIN_SAMPLES``

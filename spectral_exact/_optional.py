@@ -17,7 +17,7 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-from ._errors import MissingDependencyError
+from ._errors import InvalidArgumentError, MissingDependencyError
 
 __all__ = ["EXTRAS", "install_command", "require"]
 
@@ -34,7 +34,7 @@ TORCH_CPU_INDEX = "https://download.pytorch.org/whl/cpu"
 
 
 def install_command(extra: str) -> str:
-    """The pip command that installs the ``spectral-exact[extra]`` extra.
+    """Return the pip command that installs the ``spectral-exact[extra]`` extra.
 
     Examples
     --------
@@ -42,7 +42,7 @@ def install_command(extra: str) -> str:
     "pip install 'spectral-exact[plot]'"
     """
     if extra not in EXTRAS:
-        raise ValueError(f"unknown extra {extra!r}; the extras are {sorted(EXTRAS)}")
+        raise InvalidArgumentError(f"unknown extra {extra!r}; the extras are {sorted(EXTRAS)}")
     return f"pip install 'spectral-exact[{extra}]'"
 
 

@@ -41,7 +41,7 @@ def progress(
     enable: bool | None = None,
     leave: bool = False,
 ) -> Any:
-    """A ``tqdm.auto.tqdm`` bar over ``iterable`` (or a manual bar with ``total``).
+    """Return a ``tqdm.auto.tqdm`` bar over ``iterable`` (or a manual bar with ``total``).
 
     Parameters
     ----------

@@ -15,6 +15,13 @@ from numpy.typing import ArrayLike
 #: a computed coordinate of magnitude ``|x|`` may be off by this many units in the last place
 ROUNDING_ULPS = 64.0
 
+#: a positive floor far below every length, volume or frequency the package meets: it keeps a
+#: ratio or a logarithm finite (``max(s, TINY)``, ``log10(x + TINY)``) and never decides a result
+TINY = 1e-300
+
+#: adaptive Taylor sums stop once a term (bound) falls below this: a hundredth of an ulp of 1
+SERIES_TERM_RTOL = 1e-2 * float(np.finfo(float).eps)
+
 #: the series' truncation bound ``series_threshold**series_terms / series_terms!`` must be
 #: below this (double precision's unit roundoff)
 _SERIES_TRUNCATION_BOUND = 2.0**-53
@@ -23,6 +30,8 @@ __all__ = [
     "Tolerances",
     "DEFAULT_TOLERANCES",
     "ROUNDING_ULPS",
+    "TINY",
+    "SERIES_TERM_RTOL",
     "hyperplane_tolerance",
     "zero_distance",
 ]
@@ -37,9 +46,6 @@ class Tolerances:
     geometry:
         Relative tolerance (scaled by the size of the domain / polytope) below which a signed
         distance to a hyperplane counts as zero: a vertex on the hyperplane.
-    min_width:
-        Relative inradius (Chebyshev radius divided by the domain size) below which a piece of a
-        split region is considered lower dimensional and dropped.
     rank:
         Relative singular-value threshold for numerical rank of direction sets (face dimension).
     series_threshold:
@@ -55,7 +61,6 @@ class Tolerances:
     """
 
     geometry: float = 1e-11
-    min_width: float = 1e-9
     rank: float = 1e-9
     series_threshold: float = 0.5
     series_terms: int = 28

@@ -42,7 +42,7 @@ def real_array(
     ndim: int | None = None,
     finite: bool = True,
 ) -> NDArray[np.float64]:
-    """``a`` as a float64 array; complex, non-numeric, wrongly shaped or non-finite input raises.
+    """Return ``a`` as float64; complex, non-numeric, wrongly shaped or non-finite input raises.
 
     Examples
     --------
@@ -124,7 +124,7 @@ def positive_float(
 
 
 def as_box_domain(domain: Any, dim: int) -> Any:
-    """A transform's domain as a :class:`~spectral_exact.Box` (or ``None`` for R^d).
+    """Return a transform's domain as a :class:`~spectral_exact.Box` (or ``None`` for R^d).
 
     Accepts a ``Box``, a ``(lo, hi)`` pair, ``None``, and in 1-D a bounded interval given as a
     ``Polytope``; anything else, or a domain in another dimension than ``dim``, raises

@@ -1,4 +1,4 @@
-"""The ``spectral-exact`` command line.
+r"""The ``spectral-exact`` command line.
 
 Subcommands (each has ``--help``):
 
@@ -6,8 +6,8 @@ Subcommands (each has ``--help``):
     Enumerate the exact linear regions (with face posets) of a saved or built-in net on a box,
     print a summary, write ``summary.json`` and, in 1-D or 2-D, ``regions.png``.
 ``fourier``
-    Evaluate the exact transform :math:`F(k) = \\int f(x) e^{-ik\\cdot x} dx` (on a box, or on
-    all of :math:`\\mathbb{R}^d` as a tempered distribution) at frequencies given on the
+    Evaluate the exact transform :math:`F(k) = \int f(x) e^{-ik\cdot x} dx` (on a box, or on
+    all of :math:`\mathbb{R}^d` as a tempered distribution) at frequencies given on the
     command line.
 ``demo``
     The main job: train a small net and run the whole pipeline (:mod:`spectral_exact.demo`).
@@ -40,13 +40,18 @@ import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ._errors import MissingDependencyError, SpectralExactError
+from ._errors import CommandError, MissingDependencyError, SpectralExactError
 from ._optional import EXTRAS, install_command, require
 from ._progress import progress
+
+if TYPE_CHECKING:  # imported lazily at run time: the CLI starts fast
+    from .network import ReLUNetwork
+    from .polytope import Box
+    from .regions import Regions
 
 __all__ = [
     "main",
@@ -64,10 +69,6 @@ DEFAULT_SEED = 0
 DEFAULT_LO = -1.0
 DEFAULT_HI = 1.0
 DEFAULT_K = "3,0;0,3"
-
-
-class CommandError(SpectralExactError):
-    """A command-line argument that cannot be used (reported without a traceback)."""
 
 
 # ---------------------------------------------------------------------------- parsing helpers
@@ -149,15 +150,16 @@ def parse_frequencies(text: str, d: int) -> np.ndarray:
 
 
 def load_frequencies(path: str | Path, d: int) -> np.ndarray:
-    """Frequencies from a file: ``.npy`` (array ``(n, d)`` or ``(d,)``) or text (``.csv``,
-    ``.txt``: one frequency per line, components separated by commas or blanks, ``#``
-    comments).
+    r"""Frequencies from a file.
+
+    ``.npy`` (array ``(n, d)`` or ``(d,)``) or text (``.csv``, ``.txt``: one frequency per line,
+    components separated by commas or blanks, ``#`` comments).
 
     Examples
     --------
-    >>> import tempfile, os
-    >>> f = os.path.join(tempfile.mkdtemp(), "k.csv")
-    >>> _ = open(f, "w").write("# k1, k2\\n-3, 0\\n0, 2.5\\n")
+    >>> import tempfile
+    >>> f = Path(tempfile.mkdtemp()) / "k.csv"
+    >>> _ = f.write_text("# k1, k2\n-3, 0\n0, 2.5\n")
     >>> load_frequencies(f, 2).tolist()
     [[-3.0, 0.0], [0.0, 2.5]]
     """
@@ -189,8 +191,9 @@ def load_frequencies(path: str | Path, d: int) -> np.ndarray:
 
 
 def to_jsonable(obj: Any) -> Any:
-    """``obj`` with numpy scalars/arrays as Python numbers/lists and non-finite floats as
-    ``None`` (strict JSON has no NaN or Infinity).
+    """Return ``obj`` with numpy values as Python ones and non-finite floats as ``None``.
+
+    Numpy scalars/arrays become Python numbers/lists (strict JSON has no NaN or Infinity).
 
     Examples
     --------
@@ -282,7 +285,7 @@ def _add_box_arguments(p: argparse.ArgumentParser) -> None:
     )
 
 
-def _load_net(args: argparse.Namespace) -> Any:
+def _load_net(args: argparse.Namespace) -> ReLUNetwork:
     from .network import ReLUNetwork
     from .torch_model import load_network  # torchnet: .npz or a saved torch model
 
@@ -291,7 +294,7 @@ def _load_net(args: argparse.Namespace) -> Any:
     return ReLUNetwork.random(_parse_ints(args.arch, "--arch"), seed=args.seed)
 
 
-def _make_box(args: argparse.Namespace, d: int) -> Any:
+def _make_box(args: argparse.Namespace, d: int) -> Box:
     from .polytope import Box
 
     if args.box is not None:
@@ -311,10 +314,10 @@ def _make_box(args: argparse.Namespace, d: int) -> Any:
 
 
 # ---------------------------------------------------------------------------- regions
-def region_summary(regions: Any, box: Any, t_regions: float, t_posets: float) -> dict[str, Any]:
-    """The numbers printed and written by ``spectral-exact regions``."""
+def region_summary(regions: Regions, box: Box, t_regions: float, t_posets: float) -> dict[str, Any]:
+    """Return the numbers printed and written by ``spectral-exact regions``."""
     vols = np.array([r.polytope.volume for r in regions])
-    n_vertices = Counter(int(len(r.polytope.vertices)) for r in regions)
+    n_vertices = Counter(len(r.polytope.vertices) for r in regions)
     total = t_regions + t_posets
     return {
         "architecture": list(regions.net.architecture),
@@ -355,7 +358,7 @@ def _print_summary(s: dict[str, Any]) -> None:
     )
 
 
-def write_regions_npz(regions: Any, path: str | Path) -> Path:
+def write_regions_npz(regions: Regions, path: str | Path) -> Path:
     """Write the geometry of ``regions`` (any dimension) as a ``.npz`` of flat arrays.
 
     The file holds every field of :class:`~spectral_exact.regions.RegionArrays` (region ``i``
@@ -378,7 +381,7 @@ def write_regions_npz(regions: Any, path: str | Path) -> Path:
     return path
 
 
-def write_regions_geojson(regions: Any, path: str | Path) -> Path:
+def write_regions_geojson(regions: Regions, path: str | Path) -> Path:
     """Write bounded 2-D ``regions`` as a GeoJSON ``FeatureCollection`` of polygons.
 
     One ``Polygon`` feature per region (counter-clockwise exterior ring, closed), with
@@ -646,7 +649,7 @@ def _run_experiment(args: argparse.Namespace) -> int:
 
 # ---------------------------------------------------------------------------- parser / main
 def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
-    """The argument parser (``argv`` decides whether the experiment parser is imported)."""
+    """Return the argument parser (``argv`` decides whether the experiment parser is imported)."""
     from . import __version__
 
     parser = argparse.ArgumentParser(

@@ -27,7 +27,12 @@ enumerator computes each vertex from the same hyperplanes), far below ``tol.geom
 
 Faces of every dimension are built for ``d <= 3``; for ``d >= 4`` the complex holds the
 vertices, the regions and their facets (the levels in between are left empty and the engine
-uses the level-by-level route of :mod:`spectral_exact.fourier.polytope`).
+uses the level-by-level route of :mod:`spectral_exact.fourier.indicator`).
+
+References
+----------
+A. Berzins, "Polyhedral complex extraction from ReLU networks using edge subdivision", Proc.
+40th ICML, PMLR 202 (2023). doi:10.48550/arXiv.2306.07212
 """
 
 from __future__ import annotations
@@ -37,13 +42,11 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from ._tolerances import DEFAULT_TOLERANCES, Tolerances
+from ._tolerances import DEFAULT_TOLERANCES, TINY, Tolerances
+from ._types import FloatArray, IntArray
 from .regions import RegionArrays
 
 __all__ = ["FaceLevel", "PolyhedralComplex", "complex_from_arrays"]
-
-FloatArray = NDArray[np.float64]
-IntArray = NDArray[np.int64]
 
 
 @dataclass(frozen=True, eq=False)
@@ -148,10 +151,12 @@ class PolyhedralComplex:
 
     @property
     def n_vertices(self) -> int:
+        """Number of distinct vertices."""
         return int(self.vertices.shape[0])
 
     @property
     def n_regions(self) -> int:
+        """Number of regions."""
         return int(self.region_face.shape[0])
 
     @property
@@ -160,7 +165,7 @@ class PolyhedralComplex:
         return bool(np.all(self.region_face >= 0))
 
     def face_counts(self) -> tuple[int, ...]:
-        """Number of distinct faces of each dimension ``0..d``."""
+        """Return the number of distinct faces of each dimension ``0..d``."""
         return tuple(lv.n for lv in self.levels)
 
     def facet_regions(self, facet: int) -> IntArray:
@@ -275,7 +280,7 @@ def _orthonormal(vectors: FloatArray, d: int, rank_tol: float) -> FloatArray:
     if len(vectors) == 0:
         return np.zeros((0, d))
     _, s, vt = np.linalg.svd(vectors, full_matrices=False)
-    r = int(np.sum(s > rank_tol * max(float(s[0]), 1e-300)))
+    r = int(np.sum(s > rank_tol * max(float(s[0]), TINY)))
     return vt[:r]
 
 
@@ -322,7 +327,7 @@ class _LevelBuilder:
                            V, R, rank_tol, normal)  # fmt: skip
 
 
-def _face_level(  # noqa: PLR0913
+def _face_level(
     j: int,
     d: int,
     verts: tuple[IntArray, IntArray],
@@ -333,8 +338,11 @@ def _face_level(  # noqa: PLR0913
     rank_tol: float,
     normal: FloatArray | None = None,
 ) -> FaceLevel:
-    """A :class:`FaceLevel` from the CSR vertex, ray and child lists of its faces, with their
-    geometry (point, basis, radius); ``normal`` (n, d): unit normals when ``j = d - 1``."""
+    """Build a :class:`FaceLevel` from the CSR vertex, ray and child lists of its faces.
+
+    The level carries the faces' geometry (point, basis, radius); ``normal`` (n, d): unit
+    normals when ``j = d - 1``.
+    """
     vptr, vidx = verts
     rptr, ridx = rays
     cptr, cidx, cnormal = children
@@ -396,8 +404,10 @@ def _complement(a: FloatArray) -> FloatArray:
 def _complex_from_arrays_reference(
     arrays: RegionArrays, tol: Tolerances = DEFAULT_TOLERANCES
 ) -> PolyhedralComplex:
-    """The reference route of :func:`complex_from_arrays`: faces keyed by Python tuples of
-    their vertex ids, region by region (kept as the independent check of the array route).
+    """Build the complex by the reference route of :func:`complex_from_arrays`.
+
+    Faces are keyed by Python tuples of their vertex ids, region by region (kept as the
+    independent check of the array route).
 
     Deduplicate the faces of all regions of ``arrays`` into one :class:`PolyhedralComplex`.
 
@@ -569,8 +579,10 @@ def _ranges(st: IntArray, c: IntArray) -> tuple[IntArray, IntArray]:
 def _split_csr(
     ptr: IntArray, idx: IntArray, rows: IntArray, n_vert: int
 ) -> tuple[tuple[IntArray, IntArray], tuple[IntArray, IntArray]]:
-    """The sets ``rows`` of a CSR over elements ``[vertices | n_vert + rays]`` as a vertex CSR
-    and a ray CSR (both sorted)."""
+    """Split the sets ``rows`` of a CSR over ``[vertices | n_vert + rays]`` into two CSRs.
+
+    Returns a vertex CSR and a ray CSR (both sorted).
+    """
     pos, _ = _ranges(ptr[rows], np.diff(ptr)[rows])
     own = np.repeat(np.arange(len(rows)), np.diff(ptr)[rows])
     e = idx[pos]
@@ -703,9 +715,11 @@ def complex_from_arrays(
 def _edge_children(
     verts: tuple[IntArray, IntArray], rays: tuple[IntArray, IntArray], V: FloatArray, R: FloatArray
 ) -> tuple[IntArray, IntArray, FloatArray]:
-    """End vertices of edges with their outward normals: ``-u`` at the first (smallest id)
-    vertex, ``+u`` at the last, or ``-r`` at the only vertex of a ray edge (the rule of
-    :func:`_add_edge_children`, vectorised)."""
+    """Return the end vertices of edges with their outward normals.
+
+    ``-u`` at the first (smallest id) vertex, ``+u`` at the last, or ``-r`` at the only vertex
+    of a ray edge (the rule of :func:`_add_edge_children`, vectorised).
+    """
     vptr, vidx = verts
     rptr, ridx = rays
     n, d = len(vptr) - 1, V.shape[1]
@@ -729,9 +743,7 @@ def _edge_children(
     return cptr, cidx, cnrm
 
 
-def _edges_3d(  # type: ignore[no-untyped-def]
-    A, vid, rid, facet_of_row, first, V, R, builders
-) -> bool:
+def _edges_3d(A, vid, rid, facet_of_row, first, V, R, builders) -> bool:
     """:func:`_edges_3d_arrays` written into the level builders; False if it gives up."""
     out = _edges_3d_arrays(A, vid, rid, facet_of_row, first, V, R, len(builders[2].verts))
     if out is None:
@@ -745,9 +757,7 @@ def _edges_3d(  # type: ignore[no-untyped-def]
     return True
 
 
-def _edges_3d_arrays(  # type: ignore[no-untyped-def]
-    A, vid, rid, facet_of_row, first, V, R, nF
-):
+def _edges_3d_arrays(A, vid, rid, facet_of_row, first, V, R, nF):
     """Edges of the polygons of a 3-D complex, vectorised; None if some edge is degenerate.
 
     Two facets of a region meet in an edge when they share two elements (two vertices, or a
@@ -847,9 +857,7 @@ def _edges_3d_arrays(  # type: ignore[no-untyped-def]
             (gptr, inv[og].astype(np.int64), nrm[og]))  # fmt: skip
 
 
-def _add_facet_children(  # type: ignore[no-untyped-def]
-    builders, d, g, f, f0, f1, fkey, FA, V, R
-) -> None:
+def _add_facet_children(builders, d, g, f, f0, f1, fkey, FA, V, R) -> None:
     """Children of the new facet ``g`` (region facet row ``f``) down to the vertices (d <= 3)."""
     vs, rs = fkey[f]
     if d == 1:
@@ -886,7 +894,7 @@ def _add_facet_children(  # type: ignore[no-untyped-def]
             _add_edge_children(builders, e, cv, cr, V, R)
 
 
-def _add_edge_children(builders, e, vs, rs, V, R) -> None:  # type: ignore[no-untyped-def]
+def _add_edge_children(builders, e, vs, rs, V, R) -> None:
     """Vertices of edge ``e`` with the outward normals (-u at the start, +u at the end)."""
     verts = builders[0]
     if len(vs) + len(rs) < 2:

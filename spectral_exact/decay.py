@@ -32,6 +32,12 @@ fits an *envelope* of :math:`|F|` instead:
 
 The fit is :math:`\log E = \beta - p \log t`; :math:`p` is reported as ``exponent`` (positive
 for decay) with the coefficient of determination :math:`R^2` of the fit in log-log space.
+
+References
+----------
+N. Rahaman, A. Baratin, D. Arpit, F. Draxler, M. Lin, F. A. Hamprecht, Y. Bengio and A.
+Courville, "On the spectral bias of neural networks", Proc. 36th ICML, PMLR 97, 5301-5310
+(2019). doi:10.48550/arXiv.1806.08734 (Lemma 1 and Theorem 1).
 """
 
 from __future__ import annotations
@@ -41,9 +47,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
 
-from ._errors import InvalidFrequencyError, SpectralExactError
+from ._errors import InvalidArgumentError, InvalidFrequencyError
+from ._types import BoolArray, Envelope, FloatArray
 
 __all__ = ["DecayFit", "fit_decay_exponent", "measure_decay"]
 
@@ -53,9 +60,6 @@ ENVELOPES = ("running_max", "rms", "peaks", "none")
 DEFAULT_WINDOW_FRACTION = 1.0 / 8.0
 #: Fewest envelope points a fit accepts.
 MIN_FIT_POINTS = 3
-
-FloatArray = NDArray[np.float64]
-BoolArray = NDArray[np.bool_]
 
 
 @dataclass(frozen=True, eq=False)
@@ -97,7 +101,7 @@ class DecayFit:
         return -self.exponent
 
     def predict(self, t: ArrayLike) -> FloatArray:
-        """The fitted power law :math:`e^{\\beta} t^{-p}` at ``t``."""
+        r"""Return the fitted power law :math:`e^{\beta} t^{-p}` at ``t``."""
         return np.exp(self.intercept) * np.asarray(t, dtype=np.float64) ** (-self.exponent)
 
 
@@ -133,7 +137,7 @@ def fit_decay_exponent(
     t: ArrayLike,
     values: ArrayLike,
     *,
-    envelope: str = "rms",
+    envelope: Envelope = "rms",
     window: float | None = None,
 ) -> DecayFit:
     r"""Fit :math:`|values| \approx C\, t^{-p}` through an envelope robust to oscillation.
@@ -158,7 +162,7 @@ def fit_decay_exponent(
 
     Raises
     ------
-    SpectralExactError
+    InvalidArgumentError
         Mismatched or non-finite inputs, non-positive ``t``, an unknown ``envelope``, a
         non-positive ``window``, or fewer than ``MIN_FIT_POINTS`` usable envelope points.
 
@@ -172,21 +176,21 @@ def fit_decay_exponent(
     True
     """
     if envelope not in ENVELOPES:
-        raise SpectralExactError(f"envelope must be one of {ENVELOPES}, got {envelope!r}")
+        raise InvalidArgumentError(f"envelope must be one of {ENVELOPES}, got {envelope!r}")
     t_arr = np.asarray(t, dtype=np.float64)
     a = np.abs(np.asarray(values))
     if t_arr.ndim != 1 or a.shape != t_arr.shape:
-        raise SpectralExactError(
+        raise InvalidArgumentError(
             f"t and values must be 1-D of equal length, got shapes {t_arr.shape} and {a.shape}"
         )
     if not (np.all(np.isfinite(t_arr)) and np.all(np.isfinite(a))):
-        raise SpectralExactError("t and values must be finite")
+        raise InvalidArgumentError("t and values must be finite")
     if np.any(t_arr <= 0):
-        raise SpectralExactError(f"t must be positive, got min(t) = {t_arr.min()!r}")
+        raise InvalidArgumentError(f"t must be positive, got min(t) = {t_arr.min()!r}")
     order = np.argsort(t_arr)
     t_arr, a = t_arr[order], a[order].astype(np.float64)
     if np.any(np.diff(t_arr) == 0):
-        raise SpectralExactError("t must not contain repeated values")
+        raise InvalidArgumentError("t must not contain repeated values")
     log_t = np.log(t_arr)
 
     used_window = float("nan")
@@ -194,7 +198,7 @@ def fit_decay_exponent(
         span = float(log_t[-1] - log_t[0])
         used_window = DEFAULT_WINDOW_FRACTION * span if window is None else float(window)
         if not (np.isfinite(used_window) and used_window > 0):
-            raise SpectralExactError(f"window must be a positive float, got {window!r}")
+            raise InvalidArgumentError(f"window must be a positive float, got {window!r}")
         runner = _running_max if envelope == "running_max" else _running_rms
         mask, env = runner(log_t, a, used_window)
     elif envelope == "peaks":
@@ -204,7 +208,7 @@ def fit_decay_exponent(
     mask = mask & (env > 0)
     n_fit = int(mask.sum())
     if n_fit < MIN_FIT_POINTS:
-        raise SpectralExactError(
+        raise InvalidArgumentError(
             f"only {n_fit} usable envelope points (need {MIN_FIT_POINTS}) with "
             f"envelope={envelope!r}, window={used_window!r}, {t_arr.size} samples on "
             f"[{t_arr[0]!r}, {t_arr[-1]!r}]; sample more or use a smaller window"
@@ -233,7 +237,7 @@ def measure_decay(
     t_max: float,
     n: int = 400,
     *,
-    envelope: str = "rms",
+    envelope: Envelope = "rms",
     window: float | None = None,
 ) -> DecayFit:
     r"""Decay exponent of :math:`|F(t u)|` along the unit direction :math:`u`.
@@ -269,11 +273,11 @@ def measure_decay(
     if not (np.isfinite(t_min) and np.isfinite(t_max) and 0 < t_min < t_max):
         raise InvalidFrequencyError(f"need 0 < t_min < t_max, got t_min={t_min!r}, t_max={t_max!r}")
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < MIN_FIT_POINTS:
-        raise SpectralExactError(f"n must be an int >= {MIN_FIT_POINTS}, got {n!r}")
+        raise InvalidArgumentError(f"n must be an int >= {MIN_FIT_POINTS}, got {n!r}")
     t = np.geomspace(t_min, t_max, int(n))
     values = np.asarray(func(t[:, None] * u[None, :]))
     if values.shape != t.shape:
-        raise SpectralExactError(
+        raise InvalidArgumentError(
             f"func must map k of shape ({t.size}, {u.size}) to shape ({t.size},), got "
             f"{values.shape}"
         )

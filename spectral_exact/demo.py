@@ -24,7 +24,9 @@ from typing import Any
 
 import numpy as np
 
+from ._errors import NumericalError
 from ._progress import progress
+from ._tolerances import TINY
 from .fft import fft_fourier, fft_fourier_at
 from .fourier import network_fourier, network_fourier_grid, prepare_network, special_directions
 from .network import ReLUNetwork
@@ -125,7 +127,7 @@ def run_demo(
     k_exact, F_exact_all = network_fourier_grid(prep, n=cfg.fft_n)
     timings["exact_grid_s"] = time.perf_counter() - t0
     if not np.array_equal(k_exact, k_grid):  # pragma: no cover - same layout by construction
-        raise RuntimeError("network_fourier_grid and fft_fourier grids differ")
+        raise NumericalError("network_fourier_grid and fft_fourier grids differ")
     c = cfg.fft_n // 2
     h = cfg.exact_block // 2
     block = (slice(c - h, c + h), slice(c - h, c + h))
@@ -166,7 +168,7 @@ def run_demo(
     report["theorem1"] = [r.as_dict() for r in rows]
     sd = special_directions(net)
     report["special_directions"] = {
-        "n_facet_normals": int(len(sd.facet_normals)),
+        "n_facet_normals": len(sd.facet_normals),
         "n_bounded_regular": int(np.sum(sd.facet_bounded & sd.regular)),
     }
     report["timings_s"] = timings
@@ -212,7 +214,7 @@ def _figures(
     for ax, data, title in (
         (axes[0], np.log10(np.abs(F_exact)), "exact log10|F(k)|"),
         (axes[1], np.log10(np.abs(F_fft)), f"FFT (n={cfg.fft_n}) log10|F(k)|"),
-        (axes[2], np.log10(np.abs(F_fft - F_exact) + 1e-300), "log10|FFT - exact|"),
+        (axes[2], np.log10(np.abs(F_fft - F_exact) + TINY), "log10|FFT - exact|"),
     ):
         im = ax.imshow(
             data.T, origin="lower", extent=ext, vmin=lo if ax is not axes[2] else None, cmap="magma"

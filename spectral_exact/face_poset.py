@@ -36,6 +36,12 @@ Edge data (``F -> G``)
 ``normal`` (array (d,))
     The outward unit normal :math:`N_F(G)` of the facet ``G`` inside ``F``: it lies in the
     linear space of ``F``, is orthogonal to that of ``G``, and points away from ``F``.
+
+References
+----------
+R. Diaz, Q.-N. Le and S. Robins, "Fourier transforms of polytopes, solid angle sums, and
+discrete volume" (2016). doi:10.48550/arXiv.1602.08593 (the face-poset recursion of the
+transform of a polytope).
 """
 
 from __future__ import annotations
@@ -71,7 +77,7 @@ def _face_data(P: Polytope, gens: frozenset[int]) -> dict[str, object]:
 
 
 def face_poset(P: Polytope | Box) -> nx.DiGraph:
-    """The face poset of a polyhedron as a DAG ``face -> facet of it`` (see module docs).
+    """Return the face poset of a polyhedron as a DAG ``face -> facet of it`` (see module docs).
 
     Works for bounded, unbounded and lower-dimensional polyhedra, and for polyhedra with
     lineality (faces then contain the lineality space). Faces are found from the vertex/ray
@@ -139,7 +145,7 @@ def _general_poset(P: Polytope) -> nx.DiGraph:
 
 
 def _is_simple_polygon(P: Polytope) -> bool:
-    """A bounded full-dimensional polygon in R^2 whose facets each hold exactly two vertices."""
+    """Test for a bounded full-dimensional polygon in R^2 whose facets each hold two vertices."""
     return P._simple_polygon
 
 
@@ -154,7 +160,7 @@ _VERTEX_KEYS: list[frozenset[int]] = []
 
 
 def _vertex_keys(m: int) -> list[frozenset[int]]:
-    """The keys ``frozenset((i,))`` of vertices ``0..m-1`` (shared, built once)."""
+    """Return the keys ``frozenset((i,))`` of vertices ``0..m-1`` (shared, built once)."""
     while len(_VERTEX_KEYS) < m:
         _VERTEX_KEYS.append(frozenset((len(_VERTEX_KEYS),)))
     return _VERTEX_KEYS
@@ -175,15 +181,15 @@ def _top_node(
     }
 
 
-def _graph(nodes: list, edges: list) -> nx.DiGraph:  # type: ignore[type-arg]
-    """A DiGraph from ``(key, data)`` nodes and ``(u, v, data)`` edges (public networkx calls)."""
+def _graph(nodes: list, edges: list) -> nx.DiGraph:
+    """Build a DiGraph from ``(key, data)`` nodes and ``(u, v, data)`` edges (public networkx)."""
     G = nx.DiGraph()
     G.add_nodes_from(nodes)
     G.add_edges_from(edges)
     return G
 
 
-def _polygon_data(P: Polytope):  # type: ignore[no-untyped-def]
+def _polygon_data(P: Polytope):
     """Edge ends, midpoints, half lengths, directions, vertex mean and radius of a polygon."""
     V = P.vertices
     ends = np.nonzero(P.vertex_incidence.T)[1].reshape(-1, 2)  # (n_edges, 2) vertex indices
@@ -263,7 +269,7 @@ _EYE3 = _readonly(np.eye(3))
 
 
 def _is_bounded_3d(P: Polytope) -> bool:
-    """A bounded full-dimensional polyhedron in R^3 (candidate for :func:`_polyhedron3_poset`)."""
+    """Test for a bounded full-dimensional polyhedron in R^3 (for :func:`_polyhedron3_poset`)."""
     return (
         P.vertices.shape[1] == 3
         and len(P.vertices) >= 4
@@ -591,7 +597,7 @@ def _outward_normal(F: dict[str, object], Gd: dict[str, object]) -> np.ndarray:
 
 
 def f_vector(G: nx.DiGraph) -> tuple[int, ...]:
-    """Number of faces of each dimension ``0..dim``, from a face poset."""
+    """Return the number of faces of each dimension ``0..dim``, from a face poset."""
     dims = [d for _, d in G.nodes(data="dim")]
     lo = min(dims)
     return tuple(sum(1 for x in dims if x == k) for k in range(lo, max(dims) + 1))

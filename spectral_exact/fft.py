@@ -34,10 +34,11 @@ import math
 from typing import Any
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
 
 from ._errors import InvalidDomainError, InvalidNetworkError
-from .fourier._convention import as_frequencies
+from ._types import ComplexArray, FloatArray
+from .fourier._convention import as_frequencies, phase
 
 __all__ = ["MAX_GRID_POINTS", "fft_fourier", "fft_fourier_at", "trapezoid_grid"]
 
@@ -47,9 +48,6 @@ MAX_GRID_POINTS = 2**24
 _EVAL_CHUNK_POINTS = 2**16
 #: :func:`fft_fourier_at` holds at most this many complex intermediate values per chunk.
 _AT_CHUNK_VALUES = 2**22
-
-FloatArray = NDArray[np.float64]
-ComplexArray = NDArray[np.complex128]
 
 
 def _box_bounds(domain: Any, d: int) -> tuple[FloatArray, FloatArray]:
@@ -210,7 +208,7 @@ def fft_fourier(
     spectrum = np.fft.fftn(samples)
     k_axes = [2.0 * math.pi * np.fft.fftfreq(n, d=h[a]) for a in range(d)]
     k_grid = np.stack(np.meshgrid(*k_axes, indexing="ij"), axis=-1)
-    values = spectrum * np.exp(-1j * (k_grid @ lo))
+    values = spectrum * phase(k_grid @ lo)
     values = np.fft.fftshift(values)
     k_grid = np.fft.fftshift(k_grid, axes=tuple(range(d)))
     if return_grid:
@@ -220,7 +218,7 @@ def fft_fourier(
 
 
 def fft_fourier_at(net: Any, domain: Any, n: int, k: ArrayLike) -> ComplexArray:
-    r"""The trapezoidal sum :math:`T_n(k)` of :func:`fft_fourier` at arbitrary frequencies.
+    r"""Return the trapezoidal sum :math:`T_n(k)` of :func:`fft_fourier` at arbitrary frequencies.
 
     Direct summation, contracted one axis at a time,
     :math:`T_n(k) = \sum_{j_1} e^{-i k_1 x_{1,j_1}} \cdots \sum_{j_d} e^{-i k_d x_{d,j_d}}\,
@@ -247,10 +245,10 @@ def fft_fourier_at(net: Any, domain: Any, n: int, k: ArrayLike) -> ComplexArray:
     out = np.empty(flat.shape[0], dtype=np.complex128)
     for start in range(0, flat.shape[0], chunk):
         kc = flat[start : start + chunk]
-        g = np.exp(-1j * kc[:, 0:1] * axes[0][None, :]) @ samples.reshape(n, -1)
+        g = phase(kc[:, 0:1] * axes[0][None, :]) @ samples.reshape(n, -1)
         g = g.reshape((kc.shape[0],) + (n,) * (d - 1))
         for a in range(1, d):
-            e = np.exp(-1j * kc[:, a : a + 1] * axes[a][None, :])  # (c, n)
+            e = phase(kc[:, a : a + 1] * axes[a][None, :])  # (c, n)
             g = np.einsum("cj...,cj->c...", g, e)
         out[start : start + kc.shape[0]] = g
     return out.reshape(out_shape)

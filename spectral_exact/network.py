@@ -17,9 +17,11 @@ float64 arrays ``W0, b0, W1, b1, ...``.
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -119,6 +121,7 @@ class ReLUNetwork:
         return int(sum(self.hidden_widths))
 
     def __repr__(self) -> str:
+        """Show the architecture, e.g. ``ReLUNetwork(2-16-1)``."""
         arch = "-".join(str(a) for a in self.architecture)
         return f"ReLUNetwork({arch})"
 
@@ -166,7 +169,7 @@ class ReLUNetwork:
         *,
         scale: str | float = "he",
     ) -> ReLUNetwork:
-        """A random network.
+        """Return a random network.
 
         Parameters
         ----------
@@ -193,7 +196,7 @@ class ReLUNetwork:
             )
         rng = np.random.default_rng(seed)
         ws, bs = [], []
-        for fan_in, fan_out in zip(arch[:-1], arch[1:], strict=True):
+        for fan_in, fan_out in itertools.pairwise(arch):
             if scale == "he":
                 w = rng.normal(0.0, np.sqrt(2.0 / fan_in), (fan_out, fan_in))
                 b = rng.normal(0.0, 0.1, fan_out)
@@ -212,8 +215,9 @@ class ReLUNetwork:
 
     @classmethod
     def from_torch(cls, module: Any) -> ReLUNetwork:
-        """Convert a ``torch.nn.Sequential`` of ``Linear``/``ReLU`` (``Flatten``, ``Identity``
-        allowed) to a :class:`ReLUNetwork`.
+        """Convert a ``torch.nn.Sequential`` to a :class:`ReLUNetwork`.
+
+        Its layers are ``Linear``/``ReLU`` (``Flatten``, ``Identity`` allowed).
 
         The sequence must alternate ``Linear`` layers with a single ``ReLU`` between consecutive
         ``Linear`` layers and end with a ``Linear`` layer of one output. Any other module raises
@@ -274,7 +278,7 @@ class ReLUNetwork:
         return cls(ws, bs)
 
     def to_torch(self, dtype: Any = None) -> Any:
-        """A ``torch.nn.Sequential`` computing the same function (float64 by default)."""
+        """Return a ``torch.nn.Sequential`` computing the same function (float64 by default)."""
         torch = require("torch", extra="torch", purpose="ReLUNetwork.to_torch")
         import torch.nn as nn
 
@@ -301,42 +305,55 @@ class ReLUNetwork:
         for i, (w, b) in enumerate(zip(self.weights, self.biases, strict=True)):
             arrays[f"W{i}"] = w
             arrays[f"b{i}"] = b
-        with open(path, "wb") as fh:
+        with Path(path).open("wb") as fh:
             np.savez(fh, **arrays)
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> ReLUNetwork:
         """Read a network written by :meth:`save`."""
+        # the file is opened here and closed on every path: np.load(path) leaks its handle when
+        # the archive is damaged (NpzFile raises after the open)
         try:
-            data = np.load(path, allow_pickle=False)
-        except Exception as exc:  # corrupt, truncated, empty or missing: all one error
+            fh = Path(path).open("rb")
+        except OSError as exc:  # missing or unreadable: the same error as a corrupt file
             raise InvalidNetworkError(
                 f"cannot read a network from {str(path)!r}: {type(exc).__name__}: {exc}"
             ) from exc
-        if not isinstance(data, np.lib.npyio.NpzFile):
-            raise InvalidNetworkError(f"{str(path)!r} is not an .npz archive")
-        try:
-            with data:
-                if "format" not in data or str(data["format"]) != _FORMAT:
-                    raise InvalidNetworkError(f"{str(path)!r} is not a spectral_exact network file")
-                version = integer(data["version"][()], "file version", InvalidNetworkError)
-                if version != _VERSION:
-                    raise InvalidNetworkError(f"{str(path)!r}: unsupported file version {version}")
-                n = integer(
-                    data["n_layers"][()],
-                    f"n_layers in {str(path)!r}",
-                    InvalidNetworkError,
-                    minimum=1,
-                )
-                missing = [f"{c}{i}" for i in range(n) for c in "Wb" if f"{c}{i}" not in data]
-                if missing:
-                    raise InvalidNetworkError(f"{str(path)!r} lacks the arrays {missing}")
-                ws = [data[f"W{i}"] for i in range(n)]
-                bs = [data[f"b{i}"] for i in range(n)]
-        except InvalidNetworkError:
-            raise
-        except Exception as exc:  # a damaged member inside a valid zip
-            raise InvalidNetworkError(
-                f"cannot read a network from {str(path)!r}: {type(exc).__name__}: {exc}"
-            ) from exc
+        with fh:
+            try:
+                data = np.load(fh, allow_pickle=False)
+            except Exception as exc:  # corrupt, truncated or empty: all one error
+                raise InvalidNetworkError(
+                    f"cannot read a network from {str(path)!r}: {type(exc).__name__}: {exc}"
+                ) from exc
+            if not isinstance(data, np.lib.npyio.NpzFile):
+                raise InvalidNetworkError(f"{str(path)!r} is not an .npz archive")
+            try:
+                with data:
+                    if "format" not in data or str(data["format"]) != _FORMAT:
+                        raise InvalidNetworkError(
+                            f"{str(path)!r} is not a spectral_exact network file"
+                        )
+                    version = integer(data["version"][()], "file version", InvalidNetworkError)
+                    if version != _VERSION:
+                        raise InvalidNetworkError(
+                            f"{str(path)!r}: unsupported file version {version}"
+                        )
+                    n = integer(
+                        data["n_layers"][()],
+                        f"n_layers in {str(path)!r}",
+                        InvalidNetworkError,
+                        minimum=1,
+                    )
+                    missing = [f"{c}{i}" for i in range(n) for c in "Wb" if f"{c}{i}" not in data]
+                    if missing:
+                        raise InvalidNetworkError(f"{str(path)!r} lacks the arrays {missing}")
+                    ws = [data[f"W{i}"] for i in range(n)]
+                    bs = [data[f"b{i}"] for i in range(n)]
+            except InvalidNetworkError:
+                raise
+            except Exception as exc:  # a damaged member inside a valid zip
+                raise InvalidNetworkError(
+                    f"cannot read a network from {str(path)!r}: {type(exc).__name__}: {exc}"
+                ) from exc
         return cls(ws, bs)

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ._errors import InvalidDomainError
+from ._errors import InvalidArgumentError, InvalidDomainError
 from ._optional import require
 from .regions import Region
 
@@ -24,7 +24,7 @@ __all__ = ["plot_regions", "polygon_in_order", "subplots", "save_figure", "close
 
 
 def polygon_in_order(vertices: NDArray[np.float64]) -> NDArray[np.float64]:
-    """The vertices of a convex polygon sorted counter-clockwise about their mean.
+    """Return the vertices of a convex polygon sorted counter-clockwise about their mean.
 
     Parameters
     ----------
@@ -43,7 +43,7 @@ def polygon_in_order(vertices: NDArray[np.float64]) -> NDArray[np.float64]:
 
 
 def subplots(nrows: int = 1, ncols: int = 1, **kwargs: Any) -> tuple[Any, Any]:
-    """A new :class:`~matplotlib.figure.Figure` and its axes, without pyplot.
+    """Return a new :class:`~matplotlib.figure.Figure` and its axes, without pyplot.
 
     Same call as :func:`matplotlib.pyplot.subplots` (``figsize``, ``dpi``, ``layout`` go to
     the figure, everything else to :meth:`~matplotlib.figure.Figure.subplots`), but the figure
@@ -133,11 +133,13 @@ def plot_regions(
 
     Raises
     ------
+    InvalidArgumentError
+        If ``color`` is unknown.
     InvalidDomainError
-        If the regions are unbounded or not in dimension 1 or 2, or ``color`` is unknown.
+        If the regions are unbounded or not in dimension 1 or 2.
     """
     if color not in ("random", "value"):
-        raise InvalidDomainError(f"color must be 'random' or 'value', got {color!r}")
+        raise InvalidArgumentError(f"color must be 'random' or 'value', got {color!r}")
     regs = list(regions)
     if not regs:
         raise InvalidDomainError("no regions to plot")

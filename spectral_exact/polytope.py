@@ -22,12 +22,10 @@ from numpy.typing import ArrayLike, NDArray
 from . import _cdd
 from ._errors import DegenerateGeometryWarning, InvalidDomainError, InvalidPolytopeError
 from ._tolerances import DEFAULT_TOLERANCES, Tolerances, zero_distance
+from ._types import BoolArray, FloatArray
 from ._validate import real_array
 
 __all__ = ["Box", "Polytope"]
-
-FloatArray = NDArray[np.float64]
-BoolArray = NDArray[np.bool_]
 
 
 def _finite_array(a: ArrayLike, what: str, err: type[Exception], ndim: int) -> FloatArray:
@@ -90,18 +88,22 @@ class Box:
 
     @property
     def dim(self) -> int:
+        """Dimension ``d`` of the box."""
         return int(self.lo.shape[0])
 
     @property
     def volume(self) -> float:
+        """Volume ``prod(hi - lo)``."""
         return float(np.prod(self.hi - self.lo))
 
     @property
     def center(self) -> FloatArray:
+        """Centre ``(lo + hi) / 2``."""
         return (self.lo + self.hi) / 2
 
     @property
     def diameter(self) -> float:
+        """Length ``||hi - lo||`` of the main diagonal."""
         return float(np.linalg.norm(self.hi - self.lo))
 
     @property
@@ -112,22 +114,24 @@ class Box:
         return np.where(bits == 1, self.hi, self.lo)
 
     def halfspaces(self) -> tuple[FloatArray, FloatArray]:
-        """``(A, b)`` with ``A x <= b``: rows ``+e_i`` (``x_i <= hi_i``) then ``-e_i``."""
+        """Return ``(A, b)`` with ``A x <= b``: rows ``+e_i`` (``x_i <= hi_i``) then ``-e_i``."""
         eye = np.eye(self.dim)
         return np.vstack([eye, -eye]), np.concatenate([self.hi, -self.lo])
 
     def contains(self, x: ArrayLike, atol: float = 0.0) -> NDArray[np.bool_]:
+        """Return whether each point ``x (..., d)`` lies in the box grown by ``atol``."""
         xa = np.asarray(x, dtype=float)
         return np.all((xa >= self.lo - atol) & (xa <= self.hi + atol), axis=-1)
 
     def to_polytope(self) -> Polytope:
-        """The box as a :class:`Polytope` (vertices and facets known exactly, no cdd call)."""
+        """Return the box as a :class:`Polytope` (vertices and facets exact, no cdd call)."""
         A, b = self.halfspaces()
         V = self.vertices
         inc = np.abs(V @ A.T - b) == 0
         return Polytope._from_parts(A, b, V, vertex_incidence=inc)
 
     def __repr__(self) -> str:
+        """Show the bounds."""
         return f"Box(lo={self.lo.tolist()}, hi={self.hi.tolist()})"
 
 
@@ -150,7 +154,7 @@ def _facet_rows(
     lineality: FloatArray,
     tol: Tolerances,
 ) -> NDArray[np.int64]:
-    """Indices of the rows of ``A x <= b`` that define distinct facets of a full-dim polyhedron.
+    """Return the rows of ``A x <= b`` that define distinct facets of a full-dim polyhedron.
 
     Row ``i`` defines a facet iff the generators tight at it (points on the hyperplane, rays
     parallel to it, and the lineality space) span an affine space of dimension ``d - 1``; rows
@@ -271,7 +275,7 @@ class Polytope:
         ray_incidence: BoolArray,
         tol: Tolerances = DEFAULT_TOLERANCES,
     ) -> Polytope:
-        """A full-dimensional polyhedron from final data (private; the region enumerator's).
+        """Return a full-dimensional polyhedron from final data (private; the region enumerator's).
 
         Nothing is recomputed: ``A`` must already have unit rows and ``rays`` unit length
         (read-only views of the enumerator's flat arrays are taken as they are).
@@ -344,7 +348,7 @@ class Polytope:
         tol: Tolerances = DEFAULT_TOLERANCES,
         _warn_flat: bool = True,
     ) -> Polytope:
-        """The polyhedron ``{x : A x <= b, A_eq x = b_eq}``; redundant rows are removed.
+        """Return the polyhedron ``{x : A x <= b, A_eq x = b_eq}``; redundant rows are removed.
 
         Raises :class:`InvalidPolytopeError` when it is empty. A polyhedron given by
         inequalities alone that is flat within the relative tolerance ``tol.rank`` (e.g. the
@@ -402,6 +406,7 @@ class Polytope:
     # ------------------------------------------------------------------ properties
     @property
     def ambient_dim(self) -> int:
+        """Dimension of the space the polyhedron lives in."""
         return int(self.vertices.shape[1])
 
     @cached_property
@@ -433,14 +438,17 @@ class Polytope:
 
     @property
     def is_bounded(self) -> bool:
+        """Whether the polyhedron has no rays and no lines (a polytope)."""
         return len(self.rays) == 0 and len(self.lineality) == 0
 
     @property
     def is_pointed(self) -> bool:
+        """Whether the polyhedron contains no line."""
         return len(self.lineality) == 0
 
     @property
     def n_facets(self) -> int:
+        """Number of facet inequalities ``A x <= b``."""
         return int(self.A.shape[0])
 
     @cached_property
@@ -496,6 +504,7 @@ class Polytope:
         return np.asarray(ok)
 
     def __repr__(self) -> str:
+        """Show the kind, dimension and size."""
         kind = "bounded" if self.is_bounded else "unbounded"
         return (
             f"Polytope(dim={self.dim}, ambient_dim={self.ambient_dim}, {kind}, "

@@ -31,11 +31,21 @@ The enumerators produce flat arrays (:class:`RegionArrays`, the Fourier engine's
 :class:`Regions` holds them and creates :class:`Region` / :class:`Polytope` objects only when
 they are asked for. The general one-piece-at-a-time paths stay callable (``fast=False``) as
 the reference the batched ones are tested against.
+
+References
+----------
+A. Berzins, "Polyhedral complex extraction from ReLU networks using edge subdivision", Proc.
+40th ICML, PMLR 202 (2023). doi:10.48550/arXiv.2306.07212
+
+N. Rahaman, A. Baratin, D. Arpit, F. Draxler, M. Lin, F. A. Hamprecht, Y. Bengio and A.
+Courville, "On the spectral bias of neural networks", Proc. 36th ICML, PMLR 97, 5301-5310
+(2019). doi:10.48550/arXiv.1806.08734 (Lemma 1 and Theorem 1).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -43,16 +53,15 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ._errors import InvalidDomainError, InvalidNetworkError
+from ._errors import InvalidDomainError, InvalidNetworkError, region_context
 from ._estimate import DEFAULT_MAX_REGIONS, check_region_budget
 from ._tolerances import DEFAULT_TOLERANCES, Tolerances, hyperplane_tolerance, zero_distance
+from ._types import FloatArray
 from ._validate import check_network_scale
 from .network import ReLUNetwork
 from .polytope import Box, Polytope
 
 __all__ = ["Region", "RegionArrays", "Regions", "linear_regions"]
-
-FloatArray = NDArray[np.float64]
 
 
 @dataclass(frozen=True, eq=False)
@@ -77,6 +86,7 @@ class Region:
     bias: float
 
     def __call__(self, x: Any) -> FloatArray:
+        """Evaluate the affine map at points ``x (..., d)``."""
         return np.asarray(np.asarray(x, dtype=float) @ self.weight + self.bias)
 
     @property
@@ -130,6 +140,7 @@ class RegionArrays:
 
     @property
     def n_regions(self) -> int:
+        """Number of regions."""
         return int(self.weight.shape[0])
 
 
@@ -137,7 +148,7 @@ def _offsets(counts: Sequence[int] | NDArray[np.int64]) -> NDArray[np.int64]:
     return np.concatenate([[0], np.cumsum(np.asarray(counts, dtype=np.int64))]).astype(np.int64)
 
 
-def _pairs(incidences: list[NDArray[np.bool_]], row0: NDArray[np.int64], col0: NDArray[np.int64]):  # type: ignore[no-untyped-def]
+def _pairs(incidences: list[NDArray[np.bool_]], row0: NDArray[np.int64], col0: NDArray[np.int64]):
     """Global ``(row, column)`` pairs of the True entries of per-region incidence matrices."""
     parts = []
     for T, r0, c0 in zip(incidences, row0.tolist(), col0.tolist(), strict=True):
@@ -158,7 +169,7 @@ def _readonly_arrays(ra: RegionArrays) -> RegionArrays:
 
 
 def _concat_region_arrays(parts: list[RegionArrays], d: int, width: int) -> RegionArrays:
-    """The regions of ``parts`` in order, as one :class:`RegionArrays`."""
+    """Return the regions of ``parts`` in order, as one :class:`RegionArrays`."""
     parts = [p for p in parts if p.n_regions] or parts[:1]
     if len(parts) == 1:
         return parts[0]
@@ -277,12 +288,15 @@ class Regions(Sequence[Region]):
     _objects: list[Region | None] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        """Allocate the cache of :class:`Region` objects built on demand."""
         object.__setattr__(self, "_objects", [None] * self.arrays.n_regions)
 
     def __len__(self) -> int:
+        """Return the number of regions."""
         return self.arrays.n_regions
 
-    def __getitem__(self, i):  # type: ignore[no-untyped-def, override]
+    def __getitem__(self, i):
+        """Return region ``i`` (a tuple of regions for a slice)."""
         if isinstance(i, slice):
             return tuple(self._region(k) for k in range(*i.indices(len(self))))
         n = len(self)
@@ -292,6 +306,7 @@ class Regions(Sequence[Region]):
         return self._region(k % n)
 
     def __iter__(self) -> Iterator[Region]:
+        """Iterate over the regions in order."""
         return (self._region(k) for k in range(len(self)))
 
     @property
@@ -302,7 +317,8 @@ class Regions(Sequence[Region]):
     def _region(self, i: int) -> Region:
         r = self._objects[i]
         if r is None:
-            r = self._objects[i] = _region_from_arrays(self.arrays, i, self.net, self.tol)
+            with region_context(i, self.arrays.pattern[i]):
+                r = self._objects[i] = _region_from_arrays(self.arrays, i, self.net, self.tol)
         return r
 
     def locate(self, x: Any) -> NDArray[np.int64]:
@@ -324,9 +340,11 @@ class Regions(Sequence[Region]):
 
     @property
     def total_volume(self) -> float:
+        """Sum of the region volumes."""
         return float(sum(r.polytope.volume for r in self))
 
     def __repr__(self) -> str:
+        """Show the number of regions, the network and the domain."""
         dom = f"R^{self.net.input_dim}" if self.domain is None else repr(self.domain)
         return f"Regions({len(self)} regions of {self.net!r} on {dom})"
 
@@ -356,7 +374,7 @@ def _region_from_arrays(ra: RegionArrays, i: int, net: ReLUNetwork, tol: Toleran
     )
     row = ra.pattern[i]
     bounds = np.cumsum([0, *net.hidden_widths]).tolist()
-    pattern = tuple(row[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True))
+    pattern = tuple(row[a:b] for a, b in itertools.pairwise(bounds))
     return Region(pattern, poly, ra.weight[i], float(ra.bias[i]))
 
 
@@ -375,7 +393,7 @@ class _Piece:
     on: frozenset[int] = frozenset()  # neurons of the current layer found active by a cut
 
 
-def _edges(T: NDArray[np.bool_], idx_a: NDArray[np.int64], idx_b: NDArray[np.int64], d: int):  # type: ignore[no-untyped-def]
+def _edges(T: NDArray[np.bool_], idx_a: NDArray[np.int64], idx_b: NDArray[np.int64], d: int):
     """Pairs (i in idx_a, j in idx_b) spanning an edge of the polytope with incidence T."""
     common = T[idx_a][:, None, :] & T[idx_b][None, :, :]  # (P, N, n)
     cand = common.sum(-1) >= d - 1
@@ -467,7 +485,7 @@ def _finish_general(
 def _layer_general(
     p: _Piece, W: FloatArray, bvec: FloatArray, tol: Tolerances, scale: float, d: int
 ) -> list[_Piece]:
-    """The pieces of ``p`` cut by one layer (general dimension, one piece at a time)."""
+    """Return the pieces of ``p`` cut by one layer (general dimension, one piece at a time)."""
     Mz = W @ p.M  # (width, d)
     bz = W @ p.beta + bvec
     S = p.V @ Mz.T + bz  # (m, width)
@@ -848,8 +866,11 @@ def _unpack(K: NDArray[np.uint64]) -> NDArray[np.bool_]:
 
 
 def _set_bits(K: NDArray[np.uint64]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    """``(row, bit)`` of every set bit of the masks ``K`` (n, W), rows ascending within a bit
-    rank (not sorted overall). Peels the lowest set bit of all words at once per round."""
+    """Return ``(row, bit)`` of every set bit of the masks ``K`` (n, W).
+
+    Rows ascend within a bit rank (not sorted overall). Peels the lowest set bit of all words at
+    once per round.
+    """
     rows, bits = [], []
     one = np.uint64(1)
     for w in range(K.shape[1]):
@@ -949,7 +970,7 @@ def _bounded_regions_batched(net: ReLUNetwork, domain: Polytope, tol: Tolerances
         csign = np.einsum("nd,njd->nj", cen, Mz) + bz > 0
         return smax > eps, smin < -eps, (csign, eps)
 
-    def values(xv, h, cc, c, pq, j, extra):  # type: ignore[no-untyped-def]
+    def values(xv, h, cc, c, pq, j, extra):
         s = np.einsum("vd,vd->v", xv, np.repeat(h, c, axis=0)) + np.repeat(cc, c)
         return s, np.repeat(extra[1][pq, j], c)
 
@@ -960,7 +981,7 @@ def _bounded_regions_batched(net: ReLUNetwork, domain: Polytope, tol: Tolerances
     M, beta, pats = tb.M, tb.beta, tb.pats
     n = len(vc)
     wl, bl = net.weights[-1][0], float(net.biases[-1][0])
-    vi, voff = _ranges(vs, vc)
+    vi, _voff = _ranges(vs, vc)
     X = XG.v[vi]
     vpiece = np.repeat(np.arange(n), vc)
     alive_b = _unpack(alive)
@@ -990,9 +1011,11 @@ def _bounded_regions_batched(net: ReLUNetwork, domain: Polytope, tol: Tolerances
 
 
 def _pre_activation_maps(Wl: FloatArray, M: FloatArray) -> FloatArray:
-    """``Mz[n] = Wl @ M[n]`` for every piece (n, w, d), as one BLAS product: the pieces'
-    input maps (n, k, d) side by side. Both batched enumerators (and the R^2 cyclic path)
-    call this, so their pieces get the same maps to the last bit."""
+    """Compute ``Mz[n] = Wl @ M[n]`` for every piece (n, w, d) as one BLAS product.
+
+    The pieces' input maps (n, k, d) side by side. Both batched enumerators (and the R^2
+    cyclic path) call this, so their pieces get the same maps to the last bit.
+    """
     n, k, d = M.shape
     out = np.ascontiguousarray(M.transpose(0, 2, 1)).reshape(n * d, k) @ Wl.T  # (n d, w)
     return np.ascontiguousarray(out.reshape(n, d, -1).transpose(0, 2, 1))
@@ -1026,11 +1049,12 @@ class _PieceTables:
     pats: list[NDArray[np.bool_]]
 
 
-def _refine_layer(  # type: ignore[no-untyped-def]
+def _refine_layer(
     t: _PieceTables, Wl, bvec, d: int, W: int, sides, values, *, cone: bool, keep_bits
 ) -> None:
-    """Split every piece of ``t`` by the neurons of one layer (the bookkeeping shared by the
-    bounded and the cone enumerators), in place.
+    """Split every piece of ``t`` by the neurons of one layer, in place.
+
+    This is the bookkeeping shared by the bounded and the cone enumerators.
 
     ``sides(t, Mz, bz)`` gives, per piece and neuron, whether some vertex is strictly above /
     below the neuron's hyperplane and ``extra = (side when neither, per-neuron data)``;
@@ -1084,8 +1108,10 @@ def _refine_layer(  # type: ignore[no-untyped-def]
 def _incidence_pairs(
     K: NDArray[np.uint64], piece: NDArray[np.int64], alive_b: NDArray[np.bool_]
 ) -> NDArray[np.int64]:
-    """``(row, facet column)`` of every set bit of the masks ``K`` (rows of pieces ``piece``),
-    sorted; facets are numbered piece by piece in the order of their bits (``alive_b``).
+    """Return ``(row, facet column)`` of every set bit of the masks ``K``, sorted.
+
+    Rows are those of pieces ``piece``; facets are numbered piece by piece in the order of
+    their bits (``alive_b``).
 
     Bits are unpacked in chunks of rows, so the pairs come out sorted by row and, within a
     row, by bit, hence by column.
@@ -1101,7 +1127,7 @@ def _incidence_pairs(
     return np.concatenate(out).astype(np.int64) if out else np.zeros((0, 2), np.int64)
 
 
-def _split_batched(  # noqa: PLR0913, PLR0915
+def _split_batched(
     S: NDArray[np.int64],
     h: FloatArray,
     cc: FloatArray,
@@ -1127,9 +1153,10 @@ def _split_batched(  # noqa: PLR0913, PLR0915
     cone: bool = False,
     keep_bits: NDArray[np.uint64] | None = None,
 ) -> None:
-    """Split the pieces ``S`` by their hyperplanes ``h x + cc = 0`` (values ``s`` at their
-    vertices, thresholds ``es_`` per vertex): the positive child replaces the piece, the
-    negative one is appended (see :func:`_bounded_regions_batched`).
+    """Split the pieces ``S`` by their hyperplanes ``h x + cc = 0``.
+
+    Values ``s`` at their vertices, thresholds ``es_`` per vertex: the positive child replaces
+    the piece, the negative one is appended (see :func:`_bounded_regions_batched`).
 
     With ``cone``, the "vertices" are the generators ``(t, x)`` of homogenised cones (see
     :class:`_Cone`), new ones are ``s_a g_b - s_b g_a`` normalised as in
@@ -1457,9 +1484,10 @@ def _unbounded_regions(net: ReLUNetwork, tol: Tolerances, *, fast: bool = True) 
 def _initial_cones(
     net: ReLUNetwork, tol: Tolerances
 ) -> tuple[FloatArray, NDArray[np.bool_], FloatArray, FloatArray, NDArray[np.int64]] | None:
-    """The ``2^d`` simplicial cones cut out by ``d`` first-layer neurons with independent
-    normals (chosen by pivoted Gram-Schmidt), as homogenised generators; ``None`` without
-    such neurons.
+    """Return the ``2^d`` simplicial cones cut out by ``d`` first-layer neurons.
+
+    The neurons have independent normals (chosen by pivoted Gram-Schmidt); the cones come as
+    homogenised generators; ``None`` without such neurons.
 
     Returns the generators ``(2^d (d + 1), d + 1)`` (apex ``(1, x_0)`` then the unit rays of
     each cone), their incidence with the constraints ``t >= 0, s_j (W_j x + b_j) >= 0``, the
@@ -1567,7 +1595,7 @@ def _unbounded_regions_batched(net: ReLUNetwork, tol: Tolerances) -> RegionArray
             neg_any[sl] = np.logical_or.reduceat(S < -E, off, axis=1).T
         return pos_any, neg_any, (bz > 0, hn)
 
-    def values(gv, h, cc, c, pq, j, extra):  # type: ignore[no-untyped-def]
+    def values(gv, h, cc, c, pq, j, extra):
         vert = gv[:, 0] > 0
         norms = np.where(vert, np.linalg.norm(gv[:, 1:], axis=1) + 1.0, 1.0)
         s = np.einsum("vd,vd->v", gv[:, 1:], np.repeat(h, c, axis=0))
@@ -1629,8 +1657,11 @@ def _cone_sides_2d(
     X: FloatArray, start: NDArray[np.int64], cnt: NDArray[np.int64], MzT: FloatArray,
     bz: FloatArray, hn: FloatArray, geo: float,
 ) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:  # fmt: skip
-    """Per cone and neuron: some generator strictly above / below the hyperplane, with the
-    thresholds of :func:`_cone_signs` (pieces grouped by generator count: dense blocks)."""
+    """Tell, per cone and neuron, whether some generator is strictly above / below.
+
+    Uses the thresholds of :func:`_cone_signs` (pieces grouped by generator count: dense
+    blocks).
+    """
     n, w = bz.shape
     pos = np.empty((n, w), bool)
     neg = np.empty((n, w), bool)
@@ -1653,9 +1684,10 @@ def _cone_sides_2d(
     return pos, neg
 
 
-def _unbounded_regions_2d(net: ReLUNetwork, tol: Tolerances) -> RegionArrays | None:  # noqa: PLR0915
-    """Regions on R^2: the cones of :func:`_unbounded_regions_batched` kept as cyclic
-    polygons of homogenised generators, split like the polygons of
+def _unbounded_regions_2d(net: ReLUNetwork, tol: Tolerances) -> RegionArrays | None:
+    """Enumerate the regions on R^2 as cyclic polygons of homogenised generators.
+
+    The cones of :func:`_unbounded_regions_batched`, split like the polygons of
     :func:`_bounded_regions_2d`.
 
     A pointed cone of R^3 is the cone over a convex polygon: its generators ``(1, v)`` and
@@ -1903,7 +1935,7 @@ def _check_domain(net: ReLUNetwork, domain: Any) -> Polytope | None:
 
 
 def _arrangement_length(net: ReLUNetwork) -> float:
-    """The length scale of a network's arrangement: the farthest first-layer hyperplane.
+    """Return the length scale of a network's arrangement: the farthest first-layer hyperplane.
 
     ``1`` when every first-layer hyperplane passes through the origin (no scale to take).
     """
@@ -1964,7 +1996,7 @@ def linear_regions(
         possibly with lineality.
     tol : Tolerances
         ``tol.geometry`` decides when a vertex lies on a neuron's hyperplane (relative to the
-        domain size); ``tol.min_width`` the smallest Chebyshev radius kept on R^d.
+        domain size).
     max_regions : float or None
         Refuse to enumerate (:class:`~spectral_exact.TooManyRegionsError`, naming the
         estimate) when :func:`~spectral_exact.estimate_regions` expects more regions than this.

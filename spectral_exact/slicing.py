@@ -19,6 +19,7 @@ activation regions on which ``f`` has the same affine map are one piece.
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import numpy as np
@@ -58,7 +59,7 @@ def _vector(a: ArrayLike, what: str) -> NDArray[np.float64]:
 
 
 def restrict(net: ReLUNetwork, origin: ArrayLike, basis: ArrayLike) -> ReLUNetwork:
-    r"""The network :math:`t \mapsto f(o + t B)` on :math:`\mathbb{R}^m`.
+    r"""Return the network :math:`t \mapsto f(o + t B)` on :math:`\mathbb{R}^m`.
 
     Parameters
     ----------
@@ -104,7 +105,7 @@ def restrict(net: ReLUNetwork, origin: ArrayLike, basis: ArrayLike) -> ReLUNetwo
 
 
 def slice_through(net: ReLUNetwork, points: ArrayLike) -> ReLUNetwork:
-    r"""The network on the line/plane/3-space through 2/3/4 points.
+    r"""Return the network on the line/plane/3-space through 2/3/4 points.
 
     With points :math:`p_0, \dots, p_m` the slice is :func:`restrict` with origin
     :math:`p_0` and basis rows :math:`p_j - p_0`: in the slice coordinates
@@ -162,7 +163,7 @@ def _same_map(a: Any, b: Any, tol: float) -> bool:
 
 
 def linear_pieces(regions: Any, *, tol: Tolerances = DEFAULT_TOLERANCES) -> int:
-    r"""Number of linear pieces: connected unions of adjacent regions with one affine map.
+    r"""Count the linear pieces: connected unions of adjacent regions with one affine map.
 
     Activation regions (what :func:`spectral_exact.linear_regions` returns) can share an
     affine map with a neighbour, e.g. when a unit switches but its output weight is zero
@@ -210,7 +211,7 @@ def linear_pieces(regions: Any, *, tol: Tolerances = DEFAULT_TOLERANCES) -> int:
     if d == 1:
         ivs = [(float(r.polytope.vertices.min()), float(r.polytope.vertices.max())) for r in regs]
         order = np.argsort([a for a, _ in ivs])
-        for a, b in zip(order[:-1], order[1:], strict=True):
+        for a, b in itertools.pairwise(order):
             if abs(ivs[b][0] - ivs[a][1]) <= eps and _same_map(regs[a], regs[b], tol.rank):
                 union(int(a), int(b))
     else:

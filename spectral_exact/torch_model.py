@@ -69,11 +69,11 @@ import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
 
 from ._errors import UnsupportedModuleError
+from ._types import FloatArray
 from .network import ReLUNetwork
 
 __all__ = ["from_torch", "load_network"]
 
-FloatArray = NDArray[np.float64]
 _PROBE_CHUNK = 2048  # basis vectors pushed through a layer at once
 _BASIS_RANK_TOL = 1e-6  # smallest |R_dd / R_11| accepted for the layer-1 carry basis
 
@@ -197,7 +197,7 @@ class _Compiler:
         return _csr((data, (np.arange(n), idx)), shape=(n, self.widths[stage]))
 
     def lift1(self, X: _Sym) -> _Sym:
-        """The same value expressed on layer ``X.stage + 1`` (carry units added as needed)."""
+        """Return the same value on layer ``X.stage + 1`` (carry units added as needed)."""
         s = X.stage
         A = _pad_cols(X.A, self.widths[s])
         used = np.unique(A.indices)
@@ -434,7 +434,7 @@ def _index_map(fn: Callable[[Any], Any], X: _Sym) -> tuple[NDArray[np.int64], tu
 
 
 def _channel_vector(v: Any, shape: tuple[int, ...]) -> FloatArray:
-    """A per-channel vector (channel = dim 1) broadcast to ``shape``, flattened."""
+    """Return a per-channel vector (channel = dim 1) broadcast to ``shape``, flattened."""
     arr = np.asarray(v.detach().double().numpy() if hasattr(v, "detach") else v, dtype=np.float64)
     view = [1] * len(shape)
     if len(shape) >= 2:
@@ -1162,7 +1162,7 @@ def from_torch(
     m64 = copy.deepcopy(model).double()
     try:
         gm = torch.fx.symbolic_trace(m64)
-    except Exception as exc:  # noqa: BLE001 - fx raises many types
+    except Exception as exc:
         raise UnsupportedModuleError(
             f"cannot trace {type(model).__name__} with torch.fx ({type(exc).__name__}: {exc}); "
             "data-dependent control flow is not supported"
@@ -1181,8 +1181,10 @@ def from_torch(
 def load_network(
     path: Any, *, input_shape: Sequence[int] | None = None, output: int | ArrayLike | None = None
 ) -> ReLUNetwork:
-    """A network from a file: ``.npz`` (:meth:`ReLUNetwork.save`) or a ``torch.save(model)``
-    file of a piecewise-linear module, compiled with :func:`from_torch`.
+    """Return a network from a file.
+
+    ``.npz`` (:meth:`ReLUNetwork.save`) or a ``torch.save(model)`` file of a piecewise-linear
+    module, compiled with :func:`from_torch`.
 
     Loading a pickled torch module runs its pickle: only load files you trust.
     """
@@ -1191,7 +1193,7 @@ def load_network(
     torch = _torch()
     try:
         model = torch.load(path, weights_only=False, map_location="cpu")
-    except Exception as exc:  # noqa: BLE001 - torch.load raises many types
+    except Exception as exc:
         raise UnsupportedModuleError(
             f"cannot load a torch model from {str(path)!r}: {exc}"
         ) from exc

@@ -25,6 +25,12 @@ Direction choice (all from the geometry, reproducible):
     :func:`~spectral_exact.theorem1_terms` is largest relative to the vertex group at a probe
     frequency: around edges where two flat hyperplanes cross, the edge terms of neighbouring
     regions cancel (continuity) and the decay is faster; Theorem 1's rate is an upper bound.
+
+References
+----------
+N. Rahaman, A. Baratin, D. Arpit, F. Draxler, M. Lin, F. A. Hamprecht, Y. Bengio and A.
+Courville, "On the spectral bias of neural networks", Proc. 36th ICML, PMLR 97, 5301-5310
+(2019). doi:10.48550/arXiv.1806.08734 (Lemma 1 and Theorem 1).
 """
 
 from __future__ import annotations
@@ -34,7 +40,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from ._errors import SingularFrequencyError, SpectralExactError
+from ._errors import InvalidFrequencyError, SingularFrequencyError
 from ._tolerances import DEFAULT_TOLERANCES, Tolerances
 from .decay import measure_decay
 from .fourier import network_fourier, prepare_network, special_directions, theorem1_terms
@@ -63,9 +69,11 @@ class DecayCheck:
 
     @property
     def passed(self) -> bool:
+        """Whether ``|measured - theory| <= tolerance``."""
         return abs(self.measured - self.theory) <= self.tolerance
 
     def as_dict(self) -> dict[str, object]:
+        """Return the fields and ``passed`` as a dict."""
         out = asdict(self)
         out["passed"] = self.passed
         return out
@@ -142,7 +150,7 @@ def verify_theorem1(
     list of DecayCheck
     """
     if not 0 < t_min < t_max:
-        raise SpectralExactError(f"need 0 < t_min < t_max, got {t_min}, {t_max}")
+        raise InvalidFrequencyError(f"need 0 < t_min < t_max, got {t_min}, {t_max}")
     prep = prepare_network(net, None, tol=tol)
     rows = []
     for kind, (u, theory) in theorem1_directions(net, seed=seed, tol=tol).items():
@@ -163,7 +171,7 @@ def verify_theorem1(
 
 
 def decay_table_markdown(rows: list[DecayCheck], title: str = "") -> str:
-    """A markdown table of :class:`DecayCheck` rows."""
+    """Return a markdown table of :class:`DecayCheck` rows."""
     lines = [f"### {title}", ""] if title else []
     lines += [
         "| direction | u | theory p | measured p | R^2 | t range | pass (tol) |",

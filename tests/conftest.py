@@ -15,12 +15,29 @@ Every fixture here has a structure known exactly without running the library:
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 
 import numpy as np
 import pytest
 
 import spectral_exact as se
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--without-torch",
+        action="store_true",
+        help="run as if torch were not installed: every torch test must skip, none fail",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if config.getoption("--without-torch"):
+        # ``import torch`` then raises ModuleNotFoundError, as on an install without the extra
+        for name in [m for m in sys.modules if m == "torch" or m.startswith("torch.")]:
+            del sys.modules[name]
+        sys.modules["torch"] = None  # type: ignore[assignment]
 
 
 @pytest.fixture

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-import torch  # the dev install includes the torch extra
 
 import spectral_exact as se
 from spectral_exact.testing import assert_transform_close
+
+torch = pytest.importorskip("torch")  # the torch extra; skipped cleanly without it
 
 DEVICES = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
 

@@ -140,6 +140,7 @@ def test_parse_frequencies() -> None:
 
 
 def test_demo_wiring(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("torch")  # trains or builds a torch model
     import spectral_exact.demo as demo
     from spectral_exact.cli import QUICK_DEMO_STEPS
 

@@ -1,5 +1,6 @@
 """Every CLI failure is one line on stderr, exit status 2, checked before long work, and
-leaves nothing behind (issue 9, deliverable 4)."""
+leaves nothing behind (issue 9, deliverable 4).
+"""
 
 from pathlib import Path
 
@@ -45,6 +46,8 @@ CASES = [
 
 @pytest.mark.parametrize(("argv", "match"), CASES, ids=[" ".join(c[0][:3]) for c in CASES])
 def test_cli_failures_are_one_line(argv, match, files, tmp_path, capsys) -> None:
+    if argv[0] in ("demo", "experiment"):
+        pytest.importorskip("torch")  # these commands need the torch extra first
     subs = {**{k: str(v) for k, v in files.items()}, "tmp": str(tmp_path)}
     before = sorted(p.name for p in tmp_path.iterdir())
     status = main([a.format(**subs) for a in argv])

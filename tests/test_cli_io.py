@@ -127,6 +127,7 @@ def test_json_version_and_regions(tmp_path: Path, capsys: pytest.CaptureFixture[
 
 
 def test_json_demo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    pytest.importorskip("torch")  # trains or builds a torch model
     import spectral_exact.demo as demo
 
     def fake_run_demo(out, cfg):  # type: ignore[no-untyped-def]

@@ -11,6 +11,7 @@ facet vertex sets that satisfy the facet's equation.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 
 import numpy as np
@@ -59,7 +60,8 @@ def _check_independently(
     cx: PolyhedralComplex, regs: se.Regions, box: bool, separated: bool = True
 ) -> None:
     """``separated``: distinct rays are more than ``tol.geometry`` apart (not so for two
-    lines at 2^-36 rad on R^2: their rays merge, and so do facets along them)."""
+    lines at 2^-36 rad on R^2: their rays merge, and so do facets along them).
+    """
     d = cx.dim
     assert cx.n_regions == len(regs)
     if d <= 3 and (box or separated):  # every level is built
@@ -87,14 +89,15 @@ def _integer_net(d: int, widths: tuple[int, ...], seed: int) -> se.ReLUNetwork:
     """Small integer weights: concurrent, parallel, duplicated and dead neurons."""
     rng = np.random.default_rng(seed)
     sizes = (d, *widths)
-    Ws = [rng.integers(-1, 2, (b, a)).astype(float) for a, b in zip(sizes[:-1], sizes[1:])]
+    Ws = [rng.integers(-1, 2, (b, a)).astype(float) for a, b in itertools.pairwise(sizes)]
     bs = [rng.integers(-1, 2, b) / 2 for b in widths]
     return se.ReLUNetwork([*Ws, np.ones((1, widths[-1]))], [*bs, np.zeros(1)])
 
 
 def _pencil(angle: float) -> se.ReLUNetwork:
     """Two lines through the origin at ``angle``, a parallel pair and a third line through
-    the origin (three lines through a point), then a random second layer."""
+    the origin (three lines through a point), then a random second layer.
+    """
     W1 = np.array([[1.0, 0.0], [np.cos(angle), np.sin(angle)], [1.0, 1.0], [0.0, 1.0], [0.0, 1.0]])
     b1 = np.array([0.0, 0.0, 0.0, 0.0, -0.5])
     W2 = np.random.default_rng(3).normal(size=(4, 5))
@@ -143,7 +146,8 @@ def test_orthants_exact_structure() -> None:
 @pytest.mark.parametrize("d", [2, 3, 4])
 def test_merge_by_cells_like_the_tree_alone_near_the_quantum(d: int) -> None:
     """Clusters whose members sit 0..1.5 quanta apart (chains, cell straddles, pairs just
-    above the quantum): grid cells + tree on representatives = tree on every row."""
+    above the quantum): grid cells + tree on representatives = tree on every row.
+    """
     rng = np.random.default_rng(d)
     q = 1e-9
     centres = rng.uniform(-1, 1, (300, d))

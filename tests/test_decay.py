@@ -38,7 +38,7 @@ def unit_triangle_transform(k: np.ndarray) -> np.ndarray:
 
 
 def unit_triangle_along_diagonal(k: np.ndarray) -> np.ndarray:
-    r"""k = (s, s) is orthogonal to the hypotenuse: F = int_0^1 x e^{-isx} dx."""
+    r"""K = (s, s) is orthogonal to the hypotenuse: F = int_0^1 x e^{-isx} dx."""
     s = k[:, 0]
     return (np.exp(-1j * s) * (1 + 1j * s) - 1) / s**2
 
@@ -81,7 +81,8 @@ def test_sine_sum_over_cube_all_envelopes() -> None:
 
 def test_peaks_on_resolved_oscillation_recover_exponent_and_amplitude() -> None:
     """|sin t| / t^1.5 sampled densely: the peaks lie on t^-1.5 / sqrt(1 + (1.5 / t)^2)
-    (tan t = t / 1.5 there), i.e. on t^-1.5 within 0.3 % for t >= 20."""
+    (tan t = t / 1.5 there), i.e. on t^-1.5 within 0.3 % for t >= 20.
+    """
     t = np.linspace(T_MIN, 400.0, 40_000)
     fit = fit_decay_exponent(t, np.sin(t) / t**1.5, envelope="peaks")
     assert fit.exponent == pytest.approx(1.5, abs=1e-3)
@@ -124,7 +125,7 @@ def test_bad_input_is_rejected_with_the_offending_values() -> None:
         fit_decay_exponent(t, t, window=10.0)
     with pytest.raises(InvalidFrequencyError, match="non-zero"):
         measure_decay(unit_square_transform, (0.0, 0.0), 1.0, 10.0)
-    with pytest.raises(InvalidFrequencyError, match="t_min=10.0, t_max=1.0"):
+    with pytest.raises(InvalidFrequencyError, match=r"t_min=10\.0, t_max=1\.0"):
         measure_decay(unit_square_transform, (1.0, 0.0), 10.0, 1.0)
     with pytest.raises(SpectralExactError, match=r"to shape \(400,\), got \(400, 2\)"):
         measure_decay(lambda k: k, (1.0, 0.0), 1.0, 10.0)

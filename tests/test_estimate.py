@@ -11,7 +11,7 @@ import spectral_exact as se
 from spectral_exact._estimate import arrangement_regions, check_region_budget
 from spectral_exact._progress import progress
 from spectral_exact.cli import main as cli_main
-from spectral_exact.fourier.network import prepare_network
+from spectral_exact.fourier.spectrum import prepare_network
 
 #: the sampled estimate must lie within this factor of the true count (either side)
 SAMPLED_FACTOR = 2.0

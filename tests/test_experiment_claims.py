@@ -1,6 +1,7 @@
 """Claims as statistics over seeds (spectral_exact.experiments._claims): the bootstrap
 interval against a hand-enumerated bootstrap, pass rules at the edges, and the per-seed
-metrics of the experiments on hand-made arrays."""
+metrics of the experiments on hand-made arrays.
+"""
 
 from __future__ import annotations
 
@@ -97,7 +98,8 @@ def test_learning_auc_has_no_never_ties() -> None:
 
 def _exp1_arrays(n_seeds: int, reverse_seed: int | None = None) -> tuple[dict, dict]:
     """Synthetic exp1 results: frequency k_i rises as a ramp starting at step 10 i
-    (lower k first), except on ``reverse_seed`` where the order is reversed."""
+    (lower k first), except on ``reverse_seed`` where the order is reversed.
+    """
     freqs = np.arange(5, 55, 5)
     K, T = len(freqs), 101
     steps = np.arange(T) * 10
@@ -118,6 +120,7 @@ def _exp1_arrays(n_seeds: int, reverse_seed: int | None = None) -> tuple[dict, d
 
 
 def test_exp1_claims_per_seed_on_synthetic_curves() -> None:
+    pytest.importorskip("torch")  # trains or builds a torch model
     exp1 = get_experiment("exp1")
     arrays, meta = _exp1_arrays(5)
     cl = {c.name: c for c in exp1.claims(arrays, meta)}
@@ -135,6 +138,7 @@ def test_exp1_claims_per_seed_on_synthetic_curves() -> None:
 
 
 def test_exp2_claims_both_readings_and_learned_filter() -> None:
+    pytest.importorskip("torch")  # trains or builds a torch model
     exp2 = get_experiment("exp2")
     freqs = np.arange(5, 55, 5)
     deltas = np.linspace(0, 1, 5)

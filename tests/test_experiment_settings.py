@@ -1,6 +1,7 @@
 """The ``paper`` scale states the paper's settings where the paper states them (issue 11;
 docs/experiments.md has the table with the sources), and the ``quick`` scale keeps the same
-structure at a smaller size."""
+structure at a smaller size.
+"""
 
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
 """Sweeps over seeds on a Dask LocalCluster of 2 processes (spectral_exact.experiments._sweep):
 the merged result equals one in-process run over the same seeds (reproducible across
 processes), a re-run resumes (counted tasks), a changed config is refused, and the CLI wires
-it. Tiny configs: a few seconds, most of it starting the worker processes."""
+it. Tiny configs: a few seconds, most of it starting the worker processes.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +18,9 @@ from spectral_exact.experiments import ExperimentError, get_experiment, run_expe
 from spectral_exact.experiments import _common as C
 from spectral_exact.experiments._sweep import Task, merge_task_results, run_sweep, run_task
 from spectral_exact.experiments.cli import build_parser, run_experiment_command
+
+# the sweep runs experiments, which train torch models
+pytest.importorskip("torch")
 
 TINY5: dict[str, Any] = dict(width=8, depth=3, n_steps=20, record_every=10, Ls=(0, 4), grid=11)
 

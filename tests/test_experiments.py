@@ -1,5 +1,6 @@
 """Wiring tests of spectral_exact.experiments at tiny sizes: shapes, saved files, replotting,
-determinism under a seed, CLI and data loaders. The science is checked in validation/."""
+determinism under a seed, CLI and data loaders. The science is checked in validation/.
+"""
 
 from __future__ import annotations
 
@@ -29,6 +30,9 @@ from spectral_exact.experiments.cli import (
     run_experiment_command,
 )
 from spectral_exact.experiments.data import load_dataset, load_mnist_idx, read_idx
+
+# the experiments train torch models (the [experiments] extra needs [torch])
+pytest.importorskip("torch")
 
 TINY = {
     "exp1": dict(width=8, depth=3, n_steps=20, record_every=10, dense_max=10.0, dense_step=1.0),
@@ -106,7 +110,7 @@ def test_bad_names_and_options_raise() -> None:
 
 
 def test_cuda_request_without_cuda_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    import torch
+    torch = pytest.importorskip("torch")
 
     monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
     with pytest.raises(ExperimentError, match="--device cuda was requested"):
@@ -198,7 +202,7 @@ def test_first_crossing_and_spearman() -> None:
 
 
 def test_spectral_norms_power_iteration() -> None:
-    import torch
+    torch = pytest.importorskip("torch")
 
     model = C.make_mlp(3, 7, 3)
     want = [torch.linalg.matrix_norm(m.weight.double(), 2).item() for m in C.linear_layers(model)]
@@ -206,7 +210,7 @@ def test_spectral_norms_power_iteration() -> None:
 
 
 def test_make_mlp_depth_and_init_scale() -> None:
-    import torch
+    torch = pytest.importorskip("torch")
 
     torch.manual_seed(0)
     a = C.make_mlp(2, 5, 4)
@@ -301,7 +305,7 @@ def test_digits_loader() -> None:
     x, y = load_dataset("digits")
     assert x.shape == (1797, 64) and y.shape == (1797,)
     assert x.min() == 0.0 and x.max() == 1.0
-    xs, ys = load_dataset("digits", n_max=100, seed=1)
+    xs, _ys = load_dataset("digits", n_max=100, seed=1)
     assert xs.shape == (100, 64)
     xs2, _ = load_dataset("digits", n_max=100, seed=1)
     np.testing.assert_array_equal(xs, xs2)

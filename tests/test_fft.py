@@ -64,7 +64,8 @@ def test_frequency_grid_is_ascending_dft_grid(n: int) -> None:
 
 def test_constant_on_asymmetric_box_within_trapezoid_error_bound() -> None:
     r"""For f = c, |T - F| <= c (E_1 L_2 + L_1 E_2) with E_a = L_a h_a^2 k_a^2 / 12, the
-    trapezoidal error bound for e^{-i k_a x_a}; a wrong phase or scale breaks it by O(1)."""
+    trapezoidal error bound for e^{-i k_a x_a}; a wrong phase or scale breaks it by O(1).
+    """
     c, n = 2.5, 128
     k, values = fft_fourier(constant_net(2, c), (LO_2D, HI_2D), n=n)
     sel = (slice(n // 2 - 4, n // 2 + 5),) * 2  # |k_a| up to ~ 2 pi * 4 / L_a
@@ -139,7 +140,7 @@ def test_invalid_input_is_rejected_clearly() -> None:
     box = (LO_2D, HI_2D)
     with pytest.raises(InvalidDomainError, match="n must be an int >= 2"):
         fft_fourier(net, box, n=1)
-    with pytest.raises(InvalidDomainError, match="n must be an int >= 2, got 2.5"):
+    with pytest.raises(InvalidDomainError, match=r"n must be an int >= 2, got 2\.5"):
         fft_fourier(net, box, n=2.5)  # type: ignore[arg-type]
     with pytest.raises(InvalidDomainError, match="got True"):
         fft_fourier(net, box, n=True)
@@ -153,7 +154,7 @@ def test_invalid_input_is_rejected_clearly() -> None:
         fft_fourier(net, ([0.0, -np.inf], [1.0, 1.0]))
     with pytest.raises(InvalidDomainError, match="flat in axis 1"):
         fft_fourier(net, ([0.0, 1.0], [1.0, 1.0]))
-    with pytest.raises(InvalidDomainError, match="Box .* or a \\(lo, hi\\) pair"):
+    with pytest.raises(InvalidDomainError, match=r"Box .* or a \(lo, hi\) pair"):
         fft_fourier(net, "unit square")
     with pytest.raises(InvalidFrequencyError, match=r"shape \(\.\.\., 2\)"):
         fft_fourier_at(net, box, 8, np.zeros((3, 3)))
@@ -161,5 +162,5 @@ def test_invalid_input_is_rejected_clearly() -> None:
         fft_fourier_at(net, box, 8, [np.nan, 0.0])
     with pytest.raises(InvalidNetworkError, match="ReLUNetwork"):
         fft_fourier(lambda x: x, box)
-    axes, weights, h = trapezoid_grid(box, 5, 2)
+    _axes, weights, _h = trapezoid_grid(box, 5, 2)
     assert [w.sum() for w in weights] == pytest.approx(list(HI_2D - LO_2D))

@@ -103,7 +103,7 @@ def test_routes_agree_on_Rd_2d_and_3d() -> None:
 
 
 def test_one_hidden_layer_is_supported_on_normal_lines() -> None:
-    """f = sum of ridge functions: on R^d its transform vanishes off the lines k || w_j."""
+    """F = sum of ridge functions: on R^d its transform vanishes off the lines k || w_j."""
     net = se.ReLUNetwork.random((3, 5, 1), seed=1)
     # (not seed 1: its first rows are parallel to the net's first weight rows -> singular set)
     k = np.random.default_rng(12345).normal(size=(10, 3)) * 4
@@ -153,7 +153,7 @@ def test_prepared_network_and_bad_input() -> None:
         se.network_fourier(net, [1.0, 1.0], domain=se.Box([0, 0, 0], [1, 1, 1]))
     with pytest.raises(se.InvalidDomainError, match="prepared network"):
         se.network_fourier(prep, [1.0, 1.0], domain=se.Box([0, 0], [1, 1]))
-    with pytest.raises(se.InvalidFrequencyError, match="unknown method"):
+    with pytest.raises(se.InvalidArgumentError, match="unknown method"):
         se.network_fourier(net, [1.0, 1.0], box, method="fft")
     with pytest.raises(se.InvalidFrequencyError, match="shape"):
         se.network_fourier(net, [1.0, 1.0, 1.0], box)

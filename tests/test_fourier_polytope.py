@@ -174,7 +174,7 @@ def test_lower_dimensional_faces_embedded() -> None:
 
 # ------------------------------------------------------------------ unbounded polyhedra
 def test_simplicial_cone_closed_form() -> None:
-    """int over cone(r1, r2) + a of e^{-ik.x} = e^{-ik.a} |det R| / prod(i k.r_j)."""
+    """Int over cone(r1, r2) + a of e^{-ik.x} = e^{-ik.a} |det R| / prod(i k.r_j)."""
     r1, r2 = np.array([1.0, 0.2]), np.array([-0.5, 1.0])
     a = np.array([0.3, -0.7])
     P = se.Polytope.from_vertices([a], rays=[r1, r2])
@@ -216,7 +216,7 @@ def test_bad_frequencies() -> None:
 
 def test_polygon_fast_path_equals_face_poset_route() -> None:
     """The batched polygon preparation and the general face-poset route give the same numbers."""
-    from spectral_exact.fourier import polytope as fp
+    from spectral_exact.fourier import indicator as fp
 
     net = se.ReLUNetwork.random((2, 6, 6, 1), seed=4)
     regions = se.linear_regions(net, se.Box([-1, -1], [1, 1]))

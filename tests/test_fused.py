@@ -12,7 +12,7 @@ import pytest
 
 import spectral_exact as se
 from spectral_exact.fourier._fused import fused_laplacian
-from spectral_exact.fourier.network import MAX_CANCELLATION
+from spectral_exact.fourier.spectrum import MAX_CANCELLATION
 from spectral_exact.testing import mp_affine_polytope_fourier, mp_network_fourier_box
 
 #: accuracy required of the fused route (the engine's precision target)
@@ -35,7 +35,8 @@ def _sweep(base, radii, rng):  # type: ignore[no-untyped-def]
 
 def _kink_normal(prep):  # type: ignore[no-untyped-def]
     """Outward normal of a bounded interior kink facet (shared by two regions); on R^d one
-    far from orthogonal to every ray (k along it is then off the singular set)."""
+    far from orthogonal to every ray (k along it is then off the singular set).
+    """
     cx = prep.complex
     counts = np.bincount(cx.facet_of_row)
     bounded = cx.levels[cx.dim - 1].bounded[cx.facet_of_row]

@@ -15,7 +15,7 @@ import torch  # the dev install includes the torch extra
 import spectral_exact as se
 from spectral_exact.fourier._fused import fused_laplacian
 from spectral_exact.fourier._fused_torch import fused_laplacian_torch
-from spectral_exact.fourier.network import MAX_CANCELLATION, prepare_network
+from spectral_exact.fourier.spectrum import MAX_CANCELLATION, prepare_network
 
 DEVICES = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
 #: agreement of the public transforms, relative per frequency

@@ -11,7 +11,7 @@ import pytest
 
 import spectral_exact as se
 from spectral_exact.fourier.grid import GRID_RTOL, network_fourier_grid_report
-from spectral_exact.fourier.network import prepare_network
+from spectral_exact.fourier.spectrum import prepare_network
 
 #: Slack on the default accuracy: max error <= GRID_RTOL * max|F| is what the docs promise.
 PROMISE = GRID_RTOL
@@ -68,7 +68,7 @@ def test_1d_matches_closed_form_everywhere(name, arch, lohi, n):  # type: ignore
 
 
 def test_1d_hand_solved_relu() -> None:
-    """f = relu(x) on [-1, 2]: F(k) = int_0^2 x e^{-ikx} dx in closed form."""
+    """F = relu(x) on [-1, 2]: F(k) = int_0^2 x e^{-ikx} dx in closed form."""
     relu = se.ReLUNetwork([np.array([[1.0]]), np.array([[1.0]])], [np.zeros(1), np.zeros(1)])
     k, F = se.network_fourier_grid(relu, domain=se.Box([-1.0], [2.0]), n=20)
     kk = k[..., 0]
@@ -144,7 +144,7 @@ def test_fft_converges_to_grid_values_at_second_order() -> None:
     ns = (32, 64, 128)
     errs = []
     for n in ns:
-        k, F = se.network_fourier_grid(net, domain=box, n=n)
+        _k, F = se.network_fourier_grid(net, domain=box, n=n)
         _, T = se.fft_fourier(net, domain=box, n=n)
         c = n // 2
         block = (slice(c - 2, c + 3),) * 2

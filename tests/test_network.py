@@ -44,7 +44,7 @@ def test_weights_are_read_only(random_net) -> None:  # type: ignore[no-untyped-d
 
 
 def test_torch_round_trip(random_net) -> None:  # type: ignore[no-untyped-def]
-    import torch
+    torch = pytest.importorskip("torch")
 
     net = random_net((2, 6, 5, 1), seed=4)
     mod = net.to_torch()
@@ -57,7 +57,7 @@ def test_torch_round_trip(random_net) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_from_torch_allows_flatten_identity_and_float32() -> None:
-    import torch
+    torch = pytest.importorskip("torch")
 
     nn = torch.nn
     torch.manual_seed(0)
@@ -93,7 +93,7 @@ def test_from_torch_allows_flatten_identity_and_float32() -> None:
     ],
 )
 def test_from_torch_rejects(layers, match: str) -> None:  # type: ignore[no-untyped-def]
-    import torch
+    torch = pytest.importorskip("torch")
 
     mod = torch.nn.Sequential(*layers(torch.nn))
     with pytest.raises(se.InvalidNetworkError, match=match):
@@ -101,7 +101,7 @@ def test_from_torch_rejects(layers, match: str) -> None:  # type: ignore[no-unty
 
 
 def test_from_torch_rejects_other_module_types() -> None:
-    import torch
+    torch = pytest.importorskip("torch")
 
     with pytest.raises(se.UnsupportedModuleError, match=r"got Tanh"):
         se.ReLUNetwork.from_torch(torch.nn.Tanh())

@@ -163,7 +163,8 @@ def test_routes_agree(net, box, k):
 @pytest.mark.parametrize("s", [1e-12, 1e-9, 1e-6, 1e4, 1e6])
 def test_scaling_law_on_the_whole_space(s):
     """On R^2: biases times s gives the same regions, scaled, and s^3 F(s k) (issue 9: at
-    s = 1e-9 the cone enumerator lost 10 of 111 regions and F was 2% off)."""
+    s = 1e-9 the cone enumerator lost 10 of 111 regions and F was 2% off).
+    """
     net = se.ReLUNetwork.random((2, 8, 8, 1), seed=0)
     k = np.array([[3.0, -2.0], [0.7, 5.0]])
     F = se.network_fourier(net, k)

@@ -190,7 +190,8 @@ def test_line_arrangement_count_in_box(m: int, line_arrangement_net) -> None:  #
 def test_polytope_domain(unit_simplex: se.Polytope, random_net) -> None:  # type: ignore[no-untyped-def]
     net = random_net((2, 6, 6, 1), 8)
     regs = se.linear_regions(net, unit_simplex)
-    assert regs.domain is unit_simplex
+    # the regions tile the simplex: their volumes add up to its hand-computed area 1/2
+    assert math.isclose(sum(r.polytope.volume for r in regs), 0.5, rel_tol=REL_VOLUME)
     check_regions(net, unit_simplex, regs, np.random.default_rng(8))
 
 
@@ -315,18 +316,33 @@ def chebyshev_radius(A: np.ndarray, b: np.ndarray) -> float:
     return float(res.x[-1]) if res.status == 0 else -math.inf
 
 
+def bounded_by_lp(A: np.ndarray, b: np.ndarray) -> bool:
+    """Whether {A x <= b} is bounded: every coordinate is bounded above and below (independent
+    LPs on the H-description, not the library's rays / lineality).
+    """
+    d = A.shape[1]
+    for i in range(d):
+        for sign in (1.0, -1.0):
+            c = np.zeros(d)
+            c[i] = sign
+            res = linprog(c, A_ub=A, b_ub=b, bounds=[(None, None)] * d, method="highs")
+            if res.status == 3:  # unbounded
+                return False
+            assert res.status == 0, res.message
+    return True
+
+
 @pytest.mark.parametrize("m", [1, 3, 6])
 def test_line_arrangement_count_on_plane(m: int, line_arrangement_net) -> None:  # type: ignore[no-untyped-def]
     net, _ = line_arrangement_net(m, seed=m)
     regs = se.linear_regions(net)
     assert regs.domain is None
     assert len(regs) == 1 + m + m * (m - 1) // 2
-    # in general position every region of R^2 is unbounded except the m(m-1)/2 - m + 1 ... check
-    # instead the defining property: unbounded <=> has rays or lineality
+    # boundedness decided a second way: LPs over each region's inequalities {A x <= b}
     for r in regs:
         P = r.polytope
         assert P.dim == 2
-        assert P.is_bounded == (len(P.rays) == 0 and len(P.lineality) == 0)
+        assert P.is_bounded == bounded_by_lp(P.A, P.b)
         if not P.is_bounded:
             assert P.volume == math.inf
     # bounded regions of m lines in general position: (m-1)(m-2)/2

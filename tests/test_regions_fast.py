@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
@@ -157,7 +158,7 @@ def _integer_net(d: int, widths: tuple[int, ...], seed: int) -> se.ReLUNetwork:
     """Small integer weights: concurrent, parallel, duplicated and dead neurons."""
     rng = np.random.default_rng(seed)
     sizes = (d, *widths)
-    Ws = [rng.integers(-1, 2, (b, a)).astype(float) for a, b in zip(sizes[:-1], sizes[1:])]
+    Ws = [rng.integers(-1, 2, (b, a)).astype(float) for a, b in itertools.pairwise(sizes)]
     bs = [rng.integers(-1, 2, b) / 2 for b in widths]
     return se.ReLUNetwork([*Ws, np.ones((1, widths[-1]))], [*bs, np.zeros(1)])
 

@@ -28,7 +28,8 @@ TOL = se.Tolerances()
 
 def _check_h_description(regs: Regions) -> None:
     """Vertices satisfy their region's inequalities, tight on their incidences (relative to
-    the coordinate scale, which runs from 1e-12 to 1e6 here)."""
+    the coordinate scale, which runs from 1e-12 to 1e6 here).
+    """
     ra = regs.arrays
     scale = 1.0 + float(np.max(np.abs(ra.vertices), initial=0.0))
     for i in range(len(regs)):

@@ -101,8 +101,8 @@ def test_zero_distance_scales_with_the_data():
 
 @pytest.mark.parametrize("thickness", [2.0**-20, 2.0**-33, 1e-12])
 def test_thin_simplex_factor_against_exact_determinant(thickness):
-    """m! vol of a thin tetrahedron vs the exact rational determinant of its float vertices."""
-    from spectral_exact.fourier.polytope import _simplex_factor
+    """M! vol of a thin tetrahedron vs the exact rational determinant of its float vertices."""
+    from spectral_exact.fourier.indicator import _simplex_factor
 
     S = np.array([[0, 0, 0], [1, 1e-9, 0], [0, 1, thickness], [1, 1 + thickness, 0.3 * thickness]])
     E = [
@@ -132,7 +132,8 @@ def test_roof_with_a_shallow_crease_keeps_its_crease_vertices(crease):
 @pytest.mark.parametrize("kk", [1e-300, 1e-15, 1e-9, 1e-3, 0.3])
 def test_every_route_is_accurate_at_small_k(kk):
     """Routes that divide by |k|^2 hand small |k| to the stable route (issue 9: they were
-    100% wrong at |k| = 1e-9 and inf/nan at 1e-300); compared with 40-digit mpmath."""
+    100% wrong at |k| = 1e-9 and inf/nan at 1e-300); compared with 40-digit mpmath.
+    """
     from spectral_exact.testing import mp_network_fourier_box
 
     net = se.ReLUNetwork.random((2, 6, 5, 1), seed=2)

@@ -7,6 +7,8 @@ model on the slice.
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -145,7 +147,7 @@ def _torch_pieces_check(model, w, p0, p1, regs):
         fv = f(t)
         coef = np.polyfit(t, fv, 1)
         assert np.max(np.abs(np.polyval(coef, t) - fv)) <= 1e-9 * max(1.0, np.abs(fv).max())
-    for (a0, a1), (b0, b1) in zip(pieces[:-1], pieces[1:], strict=True):  # a real kink
+    for (a0, a1), (b0, b1) in itertools.pairwise(pieces):  # a real kink
         h = 1e-3 * min(a1 - a0, b1 - b0)
         left = (f([a1])[0] - f([a1 - h])[0]) / h
         right = (f([b0 + h])[0] - f([b0])[0]) / h
@@ -213,7 +215,7 @@ def test_exact_transform_on_plane_matches_torch_quadrature(cnn_case):
 
 
 def test_whole_library_accepts_compiled_slices(cnn_case):
-    model, images, w, net = cnn_case
+    _model, images, _w, net = cnn_case
     g = se.slice_through(net, images[:3])
     box = se.Box([0.0, 0.0], [1.0, 1.0])
     regs = se.linear_regions(g, box)

@@ -26,7 +26,7 @@ from spectral_exact.symbolic import (
     to_latex,
 )
 
-I = sympy.I  # noqa: E741
+I = sympy.I
 X = sympy.Symbol("x", real=True)
 
 
@@ -92,7 +92,7 @@ def test_abs_on_interval_equals_hand_integral() -> None:
 
 
 def test_two_unit_net_on_the_line_exact() -> None:
-    """f = relu(x) - 2 relu(x - 1/2): kinks +1 at 0 and -2 at 1/2 (Lemma 1)."""
+    """F = relu(x) - 2 relu(x - 1/2): kinks +1 at 0 and -2 at 1/2 (Lemma 1)."""
     (k,) = frequency_symbols(1)
     net = SymbolicNetwork([[[1], [1]], [[1, -2]]], [[0, "-1/2"], [0]])
     F = symbolic_network_fourier(net)
@@ -141,7 +141,8 @@ def test_exact_regions_are_rational_and_tile_the_box() -> None:
 
 def test_one_hidden_layer_keeps_only_boundary_vertices() -> None:
     """For ridge functions, interior kink crossings cancel: every surviving exponential sits on
-    the boundary of the square (|v|_inf = 1)."""
+    the boundary of the square (|v|_inf = 1).
+    """
     F = symbolic_network_fourier(net_2_3_1(), SQUARE)
     k1, k2 = frequency_symbols(2)
     for e in F.atoms(sympy.exp):

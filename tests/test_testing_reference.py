@@ -29,12 +29,8 @@ from spectral_exact.testing import (
     mp_simplex_fourier,
 )
 
-#: The shared 40-digit reference cases: a vendored copy in tests/data if present, else the
-#: workspace copy.
-SHARED_CASES_CANDIDATES = (
-    Path(__file__).resolve().parent / "data" / "windowed_fourier_cases.json",
-    Path("/work/shared/reference/windowed_fourier_cases.json"),
-)
+#: The shared 40-digit reference cases, vendored into the repository (no machine path).
+SHARED_CASES = Path(__file__).resolve().parent / "data" / "windowed_fourier_cases.json"
 #: Relative agreement required with the shared 40-digit reference values (stored as doubles).
 SHARED_RTOL = 1e-11
 #: Digits the reference must deliver (checked in mpmath against closed forms).
@@ -44,12 +40,7 @@ UNIT_TRIANGLE = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0]])
 
 
 def _shared_cases() -> dict:
-    for path in SHARED_CASES_CANDIDATES:
-        if path.is_file():
-            return json.loads(path.read_text())
-    pytest.fail(
-        f"shared reference cases not found; looked in {[str(p) for p in SHARED_CASES_CANDIDATES]}"
-    )
+    return json.loads(SHARED_CASES.read_text())
 
 
 def _mp_rel(a: mpmath.mpc, b: mpmath.mpc) -> mpmath.mpf:
@@ -90,7 +81,8 @@ def test_divided_difference_all_nodes_coincide() -> None:
 
 def test_divided_difference_methods_agree_at_large_and_clustered_nodes() -> None:
     """Two independent algorithms (Newton recursion, Opitz scaling and squaring) agree to
-    30 digits at |z| ~ 1e4, at nodes 1e-25 apart and at distinct nodes."""
+    30 digits at |z| ~ 1e4, at nodes 1e-25 apart and at distinct nodes.
+    """
     rng = random.Random(7)
     with mp.workdps(60):
         cases = [
@@ -149,7 +141,7 @@ def test_triangle_matches_shared_reference() -> None:
 
 
 def test_simplex_at_exactly_confluent_frequencies() -> None:
-    """k = 0, k perpendicular to the hypotenuse (z_1 = z_2) and to a leg (z_0 = z_2)."""
+    """K = 0, k perpendicular to the hypotenuse (z_1 = z_2) and to a leg (z_0 = z_2)."""
     t = 7.25  # exact binary float
     with mp.workdps(60):
         tm = mpmath.mpf(t)
@@ -243,7 +235,8 @@ def test_relu_on_symmetric_interval_closed_form() -> None:
     """f(x) = relu(x) on [-1, 1]: F(k) = int_0^1 x e^{-ikx} dx, including k = 0.
 
     A second neuron with zero weight and bias (pre-activation identically 0) must neither
-    split nor duplicate a piece."""
+    split nor duplicate a piece.
+    """
     w1, w2 = np.array([[1.0], [0.0]]), np.array([[1.0, 5.0]])
     net = ReLUNetwork([w1, w2], [np.zeros(2), np.zeros(1)])
     ks = [0.0, 0.125, 3.0, -17.0, 1e4]

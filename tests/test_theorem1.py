@@ -84,6 +84,7 @@ def test_edge_orthogonal_direction_in_3d() -> None:
 
 
 def test_demo_writes_report(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    pytest.importorskip("torch")  # trains or builds a torch model
     cfg = DemoConfig(
         steps=30,
         n_train=128,
@@ -113,8 +114,9 @@ def test_demo_writes_report(tmp_path) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_box_boundary_term_hand_solved_relu() -> None:
-    """f = ReLU on [-1, 1]: boundary = (i k/k^2)(f(1) e^{-ik} - f(-1) e^{ik}) = i e^{-ik}/k,
-    and the decomposition reproduces int_0^1 x e^{-ikx} dx = (e^{-ik}(1 + ik) - 1)/k^2."""
+    """F = ReLU on [-1, 1]: boundary = (i k/k^2)(f(1) e^{-ik} - f(-1) e^{ik}) = i e^{-ik}/k,
+    and the decomposition reproduces int_0^1 x e^{-ikx} dx = (e^{-ik}(1 + ik) - 1)/k^2.
+    """
     from spectral_exact.fourier.theorem1 import box_boundary_term
 
     relu = se.ReLUNetwork([np.array([[1.0]]), np.array([[1.0]])], [np.zeros(1), np.zeros(1)])
@@ -129,6 +131,9 @@ def test_box_boundary_term_hand_solved_relu() -> None:
     np.testing.assert_allclose(t.total, exact, rtol=1e-12)
 
 
+# scipy's quad reports roundoff when it cannot reach epsabs = 1e-11 on a kinked integrand; the
+# assertion below bounds the actual error, so its warning is not a failure (third-party)
+@pytest.mark.filterwarnings("ignore::scipy.integrate.IntegrationWarning")
 def test_box_boundary_term_against_quadrature() -> None:
     """2-D: each box face integral by adaptive quadrature of the network itself."""
     from scipy.integrate import quad

@@ -250,7 +250,7 @@ def test_skip_from_raw_input_adds_no_hyperplane():
 
 
 def test_max_on_preactivations_from_raw_input():
-    """conv -> maxpool -> relu: the max tree of signed stage-0 values, carried exactly."""
+    """Conv -> maxpool -> relu: the max tree of signed stage-0 values, carried exactly."""
     torch.manual_seed(5)
     model = nn.Sequential(
         nn.Conv2d(1, 2, 3), nn.MaxPool2d(2), nn.ReLU(), nn.Flatten(), nn.Linear(8, 1)

@@ -64,7 +64,8 @@ N_SCALE_DIRECTIONS = 64
 def scaled_err(a: np.ndarray, b: np.ndarray, k: np.ndarray, func) -> float:  # type: ignore[no-untyped-def]
     """Error relative to max(|F(k)|, s(|k|)), where s(|k|) is the RMS of |F| over
     ``N_SCALE_DIRECTIONS`` random directions at the same |k| (the typical size of the transform
-    there). It differs from the plain relative error only near zeros of F."""
+    there). It differs from the plain relative error only near zeros of F.
+    """
     rng = np.random.default_rng(12345)
     d = k.shape[1]
     u = rng.normal(size=(N_SCALE_DIRECTIONS, d))

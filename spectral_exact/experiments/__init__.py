@@ -53,14 +53,14 @@ EXPERIMENTS: dict[str, str] = {
 
 
 def get_experiment(name: str) -> ModuleType:
-    """The module of experiment ``name``; raises :class:`ExperimentError` on unknown names."""
+    """Return experiment ``name``'s module; raise :class:`ExperimentError` on unknown names."""
     if name not in EXPERIMENTS:
         raise ExperimentError(f"unknown experiment {name!r}; choose one of {sorted(EXPERIMENTS)}")
     return importlib.import_module(f"{__name__}.{name}")
 
 
 def get_config(name: str, scale: str = "quick", **overrides: Any) -> Any:
-    """The ``scale`` config of experiment ``name`` with ``overrides`` applied."""
+    """Return the ``scale`` config of experiment ``name`` with ``overrides`` applied."""
     from ._common import override
 
     if scale not in SCALES:
@@ -80,8 +80,10 @@ def run_experiment(
     show_progress: bool = True,
     **overrides: Any,
 ) -> dict[str, Any]:
-    """Run experiment ``name`` at ``scale`` with ``seeds`` runs (seeds ``seed, seed+1, ...``;
-    default: the scale's ``n_seeds``); returns the saved arrays."""
+    """Run experiment ``name`` at ``scale`` and return the saved arrays.
+
+    ``seeds`` runs use seeds ``seed, seed+1, ...`` (default: the scale's ``n_seeds``).
+    """
     cfg = get_config(name, scale, **overrides)
     n = cfg.n_seeds if seeds is None else int(seeds)
     if n < 1:
@@ -106,7 +108,7 @@ def replot_experiment(name: str, out: str | os.PathLike[str]) -> list[Any]:
 
 
 def experiment_claims(name: str, out: str | os.PathLike[str]) -> list[Claim]:
-    """The paper's claims measured on the data saved in ``out``."""
+    """Return the paper's claims measured on the data saved in ``out``."""
     from ._common import load_results
 
     arrays, meta = load_results(out)

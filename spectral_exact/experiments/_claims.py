@@ -88,9 +88,11 @@ def bootstrap_ci(
 
 @dataclass(frozen=True)
 class ClaimSpec:
-    """A claim fixed in code before any result is seen: what is measured on one seed's run
-    (``metric``) and the criterion ``mean over seeds <op> threshold`` that its confidence
-    interval must clear."""
+    """A claim fixed in code before any result is seen.
+
+    What is measured on one seed's run (``metric``) and the criterion ``mean over seeds <op>
+    threshold`` that its confidence interval must clear.
+    """
 
     name: str
     metric: str
@@ -166,8 +168,11 @@ class Claim:
 
     @property
     def passed(self) -> bool:
-        """The whole interval clears the criterion, every value is finite and there are at
-        least :data:`MIN_SEEDS_TO_PASS` seeds."""
+        """Whether the claim passes.
+
+        The whole interval clears the criterion, every value is finite and there are at
+        least :data:`MIN_SEEDS_TO_PASS` seeds.
+        """
         if len(self.values) < MIN_SEEDS_TO_PASS or not np.all(np.isfinite(self.values)):
             return False
         lo, hi = self.ci
@@ -247,8 +252,9 @@ def claims_from_values(
 
 
 def learning_auc(curves: ArrayLike, axis: int = 0, cap: float = 1.0) -> NDArray[np.float64]:
-    r"""Area under learning curves, normalised to ``[0, cap]``: the mean over the recorded
-    steps (along ``axis``) of ``min(curve, cap)``.
+    r"""Area under learning curves, normalised to ``[0, cap]``.
+
+    The mean over the recorded steps (along ``axis``) of ``min(curve, cap)``.
 
     Unlike "the first step at which the curve reaches a threshold" it is defined for every
     curve (no ``never``), so rank correlations over frequencies have no ties from curves that
@@ -264,5 +270,5 @@ def learning_auc(curves: ArrayLike, axis: int = 0, cap: float = 1.0) -> NDArray[
 
 
 def seed_slice(a: ArrayLike, r: int, axis: int) -> NDArray[Any]:
-    """The part of ``a`` belonging to the ``r``-th seed (seed axis ``axis``)."""
+    """Return the part of ``a`` belonging to the ``r``-th seed (seed axis ``axis``)."""
     return np.take(np.asarray(a), r, axis=axis)

@@ -32,7 +32,7 @@ from typing import Any, TypeVar
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .._errors import SpectralExactError
+from .._errors import ExperimentError
 from ._claims import Claim, ClaimSpec, claims_from_values, learning_auc, seed_slice
 
 __all__ = [
@@ -62,10 +62,6 @@ SCALES = ("quick", "paper")
 T = TypeVar("T")
 
 
-class ExperimentError(SpectralExactError):
-    """Bad experiment name, scale, option, or an unavailable device / dependency."""
-
-
 # ----------------------------------------------------------------------------- determinism
 def seed_everything(seed: int) -> np.random.Generator:
     """Seed Python, NumPy and torch; return a NumPy generator for the experiment's own draws."""
@@ -84,8 +80,10 @@ DEFAULT_TORCH_THREADS = 1
 
 
 def configure_torch(threads: int | None = None) -> None:
-    """Deterministic algorithms and a bounded thread count (default
-    :data:`DEFAULT_TORCH_THREADS`)."""
+    """Make torch deterministic with a bounded thread count.
+
+    The thread count defaults to :data:`DEFAULT_TORCH_THREADS`.
+    """
     import torch
 
     n = threads if threads is not None else DEFAULT_TORCH_THREADS
@@ -121,7 +119,7 @@ def resolve_device(name: str) -> Any:
 def progress(
     iterable: Iterable[T], *, enabled: bool = True, desc: str = "", total: int | None = None
 ) -> Iterator[T]:
-    """A tqdm progress bar, shown only when ``enabled`` and stderr is a terminal or Jupyter."""
+    """Return a tqdm bar, shown only when ``enabled`` and stderr is a terminal or Jupyter."""
     from tqdm.auto import tqdm
 
     from .._progress import progress_enabled
@@ -212,7 +210,7 @@ def spectral_norms(model: Any, n_iter: int = 30) -> NDArray[np.float64]:
 
 
 def to_relu_network(model: Any) -> Any:
-    """The trained torch model as a :class:`spectral_exact.ReLUNetwork` (float64)."""
+    """Return the trained torch model as a :class:`spectral_exact.ReLUNetwork` (float64)."""
     from ..network import ReLUNetwork
 
     return ReLUNetwork.from_torch(model)
@@ -242,7 +240,7 @@ def exact_fourier(net: Any, k: NDArray[np.float64], lo: Sequence[float], hi: Seq
 
 
 def count_regions(net: Any, lo: Sequence[float], hi: Sequence[float]) -> int:
-    """Number of linear regions of ``net`` in the box (:func:`spectral_exact.linear_regions`)."""
+    """Count the linear regions of ``net`` in the box (:func:`spectral_exact.linear_regions`)."""
     import spectral_exact as se
 
     fn = getattr(se, "linear_regions", None)
@@ -304,8 +302,10 @@ def train_full_batch(
 def first_crossing(
     curves: NDArray[np.float64], steps: NDArray[np.float64], threshold: float
 ) -> NDArray[np.float64]:
-    """First recorded step at which each column of ``curves`` (shape ``(T, K)``) reaches
-    ``threshold``; columns that never do get ``inf``."""
+    """Return the first recorded step at which each column of ``curves`` reaches ``threshold``.
+
+    ``curves`` has shape ``(T, K)``; columns that never do get ``inf``.
+    """
     curves = np.asarray(curves, dtype=np.float64)
     hit = curves >= threshold
     out = np.full(curves.shape[1], np.inf)
@@ -315,8 +315,10 @@ def first_crossing(
 
 
 def spearman(x: ArrayLike, y: ArrayLike) -> float:
-    """Spearman rank correlation (ties averaged; ``inf`` ranks last). NaN if constant or if
-    fewer than two points."""
+    """Spearman rank correlation (ties averaged; ``inf`` ranks last).
+
+    NaN if constant or if fewer than two points.
+    """
     from scipy.stats import spearmanr
 
     xa = np.asarray(x, dtype=np.float64)
@@ -348,9 +350,9 @@ def save_results(
     """Write ``results.npz`` (arrays) and ``meta.json`` (config, seeds, versions) into ``out``."""
     outp = Path(out)
     outp.mkdir(parents=True, exist_ok=True)
-    with open(outp / "results.npz", "wb") as fh:
+    with (outp / "results.npz").open("wb") as fh:
         np.savez(fh, **{k: np.asarray(v) for k, v in arrays.items()})  # type: ignore[arg-type]
-    with open(outp / "meta.json", "w") as fh:
+    with (outp / "meta.json").open("w") as fh:
         json.dump(dict(meta), fh, indent=2, default=_json_default, sort_keys=True)
     return outp
 
@@ -364,7 +366,7 @@ def load_results(out: str | os.PathLike[str]) -> tuple[dict[str, NDArray[Any]], 
         )
     with np.load(outp / "results.npz", allow_pickle=False) as data:
         arrays = {k: data[k] for k in data.files}
-    with open(outp / "meta.json") as fh:
+    with (outp / "meta.json").open() as fh:
         meta = json.load(fh)
     return arrays, meta
 

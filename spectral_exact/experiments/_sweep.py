@@ -68,7 +68,7 @@ class Task:
         return key if self.grid_index is None else f"{key}-grid{self.grid_index:04d}"
 
     def config(self) -> Any:
-        """The full config with the overrides, restricted to this task's grid value."""
+        """Return the full config with the overrides, restricted to this task's grid value."""
         from . import get_config, get_experiment
 
         cfg = get_config(self.name, self.scale, **dict(self.overrides))
@@ -81,8 +81,10 @@ class Task:
 
 @dataclass(frozen=True)
 class SweepResult:
-    """What :func:`run_sweep` did: the merged arrays and meta, and which tasks ran now and
-    which were found finished (resumed)."""
+    """What :func:`run_sweep` did.
+
+    The merged arrays and meta, and which tasks ran now and which were found finished (resumed).
+    """
 
     arrays: dict[str, np.ndarray]
     meta: dict[str, Any]
@@ -108,8 +110,10 @@ def _is_done(out: Path, task: Task) -> bool:
 
 
 def run_task(task: Task, out: str, device: str = "cpu") -> str:
-    """Run ``task`` (in the current process) and publish its results atomically under
-    ``out/tasks/<key>``; returns the key. Runs with one torch thread."""
+    """Run ``task`` in the current process and return its key.
+
+    Its results are published atomically under ``out/tasks/<key>``. Runs with one torch thread.
+    """
     from . import get_experiment
     from ._common import configure_torch
 
@@ -130,7 +134,7 @@ def run_task(task: Task, out: str, device: str = "cpu") -> str:
             plot_figures=False,
         )
         try:
-            os.rename(tmp, final)
+            tmp.rename(final)
         except OSError:
             if not final.is_dir():  # a real error, not a concurrent duplicate
                 raise
@@ -146,7 +150,8 @@ def merge_task_results(
     """Merge single-seed results (any order) into one multi-seed result, in seed order.
 
     Arrays listed in the module's ``SEED_AXIS`` are concatenated along that axis; every other
-    array must be equal in all tasks (it does not depend on the seed)."""
+    array must be equal in all tasks (it does not depend on the seed).
+    """
     from . import get_experiment
 
     axes: dict[str, int] = get_experiment(name).SEED_AXIS
@@ -179,8 +184,10 @@ def merge_task_results(
 def merge_grid_results(
     name: str, groups: Sequence[tuple[dict[str, np.ndarray], dict[str, Any]]]
 ) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
-    """Concatenate seed-merged results of successive grid values along the module's ``GRID``
-    axes (in the given order)."""
+    """Concatenate seed-merged results of successive grid values.
+
+    They are joined along the module's ``GRID`` axes (in the given order).
+    """
     from . import get_experiment
 
     axes: dict[str, int] = get_experiment(name).GRID[1]

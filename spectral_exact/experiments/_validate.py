@@ -1,7 +1,10 @@
-"""Driver of the ``validation/exp*.py`` scripts: run an experiment over seeds ``0..N-1``
-(quick scale and :data:`VALIDATION_SEEDS` seeds by default) as Dask tasks, measure the
-paper's claims per seed, print a markdown table (mean, spread, bootstrap interval, every
-seed's value, pass/fail) and write it to ``validation/results/<script>.md`` and ``.json``."""
+"""Driver of the ``validation/exp*.py`` scripts.
+
+Run an experiment over seeds ``0..N-1`` (quick scale and :data:`VALIDATION_SEEDS` seeds by default)
+as Dask tasks, measure the paper's claims per seed, print a markdown table (mean, spread, bootstrap
+interval, every seed's value, pass/fail) and write it to ``validation/results/<script>.md`` and
+``.json``.
+"""
 
 from __future__ import annotations
 

@@ -123,7 +123,7 @@ def add_experiment_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """A standalone parser (``python -m spectral_exact.experiments.cli``)."""
+    """Return a standalone parser (``python -m spectral_exact.experiments.cli``)."""
     return _configure(argparse.ArgumentParser(prog="spectral-exact experiment"))
 
 

@@ -97,8 +97,10 @@ def load_mnist_idx(
 def load_dataset(
     source: str | None = None, n_max: int | None = None, seed: int = 0
 ) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
-    """``digits`` (``source`` None or ``"digits"``) or MNIST from the IDX directory ``source``;
-    a random subset of ``n_max`` samples (drawn with ``seed``) when given."""
+    """``digits`` (``source`` None or ``"digits"``) or MNIST from the IDX directory ``source``.
+
+    A random subset of ``n_max`` samples (drawn with ``seed``) when given.
+    """
     if source is None or source == "digits":
         x, y = load_digits()
     else:

@@ -199,9 +199,11 @@ def run(
 
 
 def plot(out: str | os.PathLike[str]) -> list[Path]:
-    """Figures from saved data: ``fig1_<setting>.png`` (spectral dynamics heatmap + spectral
-    norms; Fig. 1), ``fig2_<setting>.png`` (normalised amplitude curves; Fig. 2/10) and
-    ``exact_vs_dft.png``."""
+    """Figures from saved data.
+
+    ``fig1_<setting>.png`` (spectral dynamics heatmap + spectral norms; Fig. 1),
+    ``fig2_<setting>.png`` (normalised amplitude curves; Fig. 2/10) and ``exact_vs_dft.png``.
+    """
     a, meta = C.load_results(out)
     outp = Path(out)
     paths = []
@@ -311,10 +313,13 @@ CLAIMS = tuple(
 
 
 def claims(arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> list[C.Claim]:
-    """Sec. 3.1, per seed: lower frequencies are learned earlier (the area under the
-    normalised-amplitude curve decreases with ``k``), in both amplitude settings, with the
-    exact and the DFT spectrum; the product of spectral norms rises with the high-frequency
-    amplitude during training. See :data:`CLAIMS` for the criteria."""
+    """Sec. 3.1, per seed.
+
+    Lower frequencies are learned earlier (the area under the normalised-amplitude curve
+    decreases with ``k``), in both amplitude settings, with the exact and the DFT spectrum; the
+    product of spectral norms rises with the high-frequency amplitude during training. See
+    :data:`CLAIMS` for the criteria.
+    """
     freqs = arrays["freqs"]
     K = len(freqs)
     per_seed: list[dict[str, float]] = []

@@ -1,5 +1,6 @@
-r"""Experiment 2: robustness of frequency components to parameter perturbations
-(Rahaman et al., 2019, Sec. 3.1, Fig. 3).
+r"""Experiment 2: robustness of frequency components to parameter perturbations.
+
+From Rahaman et al., 2019, Sec. 3.1, Fig. 3.
 
 Train the net of experiment 1 on the equal-amplitude target, then perturb all parameters
 isotropically, :math:`\theta = \theta^* + \delta\,u/\|u\|` with :math:`u \sim N(0, I)` over the
@@ -186,8 +187,10 @@ def plot(out: str | os.PathLike[str]) -> list[Path]:
 
 
 def robustness_scores(rel: np.ndarray, deltas: np.ndarray) -> np.ndarray:
-    """Mean over ``δ > 0`` of ``min(rel, 1)`` per frequency (area under a column of Fig. 3);
-    ``rel`` has shape ``(n_deltas, K)`` (one seed)."""
+    """Mean over ``δ > 0`` of ``min(rel, 1)`` per frequency (area under a column of Fig. 3).
+
+    ``rel`` has shape ``(n_deltas, K)`` (one seed).
+    """
     return np.asarray(np.minimum(rel, 1.0)[np.asarray(deltas) > 0].mean(axis=0))
 
 
@@ -235,10 +238,12 @@ def exact_coefficients(net: Any, freqs: Any) -> np.ndarray:
 
 
 def claims(arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> list[C.Claim]:
-    """Sec. 3.1, per seed: lower frequencies are more robust to parameter perturbations; the
-    robustness score decreases with k, for the DFT and the exact spectrum and both readings
+    """Sec. 3.1, per seed: lower frequencies are more robust to parameter perturbations.
+
+    The robustness score decreases with k, for the DFT and the exact spectrum and both readings
     of the expectation. Only frequencies the trained net has learned count: the normalised
-    spectrum of an unlearned frequency is noise over a near-zero amplitude."""
+    spectrum of an unlearned frequency is noise over a near-zero amplitude.
+    """
     per_seed = []
     details: dict[str, list[str]] = {}
     for r, _seed in enumerate(meta["seeds"]):

@@ -139,7 +139,7 @@ def run(
 
 
 def dip(val_loss: np.ndarray) -> np.ndarray:
-    """``(final - min) / final`` of validation-loss curves along the last axis."""
+    """Return ``(final - min) / final`` of validation-loss curves along the last axis."""
     final = val_loss[..., -1]
     return np.asarray((final - val_loss.min(axis=-1)) / final)
 

@@ -1,5 +1,6 @@
-r"""Experiment 4: spectrum in the eigenbasis of a Gaussian RBF kernel on real data
-(Rahaman et al., 2019, Sec. 3.2, Fig. 5).
+r"""Experiment 4: spectrum in the eigenbasis of a Gaussian RBF kernel on real data.
+
+From Rahaman et al., 2019, Sec. 3.2, Fig. 5.
 
 On high-dimensional data a Fourier transform is unavailable; the paper uses the eigenvectors
 ``v_j`` of the Gram matrix :math:`K_{ab} = \exp(-\|x_a - x_b\|^2 / (2\sigma^2))` on the
@@ -154,8 +155,11 @@ def run(
 
 
 def plot(out: str | os.PathLike[str]) -> list[Path]:
-    """``fig5.png``: target and final-net spectra in the kernel eigenbasis, and the relative
-    error per eigen-band during training."""
+    """``fig5.png``.
+
+    Target and final-net spectra in the kernel eigenbasis, and the relative error per eigen-band
+    during training.
+    """
     a, _ = C.load_results(out)
     fig, axes = C.new_figure(1, 2, figsize=(12, 4.2))
     j = np.arange(1, a["eigvals"].shape[1] + 1)
@@ -195,8 +199,11 @@ CLAIMS = (
 
 
 def claims(arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> list[C.Claim]:
-    """Sec. 3.2, per seed: bands of larger kernel eigenvalue are fitted first, so the area
-    under a band's relative-error curve increases with the band index."""
+    """Sec. 3.2, per seed.
+
+    Bands of larger kernel eigenvalue are fitted first, so the area under a band's
+    relative-error curve increases with the band index.
+    """
     per_seed, det = [], []
     for r, _seed in enumerate(meta["seeds"]):
         area = arrays["band_err"][r].mean(axis=0)

@@ -143,9 +143,12 @@ def run(
 
 
 def plot(out: str | os.PathLike[str]) -> list[Path]:
-    """``fig8.png`` (spectrum of f∘γ_L during training per L, and loss curves) and
-    ``fig7.png`` (learned function in the plane with the manifold)."""
-    a, meta = C.load_results(out)
+    """Plot ``fig8.png`` and ``fig7.png`` from saved data.
+
+    ``fig8.png``: spectrum of f∘γ_L during training per L, and loss curves; ``fig7.png``:
+    learned function in the plane with the manifold.
+    """
+    a, _meta = C.load_results(out)
     outp = Path(out)
     Ls, freqs, steps = a["Ls"], a["freqs"], a["steps"]
     nL = len(Ls)
@@ -209,8 +212,11 @@ CLAIMS = (
 
 
 def claims(arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> list[C.Claim]:
-    """Sec. 4, per seed: with more wiggles L the loss falls faster, and the high frequencies
-    of ``f∘γ_L`` are learned faster."""
+    """Sec. 4, per seed.
+
+    With more wiggles L the loss falls faster, and the high frequencies of ``f∘γ_L`` are learned
+    faster.
+    """
     K = len(arrays["freqs"])
     Ls = arrays["Ls"]
     per_seed, d0, d1 = [], [], []

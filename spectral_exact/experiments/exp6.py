@@ -1,5 +1,6 @@
-r"""Experiment 6: binary classification on the flower manifolds
-(Rahaman et al., 2019, Sec. 4, Fig. 9).
+r"""Experiment 6: binary classification on the flower manifolds.
+
+From Rahaman et al., 2019, Sec. 4, Fig. 9.
 
 Target :math:`\tau_k(z) = \mathbb 1[\sin(2\pi k z + \varphi) > 0]` on
 :math:`\gamma_L(z)` (see :mod:`.exp5`), trained with full-batch Adam on the logistic loss for
@@ -144,8 +145,11 @@ CLAIMS = tuple(
 
 
 def claims(arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> list[C.Claim]:
-    """Sec. 4, per seed: at the highest frequencies (upper half of k) the accuracy increases
-    with L, on training and held-out points."""
+    """Sec. 4, per seed.
+
+    At the highest frequencies (upper half of k) the accuracy increases with L, on training and
+    held-out points.
+    """
     nk = len(arrays["freqs"])
     per_seed = []
     details: dict[str, list[str]] = {}

@@ -183,8 +183,11 @@ CLAIMS = tuple(
 
 
 def claims(arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> list[C.Claim]:
-    """App. A.5, per seed: the peak is fitted better by deeper and by wider nets, and worse
-    under a tighter weight clip."""
+    """App. A.5, per seed.
+
+    The peak is fitted better by deeper and by wider nets, and worse under a tighter weight
+    clip.
+    """
     per_seed = []
     details: dict[str, list[str]] = {}
     for r, _seed in enumerate(meta["seeds"]):

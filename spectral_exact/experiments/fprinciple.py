@@ -1,5 +1,6 @@
-r"""The frequency principle (Xu et al., "Frequency Principle: Fourier Analysis Sheds Light on
-Deep Neural Networks", 2019): per-frequency relative error and initialisation scale.
+r"""The frequency principle: per-frequency relative error and initialisation scale.
+
+After Xu et al., "Frequency Principle: Fourier Analysis Sheds Light on Deep Neural Networks", 2019.
 
 Part 1. A 1-D net is trained on :math:`T(x) = \sin x + \sin 3x + \sin 5x` sampled on
 ``[-π, π]``. At the target's peak frequencies ``ω ∈ {1, 3, 5}`` (rad per unit) we track
@@ -186,8 +187,11 @@ def run(
 
 
 def plot(out: str | os.PathLike[str]) -> list[Path]:
-    """``delta_f.png`` (ΔF(ω) vs iteration) and ``init_scale.png`` (spectra, HF fraction and
-    test error vs initialisation scale)."""
+    """Plot ``delta_f.png`` and ``init_scale.png`` from saved data.
+
+    ``delta_f.png``: ΔF(ω) vs iteration; ``init_scale.png``: spectra, HF fraction and test error
+    vs initialisation scale.
+    """
     a, _ = C.load_results(out)
     fig, ax = C.new_figure(figsize=(6.5, 4.2))
     for p, w in enumerate(a["peaks"]):
@@ -243,8 +247,11 @@ CLAIMS = (
 
 
 def claims(arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> list[C.Claim]:
-    """F-Principle, per seed: ΔF(ω) stays larger for longer at higher ω; the high-frequency
-    energy fraction and the test error increase with the initialisation scale."""
+    """F-Principle, per seed: ΔF(ω) stays larger for longer at higher ω.
+
+    The high-frequency energy fraction and the test error increase with the initialisation
+    scale.
+    """
     s = arrays["init_scales"]
     per_seed = []
     d = ([], [], [])  # type: tuple[list[str], list[str], list[str]]

@@ -1,5 +1,6 @@
-r"""Beyond the paper: the exact 2-D spectrum of a net during training, next to Theorem 1's
-numerator ``N_f · L_f``.
+r"""Beyond the paper.
+
+The exact 2-D spectrum of a net during training, next to Theorem 1's numerator ``N_f · L_f``.
 
 A ReLU net :math:`f:\mathbb R^2 \to \mathbb R` is trained on a grid of
 ``[0, 1]^2`` to regress :math:`T(x) = \sum_j A_j \sin(2\pi \xi_j\cdot x)` with wave vectors of
@@ -171,8 +172,11 @@ def _target_spectrum(XI: np.ndarray, config: Config) -> np.ndarray:
 
 
 def plot(out: str | os.PathLike[str]) -> list[Path]:
-    """``spectrum_ckpt_<step>.png`` per checkpoint, ``spectrum_strip.png`` (all checkpoints and
-    the target in a row) and ``theorem1.png`` (N_f, L_f, N_f·L_f and amplitudes vs step)."""
+    """Plot the spectra per checkpoint and Theorem 1's quantities from saved data.
+
+    ``spectrum_ckpt_<step>.png`` per checkpoint, ``spectrum_strip.png`` (all checkpoints and the
+    target in a row) and ``theorem1.png`` (N_f, L_f, N_f·L_f and amplitudes vs step).
+    """
     a, _ = C.load_results(out)
     outp = Path(out)
     xi, ck = a["xi"], a["checkpoints"]
@@ -239,8 +243,11 @@ CLAIMS = (
 
 
 def claims(arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> list[C.Claim]:
-    """Per seed: target waves of larger ‖ξ‖ are learned later (smaller area under their
-    amplitude curve), and N_f·L_f rises with the amplitude of the highest wave learned."""
+    """Per seed.
+
+    Target waves of larger ‖ξ‖ are learned later (smaller area under their amplitude curve), and
+    N_f·L_f rises with the amplitude of the highest wave learned.
+    """
     norms = np.linalg.norm(arrays["waves"], axis=1)
     top = int(np.argmax(norms))
     per_seed, d0, d1 = [], [], []

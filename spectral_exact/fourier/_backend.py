@@ -1,6 +1,6 @@
 """Array backends for the Fourier engine: numpy (default) and torch (CPU or GPU).
 
-The engine (:mod:`.kernels`, :mod:`.polytope`) is written once against the small set of
+The engine (:mod:`.kernels`, :mod:`.indicator`) is written once against the small set of
 operations below; ``ops.xp`` is the array module (``numpy`` or ``torch``) for the functions
 whose names agree (``exp``, ``sin``, ``cos``, ``abs``, ``sqrt``, ``where``, ``einsum``). Torch
 is imported only when a torch backend is requested. Both run in float64 / complex128, so the
@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from .._errors import SpectralExactError
+from .._errors import InvalidArgumentError
 from .._optional import require
 
 __all__ = ["NumpyOps", "TorchOps", "get_backend"]
@@ -83,7 +83,7 @@ class TorchOps(NumpyOps):
     def __init__(self, device: str = "cpu") -> None:
         torch = require("torch", extra="torch", purpose="backend='torch'")
         if str(device).startswith("cuda") and not torch.cuda.is_available():
-            raise SpectralExactError(
+            raise InvalidArgumentError(
                 f"device {device!r} requested but torch.cuda.is_available() is False"
             )
         self.torch = torch
@@ -144,7 +144,7 @@ def get_backend(backend: str = "numpy", device: str | None = None) -> NumpyOps:
     """``"numpy"`` or ``"torch"`` (``device`` default: ``"cuda"`` if available, else ``"cpu"``)."""
     if backend == "numpy":
         if device not in (None, "cpu"):
-            raise SpectralExactError(f"the numpy backend runs on the CPU only, not {device!r}")
+            raise InvalidArgumentError(f"the numpy backend runs on the CPU only, not {device!r}")
         return NumpyOps()
     if backend == "torch":
         if device is None:
@@ -152,4 +152,4 @@ def get_backend(backend: str = "numpy", device: str | None = None) -> NumpyOps:
 
             device = "cuda" if torch.cuda.is_available() else "cpu"
         return TorchOps(device)
-    raise SpectralExactError(f"unknown backend {backend!r}; choose 'numpy' or 'torch'")
+    raise InvalidArgumentError(f"unknown backend {backend!r}; choose 'numpy' or 'torch'")

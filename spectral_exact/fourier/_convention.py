@@ -13,10 +13,18 @@ and returns this convention. Consequences used (and tested) throughout:
 * ``F(-k) = conj(F(k))`` for real ``f``;
 * translation ``f(x - a)`` multiplies ``F`` by ``e^{-i k . a}``;
 * Lemma 1 of Rahaman et al. holds with the constant ``-i`` (not ``+i`` as printed): see
-  :mod:`spectral_exact.fourier.network`.
+  :mod:`spectral_exact.fourier.spectrum`.
+
+References
+----------
+N. Rahaman, A. Baratin, D. Arpit, F. Draxler, M. Lin, F. A. Hamprecht, Y. Bengio and A.
+Courville, "On the spectral bias of neural networks", Proc. 36th ICML, PMLR 97, 5301-5310
+(2019). doi:10.48550/arXiv.1806.08734 (Lemma 1 and Theorem 1).
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -24,10 +32,35 @@ from numpy.typing import ArrayLike, NDArray
 from .._errors import InvalidFrequencyError
 from .._validate import real_array
 
-__all__ = ["as_frequencies", "cycles_to_radians", "radians_to_cycles", "SIGN"]
+__all__ = [
+    "as_frequencies",
+    "cycles_to_radians",
+    "radians_to_cycles",
+    "SIGN",
+    "PHASE_UNIT",
+    "phase",
+]
 
 #: sign of the exponent: F(k) = ∫ f(x) exp(SIGN * 1j * k.x) dx
 SIGN = -1
+#: ``SIGN * 1j``, the factor of ``k.x`` in the exponent (equal to ``-1j``, signed zero included).
+#: Every formula of the package writes the convention through it: the phase is
+#: ``exp(PHASE_UNIT * k.x)`` and its gradient ``PHASE_UNIT * k * exp(PHASE_UNIT * k.x)``, so a
+#: factor ``1j * k`` in a closed form is ``-PHASE_UNIT * k``.
+PHASE_UNIT = SIGN * 1j
+
+
+def phase(kx: Any, xp: Any = np) -> Any:
+    r"""Return the convention's phase :math:`e^{-i\,k\cdot x}` given ``kx`` (``k . x``).
+
+    ``xp`` is the array module (``numpy``, or ``torch`` for the torch backend).
+
+    Examples
+    --------
+    >>> complex(phase(np.pi / 2)).imag   # e^{-i pi/2} = -i
+    -1.0
+    """
+    return xp.exp(PHASE_UNIT * kx)
 
 
 def cycles_to_radians(xi: ArrayLike) -> NDArray[np.float64]:

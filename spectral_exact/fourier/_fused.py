@@ -29,7 +29,7 @@ Per frequency the kernel computes one complex exponential per distinct vertex,
   ``J_G``) over its edges when ``|q| R_G >=`` ``tol.series_threshold``, else the
   Hermite-Genocchi Taylor series on the fan triangulation from its first vertex ``v_0``
   (phase :math:`E_{v_0}`, nodes :math:`-ik\cdot(v_j - v_0)`, ``|node| < 2`` threshold), the
-  same stable evaluation as :mod:`.polytope`.
+  same stable evaluation as :mod:`.indicator`.
 
 Alongside the sum ``T(k)`` the kernel accumulates ``S(k)``, the sum of bounds on the moduli of
 the individual floating-point terms. ``S/|T|`` is a per-frequency condition number: rounding
@@ -40,6 +40,16 @@ stable route.
 numba is imported lazily; the kernels are compiled once (``cache=True``) and run in parallel
 over blocks of frequencies (``prange``), with per-block buffers of one value per vertex and
 per edge, so memory stays bounded whatever the number of frequencies.
+
+References
+----------
+R. Diaz, Q.-N. Le and S. Robins, "Fourier transforms of polytopes, solid angle sums, and
+discrete volume" (2016). doi:10.48550/arXiv.1602.08593 (the face-poset recursion of the
+transform of a polytope).
+
+C. de Boor, "Divided differences", Surveys in Approximation Theory 1, 46-69 (2005), ISSN
+1555-578X (the Hermite-Genocchi formula: the integral of exp over a simplex is a divided
+difference of exp).
 """
 
 from __future__ import annotations
@@ -51,14 +61,14 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from .._tolerances import Tolerances
+from .._tolerances import SERIES_TERM_RTOL, Tolerances
+from .._types import FloatArray, IntArray
 from ..complex import PolyhedralComplex
 from ..polytope import Box
+from ._convention import PHASE_UNIT
 
 __all__ = ["FusedLaplacian", "fused_from_complex", "fused_laplacian", "series_length"]
 
-FloatArray = NDArray[np.float64]
-IntArray = NDArray[np.int64]
 
 #: frequencies per parallel work item (per-block buffers: one value per vertex and edge)
 BLOCK = 8
@@ -113,9 +123,8 @@ class FusedLaplacian:
 def series_length(threshold: float, cap: int) -> int:
     """Taylor terms so that ``(n + 1) r^n / n! < eps / 100`` for nodes ``|a| <= 2 threshold``."""
     r = 2.0 * threshold
-    eps = float(np.finfo(float).eps)
     n = 1
-    while n < cap and (n + 1) * r**n / factorial(n) > 1e-2 * eps:
+    while n < cap and (n + 1) * r**n / factorial(n) > SERIES_TERM_RTOL:
         n += 1
     return n
 
@@ -142,8 +151,10 @@ def _boundary_rows(cx: PolyhedralComplex, box: Box | None, tol: Tolerances) -> N
 def fused_from_complex(
     cx: PolyhedralComplex, box: Box | None, tol: Tolerances
 ) -> FusedLaplacian | None:
-    """Kernel arrays for ``cx`` (``None`` when the fused path does not apply: d not 2 or 3,
-    or a region containing a line)."""
+    """Return the kernel arrays for ``cx``, or ``None`` when the fused path does not apply.
+
+    It does not apply when d is not 2 or 3, or when a region contains a line.
+    """
     d = cx.dim
     if d not in (2, 3) or not cx.is_pointed or cx.n_regions == 0:
         return None
@@ -293,7 +304,7 @@ def fused_laplacian(
     flag = np.zeros(K, np.bool_)
     cI, cJa, cJb, t2, t3 = _series_coefficients(data.n_series)
     if K == 0:
-        return Tr + 1j * Ti, S, flag
+        return Tr - PHASE_UNIT * Ti, S, flag
     if data.dim == 2:
         kern["2"](
             k, data.vertices, data.fvals, data.edge_a, data.edge_b, data.edge_vec,
@@ -309,4 +320,4 @@ def fused_laplacian(
             data.face_jn, data.face_w, data.tri_ptr, data.tri, data.tri_fac, data.threshold,
             data.singular, cI, cJa, cJb, t2, t3, BLOCK, Tr, Ti, S, flag,
         )  # fmt: skip
-    return Tr + 1j * Ti, S, flag
+    return Tr - PHASE_UNIT * Ti, S, flag

@@ -14,7 +14,7 @@ from numba import njit, prange
 
 
 @njit(cache=True, inline="always")
-def _horner_imag(coef, th):  # type: ignore[no-untyped-def]
+def _horner_imag(coef, th):
     """``sum_n coef[n] z^n`` at ``z = -i th`` (real coefficients) as ``(re, im)``."""
     n = coef.shape[0] - 1
     pr = coef[n]
@@ -25,7 +25,7 @@ def _horner_imag(coef, th):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True, inline="always")
-def _horner_affine(ca, cb, ga, dg, th):  # type: ignore[no-untyped-def]
+def _horner_affine(ca, cb, ga, dg, th):
     """``sum_n (ga ca[n] + dg cb[n]) z^n`` at ``z = -i th`` as ``(re, im)``."""
     n = ca.shape[0] - 1
     pr = ga * ca[n] + dg * cb[n]
@@ -36,7 +36,7 @@ def _horner_affine(ca, cb, ga, dg, th):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True, inline="always")
-def _edge_i(Era, Eia, Erb, Eib, th, L, thr, cI):  # type: ignore[no-untyped-def]
+def _edge_i(Era, Eia, Erb, Eib, th, L, thr, cI):
     """``I`` of the edge ``a -> b`` (``th = k.(b - a)``) and a bound on its terms."""
     if abs(th) >= thr:
         sc = L / th
@@ -46,7 +46,7 @@ def _edge_i(Era, Eia, Erb, Eib, th, L, thr, cI):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True, inline="always")
-def _edge_j(Era, Eia, Erb, Eib, ga, gb, th, L, thr, cJa, cJb):  # type: ignore[no-untyped-def]
+def _edge_j(Era, Eia, Erb, Eib, ga, gb, th, L, thr, cJa, cJb):
     """``J`` of the edge ``a -> b`` for the affine weight with end values ``ga, gb``."""
     dg = gb - ga
     if abs(th) >= thr:
@@ -64,7 +64,7 @@ def _edge_j(Era, Eia, Erb, Eib, ga, gb, th, L, thr, cJa, cJb):  # type: ignore[n
 
 
 @njit(parallel=True, cache=True)
-def laplacian_2d(  # type: ignore[no-untyped-def]
+def laplacian_2d(
     k, V, fV, ea, eb, ed, elen, ecoef, bd, bdn, ra, ru, rcoef, thr, sing, cI, cJa, cJb, block,
     Tr, Ti, S, flag,
 ):  # fmt: skip
@@ -138,7 +138,7 @@ def laplacian_2d(  # type: ignore[no-untyped-def]
 
 
 @njit(parallel=True, cache=True)
-def laplacian_3d(  # type: ignore[no-untyped-def]
+def laplacian_3d(
     k, V, fV, ea, eb, ed, elen, edge_j, ra, ru, fptr, fedge, fen, fnormal, fradius, fbounded,
     fcoef, fjn, fw, tptr, tri, tfac, thr, sing, cI, cJa, cJb, t2, t3, block, Tr, Ti, S, flag,
 ):  # fmt: skip

@@ -26,6 +26,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .._optional import require
+from ._convention import PHASE_UNIT
 from ._fused import FusedLaplacian, _series_coefficients
 
 __all__ = ["fused_laplacian_torch", "CHUNK_ELEMENTS"]
@@ -39,7 +40,7 @@ _TENSORS: weakref.WeakKeyDictionary[FusedLaplacian, dict[str, SimpleNamespace]] 
 
 
 def _tensors(data: FusedLaplacian, torch: Any, device: Any) -> SimpleNamespace:
-    """The kernel arrays of ``data`` on ``device`` (built once per device)."""
+    """Return the kernel arrays of ``data`` on ``device`` (built once per device)."""
     per = _TENSORS.setdefault(data, {})
     key = str(device)
     if key in per:
@@ -100,8 +101,11 @@ def _tensors(data: FusedLaplacian, torch: Any, device: Any) -> SimpleNamespace:
 
 
 def _dot(k: Any, X: Any) -> Any:
-    """``k @ X.T`` as ``k_0 X_0 + k_1 X_1 (+ k_2 X_2)``, the kernels' own order of operations
-    (a BLAS product may round differently, which matters near the singular set on R^d)."""
+    """Compute ``k @ X.T`` as ``k_0 X_0 + k_1 X_1 (+ k_2 X_2)``.
+
+    This is the kernels' own order of operations (a BLAS product may round differently, which
+    matters near the singular set on R^d).
+    """
     out = k[:, 0:1] * X[:, 0]
     for i in range(1, k.shape[1]):
         out = out + k[:, i : i + 1] * X[:, i]
@@ -117,8 +121,11 @@ def _rowdot(a: Any, b: Any) -> Any:
 
 
 def _horner(coef: list[float], th: Any) -> Any:
-    """``sum_n coef[n] z^n`` at ``z = -i th`` (real ``th``): the even and odd parts by two real
-    Horner schemes in ``th^2`` (``|th| < threshold``: decreasing terms, no cancellation)."""
+    """Sum ``coef[n] z^n`` at ``z = -i th`` (real ``th``).
+
+    The even and odd parts by two real Horner schemes in ``th^2`` (``|th| < threshold``:
+    decreasing terms, no cancellation).
+    """
     torch = _torch()
     u = th * th
     even = coef[0::2]
@@ -157,7 +164,7 @@ def _edge_i(ns: SimpleNamespace, Ea: Any, Eb: Any, th: Any, L: Any, thr: float) 
     small = th.abs() < thr
     thb = torch.where(small, torch.ones_like(th), th)
     sc = L / thb
-    I = (Ea - Eb) * (-1j * sc)
+    I = (Ea - Eb) * (PHASE_UNIT * sc)
     B = 2.0 * sc.abs()
     if bool(small.any()):
         ii = small.nonzero(as_tuple=True)
@@ -178,7 +185,7 @@ def _edge_j(
     it2 = it * it
     A = ga * Ea - gb * Eb
     D = Ea - Eb
-    J = L * (A * (-1j * it) - dg * D * it2)
+    J = L * (A * (PHASE_UNIT * it) - dg * D * it2)
     B = L * (ga.abs() + gb.abs()) * it.abs() + 2.0 * L * dg.abs() * it2
     if bool(small.any()):
         ii = small.nonzero(as_tuple=True)
@@ -216,7 +223,7 @@ def _chunk_2d(ns: SimpleNamespace, k: Any, thr: float, sing: float) -> tuple[Any
         th = _dot(k, ns.V[b] - ns.V[a])
         J, B = _edge_j(ns, E[:, a], E[:, b], ns.fV[a], ns.fV[b], th, ns.elen[e], thr)
         kn = _dot(k, ns.bdn)
-        T = T + (-1j * kn * J).sum(dim=1)
+        T = T + (PHASE_UNIT * kn * J).sum(dim=1)
         S = S + (kn.abs() * B).sum(dim=1)
     if ns.ray_a.numel():
         knorm = torch.linalg.vector_norm(k, dim=1)
@@ -225,7 +232,7 @@ def _chunk_2d(ns: SimpleNamespace, k: Any, thr: float, sing: float) -> tuple[Any
         flag = flag | bad.any(dim=1)
         tt = torch.where(bad, torch.ones_like(t), t)
         c = ns.ray_coef
-        term = c * E[:, ns.ray_a] * (-1j / tt)
+        term = c * E[:, ns.ray_a] * (PHASE_UNIT / tt)
         T = T + torch.where(bad, torch.zeros_like(term), term).sum(dim=1)
         S = S + torch.where(bad, torch.zeros_like(t), c.abs() / tt.abs()).sum(dim=1)
     return T, S, flag
@@ -256,7 +263,7 @@ def _chunk_3d(ns: SimpleNamespace, k: Any, thr: float, sing: float) -> tuple[Any
     t = _dot(k, ns.ray_u)
     rbad = t.abs() <= sing * knorm[:, None]
     tt = torch.where(rbad, torch.ones_like(t), t)
-    R = torch.where(rbad, torch.zeros_like(tt), 1.0 / tt) * E[:, ns.ray_a] * (-1j)
+    R = torch.where(rbad, torch.zeros_like(tt), 1.0 / tt) * E[:, ns.ray_a] * PHASE_UNIT
     Rb = torch.where(rbad, torch.zeros_like(tt), 1.0 / tt.abs())
     # faces (only those with a kink coefficient or a boundary term)
     g_all = ns.active
@@ -302,19 +309,19 @@ def _chunk_3d(ns: SimpleNamespace, k: Any, thr: float, sing: float) -> tuple[Any
         X, Xb = I.index_select(1, eb_), Ib.index_select(1, eb_)
     zc = torch.zeros((), dtype=c128, device=dev)
     zr = torch.zeros((), dtype=torch.float64, device=dev)
-    G.index_add_(1, sf, torch.where(use, 1j * sN * X, zc))
+    G.index_add_(1, sf, torch.where(use, -PHASE_UNIT * sN * X, zc))
     Gb.index_add_(1, sf, torch.where(use, sN.abs() * Xb, zr))
     js = (bnd & has_j[sf]).nonzero(as_tuple=True)[0]  # slots of faces with a boundary term
     if js.numel():
         sfj, ej = sf[js], eb_[js]
         ju = use.index_select(1, js)
         sNj = sN.index_select(1, js)
-        Jg.index_add_(1, sfj, torch.where(ju, 1j * sNj * J.index_select(1, ej), zc))
+        Jg.index_add_(1, sfj, torch.where(ju, -PHASE_UNIT * sNj * J.index_select(1, ej), zc))
         Jgb.index_add_(1, sfj, torch.where(ju, sNj.abs() * Jb.index_select(1, ej), zr))
     rec_j = ~(series | skip) & has_j
     fw = ns.fw[g_all]
     wq = (fw[:, 0] * q[0] + fw[:, 1] * q[1] + fw[:, 2] * q[2]) / qn2s
-    Jg = Jg + torch.where(rec_j, -1j * wq * G, zc)
+    Jg = Jg + torch.where(rec_j, PHASE_UNIT * wq * G, zc)
     Jgb = Jgb + torch.where(rec_j, wq.abs() * Gb, zr)
     # ---- Hermite-Genocchi series on the fan triangles of the series faces
     tf = loc[ns.tri_face]
@@ -358,7 +365,7 @@ def _chunk_3d(ns: SimpleNamespace, k: Any, thr: float, sing: float) -> tuple[Any
     S = S + torch.where(live, c.abs() * Gb, zr).sum(dim=1)
     kj = _dot(k, ns.fjn[g_all])  # (Kc, Fa); zero where no boundary term
     jl = live & has_j
-    T = T + torch.where(jl, -1j * kj * Jg, zc).sum(dim=1)
+    T = T + torch.where(jl, PHASE_UNIT * kj * Jg, zc).sum(dim=1)
     S = S + torch.where(jl, kj.abs() * Jgb, zr).sum(dim=1)
     return T, S, flag
 

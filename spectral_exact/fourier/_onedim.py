@@ -59,7 +59,7 @@ the bounded part ``[t_0, t_{n-1}]`` by the formula above, plus the two affine ta
     \int_{-\infty}^{t_0} f e^{-ikx} = E_0\Big(\frac{i g_0}{k} + \frac{s_L}{k^2}\Big),\qquad
     \int_{t_{n-1}}^{\infty} f e^{-ikx} = -E_{n-1}\Big(\frac{i g_{n-1}}{k} + \frac{s_R}{k^2}\Big).
 
-This equals Lemma 1 of Rahaman et al. (2019) with ``c = -i`` (see :mod:`.network`):
+This equals Lemma 1 of Rahaman et al. (2019) with ``c = -i`` (see :mod:`.spectrum`):
 :math:`\tilde f(k) = -k^{-2}\sum_j (s_j^+ - s_j^-)\, e^{-ik t_j}`, e.g. ``-1/k^2`` for
 ``ReLU(x)``, but has no ``1/k^2`` cancellation when ``f`` has compact support. An affine ``f``
 (no breakpoint) gives ``0`` off ``k = 0``.
@@ -80,15 +80,16 @@ from dataclasses import dataclass, fields
 from typing import Any, TypeGuard
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
 
 from .._errors import (
-    InvalidFrequencyError,
+    InvalidArgumentError,
     InvalidNetworkError,
     SingularFrequencyError,
     TooManyRegionsError,
 )
 from .._tolerances import DEFAULT_TOLERANCES, ROUNDING_ULPS, Tolerances
+from .._types import BoolArray, ComplexArray, FloatArray
 from .._validate import as_box_domain, check_same_domain
 from ..network import ReLUNetwork
 from ..polytope import Box, Polytope
@@ -96,9 +97,6 @@ from ._convention import as_frequencies
 
 __all__ = ["Breakpoints", "breakpoints", "breakpoints_fourier"]
 
-FloatArray = NDArray[np.float64]
-ComplexArray = NDArray[np.complex128]
-BoolArray = NDArray[np.bool_]
 
 #: Routes accepted by :func:`spectral_exact.network_fourier` (all give the same numbers in 1-D).
 _METHODS = ("regions", "lemma1", "laplacian")
@@ -163,14 +161,14 @@ class Breakpoints:
 
 
 def _as_interval(net: ReLUNetwork, domain: Any) -> Box | None:
-    return as_box_domain(domain, net.input_dim)  # type: ignore[no-any-return]
+    return as_box_domain(domain, net.input_dim)
 
 
 _KERNELS: list[Any] = []
 
 
 def _kernels() -> Any:
-    """The numba kernels (:mod:`._onedim_kernels`), imported on first use."""
+    """Return the numba kernels (:mod:`._onedim_kernels`), imported on first use."""
     if not _KERNELS:
         from . import _onedim_kernels
 
@@ -179,7 +177,7 @@ def _kernels() -> Any:
 
 
 def _arrangement_length(w: FloatArray, b: FloatArray) -> float:
-    """The farthest first-layer crossing ``|b_j / w_j|`` (``1`` when all are at ``0``)."""
+    """Return the farthest first-layer crossing ``|b_j / w_j|`` (``1`` when all are at ``0``)."""
     nz = w != 0.0
     with np.errstate(over="ignore"):
         dist = np.abs(b[nz]) / np.abs(w[nz])
@@ -286,9 +284,12 @@ _BLAS: list[Any] = []
 
 
 def _single_thread() -> Any:
-    """A context limiting BLAS (numpy's and scipy's) to one thread (the products here are
-    small: threads only contend, measured 26 ms instead of 0.3 ms for a 143x128 @ 128x128
-    product on a loaded 2-core machine). A no-op without :mod:`threadpoolctl`."""
+    """Limit BLAS (numpy's and scipy's) to one thread inside the context.
+
+    The products here are small: threads only contend (measured 26 ms instead of 0.3 ms for a
+    143x128 @ 128x128 product on a loaded 2-core machine). A no-op without
+    :mod:`threadpoolctl`.
+    """
     if not _BLAS:
         try:
             # numba's np.dot (in the kernels) calls scipy's BLAS, a second OpenBLAS: load it
@@ -431,7 +432,7 @@ def _cached(
 
 
 def regions_from_breakpoints(bp: Breakpoints, tol: Tolerances = DEFAULT_TOLERANCES) -> list[Any]:
-    """The :class:`~spectral_exact.regions.Region` objects of ``bp``, left to right.
+    """Return the :class:`~spectral_exact.regions.Region` objects of ``bp``, left to right.
 
     Intervals ``[t_i, t_{i+1}]`` (and on R the rays at both ends, or the whole line when there
     is no breakpoint), with exact slopes/offsets (:func:`region_affine`), in the same form as
@@ -544,7 +545,7 @@ def breakpoints_fourier(
     if method is None:
         method = "regions" if bp.domain is not None else "lemma1"
     if method not in _METHODS:
-        raise InvalidFrequencyError(f"unknown method {method!r}; choose one of {_METHODS}")
+        raise InvalidArgumentError(f"unknown method {method!r}; choose one of {_METHODS}")
     kk, batch = as_frequencies(k, 1)
     k1 = kk[:, 0]
     if (method != "regions" or bp.domain is None) and np.any(k1 == 0):

@@ -25,7 +25,7 @@ _SERIES_EPS = 2.0**-60
 
 
 @njit(cache=True)
-def split_layer(  # type: ignore[no-untyped-def]
+def split_layer(
     t, Y, b, unb, scale, geom, gap
 ):  # fmt: skip
     """One layer of the enumeration.
@@ -227,7 +227,7 @@ def split_layer(  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True, inline="always")
-def _series(th, ga, dg, ca, cb, eps):  # type: ignore[no-untyped-def]
+def _series(th, ga, dg, ca, cb, eps):
     """``ga phi_1(z) + dg psi(z)`` at ``z = -i th`` as ``(re, im)`` (Horner, adaptive length)."""
     az = abs(th)
     nt = 1
@@ -246,7 +246,7 @@ def _series(th, ga, dg, ca, cb, eps):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True, inline="always")
-def _intervals(t, g, kk, thr2, ca, cb, eps):  # type: ignore[no-untyped-def]
+def _intervals(t, g, kk, thr2, ca, cb, eps):
     """``sum_i int_{t_i}^{t_{i+1}} f e^{-ikx} dx`` for the interpolant of ``(t, g)``."""
     n = t.shape[0]
     accr = 0.0
@@ -279,7 +279,7 @@ def _intervals(t, g, kk, thr2, ca, cb, eps):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
-def box_transform(t, g, k, thr2, out):  # type: ignore[no-untyped-def]
+def box_transform(t, g, k, thr2, out):
     """``out[m] = int_{t_0}^{t_{n-1}} f e^{-i k_m x} dx`` (``out`` complex (K,))."""
     ca = _CA
     cb = _CB
@@ -289,9 +289,12 @@ def box_transform(t, g, k, thr2, out):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
-def line_transform(t, g, jumps, sl, sr, k, thr2, out):  # type: ignore[no-untyped-def]
-    """The transform on R at ``k != 0``: Lemma 1 where ``|k| span >= thr2``, else the bounded
-    part by intervals plus the two affine tails (see :mod:`._onedim`)."""
+def line_transform(t, g, jumps, sl, sr, k, thr2, out):
+    """Compute the transform on R at ``k != 0``.
+
+    Lemma 1 where ``|k| span >= thr2``, else the bounded part by intervals plus the two
+    affine tails (see :mod:`._onedim`).
+    """
     ca = _CA
     cb = _CB
     n = t.shape[0]
@@ -323,7 +326,7 @@ def line_transform(t, g, jumps, sl, sr, k, thr2, out):  # type: ignore[no-untype
 
 
 @njit(cache=True)
-def enumerate_net(  # type: ignore[no-untyped-def]
+def enumerate_net(
     t, XS, Wf, bf, dims, unb, scale0, geom, max_regions
 ):  # fmt: skip
     """All hidden layers: one product ``XS @ W.T`` (BLAS) and one :func:`split_layer` each.

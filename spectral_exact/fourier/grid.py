@@ -19,7 +19,7 @@ the two normals are opposite), leaving
            + \sum_{G \subset \partial D} i\, k\cdot n_G \int_G f\, e^{-ik\cdot x}\Big],
 
 the first sum over every (region, facet) pair, boundary facets included (this is the
-``"laplacian"`` route of :mod:`.network`, written per region-facet pair; a facet shared
+``"laplacian"`` route of :mod:`.spectrum`, written per region-facet pair; a facet shared
 bit for bit by two regions is stored once with the summed density, the jump of
 :math:`\partial_n f`). Every term is the Fourier transform of a measure on points (1-D),
 segments (2-D) or polygons (3-D). Writing each as a quadrature sum
@@ -83,6 +83,16 @@ sizes follow the same bound (:func:`_triangle_nodes`: at most :math:`3\varepsilo
 :math:`\varepsilon_q` replaced by :math:`3\varepsilon_q`); the NUFFT is 3-D and the box-face
 terms are 2-D NUFFTs times a phase. In 4-D and higher this module evaluates the closed form
 :func:`~spectral_exact.network_fourier` at every grid point (exact, slow).
+
+References
+----------
+N. Rahaman, A. Baratin, D. Arpit, F. Draxler, M. Lin, F. A. Hamprecht, Y. Bengio and A.
+Courville, "On the spectral bias of neural networks", Proc. 36th ICML, PMLR 97, 5301-5310
+(2019). doi:10.48550/arXiv.1806.08734 (Lemma 1 and Theorem 1).
+
+R. Diaz, Q.-N. Le and S. Robins, "Fourier transforms of polytopes, solid angle sums, and
+discrete volume" (2016). doi:10.48550/arXiv.1602.08593 (the face-poset recursion of the
+transform of a polytope).
 """
 
 from __future__ import annotations
@@ -97,18 +107,18 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from .._errors import InvalidDomainError, InvalidNetworkError
+from .._errors import InvalidDomainError, InvalidNetworkError, NumericalError
 from .._tolerances import DEFAULT_TOLERANCES, Tolerances
+from .._types import ComplexArray, FloatArray
 from .._validate import check_same_domain
 from ..network import ReLUNetwork
 from ..polytope import Box
 from ..regions import Regions, linear_regions
-from .network import PreparedNetwork, network_fourier
+from ._convention import PHASE_UNIT, phase
+from .spectrum import PreparedNetwork, network_fourier
 
 __all__ = ["GRID_RTOL", "GridTransform", "network_fourier_grid", "network_fourier_grid_report"]
 
-FloatArray = NDArray[np.float64]
-ComplexArray = NDArray[np.complex128]
 
 #: Default accuracy of :func:`network_fourier_grid`: error <= GRID_RTOL * max|F| over the grid.
 GRID_RTOL = 1e-10
@@ -130,22 +140,22 @@ _EXACT_CHUNK = 4096
 
 @dataclass(frozen=True, eq=False)
 class GridTransform:
-    """Result of :func:`network_fourier_grid_report`: values plus how they were obtained.
+    r"""Result of :func:`network_fourier_grid_report`: values plus how they were obtained.
 
     Attributes
     ----------
     k_grid : ndarray (n,)*d + (d,)
         Frequencies, identical to ``fft_fourier(net, domain, n)[0]``.
     values : complex ndarray (n,)*d
-        :math:`\\int_D f e^{-ik\\cdot x} dx` at ``k_grid``.
+        :math:`\int_D f e^{-ik\cdot x} dx` at ``k_grid``.
     error_bound : ndarray (n,)*d
-        Bound :math:`\\beta(k)` of the module docs on the absolute error (0 at exact points).
+        Bound :math:`\beta(k)` of the module docs on the absolute error (0 at exact points).
     exact : bool ndarray (n,)*d
         Points computed by the closed form :func:`~spectral_exact.network_fourier`.
     n_regions, n_nodes : int
         Linear regions and quadrature nodes (all NUFFTs together).
     eps : float
-        Quadrature and NUFFT tolerance used (:math:`\\varepsilon_q = \\varepsilon_n`).
+        Quadrature and NUFFT tolerance used (:math:`\varepsilon_q = \varepsilon_n`).
     timings : dict
         Wall seconds per stage: ``regions`` (enumeration, or 0 for a prepared net),
         ``arrays`` (flat region arrays), ``nodes`` (quadrature), ``nufft`` (transforms and
@@ -268,7 +278,7 @@ def _segment_nodes(seg: _Segments, kmax: FloatArray, omega_max: FloatArray) -> _
     om_piece = omega / pieces
     q = np.searchsorted(omega_max, om_piece, side="left")  # smallest q with Omega_max[q] >= om
     if np.any(q > _Q_MAX):  # pragma: no cover - pieces have Omega <= _OMEGA_PIECE
-        raise RuntimeError("Gauss-Legendre rule table too short")
+        raise NumericalError("Gauss-Legendre rule table too short")
     q = np.maximum(q, 1)
     # expand pieces: piece r of segment s covers parameters [r/p, (r+1)/p]
     seg_of_piece = np.repeat(np.arange(len(length)), pieces)
@@ -544,8 +554,8 @@ def _face_sum(
         if not np.any(on):
             continue
         sub = _nufft(x[on][:, others], c[on], dk[others], centre[others], n, eps)
-        phase = np.exp(-1j * ka * (X - centre[a]))
-        out += np.expand_dims(sub, a) * phase.reshape(shape_a)
+        ph = phase(ka * (X - centre[a]))
+        out += np.expand_dims(sub, a) * ph.reshape(shape_a)
     rest = ~((x[:, a] == box.lo[a]) | (x[:, a] == box.hi[a]))
     if np.any(rest):  # nodes not exactly on the face plane (rounding): the full NUFFT
         out += _nufft(x[rest], c[rest], dk, centre, n, eps)
@@ -566,7 +576,7 @@ class _Source:
     tol: Tolerances
 
     def exact(self, k: FloatArray) -> ComplexArray:
-        """Closed form (regions route) at a few frequencies."""
+        """Evaluate the closed form (regions route) at a few frequencies."""
         out = np.empty(len(k), dtype=np.complex128)
         for s in range(0, len(k), _EXACT_CHUNK):
             kc = k[s : s + _EXACT_CHUNK]
@@ -831,16 +841,16 @@ def network_fourier_grid_report(
     if d == 1:
         kk = k_grid[..., 0]
         # the two boundary points: direct sum of i k n f e^{-ik(x - centre)}
-        acc = acc + 1j * kk * (np.exp(-1j * np.outer(kk, bd_x[0][:, 0] - centre[0])) @ bd_c[0])
+        acc = acc - PHASE_UNIT * kk * (phase(np.outer(kk, bd_x[0][:, 0] - centre[0])) @ bd_c[0])
     else:
         for a in range(d):
-            acc = acc + 1j * k_grid[..., a] * _face_sum(
+            acc = acc - PHASE_UNIT * k_grid[..., a] * _face_sum(
                 bd_x[a], bd_c[a], a, box, dk, centre, n, eps
             )
     k2 = np.sum(k_grid * k_grid, axis=-1)
     zero = k2 == 0
     safe = np.where(zero, 1.0, k2)
-    values = np.where(zero, 0.0, acc / safe) * np.exp(-1j * (k_grid @ centre))
+    values = np.where(zero, 0.0, acc / safe) * phase(k_grid @ centre)
     kabs = np.abs(k_grid)
     num = kink.mass + sum(kabs[..., a] * bd_mass[a] for a in range(d))
     bound = np.where(zero, np.inf, eps * (1.0 + quad_factor) * num / safe)

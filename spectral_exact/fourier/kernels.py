@@ -15,31 +15,41 @@ cancel catastrophically:
   :math:`\int_S g\, e^{\langle z,y\rangle} = m!\,\mathrm{vol}(S)\sum_j g_j\,
   e[a_0,\dots,a_m,a_j]`. Used when the reduced frequency ``|a_j| <= series_threshold``,
   where every term is bounded and no cancellation occurs.
+
+References
+----------
+C. de Boor, "Divided differences", Surveys in Approximation Theory 1, 46-69 (2005), ISSN
+1555-578X (the Hermite-Genocchi formula: the integral of exp over a simplex is a divided
+difference of exp).
+
+R. Diaz, Q.-N. Le and S. Robins, "Fourier transforms of polytopes, solid angle sums, and
+discrete volume" (2016). doi:10.48550/arXiv.1602.08593 (the face-poset recursion of the
+transform of a polytope).
 """
 
 from __future__ import annotations
 
 from math import factorial
-from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
 
+from .._tolerances import DEFAULT_TOLERANCES, SERIES_TERM_RTOL
+from .._types import ArrayOps, ComplexArray, FloatArray
 from ._backend import NumpyOps
+from ._convention import PHASE_UNIT, phase
 
 _NUMPY = NumpyOps()
 
 __all__ = ["segment_transforms", "ray_transforms", "simplex_series", "phi", "PHI_SERIES_BELOW"]
 
-ComplexArray = NDArray[np.complex128]
-FloatArray = NDArray[np.float64]
 
-#: below this |theta|, phi(theta) is summed from its Taylor series (8 terms reach 1e-19)
-PHI_SERIES_BELOW = 0.5
+#: below this |theta|, phi(theta) is summed from its Taylor series (9 terms reach 1e-19): the
+#: package's series threshold, :attr:`Tolerances.series_threshold` of the defaults
+PHI_SERIES_BELOW = DEFAULT_TOLERANCES.series_threshold
 _PHI_TERMS = 9
 
 
-def phi(theta: FloatArray, ops: Any = _NUMPY) -> FloatArray:
+def phi(theta: FloatArray, ops: ArrayOps = _NUMPY) -> FloatArray:
     r""":math:`\varphi(\theta) = (\sin\theta - \theta\cos\theta)/\theta^2`, stable at 0.
 
     Taylor series :math:`\sum_{n\ge1} (-1)^{n+1}\, 2n\, \theta^{2n-1}/(2n+1)!` for
@@ -66,9 +76,9 @@ def segment_transforms(
     length: FloatArray,
     g_mid: FloatArray,
     gamma: FloatArray,
-    ops: Any = _NUMPY,
+    ops: ArrayOps = _NUMPY,
 ) -> tuple[ComplexArray, ComplexArray]:
-    r"""Transforms of bounded segments, batched: shapes ``(n, K)``.
+    r"""Return the transforms of bounded segments, batched: shapes ``(n, K)``.
 
     For the segment ``{mid + s u : |s| <= L/2}`` and the affine weight ``g(mid + s u) =
     g_mid + gamma s``, with ``t = k.u`` and ``theta = t L / 2``:
@@ -84,12 +94,12 @@ def segment_transforms(
     """
     t = u @ k.T  # (n, K)
     theta = t * (length[:, None] / 2)
-    ph = ops.xp.exp(-1j * (mid @ k.T))
+    ph = phase(mid @ k.T, ops.xp)
     sinc = ops.sinc(theta / np.pi)
     I = length[:, None] * ph * sinc
     J = ph * (
         (g_mid * length)[:, None] * sinc
-        - 1j * (gamma * length * length / 2)[:, None] * phi(theta, ops)
+        + PHASE_UNIT * (gamma * length * length / 2)[:, None] * phi(theta, ops)
     )
     return I, J
 
@@ -100,9 +110,9 @@ def ray_transforms(
     u: FloatArray,
     g_start: FloatArray,
     gamma: FloatArray,
-    ops: Any = _NUMPY,
+    ops: ArrayOps = _NUMPY,
 ) -> tuple[ComplexArray, ComplexArray]:
-    r"""Transforms (as distributions, off ``k.u = 0``) of rays ``start + s u, s >= 0``.
+    r"""Return the transforms (as distributions, off ``k.u = 0``) of rays ``start + s u, s >= 0``.
 
     .. math::
 
@@ -113,14 +123,14 @@ def ray_transforms(
     The caller guarantees ``t != 0``.
     """
     t = u @ k.T
-    ph = ops.xp.exp(-1j * (start @ k.T))
-    I = ph / (1j * t)
-    J = ph * (g_start[:, None] / (1j * t) - gamma[:, None] / (t * t))
+    ph = phase(start @ k.T, ops.xp)
+    I = ph / (-PHASE_UNIT * t)
+    J = ph * (g_start[:, None] / (-PHASE_UNIT * t) - gamma[:, None] / (t * t))
     return I, J
 
 
 def simplex_series(
-    a: ComplexArray, g: FloatArray | None, n_terms: int, ops: Any = _NUMPY
+    a: ComplexArray, g: FloatArray | None, n_terms: int, ops: ArrayOps = _NUMPY
 ) -> tuple[ComplexArray, ComplexArray | None]:
     r"""Divided differences of ``exp`` by Taylor series, batched over rows.
 
@@ -146,7 +156,7 @@ def simplex_series(
     r = float(ops.xp.abs(a).max()) if P * m1 else 0.0
     n_use = 1
     term = 1.0
-    while n_use < n_terms and term > 1e-2 * np.finfo(float).eps:
+    while n_use < n_terms and term > SERIES_TERM_RTOL:
         term *= r / n_use
         n_use += 1
     at = ops.contiguous(a.T)  # (m+1, P): contiguous rows

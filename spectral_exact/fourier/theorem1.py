@@ -1,6 +1,6 @@
 r"""Theorem 1 of Rahaman et al. (2019), made explicit.
 
-Unrolling the Diaz-Le-Robins recursion (:mod:`.polytope`) writes the transform of a region
+Unrolling the Diaz-Le-Robins recursion (:mod:`.indicator`) writes the transform of a region
 as a sum over chains of faces :math:`R = F_0 \gtrdot F_1 \gtrdot \dots \gtrdot F_n` that end at
 the first face with :math:`\mathrm{Proj}_{F_n}(k) = 0`; each step contributes a factor
 :math:`O(1/|k|)` and the end contributes :math:`\mathrm{vol}(F_n) e^{-ik\cdot x_{F_n}}`. With
@@ -20,6 +20,16 @@ uses series there), so use it for understanding, at generic or exactly special `
 geometry of the regions: the unit normals of the kink facets (codimension-one faces between
 regions) and, in 3-D, the directions of kink edges (``k`` in the plane orthogonal to an edge
 decays as :math:`|k|^{-3}`).
+
+References
+----------
+N. Rahaman, A. Baratin, D. Arpit, F. Draxler, M. Lin, F. A. Hamprecht, Y. Bengio and A.
+Courville, "On the spectral bias of neural networks", Proc. 36th ICML, PMLR 97, 5301-5310
+(2019). doi:10.48550/arXiv.1806.08734 (Lemma 1 and Theorem 1).
+
+R. Diaz, Q.-N. Le and S. Robins, "Fourier transforms of polytopes, solid angle sums, and
+discrete volume" (2016). doi:10.48550/arXiv.1602.08593 (the face-poset recursion of the
+transform of a polytope).
 """
 
 from __future__ import annotations
@@ -31,12 +41,13 @@ from numpy.typing import ArrayLike, NDArray
 
 from .._errors import InvalidFrequencyError, InvalidNetworkError, SingularFrequencyError
 from .._tolerances import DEFAULT_TOLERANCES, Tolerances
+from .._types import ComplexArray, FloatArray
 from .._validate import positive_float
 from ..network import ReLUNetwork
 from ..polytope import Box, Polytope
-from ._convention import as_frequencies
-from .network import PreparedNetwork, _cached_prepare, network_fourier
-from .polytope import PreparedPolytopes, _check_lineality, prepare_polytopes
+from ._convention import PHASE_UNIT, as_frequencies, phase
+from .indicator import PreparedPolytopes, _check_lineality, prepare_polytopes
+from .spectrum import PreparedNetwork, _cached_prepare, network_fourier
 
 __all__ = [
     "Theorem1Terms",
@@ -46,13 +57,10 @@ __all__ = [
     "special_directions",
 ]
 
-FloatArray = NDArray[np.float64]
-ComplexArray = NDArray[np.complex128]
-
 
 @dataclass(frozen=True)
 class Theorem1Terms:
-    """Contributions to a transform grouped by the codimension of the terminal face.
+    r"""Contributions to a transform grouped by the codimension of the terminal face.
 
     Attributes
     ----------
@@ -62,7 +70,7 @@ class Theorem1Terms:
         ``terms[n]``: sum of all recursion chains ending at a face of codimension ``n``.
     boundary : complex array (...)
         For a network on a box: the box-boundary term of the integration by parts (zero on
-        :math:`\\mathbb{R}^d` and for polytopes).
+        :math:`\mathbb{R}^d` and for polytopes).
     """
 
     codim: tuple[int, ...]
@@ -89,7 +97,7 @@ def _chain_terms(prep: PreparedPolytopes, k: FloatArray) -> list[ComplexArray]:
             out.append(T)
             continue
         if j == 0:
-            T[:, d, :] = np.exp(-1j * (lv.point @ k.T))
+            T[:, d, :] = phase(lv.point @ k.T)
             out.append(T)
             continue
         kb = np.einsum("njd,kd->nkj", lv.basis, k)
@@ -103,11 +111,11 @@ def _chain_terms(prep: PreparedPolytopes, k: FloatArray) -> list[ComplexArray]:
         vol = lv.volume
         safe = np.where(term, 1.0, qn2)
         kN = np.einsum("ed,kd->ek", lv.normal, k)
-        wgt = 1j * kN / safe[lv.parent]
+        wgt = -PHASE_UNIT * kN / safe[lv.parent]
         np.add.at(T, lv.parent, wgt[:, None, :] * out[j - 1][lv.child])
         fi, ki = np.nonzero(term)
         T[fi, :, ki] = 0.0
-        T[fi, d - j, ki] = vol[fi] * np.exp(-1j * np.einsum("qd,qd->q", lv.point[fi], k[ki]))
+        T[fi, d - j, ki] = vol[fi] * phase(np.einsum("qd,qd->q", lv.point[fi], k[ki]))
         out.append(T)
     return out
 
@@ -178,7 +186,7 @@ def theorem1_terms(
     cells = np.flatnonzero(faces.top_level >= 0)
     Ttop = levels[d][faces.top_index[cells]]  # (n, d+1, K)
     wk = pnet.region_weight[cells] @ kk.T  # (n, K)
-    terms = np.einsum("nk,nck->ck", -1j * wk / k2, Ttop)
+    terms = np.einsum("nk,nck->ck", PHASE_UNIT * wk / k2, Ttop)
     boundary = np.zeros(len(kk), complex)
     if pnet.domain is not None:
         boundary = box_boundary_term(pnet.net, pnet.domain, kk, tol=tol)
@@ -190,9 +198,9 @@ def theorem1_terms(
 def box_boundary_term(
     net: ReLUNetwork, box: Box, k: ArrayLike, *, tol: Tolerances = DEFAULT_TOLERANCES
 ) -> ComplexArray:
-    r"""The box-boundary term of Lemma 1 on a box, computed face by face.
+    r"""Return the box-boundary term of Lemma 1 on a box, computed face by face.
 
-    Integrating by parts on :math:`D = [lo, hi]` (see :mod:`.network`),
+    Integrating by parts on :math:`D = [lo, hi]` (see :mod:`.spectrum`),
 
     .. math::
 
@@ -226,7 +234,7 @@ def box_boundary_term(
     out = np.zeros(len(kk), complex)
     for a in range(d):
         for c, sign in ((float(box.lo[a]), -1.0), (float(box.hi[a]), 1.0)):
-            phase = np.exp(-1j * kk[:, a] * c)
+            ph = phase(kk[:, a] * c)
             if d == 1:
                 face = complex(net(np.array([c]))) * np.ones(len(kk))
             else:
@@ -236,7 +244,7 @@ def box_boundary_term(
                 sub = restrict(net, c * np.eye(d)[a], np.eye(d)[rest])  # f on x_a = c
                 face_box = Box(box.lo[rest], box.hi[rest])
                 face = network_fourier(sub, kk[:, rest], domain=face_box, tol=tol)
-            out += 1j * sign * kk[:, a] * phase * face
+            out += -PHASE_UNIT * sign * kk[:, a] * ph * face
     return (out / k2).reshape(batch)
 
 
@@ -273,8 +281,11 @@ class SpecialDirections:
     edge_directions: FloatArray
 
     def distance_to_special(self, u: ArrayLike) -> FloatArray:
-        """Angular distance (radians, approx.) of unit directions ``u (n, d)`` to the special
-        set: the facet normals (both signs) and, in 3-D, the planes orthogonal to edges."""
+        """Return the angular distance of unit directions ``u (n, d)`` to the special set.
+
+        In radians, approximately. The special set: the facet normals (both signs) and, in
+        3-D, the planes orthogonal to edges.
+        """
         U = np.atleast_2d(np.asarray(u, dtype=float))
         U = U / np.linalg.norm(U, axis=1, keepdims=True)
         dist = np.full(len(U), np.pi)
@@ -286,8 +297,11 @@ class SpecialDirections:
         return dist
 
     def generic_direction(self, seed: int = 0, n_candidates: int = 2000) -> FloatArray:
-        """A unit direction far from every special direction: the best of ``n_candidates``
-        random ones by :meth:`distance_to_special` (seeded, reproducible)."""
+        """Return a unit direction far from every special direction.
+
+        The best of ``n_candidates`` random ones by :meth:`distance_to_special` (seeded,
+        reproducible).
+        """
         d = self.facet_normals.shape[1]
         rng = np.random.default_rng(seed)
         U = rng.normal(size=(n_candidates, d))
@@ -303,7 +317,7 @@ def _canonical_sign(v: FloatArray, eps: float) -> FloatArray:
 
 
 def _unique_rows(v: FloatArray, eps: float) -> tuple[FloatArray, NDArray[np.int64]]:
-    """Unique rows up to eps; returns (unique rows, inverse index)."""
+    """Return the unique rows up to eps; returns (unique rows, inverse index)."""
     if len(v) == 0:
         return v, np.zeros(0, dtype=np.int64)
     key = np.round(v / eps).astype(np.int64)

@@ -35,6 +35,16 @@ polyhedron with lineality space ``L`` has transform ``0`` off ``{Proj_L(k) = 0}`
 
 All faces of all polytopes of a collection are evaluated together, level by level, with numpy
 arrays over (faces x frequencies): prepare once (:func:`prepare_polytopes`), evaluate many.
+
+References
+----------
+R. Diaz, Q.-N. Le and S. Robins, "Fourier transforms of polytopes, solid angle sums, and
+discrete volume" (2016). doi:10.48550/arXiv.1602.08593 (the face-poset recursion of the
+transform of a polytope).
+
+C. de Boor, "Divided differences", Surveys in Approximation Theory 1, 46-69 (2005), ISSN
+1555-578X (the Hermite-Genocchi formula: the integral of exp over a simplex is a divided
+difference of exp).
 """
 
 from __future__ import annotations
@@ -42,17 +52,17 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from math import factorial
-from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .._errors import InvalidPolytopeError, SingularFrequencyError
+from .._errors import InvalidPolytopeError, SingularFrequencyError, region_context
 from .._tolerances import DEFAULT_TOLERANCES, Tolerances
+from .._types import ArrayOps, BackendArray, BackendName, ComplexArray, FloatArray
 from ..face_poset import face_poset
 from ..polytope import Box, Polytope
 from ._backend import NumpyOps, get_backend
-from ._convention import as_frequencies
+from ._convention import PHASE_UNIT, as_frequencies, phase
 from .kernels import ray_transforms, segment_transforms, simplex_series
 
 _NUMPY = NumpyOps()
@@ -66,8 +76,6 @@ __all__ = [
     "affine_polytope_fourier",
 ]
 
-FloatArray = NDArray[np.float64]
-ComplexArray = NDArray[np.complex128]
 
 #: bound on (edges x frequencies) complex entries held at once while evaluating
 _CHUNK_ENTRIES = 4_000_000
@@ -126,10 +134,12 @@ class PreparedPolytopes:
 
     @property
     def n_cells(self) -> int:
+        """Number of top-level cells."""
         return int(self.top_level.shape[0])
 
     @property
     def n_faces(self) -> int:
+        """Number of faces over all levels."""
         return int(sum(len(lv.radius) for lv in self.levels))
 
 
@@ -216,7 +226,7 @@ def _prepare_from_posets(
     top_level = []
     top_index = []
     lin = []
-    for P, (w, c) in zip(polys, weights, strict=True):
+    for i_poly, (P, (w, c)) in enumerate(zip(polys, weights, strict=True)):
         w = np.asarray(w, dtype=float)
         c = float(c)
         lin.append(P.lineality)
@@ -224,7 +234,8 @@ def _prepare_from_posets(
             top_level.append(-1)
             top_index.append(-1)
             continue
-        G = face_poset(P)
+        with region_context(i_poly, what="polytope"):
+            G = face_poset(P)
         index: dict[frozenset[int], tuple[int, int]] = {}
         # assign indices, lowest dimension first so children exist before parents
         nodes = sorted(G.nodes, key=lambda n: G.nodes[n]["dim"])
@@ -401,8 +412,8 @@ def _prepare_polygons(
 
 
 def _series_level(
-    lv: _Level, k: Any, mask: Any, want_j: bool, n_terms: int, ops: Any
-) -> tuple[Any, Any, Any, Any]:
+    lv: _Level, k: BackendArray, mask: BackendArray, want_j: bool, n_terms: int, ops: ArrayOps
+) -> tuple[BackendArray, BackendArray, BackendArray, BackendArray]:
     """Series values at the (face, frequency) pairs selected by ``mask`` (n, K)."""
     fi, ki = (ops.to_numpy(x) for x in ops.nonzero(mask))
     order = np.argsort(lv.simplex_face, kind="stable")
@@ -420,12 +431,12 @@ def _series_level(
     S = L.simplices[sidx_t]  # (Q, j+1, d)
     kk = k[kp]  # (Q, d)
     xf = L.point[fp]  # (Q, d)
-    a = -1j * xp.einsum("qvd,qd->qv", S - xf[:, None, :], kk)
+    a = PHASE_UNIT * xp.einsum("qvd,qd->qv", S - xf[:, None, :], kk)
     g = None
     if want_j:
         g = xp.einsum("qvd,qd->qv", S, L.w[fp]) + L.c[fp][:, None]
     E, Eg = simplex_series(a, g, n_terms, ops)
-    ph = xp.exp(-1j * xp.einsum("qd,qd->q", xf, kk)) * L.simplex_factor[sidx_t]
+    ph = phase(xp.einsum("qd,qd->q", xf, kk), xp) * L.simplex_factor[sidx_t]
     I = ops.zeros((len(fi),))
     ops.add_at(I, pair_t, ph * E)
     J = None
@@ -435,7 +446,7 @@ def _series_level(
     return ops.asarray(fi), ops.asarray(ki), I, J
 
 
-def _raise_singular(k: Any, where: Any, what: str, ops: Any) -> None:
+def _raise_singular(k: BackendArray, where: BackendArray, what: str, ops: ArrayOps) -> None:
     bad = np.argwhere(ops.to_numpy(where))[0]
     kb = ops.to_numpy(k)[bad[1]].tolist()
     raise SingularFrequencyError(
@@ -445,16 +456,16 @@ def _raise_singular(k: Any, where: Any, what: str, ops: Any) -> None:
 
 
 def _evaluate_chunk(
-    prep: PreparedPolytopes, k: Any, want_j: bool, ops: Any = None
-) -> tuple[list[Any], list[Any]]:
+    prep: PreparedPolytopes, k: BackendArray, want_j: bool, ops: ArrayOps | None = None
+) -> tuple[list[BackendArray], list[BackendArray]]:
     """All face transforms (per level) at frequencies ``k`` (backend array, (K, d))."""
     ops = ops or _NUMPY
     xp = ops.xp
     tol = prep.tol
     knorm = ops.row_norms(k)  # (K,)
     K = k.shape[0]
-    Is: list[Any] = []
-    Js: list[Any] = []
+    Is: list[BackendArray] = []
+    Js: list[BackendArray] = []
     for lv in prep.levels:
         j = lv.dim
         n = len(lv.radius)
@@ -464,7 +475,7 @@ def _evaluate_chunk(
             continue
         L = ops.level(lv)
         if j == 0:
-            I = xp.exp(-1j * (L.point @ k.T))
+            I = phase(L.point @ k.T, xp)
             J = I * (xp.einsum("nd,nd->n", L.w, L.point) + L.c)[:, None] if want_j else None
         elif j == 1:
             I = ops.empty((n, K))
@@ -498,7 +509,7 @@ def _evaluate_chunk(
                 _raise_singular(k, unb_sing, f"an unbounded {j}-face", ops)
             safe = xp.where(series, 1.0, qn2)
             kN = xp.einsum("ed,kd->ek", L.normal, k)  # (E, K)
-            wgt = 1j * kN / safe[L.parent]  # (E, K)
+            wgt = -PHASE_UNIT * kN / safe[L.parent]  # (E, K)
             I = ops.zeros((n, K))
             ops.add_at(I, L.parent, wgt * Is[j - 1][L.child])
             J = None
@@ -509,7 +520,7 @@ def _evaluate_chunk(
                 ops.add_at(J, L.parent, wgt * child_J[L.child])
                 Bw = xp.einsum("njd,nd->nj", L.basis, L.w)
                 wq = xp.einsum("nkj,nj->nk", kb, Bw)
-                J -= 1j * wq / safe * I
+                J += PHASE_UNIT * wq / safe * I
             if series.any():
                 fi, ki, Iser, Jser = _series_level(lv, k, series, want_j, tol.series_terms, ops)
                 I[fi, ki] = Iser
@@ -538,7 +549,7 @@ def evaluate_levels(
     k: FloatArray,
     *,
     affine: bool = False,
-    backend: str = "numpy",
+    backend: BackendName = "numpy",
     device: str | None = None,
 ) -> Iterator[tuple[slice, list[ComplexArray], list[ComplexArray | None]]]:
     """Yield ``(frequency slice, I per level, J per level)`` chunk by chunk (numpy arrays).
@@ -568,10 +579,10 @@ def evaluate_prepared(
     k: FloatArray,
     *,
     affine: bool = False,
-    backend: str = "numpy",
+    backend: BackendName = "numpy",
     device: str | None = None,
 ) -> tuple[ComplexArray, ComplexArray | None]:
-    """Transforms of every cell at frequencies ``k (K, d)``.
+    """Return the transforms of every cell at frequencies ``k (K, d)``.
 
     Returns ``I (n_cells, K)`` (indicators) and, with ``affine=True``, ``J (n_cells, K)``
     (affine weights). Cells with lineality are 0 off their singular set.
@@ -596,7 +607,7 @@ def polytope_fourier(
     k: ArrayLike,
     *,
     tol: Tolerances = DEFAULT_TOLERANCES,
-    backend: str = "numpy",
+    backend: BackendName = "numpy",
     device: str | None = None,
 ) -> ComplexArray:
     r"""Fourier transform of the indicator of a polyhedron: :math:`\int_P e^{-ik\cdot x}dx`.

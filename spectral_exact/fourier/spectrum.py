@@ -9,7 +9,7 @@ Three routes, all exact, tested against each other and against 40-digit mpmath:
 
 ``"regions"``
     :math:`\sum_R \int_R (w_R\cdot x + c_R)\, e^{-ik\cdot x} dx` (affine face recursion on each
-    region, :mod:`.polytope`). Stable at every ``k`` including ``k = 0``: the default on a box.
+    region, :mod:`.indicator`). Stable at every ``k`` including ``k = 0``: the default on a box.
 ``"lemma1"``
     Integrating by parts on each region with :math:`v = ik/|k|^2` (so :math:`-ik\cdot v = 1`),
     the interior facet terms cancel pairwise because ``f`` is continuous, leaving
@@ -48,6 +48,16 @@ series near degenerate directions as the level engine. Its per-frequency conditi
 (sum of term moduli over the modulus of the sum) sends the frequencies where the route
 cancels (``|k| diam -> 0``, near-zeros of ``F``) to a stable route: ``"regions"`` on a box,
 ``"lemma1"`` on R^d. ``method="fused"`` asks for it explicitly.
+
+References
+----------
+N. Rahaman, A. Baratin, D. Arpit, F. Draxler, M. Lin, F. A. Hamprecht, Y. Bengio and A.
+Courville, "On the spectral bias of neural networks", Proc. 36th ICML, PMLR 97, 5301-5310
+(2019). doi:10.48550/arXiv.1806.08734 (Lemma 1 and Theorem 1).
+
+R. Diaz, Q.-N. Le and S. Robins, "Fourier transforms of polytopes, solid angle sums, and
+discrete volume" (2016). doi:10.48550/arXiv.1602.08593 (the face-poset recursion of the
+transform of a polytope).
 """
 
 from __future__ import annotations
@@ -60,13 +70,15 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from .._errors import (
-    InvalidFrequencyError,
+    InvalidArgumentError,
     InvalidNetworkError,
+    NumericalError,
     SingularFrequencyError,
 )
 from .._estimate import DEFAULT_MAX_REGIONS
 from .._progress import progress
 from .._tolerances import DEFAULT_TOLERANCES, Tolerances
+from .._types import BackendName, ComplexArray, FloatArray, Method, Route
 from .._validate import as_box_domain, check_same_domain
 from ..complex import PolyhedralComplex, complex_from_arrays
 from ..network import ReLUNetwork
@@ -74,14 +86,12 @@ from ..polytope import Box
 from ..regions import Regions, linear_regions
 from . import _onedim
 from ._backend import get_backend
-from ._convention import as_frequencies
+from ._convention import PHASE_UNIT, as_frequencies
 from ._fused import FusedLaplacian, fused_from_complex, fused_laplacian
-from .polytope import PreparedPolytopes, evaluate_levels, prepare_polytopes
+from .indicator import PreparedPolytopes, evaluate_levels, prepare_polytopes
 
 __all__ = ["PreparedNetwork", "prepare_network", "network_fourier", "METHODS", "ALL_METHODS"]
 
-FloatArray = NDArray[np.float64]
-ComplexArray = NDArray[np.complex128]
 
 METHODS = ("regions", "lemma1", "laplacian")
 #: every accepted ``method=``: the three routes and the fused Laplacian route (with fallback)
@@ -113,15 +123,17 @@ class PreparedNetwork:
 
     @property
     def input_dim(self) -> int:
+        """Input dimension ``d`` of the network."""
         return self.net.input_dim
 
     @property
     def n_regions(self) -> int:
+        """Number of linear regions prepared."""
         return len(self.regions)
 
     @property
     def faces(self) -> PreparedPolytopes:
-        """Per-region face levels of the level engine (:mod:`.polytope`), built once."""
+        """Per-region face levels of the level engine (:mod:`.indicator`), built once."""
         if "faces" not in self._lazy:
             self._lazy["faces"] = _prepare_faces(self)
         faces: PreparedPolytopes = self._lazy["faces"]
@@ -161,7 +173,7 @@ def _facets_on_boundary(
 
 
 def _as_domain(net: ReLUNetwork, domain: Any) -> Box | None:
-    return as_box_domain(domain, net.input_dim)  # type: ignore[no-any-return]
+    return as_box_domain(domain, net.input_dim)
 
 
 def prepare_network(
@@ -215,8 +227,8 @@ def _cached_prepare(
 def _route_sum(
     prep: PreparedNetwork,
     k: FloatArray,
-    method: str,
-    backend: str = "numpy",
+    method: Method,
+    backend: BackendName = "numpy",
     device: str | None = None,
 ) -> ComplexArray:
     d = prep.input_dim
@@ -225,7 +237,7 @@ def _route_sum(
     top = faces.levels[d]
     pointed = faces.top_level >= 0
     if not np.all(faces.top_level[pointed] == d):  # pragma: no cover - regions are full-dim
-        raise RuntimeError("regions must be full dimensional")
+        raise NumericalError("regions must be full dimensional")
     cells = np.flatnonzero(pointed)
     tidx = faces.top_index[cells]
     # map from top-level face index to region index
@@ -245,12 +257,12 @@ def _route_sum(
         k2 = np.sum(kc * kc, axis=1)
         if method == "lemma1":
             wk = W[cells] @ kc.T  # (n, K)
-            acc = (-1j * wk * Is[d][tidx]).sum(axis=0)
+            acc = (PHASE_UNIT * wk * Is[d][tidx]).sum(axis=0)
             if prep.domain is not None and np.any(bd):
                 Jf = Js[d - 1]
                 assert Jf is not None
                 kN = top.normal[bd] @ kc.T
-                acc = acc + (1j * kN * Jf[top.child[bd]]).sum(axis=0)
+                acc = acc + (-PHASE_UNIT * kN * Jf[top.child[bd]]).sum(axis=0)
             out[sl] = acc / k2
         else:  # laplacian
             wN = np.einsum("ed,ed->e", W[region_of_top[top.parent]], top.normal)  # (E,)
@@ -261,7 +273,9 @@ def _route_sum(
                 Jf = Js[d - 1]
                 assert Jf is not None
                 kN = top.normal[bd] @ kc.T
-                acc = acc + ((-1j * kN) * Jf[top.child[bd]] - wN[bd, None] * If[bd]).sum(axis=0)
+                acc = acc + ((PHASE_UNIT * kN) * Jf[top.child[bd]] - wN[bd, None] * If[bd]).sum(
+                    axis=0
+                )
             out[sl] = -acc / k2
     return out
 
@@ -271,9 +285,9 @@ def network_fourier(
     k: ArrayLike,
     domain: Box | tuple[ArrayLike, ArrayLike] | None = None,
     *,
-    method: str | None = None,
+    method: Method | None = None,
     tol: Tolerances = DEFAULT_TOLERANCES,
-    backend: str = "numpy",
+    backend: BackendName = "numpy",
     device: str | None = None,
     max_regions: float | None = DEFAULT_MAX_REGIONS,
 ) -> ComplexArray:
@@ -332,10 +346,10 @@ def network_fourier(
     auto = method is None
     get_backend(backend, device)  # validates the pair before any route runs
     if method is not None and method not in ALL_METHODS:
-        raise InvalidFrequencyError(f"unknown method {method!r}; choose one of {ALL_METHODS}")
+        raise InvalidArgumentError(f"unknown method {method!r}; choose one of {ALL_METHODS}")
     if _onedim.handles(net):  # 1-D: sorted breakpoints, every route gives the same numbers
         if method == "fused":
-            raise InvalidFrequencyError(
+            raise InvalidArgumentError(
                 "method='fused' needs d = 2 or 3; one-input networks take the sorted-breakpoint "
                 "path (method=None, 'regions', 'lemma1' or 'laplacian')"
             )
@@ -356,11 +370,11 @@ def network_fourier(
         raise InvalidNetworkError(
             f"expected a ReLUNetwork or PreparedNetwork, got {type(net).__name__}"
         )
-    stable = "regions" if prep.domain is not None else "lemma1"
+    stable: Route = "regions" if prep.domain is not None else "lemma1"
     if method is None:
         method = "fused" if prep.fused is not None else stable
     if method == "fused" and prep.fused is None:
-        raise InvalidFrequencyError(
+        raise InvalidArgumentError(
             "method='fused' needs d = 2 or 3 and no region containing a line; this network "
             f"has d = {prep.input_dim}, pointed = {prep.complex.is_pointed}"
         )
@@ -399,11 +413,11 @@ LOW_K_SWITCH = 1.0
 def _fused_sum(
     prep: PreparedNetwork,
     k: FloatArray,
-    stable: str,
-    backend: str = "numpy",
+    stable: Route,
+    backend: BackendName = "numpy",
     device: str | None = None,
 ) -> ComplexArray:
-    """The fused Laplacian route; ill-conditioned frequencies go to the ``stable`` route.
+    """Run the fused Laplacian route; ill-conditioned frequencies go to the ``stable`` route.
 
     numba kernels (:mod:`._fused`) with the numpy backend, their torch version
     (:mod:`._fused_torch`, same terms and condition estimate) on ``device`` with torch.
