@@ -9,6 +9,7 @@ in radians per unit length (Rahaman et al., 2019).
 
 from ._errors import (
     DegenerateGeometryWarning,
+    IllConditionedWarning,
     InvalidArgumentError,
     InvalidDomainError,
     InvalidFrequencyError,
@@ -17,6 +18,7 @@ from ._errors import (
     MissingDependencyError,
     SingularFrequencyError,
     SpectralExactError,
+    SpectralExactWarning,
     TooManyRegionsError,
     UnsupportedModuleError,
 )
@@ -96,4 +98,6 @@ __all__ = [
     "TooManyRegionsError",
     "UnsupportedModuleError",
     "verify_theorem1",
+    "IllConditionedWarning",
+    "SpectralExactWarning",
 ]

@@ -18,6 +18,8 @@ __all__ = [
     "TooManyRegionsError",
     "DegenerateGeometryWarning",
     "MissingDependencyError",
+    "SpectralExactWarning",
+    "IllConditionedWarning",
 ]
 
 
@@ -74,3 +76,18 @@ class MissingDependencyError(SpectralExactError, ImportError):
         self.name = name
         self.extra = extra
         self.install = install
+
+
+class SpectralExactWarning(UserWarning):
+    """Root of the warnings spectral_exact issues about results that need care."""
+
+
+class IllConditionedWarning(SpectralExactWarning):
+    """A transform value whose estimated rounding error exceeds the documented tolerance.
+
+    Raised by :func:`~spectral_exact.network_fourier` when the error bound it computes
+    (``return_error=True`` returns it) is above
+    ``spectral_exact.fourier.network.ILL_CONDITIONED_RTOL`` times the value's modulus: near
+    the singular set on R^d the transform is a cancellation of terms many orders of magnitude
+    larger than the result, and the digits lost are not noise-free.
+    """

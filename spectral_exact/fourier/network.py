@@ -51,6 +51,7 @@ cancels (``|k| diam -> 0``, near-zeros of ``F``) to a stable route: ``"regions"`
 
 from __future__ import annotations
 
+import warnings
 import weakref
 from dataclasses import dataclass, field
 from typing import Any
@@ -59,13 +60,15 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from .._errors import (
+    IllConditionedWarning,
+    InvalidArgumentError,
     InvalidFrequencyError,
     InvalidNetworkError,
     SingularFrequencyError,
 )
 from .._estimate import DEFAULT_MAX_REGIONS
 from .._progress import progress
-from .._tolerances import DEFAULT_TOLERANCES, Tolerances
+from .._tolerances import DEFAULT_TOLERANCES, ROUNDING_ULPS, Tolerances
 from .._validate import as_box_domain, check_same_domain
 from ..complex import PolyhedralComplex, complex_from_arrays
 from ..network import ReLUNetwork
@@ -74,10 +77,18 @@ from ..regions import Regions, linear_regions
 from . import _onedim
 from ._backend import get_backend
 from ._convention import as_frequencies
-from ._fused import FusedLaplacian, fused_from_complex, fused_laplacian
+from ._fused import FusedLaplacian, fused_from_complex, fused_laplacian_with_error
 from .polytope import PreparedPolytopes, evaluate_levels, prepare_polytopes
 
-__all__ = ["PreparedNetwork", "prepare_network", "network_fourier", "METHODS", "ALL_METHODS"]
+__all__ = [
+    "ALL_METHODS",
+    "ERROR_BOUND_FACTOR",
+    "ILL_CONDITIONED_RTOL",
+    "METHODS",
+    "PreparedNetwork",
+    "network_fourier",
+    "prepare_network",
+]
 
 FloatArray = NDArray[np.float64]
 ComplexArray = NDArray[np.complex128]
@@ -217,10 +228,12 @@ def _route_sum(
     method: str,
     backend: str = "numpy",
     device: str | None = None,
-) -> ComplexArray:
+) -> tuple[ComplexArray, FloatArray]:
+    """The value of ``method`` at ``k`` and the sum of the moduli of the terms it adds."""
     d = prep.input_dim
     faces = prep.faces
     out = np.zeros(len(k), dtype=complex)
+    mod = np.zeros(len(k))
     top = faces.levels[d]
     pointed = faces.top_level >= 0
     if not np.all(faces.top_level[pointed] == d):  # pragma: no cover - regions are full-dim
@@ -240,29 +253,40 @@ def _route_sum(
             Jt = Js[d]
             assert Jt is not None
             out[sl] = Jt[tidx].sum(axis=0)
+            mod[sl] = np.abs(Jt[tidx]).sum(axis=0)
             continue
         k2 = np.sum(kc * kc, axis=1)
         if method == "lemma1":
             wk = W[cells] @ kc.T  # (n, K)
-            acc = (-1j * wk * Is[d][tidx]).sum(axis=0)
+            terms = -1j * wk * Is[d][tidx]
+            acc = terms.sum(axis=0)
+            m = np.abs(terms).sum(axis=0)
             if prep.domain is not None and np.any(bd):
                 Jf = Js[d - 1]
                 assert Jf is not None
                 kN = top.normal[bd] @ kc.T
-                acc = acc + (1j * kN * Jf[top.child[bd]]).sum(axis=0)
+                bterms = 1j * kN * Jf[top.child[bd]]
+                acc = acc + bterms.sum(axis=0)
+                m = m + np.abs(bterms).sum(axis=0)
             out[sl] = acc / k2
+            mod[sl] = m / k2
         else:  # laplacian
             wN = np.einsum("ed,ed->e", W[region_of_top[top.parent]], top.normal)  # (E,)
             If = Is[d - 1][top.child]  # (E, K)
             inner = ~bd
-            acc = -(wN[inner, None] * If[inner]).sum(axis=0)
+            terms = wN[inner, None] * If[inner]
+            acc = -terms.sum(axis=0)
+            m = np.abs(terms).sum(axis=0)
             if np.any(bd):
                 Jf = Js[d - 1]
                 assert Jf is not None
                 kN = top.normal[bd] @ kc.T
-                acc = acc + ((-1j * kN) * Jf[top.child[bd]] - wN[bd, None] * If[bd]).sum(axis=0)
+                bterms = (-1j * kN) * Jf[top.child[bd]] - wN[bd, None] * If[bd]
+                acc = acc + bterms.sum(axis=0)
+                m = m + (np.abs(kN * Jf[top.child[bd]]) + np.abs(wN[bd, None] * If[bd])).sum(axis=0)
             out[sl] = -acc / k2
-    return out
+            mod[sl] = m / k2
+    return out, mod
 
 
 def network_fourier(
@@ -275,7 +299,8 @@ def network_fourier(
     backend: str = "numpy",
     device: str | None = None,
     max_regions: float | None = DEFAULT_MAX_REGIONS,
-) -> ComplexArray:
+    return_error: bool = False,
+) -> Any:
     r"""Exact Fourier transform of a ReLU network, no sampling.
 
     Parameters
@@ -302,10 +327,31 @@ def network_fourier(
     max_regions : float or None
         Passed to :func:`~spectral_exact.linear_regions` when the regions are enumerated:
         refuse (:class:`~spectral_exact.TooManyRegionsError`) past this estimated count.
+    return_error : bool
+        Also return a bound on the rounding error of each value: ``C u W(k)`` with ``u``
+        the unit roundoff, ``C =`` :data:`ERROR_BOUND_FACTOR` and ``W(k)`` a running error
+        weight, the sum over the terms the route adds of their moduli times the
+        amplification of their inputs' rounding (``1 + sum_i |k_i v_i|`` for the phases of
+        their vertices, ``sum_i |k_i e_i| / |k.e|`` for the small denominator of an edge or
+        a ray ``e``, ``|k| / |q|`` for a face evaluated by the recursion with in-face
+        frequency ``q``). The fused route accumulates it term by term; the level-engine
+        routes bound it by their sum of moduli times the largest amplification. Near the
+        singular set on R^d the terms grow like ``1/|k.u|`` while ``F`` does not, and so
+        does the bound: it then says how many digits are left. A first-order bound, not an
+        interval enclosure; tested against 40-digit references (`docs/guide`, "Error
+        bounds"). One-input networks take the polytope engine when it is requested.
 
     Returns
     -------
     complex ndarray (...)
+        ``F(k)``; with ``return_error=True`` the pair ``(F, bound)``, ``bound`` a float
+        array of the same shape with ``|F_computed - F_exact| <= bound``.
+
+    Warns
+    -----
+    IllConditionedWarning
+        Where the error bound exceeds :data:`ILL_CONDITIONED_RTOL` ``* |F(k)|`` (computed
+        on every call, whether or not the bound is returned), naming the worst ``k``.
 
     Raises
     ------
@@ -322,16 +368,23 @@ def network_fourier(
     >>> F = se.network_fourier(relu, [0.0], domain=se.Box([-1], [1]))   # int_0^1 x dx
     >>> round(float(F.real), 12)
     0.5
+    >>> net = se.ReLUNetwork.random((2, 6, 5, 1), seed=0)
+    >>> F, err = se.network_fourier(net, [[1.0, 2.0]], return_error=True)
+    >>> bool(err[0] < 1e-12 * abs(F[0]) + 1e-14)
+    True
 
     Networks with one input take the sorted-breakpoint path (:mod:`._onedim`: the same numbers
     for every ``method``, microseconds of overhead); pass a :class:`PreparedNetwork` to force
     the polytope engine.
     """
     auto = method is None
+    if not isinstance(return_error, (bool, np.bool_)):
+        raise InvalidArgumentError(f"return_error must be True or False, got {return_error!r}")
     get_backend(backend, device)  # validates the pair before any route runs
     if method is not None and method not in ALL_METHODS:
         raise InvalidFrequencyError(f"unknown method {method!r}; choose one of {ALL_METHODS}")
-    if _onedim.handles(net):  # 1-D: sorted breakpoints, every route gives the same numbers
+    if _onedim.handles(net) and not return_error:
+        # 1-D: sorted breakpoints, every route gives the same numbers
         if method == "fused":
             raise InvalidFrequencyError(
                 "method='fused' needs d = 2 or 3; one-input networks take the sorted-breakpoint "
@@ -375,20 +428,127 @@ def network_fourier(
             )
             raise SingularFrequencyError(f"k = 0 cannot be evaluated {where}")
     if method == "fused":
-        return _fused_sum(prep, kk, stable).reshape(batch)
-    if method in ("lemma1", "laplacian") and prep.domain is not None:
+        out, weight = _fused_sum(prep, kk, stable)
+    elif method in ("lemma1", "laplacian") and prep.domain is not None:
         # both divide a sum of O(1) terms by |k|^2 and lose ~ (|k| diam)^-2 digits as k -> 0
         # (measured: 100% error at |k| = 1e-9); below LOW_K_SWITCH they give way to the stable
         # regions route, so that every route is accurate at every k it accepts
         diam = float(np.linalg.norm(prep.domain.hi - prep.domain.lo))
         low = np.sqrt(np.einsum("kd,kd->k", kk, kk)) * diam < LOW_K_SWITCH
+        out = np.empty(len(kk), dtype=complex)
+        mod = np.empty(len(kk))
         if np.any(low):
-            out = np.empty(len(kk), dtype=complex)
-            out[low] = _route_sum(prep, kk[low], "regions", backend, device)
-            if not np.all(low):
-                out[~low] = _route_sum(prep, kk[~low], method, backend, device)
-            return out.reshape(batch)
-    return _route_sum(prep, kk, method, backend, device).reshape(batch)
+            out[low], mod[low] = _route_sum(prep, kk[low], "regions", backend, device)
+        if not np.all(low):
+            out[~low], mod[~low] = _route_sum(prep, kk[~low], method, backend, device)
+        weight = _error_weight(prep, kk, mod)
+    else:
+        out, mod = _route_sum(prep, kk, method, backend, device)
+        weight = _error_weight(prep, kk, mod)
+    bound = ERROR_BOUND_FACTOR * (float(np.finfo(float).eps) / 2) * weight
+    _warn_ill_conditioned(kk, out, bound)
+    if return_error:
+        return out.reshape(batch), bound.reshape(batch)
+    return out.reshape(batch)
+
+
+#: the rounding-error bound of :func:`network_fourier` (``return_error=True``) is this many
+#: unit roundoffs times the route's error weight (the terms' moduli times the amplification
+#: of their phases and small denominators); it covers the few roundings of each term (dot
+#: products of length d <= 3, cos/sin, a division, the recursion's products) with a margin
+ERROR_BOUND_FACTOR = 8.0
+#: :func:`network_fourier` warns :class:`~spectral_exact.IllConditionedWarning` where its error
+#: bound exceeds this fraction of ``|F(k)|`` (more than half the digits may be lost)
+ILL_CONDITIONED_RTOL = 1e-8
+
+
+def _unbounded_bases(prep: PreparedNetwork) -> list[FloatArray]:
+    """Orthonormal bases ``(n, j, d)`` of the unbounded proper faces of the complex, per ``j``."""
+    if "unbounded_bases" not in prep._lazy:
+        cx = prep.complex
+        bases = [cx.rays[:, None, :]] if len(cx.rays) else []
+        for j in range(2, cx.dim):
+            lv = cx.levels[j]
+            if lv.n and np.any(~lv.bounded):
+                bases.append(lv.basis[~lv.bounded])
+        prep._lazy["unbounded_bases"] = bases
+    out: list[FloatArray] = prep._lazy["unbounded_bases"]
+    return out
+
+
+def _vertex_radius(prep: PreparedNetwork) -> float:
+    if "vertex_radius" not in prep._lazy:
+        pts = [prep.complex.vertices]
+        if prep.domain is not None:
+            pts.append(np.stack([prep.domain.lo, prep.domain.hi]))
+        prep._lazy["vertex_radius"] = float(
+            max(np.max(np.linalg.norm(p, axis=1), initial=0.0) for p in pts)
+        )
+    r: float = prep._lazy["vertex_radius"]
+    return r
+
+
+def _error_weight(prep: PreparedNetwork, k: FloatArray, moduli: FloatArray) -> FloatArray:
+    r"""Error weight of a level-engine route from the sum of its terms' moduli ``S(k)``.
+
+    The fused kernel accumulates its weight ``W_f`` term by term (:mod:`._fused`); the
+    level-engine routes return only ``S(k)`` (``moduli``, divided by ``|k|^2`` where the
+    route divides), so each of their terms gets an average amplification of the rounding of
+    its inputs, times ``d + 1`` (the relative errors of the recursion's ``d`` levels add up
+    inside each term):
+
+    * where the fused data exist (d = 2, 3, pointed regions), the fused kernel's own
+      amplification at the same ``k`` over the same vertices, ``W_f / S_f``;
+    * elsewhere the largest one any term can have,
+      :math:`1 + 2|k| R / \text{threshold} + |k| / m(k)`, with ``R`` the largest vertex norm
+      (phases ``k\cdot v``; the recursion runs only where a face's reduced frequency
+      ``|q| R_F >=`` ``tol.series_threshold``, so its ``q`` carries at most
+      ``|k| R / threshold`` relative units) and ``m(k)`` the smallest projection of ``k`` on
+      an unbounded face (the small denominators near the singular set on R^d), whose
+      directions carry ``ROUNDING_ULPS`` units of relative error.
+    """
+    kk = np.asarray(k, dtype=float)
+    S = np.asarray(moduli, dtype=float)
+    if prep.fused is not None:
+        _, S_f, W_f, _ = fused_laplacian_with_error(prep.fused, kk)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            amp = np.where(S_f > 0, W_f / S_f, 1.0)
+    else:
+        knorm = np.sqrt(np.einsum("kd,kd->k", kk, kk))
+        amp = 1.0 + 2.0 * knorm * _vertex_radius(prep) / prep.tol.series_threshold
+        bases = _unbounded_bases(prep)
+        if bases and len(kk):
+            m = np.full(len(kk), np.inf)
+            for B in bases:
+                step = max(1, 2_000_000 // max(1, B.shape[0] * B.shape[1]))
+                for i in range(0, len(kk), step):
+                    proj = np.einsum("njd,kd->knj", B, kk[i : i + step])
+                    m[i : i + step] = np.minimum(
+                        m[i : i + step], np.min(np.linalg.norm(proj, axis=2), axis=1)
+                    )
+            with np.errstate(divide="ignore"):
+                amp = amp + (1.0 + ROUNDING_ULPS) * knorm / m
+    with np.errstate(invalid="ignore"):
+        weight = (prep.input_dim + 1) * S * amp
+    return np.where(S == 0, 0.0, weight)  # type: ignore[no-any-return]
+
+
+def _warn_ill_conditioned(k: FloatArray, values: ComplexArray, bound: FloatArray) -> None:
+    bad = bound > ILL_CONDITIONED_RTOL * np.abs(values)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rel = bound / np.abs(values)
+    if np.any(bad):
+        worst = int(np.argmax(np.where(bad, np.nan_to_num(rel, nan=np.inf), -1.0)))
+        warnings.warn(
+            IllConditionedWarning(
+                f"{int(bad.sum())} of {len(k)} frequencies have an estimated relative error "
+                f"above ILL_CONDITIONED_RTOL = {ILL_CONDITIONED_RTOL:g} (worst: "
+                f"{rel[worst]:.1e} at k = {k[worst].tolist()}): the transform cancels there "
+                "(near the singular set on R^d, or at a near-zero of F); "
+                "network_fourier(..., return_error=True) returns the bound"
+            ),
+            stacklevel=3,
+        )
 
 
 #: reduced frequency |k| * diam(box) below which the "lemma1" and "laplacian" routes on a box
@@ -396,10 +556,16 @@ def network_fourier(
 LOW_K_SWITCH = 1.0
 
 
-def _fused_sum(prep: PreparedNetwork, k: FloatArray, stable: str) -> ComplexArray:
-    """The fused Laplacian route; ill-conditioned frequencies go to the ``stable`` route."""
+def _fused_sum(
+    prep: PreparedNetwork, k: FloatArray, stable: str
+) -> tuple[ComplexArray, FloatArray]:
+    """The fused Laplacian route; ill-conditioned frequencies go to the ``stable`` route.
+
+    Returns the values and their error weights (the error is about ``u`` times them; see
+    :func:`_error_weight`).
+    """
     assert prep.fused is not None
-    T, S, singular = fused_laplacian(prep.fused, k)
+    T, S, W, singular = fused_laplacian_with_error(prep.fused, k)
     if np.any(singular):
         bad = int(np.argmax(singular))
         raise SingularFrequencyError(
@@ -409,7 +575,11 @@ def _fused_sum(prep: PreparedNetwork, k: FloatArray, stable: str) -> ComplexArra
     k2 = np.einsum("kd,kd->k", k, k)
     good = (S <= MAX_CANCELLATION * np.abs(T)) & (k2 > 0)
     out = np.empty(len(k), dtype=complex)
+    weight = np.empty(len(k))
     out[good] = -T[good] / k2[good]
+    weight[good] = W[good] / k2[good]
     if not np.all(good):
-        out[~good] = _route_sum(prep, k[~good], stable)
-    return out
+        bad = ~good
+        out[bad], mod = _route_sum(prep, k[bad], stable)
+        weight[bad] = _error_weight(prep, k[bad], mod)
+    return out, weight
