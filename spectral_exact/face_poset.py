@@ -55,7 +55,7 @@ def _face_data(P: Polytope, gens: frozenset[int]) -> dict[str, object]:
     ri = sorted(g - m for g in gens if g >= m)
     V = P.vertices[vi]
     R = P.rays[ri]
-    basis = _orthonormal_span(np.vstack([V[1:] - V[0], R, P.lineality]), P.tol.rank)
+    basis = _orthonormal_span(np.vstack([V[1:] - V[0], R, P.lineality]), P._direction_rtol)
     point = V.mean(axis=0) + (R.mean(axis=0) if len(R) else 0.0)
     bounded = len(R) == 0 and len(P.lineality) == 0
     radius = float(np.max(np.linalg.norm(V - V.mean(axis=0), axis=1))) if bounded else np.inf

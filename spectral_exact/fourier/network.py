@@ -192,17 +192,48 @@ def prepare_network(
     box = _as_domain(net, domain)
     regions = linear_regions(net, box, tol=tol, max_regions=max_regions)
     arrays = regions.arrays
-    cx = complex_from_arrays(arrays, tol)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        # a merge of distinct vertices leaves zero-length edges (nan directions); such a
+        # complex is refused for the fused route just below
+        cx = complex_from_arrays(arrays, tol)
+    fused = fused_from_complex(cx, box, tol) if _merge_is_exact(arrays.vertices, cx) else None
     return PreparedNetwork(
         net,
         box,
         regions,
         cx,
-        fused_from_complex(cx, box, tol),
+        fused,
         arrays.weight,
         arrays.bias,
         tol,
     )
+
+
+#: largest distance, in ulps of the vertex position plus the arrangement's median vertex
+#: norm, between a region's vertex row and the complex vertex it was merged into before the
+#: fused route is refused for that network (see :func:`_merge_is_exact`)
+MERGE_GUARD_ULPS = 4096.0
+
+
+def _merge_is_exact(rows: FloatArray, cx: PolyhedralComplex) -> bool:
+    """Whether the complex merged only copies of the same vertex (rounding apart).
+
+    The complex merges vertex rows within a tolerance relative to its farthest vertex; when
+    the arrangement spans many orders of magnitude (nearly parallel kinks on R^d meet 1e5
+    away) that merges distinct vertices 1e-10 apart, and the fused route over the merged
+    complex was off by 1e-7 (measured on R^2, kinks 2^-20 rad apart; the per-region routes
+    stay exact). Copies of one vertex differ by a few ulps of the arrangement's typical
+    scale (median vertex norm) or of their own position; anything larger disables the fused
+    route for this network (the default then takes the per-region stable route).
+    """
+    if len(rows) == 0:
+        return True
+    eps = float(np.finfo(float).eps)
+    rep = cx.vertices[cx.vertex_of_row]
+    disp = np.max(np.abs(rows - rep), axis=1)
+    norm = np.max(np.abs(rows), axis=1)
+    typical = float(np.median(norm))
+    return bool(np.all(disp <= MERGE_GUARD_ULPS * eps * (norm + typical)))
 
 
 _CACHE: weakref.WeakKeyDictionary[ReLUNetwork, dict[Any, PreparedNetwork]] = (
