@@ -43,7 +43,7 @@ from __future__ import annotations
 import networkx as nx
 import numpy as np
 
-from ._errors import InvalidPolytopeError
+from ._errors import InvalidArgumentError, InvalidPolytopeError
 from .polytope import Box, Polytope, _orthonormal_span
 
 __all__ = ["face_poset", "f_vector"]
@@ -592,6 +592,10 @@ def _outward_normal(F: dict[str, object], Gd: dict[str, object]) -> np.ndarray:
 
 def f_vector(G: nx.DiGraph) -> tuple[int, ...]:
     """Number of faces of each dimension ``0..dim``, from a face poset."""
+    if not isinstance(G, nx.DiGraph):
+        raise InvalidArgumentError(
+            f"G must be a face poset (networkx.DiGraph), got {type(G).__name__}"
+        )
     dims = [d for _, d in G.nodes(data="dim")]
     lo = min(dims)
     return tuple(sum(1 for x in dims if x == k) for k in range(lo, max(dims) + 1))

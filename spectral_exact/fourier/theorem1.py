@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from .. import _validate as validate
 from .._errors import InvalidFrequencyError, InvalidNetworkError, SingularFrequencyError
 from .._tolerances import DEFAULT_TOLERANCES, Tolerances
 from .._validate import positive_float
@@ -328,6 +329,7 @@ def special_directions(
     merge_tol : float
         Normals closer than this (entry-wise) are merged; a finite number > 0.
     """
+    validate.network(net, prepared=True)
     merge_tol = positive_float(merge_tol, "merge_tol")
     pnet = net if isinstance(net, PreparedNetwork) else _cached_prepare(net, domain, tol)
     d = pnet.input_dim
