@@ -64,7 +64,6 @@ from .._errors import (
     IllConditionedWarning,
     InvalidArgumentError,
     InvalidFrequencyError,
-    InvalidNetworkError,
     SingularFrequencyError,
 )
 from .._estimate import DEFAULT_MAX_REGIONS
@@ -430,7 +429,6 @@ def network_fourier(
     the polytope engine.
     """
     auto = method is None
-    validate.network(net, prepared=True)
     validate.tolerances(tol)
     max_regions = validate.optional_limit(max_regions, "max_regions")
     if not isinstance(return_error, (bool, np.bool_)):
@@ -459,9 +457,7 @@ def network_fourier(
     elif isinstance(net, ReLUNetwork):
         prep = _cached_prepare(net, domain, tol, max_regions)
     else:
-        raise InvalidNetworkError(
-            f"expected a ReLUNetwork or PreparedNetwork, got {type(net).__name__}"
-        )
+        validate.network(net, prepared=True)  # raises, naming net and its value
     stable = "regions" if prep.domain is not None else "lemma1"
     if method is None:
         method = "fused" if (backend == "numpy" and prep.fused is not None) else stable
