@@ -9,6 +9,7 @@ in radians per unit length (Rahaman et al., 2019).
 
 from ._errors import (
     DegenerateGeometryWarning,
+    IllConditionedWarning,
     InvalidArgumentError,
     InvalidDomainError,
     InvalidFrequencyError,
@@ -18,6 +19,7 @@ from ._errors import (
     NumericalError,
     SingularFrequencyError,
     SpectralExactError,
+    SpectralExactWarning,
     TooManyRegionsError,
     UnsupportedModuleError,
 )
@@ -98,4 +100,6 @@ __all__ = [
     "UnsupportedModuleError",
     "verify_theorem1",
     "NumericalError",
+    "IllConditionedWarning",
+    "SpectralExactWarning",
 ]

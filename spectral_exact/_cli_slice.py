@@ -245,10 +245,12 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--input-shape", default=None, help="input shape of --model without the batch, e.g. 1,28,28"
     )
-    p.add_argument("--channels", type=int, default=DEFAULT_CHANNELS)
-    p.add_argument("--epochs", type=int, default=DEFAULT_EPOCHS)
-    p.add_argument("--n-max", type=int, default=None, help="use a random subset of the data")
-    p.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    p.add_argument("--channels", type=_at_least(1), default=DEFAULT_CHANNELS)
+    p.add_argument("--epochs", type=_at_least(0), default=DEFAULT_EPOCHS)
+    p.add_argument(
+        "--n-max", type=_at_least(1), default=None, help="use a random subset of the data"
+    )
+    p.add_argument("--seed", type=_at_least(0), default=DEFAULT_SEED)
     p.add_argument(
         "--images",
         default=None,
@@ -266,11 +268,28 @@ def register(sub: Any) -> None:
         default=None,
         help="two classes a,b for the decision boundary (default: classes of i,j)",
     )
-    p.add_argument("--n", type=int, default=DEFAULT_N, help=f"FFT grid size (default {DEFAULT_N})")
+    p.add_argument(
+        "--n", type=_at_least(2), default=DEFAULT_N, help=f"FFT grid size (default {DEFAULT_N})"
+    )
     p.add_argument("--margin", type=float, default=DEFAULT_MARGIN)
     p.add_argument("--out", type=Path, default=Path("slice_out"))
     p.add_argument("--no-plot", action="store_true")
     p.set_defaults(func=run)
+
+
+def _at_least(minimum: int):
+    """Parse an integer >= ``minimum`` (refused before any training starts)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"must be an integer, got {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be at least {minimum}, got {value}")
+        return value
+
+    return parse
 
 
 def run(args: argparse.Namespace) -> int:

@@ -54,6 +54,8 @@ __all__ = [
     "ExperimentError",
     "region_context",
     "format_pattern",
+    "SpectralExactWarning",
+    "IllConditionedWarning",
 ]
 
 
@@ -191,3 +193,18 @@ def region_context(
             except AttributeError:  # pragma: no cover - exceptions with __slots__
                 pass
         raise
+
+
+class SpectralExactWarning(UserWarning):
+    """Root of the warnings spectral_exact issues about results that need care."""
+
+
+class IllConditionedWarning(SpectralExactWarning):
+    """A transform value whose estimated rounding error exceeds the documented tolerance.
+
+    Raised by :func:`~spectral_exact.network_fourier` when the error bound it computes
+    (``return_error=True`` returns it) is above
+    ``spectral_exact.fourier.network.ILL_CONDITIONED_RTOL`` times the value's modulus: near
+    the singular set on R^d the transform is a cancellation of terms many orders of magnitude
+    larger than the result, and the digits lost are not noise-free.
+    """

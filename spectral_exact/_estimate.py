@@ -497,8 +497,15 @@ def estimate_regions(
     >>> est.exact, est.estimate == len(se.linear_regions(net))
     (True, True)
     """
+    from ._validate import integer
+
+    if n_samples is not None:
+        n_samples = integer(n_samples, "n_samples", minimum=1)
+    seed = integer(seed, "seed", minimum=0)
     if not isinstance(net, ReLUNetwork):
-        raise InvalidNetworkError(f"expected a ReLUNetwork, got {type(net).__name__}")
+        raise InvalidNetworkError(
+            f"net must be a ReLUNetwork, got {type(net).__name__} {net!r:.60}"
+        )
     from .fourier._onedim import _single_thread
 
     with _single_thread():  # small products: BLAS threads only contend

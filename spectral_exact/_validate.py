@@ -23,9 +23,16 @@ __all__ = [
     "as_box_domain",
     "check_network_scale",
     "check_same_domain",
-    "real_array",
     "integer",
+    "network",
+    "numeric_array",
+    "optional_limit",
+    "polyhedron",
     "positive_float",
+    "real_array",
+    "real_number",
+    "seed",
+    "tolerances",
 ]
 
 
@@ -144,10 +151,13 @@ def as_box_domain(domain: Any, dim: int) -> Any:
             )
         box = Box([float(domain.vertices.min())], [float(domain.vertices.max())])
     elif isinstance(domain, (tuple, list)) and len(domain) == 2:
-        box = Box(domain[0], domain[1])
+        try:
+            box = Box(domain[0], domain[1])
+        except SpectralExactError as exc:
+            raise InvalidDomainError(f"domain {_short(domain)}: {exc}") from exc
     else:
         raise InvalidDomainError(
-            f"domain must be a Box, (lo, hi) or None; got {type(domain).__name__}"
+            f"domain must be a Box, (lo, hi) or None; got {type(domain).__name__} {_short(domain)}"
         )
     if box.dim != dim:
         raise InvalidDomainError(
@@ -205,3 +215,90 @@ def check_same_domain(domain: Any, prepared: Any, dim: int, what: str) -> None:
     )
     if not same:
         raise InvalidDomainError(f"{what} for domain {prepared!r}, not {box!r}")
+
+
+def tolerances(tol: Any, what: str = "tol") -> Any:
+    """``tol`` if it is a :class:`~spectral_exact.Tolerances`, else a library error naming it.
+
+    Examples
+    --------
+    >>> tolerances("loose")
+    Traceback (most recent call last):
+    ...
+    spectral_exact._errors.InvalidArgumentError: tol must be a Tolerances, got str 'loose'
+    """
+    from ._tolerances import Tolerances
+
+    if not isinstance(tol, Tolerances):
+        raise InvalidArgumentError(
+            f"{what} must be a Tolerances, got {type(tol).__name__} {_short(tol)}"
+        )
+    return tol
+
+
+def network(net: Any, what: str = "net", *, prepared: bool = False) -> Any:
+    """``net`` if it is a ReLUNetwork (or, with ``prepared``, a PreparedNetwork)."""
+    from ._errors import InvalidNetworkError
+    from .network import ReLUNetwork
+
+    kinds: tuple[type, ...] = (ReLUNetwork,)
+    names = "a ReLUNetwork"
+    if prepared:
+        from .fourier.network import PreparedNetwork
+
+        kinds = (ReLUNetwork, PreparedNetwork)
+        names = "a ReLUNetwork or PreparedNetwork"
+    if not isinstance(net, kinds):
+        raise InvalidNetworkError(f"{what} must be {names}, got {type(net).__name__} {_short(net)}")
+    return net
+
+
+def polyhedron(P: Any, what: str = "P") -> Any:
+    """``P`` if it is a :class:`~spectral_exact.Polytope` or :class:`~spectral_exact.Box`."""
+    from ._errors import InvalidPolytopeError
+    from .polytope import Box, Polytope
+
+    if not isinstance(P, (Polytope, Box)):
+        raise InvalidPolytopeError(
+            f"{what} must be a Polytope or a Box, got {type(P).__name__} {_short(P)}"
+        )
+    return P
+
+
+def real_number(x: Any, what: str, err: type[SpectralExactError] = InvalidArgumentError) -> float:
+    """``x`` as a finite real ``float`` (no complex, no string, no array, no NaN/inf)."""
+    if isinstance(x, (bool, np.bool_)) or not isinstance(x, (numbers.Real, np.floating)):
+        raise err(f"{what} must be a finite real number, got {_short(x)}")
+    value = float(x)
+    if not np.isfinite(value):
+        raise err(f"{what} must be a finite real number, got {_short(x)}")
+    return value
+
+
+def optional_limit(x: Any, what: str) -> float | None:
+    """``None`` (no limit) or a number ``> 0`` (``inf`` allowed): ``max_regions`` and kin."""
+    if x is None:
+        return None
+    if isinstance(x, (bool, np.bool_)) or not isinstance(x, (numbers.Real, np.floating)):
+        raise InvalidArgumentError(f"{what} must be None or a number > 0, got {_short(x)}")
+    value = float(x)
+    if np.isnan(value) or value <= 0:
+        raise InvalidArgumentError(f"{what} must be None or a number > 0, got {_short(x)}")
+    return value
+
+
+def seed(x: Any, what: str = "seed") -> int | None:
+    """Validate a random seed: ``None`` or an integer ``>= 0``."""
+    if x is None:
+        return None
+    return integer(x, what, minimum=0)
+
+
+def numeric_array(a: Any, what: str) -> NDArray[np.complex128]:
+    """Return ``a`` as a complex array (real or complex input; None, strings, objects refused)."""
+    if a is None:
+        raise InvalidArgumentError(f"{what} is required, got None")
+    try:
+        return np.asarray(a, dtype=np.complex128)
+    except (TypeError, ValueError) as exc:
+        raise InvalidArgumentError(f"{what} is not a numeric array: {_short(a)} ({exc})") from exc

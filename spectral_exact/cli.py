@@ -40,7 +40,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import numpy as np
 
@@ -257,7 +257,7 @@ def _max_regions(text: str) -> float | None:
         value = float(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(f"--max-regions: not a number: {text!r}") from exc
-    if value <= 0:
+    if not value > 0:  # also NaN
         raise argparse.ArgumentTypeError(f"--max-regions must be positive, got {text!r}")
     return value
 
@@ -648,11 +648,23 @@ def _run_experiment(args: argparse.Namespace) -> int:
 
 
 # ---------------------------------------------------------------------------- parser / main
+class _OneLineParser(argparse.ArgumentParser):
+    """An argument parser whose usage errors are one line on stderr and exit status 2.
+
+    argparse prints the usage block before the error; every other CLI failure is one
+    ``error: ...`` line (issue 9), so argument errors are too (the subcommand parsers inherit
+    this class).
+    """
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"error: {self.prog}: {message} (see '{self.prog} --help')\n")
+
+
 def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     """Return the argument parser (``argv`` decides whether the experiment parser is imported)."""
     from . import __version__
 
-    parser = argparse.ArgumentParser(
+    parser = _OneLineParser(
         prog="spectral-exact",
         description="Exact Fourier transforms of ReLU networks, F(k) = ∫ f(x) exp(-i k·x) dx, "
         "and spectral bias.",

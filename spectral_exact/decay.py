@@ -49,6 +49,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
+from . import _validate as validate
 from ._errors import InvalidArgumentError, InvalidFrequencyError
 from ._types import BoolArray, Envelope, FloatArray
 
@@ -175,6 +176,10 @@ def fit_decay_exponent(
     >>> bool(abs(fit.exponent - 3) < 0.05)
     True
     """
+    t = validate.real_array(t, "t")
+    values = validate.numeric_array(values, "values")
+    if window is not None:
+        window = validate.real_number(window, "window")
     if envelope not in ENVELOPES:
         raise InvalidArgumentError(f"envelope must be one of {ENVELOPES}, got {envelope!r}")
     t_arr = np.asarray(t, dtype=np.float64)
@@ -263,6 +268,12 @@ def measure_decay(
     -------
     DecayFit
     """
+    if not callable(func):
+        raise validate.InvalidArgumentError(f"func must be callable, got {type(func).__name__}")
+    direction = validate.real_array(direction, "direction", ndim=1)
+    t_min = validate.positive_float(t_min, "t_min", maximum=float("inf"))
+    t_max = validate.positive_float(t_max, "t_max", maximum=float("inf"))
+    n = validate.integer(n, "n", minimum=2)
     u = np.asarray(direction, dtype=np.float64)
     if u.ndim != 1 or u.size == 0 or not np.all(np.isfinite(u)):
         raise InvalidFrequencyError(f"direction must be a finite (d,) vector, got {direction!r}")

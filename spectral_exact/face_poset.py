@@ -49,7 +49,7 @@ from __future__ import annotations
 import networkx as nx
 import numpy as np
 
-from ._errors import InvalidPolytopeError
+from ._errors import InvalidArgumentError, InvalidPolytopeError
 from .polytope import Box, Polytope, _orthonormal_span
 
 __all__ = ["face_poset", "f_vector"]
@@ -61,7 +61,7 @@ def _face_data(P: Polytope, gens: frozenset[int]) -> dict[str, object]:
     ri = sorted(g - m for g in gens if g >= m)
     V = P.vertices[vi]
     R = P.rays[ri]
-    basis = _orthonormal_span(np.vstack([V[1:] - V[0], R, P.lineality]), P.tol.rank)
+    basis = _orthonormal_span(np.vstack([V[1:] - V[0], R, P.lineality]), P._direction_rtol)
     point = V.mean(axis=0) + (R.mean(axis=0) if len(R) else 0.0)
     bounded = len(R) == 0 and len(P.lineality) == 0
     radius = float(np.max(np.linalg.norm(V - V.mean(axis=0), axis=1))) if bounded else np.inf
@@ -598,6 +598,10 @@ def _outward_normal(F: dict[str, object], Gd: dict[str, object]) -> np.ndarray:
 
 def f_vector(G: nx.DiGraph) -> tuple[int, ...]:
     """Return the number of faces of each dimension ``0..dim``, from a face poset."""
+    if not isinstance(G, nx.DiGraph):
+        raise InvalidArgumentError(
+            f"G must be a face poset (networkx.DiGraph), got {type(G).__name__}"
+        )
     dims = [d for _, d in G.nodes(data="dim")]
     lo = min(dims)
     return tuple(sum(1 for x in dims if x == k) for k in range(lo, max(dims) + 1))

@@ -64,6 +64,11 @@ class ReLUNetwork:
     biases: tuple[NDArray[np.float64], ...]
 
     def __init__(self, weights: Sequence[ArrayLike], biases: Sequence[ArrayLike]) -> None:
+        for name, seq in (("weights", weights), ("biases", biases)):
+            if seq is None or isinstance(seq, (str, bytes)) or not hasattr(seq, "__len__"):
+                raise InvalidNetworkError(
+                    f"{name} must be a sequence of per-layer arrays, got {type(seq).__name__}"
+                )
         if isinstance(weights, np.ndarray) or isinstance(biases, np.ndarray):
             raise InvalidNetworkError(
                 "weights and biases must be sequences of per-layer arrays, not a single array"
@@ -194,6 +199,10 @@ class ReLUNetwork:
             raise InvalidNetworkError(
                 f"architecture must be (d, d_1, ..., 1) with positive widths, got {arch}"
             )
+        if not isinstance(seed, np.random.Generator):
+            from ._validate import seed as _seed
+
+            seed = _seed(seed)
         rng = np.random.default_rng(seed)
         ws, bs = [], []
         for fan_in, fan_out in itertools.pairwise(arch):

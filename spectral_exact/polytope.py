@@ -21,7 +21,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from . import _cdd
 from ._errors import DegenerateGeometryWarning, InvalidDomainError, InvalidPolytopeError
-from ._tolerances import DEFAULT_TOLERANCES, Tolerances, zero_distance
+from ._tolerances import DEFAULT_TOLERANCES, ROUNDING_ULPS, Tolerances, zero_distance
 from ._types import BoolArray, FloatArray
 from ._validate import real_array
 
@@ -411,9 +411,20 @@ class Polytope:
 
     @cached_property
     def direction_basis(self) -> FloatArray:
-        """Orthonormal basis (rows) of the linear space parallel to the affine hull."""
+        """Orthonormal basis (rows) of the linear space parallel to the affine hull.
+
+        A polyhedron whose H-representation has no equality rows was declared
+        full-dimensional (a linear region, or a hull found not flat within ``tol.rank``): its
+        directions are then cut at rounding level only (``ROUNDING_ULPS`` units), so that a
+        region 1e-10 thin keeps dimension ``d`` and its true volume (it reported its length).
+        """
         vecs = [self.vertices[1:] - self.vertices[0], self.rays, self.lineality]
-        return _orthonormal_span(np.vstack(vecs), self.tol.rank)
+        return _orthonormal_span(np.vstack(vecs), self._direction_rtol)
+
+    @property
+    def _direction_rtol(self) -> float:
+        """Relative rank threshold for the directions of this polyhedron and of its faces."""
+        return self.tol.rank if len(self.A_eq) else ROUNDING_ULPS * float(np.finfo(float).eps)
 
     @property
     def dim(self) -> int:

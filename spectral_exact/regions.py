@@ -53,7 +53,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ._errors import InvalidDomainError, InvalidNetworkError, region_context
+from . import _validate as validate
+from ._errors import InvalidDomainError, region_context
 from ._estimate import DEFAULT_MAX_REGIONS, check_region_budget
 from ._tolerances import DEFAULT_TOLERANCES, Tolerances, hyperplane_tolerance, zero_distance
 from ._types import FloatArray
@@ -2019,8 +2020,9 @@ def linear_regions(
     >>> sorted(float(r.weight[0]) for r in regs)
     [-1.0, 1.0]
     """
-    if not isinstance(net, ReLUNetwork):
-        raise InvalidNetworkError(f"expected a ReLUNetwork, got {type(net).__name__}")
+    validate.network(net)
+    validate.tolerances(tol)
+    max_regions = validate.optional_limit(max_regions, "max_regions")
     from .slicing import check_enumeration_dim  # torchnet: refuse high d, suggest a slice
 
     check_enumeration_dim(net)

@@ -49,6 +49,8 @@ def check_enumeration_dim(net: Any) -> None:
 
 
 def _vector(a: ArrayLike, what: str) -> NDArray[np.float64]:
+    if a is None or np.iscomplexobj(a):
+        raise InvalidDomainError(f"{what} must be a real array, got {a!r}")
     try:
         arr = np.array(a, dtype=np.float64)
     except (TypeError, ValueError) as exc:
@@ -87,7 +89,9 @@ def restrict(net: ReLUNetwork, origin: ArrayLike, basis: ArrayLike) -> ReLUNetwo
     True
     """
     if not isinstance(net, ReLUNetwork):
-        raise InvalidNetworkError(f"expected a ReLUNetwork, got {type(net).__name__}")
+        raise InvalidNetworkError(
+            f"net must be a ReLUNetwork, got {type(net).__name__} {net!r:.60}"
+        )
     d = net.input_dim
     o = _vector(origin, "origin").reshape(-1)
     if o.size != d:
@@ -95,6 +99,8 @@ def restrict(net: ReLUNetwork, origin: ArrayLike, basis: ArrayLike) -> ReLUNetwo
             f"origin must have {d} entries (the input dimension), got {o.size}"
         )
     B = _vector(basis, "basis")
+    if B.size == 0:
+        raise InvalidDomainError(f"basis must have shape (m, {d}) with 1 <= m <= {d}, got []")
     B = B.reshape(1, -1) if B.size == d else B.reshape(B.shape[0], -1)
     if B.shape[1] != d or not 1 <= B.shape[0] <= d:
         raise InvalidDomainError(
@@ -130,7 +136,9 @@ def slice_through(net: ReLUNetwork, points: ArrayLike) -> ReLUNetwork:
     True
     """
     if not isinstance(net, ReLUNetwork):
-        raise InvalidNetworkError(f"expected a ReLUNetwork, got {type(net).__name__}")
+        raise InvalidNetworkError(
+            f"net must be a ReLUNetwork, got {type(net).__name__} {net!r:.60}"
+        )
     P = _vector(points, "points")
     if P.ndim < 2 or not 2 <= P.shape[0] <= 4:
         raise InvalidDomainError(
@@ -188,6 +196,12 @@ def linear_pieces(regions: Any, *, tol: Tolerances = DEFAULT_TOLERANCES) -> int:
     >>> len(regs), linear_pieces(regs)
     (3, 2)
     """
+    from .regions import Regions
+
+    if not isinstance(regions, Regions):
+        raise InvalidDomainError(
+            f"regions must be what linear_regions returns, got {type(regions).__name__}"
+        )
     regs = list(regions)
     if not regs:
         return 0

@@ -81,6 +81,7 @@ from numpy.typing import ArrayLike
 from ._reference.common import DEFAULT_DPS
 from ._reference.divided import mp_exp_divided_difference
 from ._reference.network import MpPiece, mp_network_fourier_box, mp_network_pieces_box
+from ._reference.network_rd import mp_network_fourier_rd
 from ._reference.simplex import (
     mp_affine_polytope_fourier,
     mp_polytope_fourier,
@@ -95,6 +96,7 @@ __all__ = [
     "mp_affine_polytope_fourier",
     "mp_exp_divided_difference",
     "mp_network_fourier_box",
+    "mp_network_fourier_rd",
     "mp_network_pieces_box",
     "mp_polytope_fourier",
     "mp_simplex_affine_fourier",

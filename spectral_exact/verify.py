@@ -40,6 +40,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from . import _validate as validate
 from ._errors import InvalidFrequencyError, SingularFrequencyError
 from ._tolerances import DEFAULT_TOLERANCES, Tolerances
 from .decay import measure_decay
@@ -91,6 +92,9 @@ def theorem1_directions(
     Kinds: ``"generic"`` (``d + 1``), ``"facet normal"`` (2, if the net has a regular bounded
     kink facet) and, for ``d = 3``, ``"edge-orthogonal"`` (3). See the module docs.
     """
+    validate.network(net)
+    seed = validate.integer(seed, "seed", minimum=0)
+    probe_t = validate.positive_float(probe_t, "probe_t", maximum=float("inf"))
     prep = prepare_network(net, None, tol=tol)
     sd = special_directions(prep)
     d = net.input_dim
@@ -149,6 +153,12 @@ def verify_theorem1(
     -------
     list of DecayCheck
     """
+    validate.network(net)
+    t_min = validate.positive_float(t_min, "t_min", maximum=float("inf"))
+    t_max = validate.positive_float(t_max, "t_max", maximum=float("inf"))
+    n = validate.integer(n, "n", minimum=2)
+    tolerance = validate.positive_float(tolerance, "tolerance", maximum=float("inf"))
+    seed = validate.integer(seed, "seed", minimum=0)
     if not 0 < t_min < t_max:
         raise InvalidFrequencyError(f"need 0 < t_min < t_max, got {t_min}, {t_max}")
     prep = prepare_network(net, None, tol=tol)

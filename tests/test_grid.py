@@ -184,9 +184,9 @@ def test_bad_domain_and_net() -> None:
     net = se.ReLUNetwork.random((2, 4, 1), seed=0)
     with pytest.raises(se.InvalidDomainError, match="domain=None"):
         se.network_fourier_grid(net, n=8)
-    with pytest.raises(se.InvalidDomainError, match="dimension 1 but the network has input"):
+    with pytest.raises(se.InvalidDomainError, match="lives in R\\^1 but the network takes"):
         se.network_fourier_grid(net, domain=se.Box([0], [1]), n=8)
-    with pytest.raises(se.InvalidDomainError, match="Box or a \\(lo, hi\\) pair"):
+    with pytest.raises(se.InvalidDomainError, match="domain must be a Box, \\(lo, hi\\) or None"):
         se.network_fourier_grid(net, domain="unit square", n=8)
     prep = prepare_network(net, se.Box([0, 0], [1, 1]))
     with pytest.raises(se.InvalidDomainError, match="prepared network is for domain"):

@@ -441,7 +441,7 @@ def test_bad_domains(random_net: Callable[..., se.ReLUNetwork]) -> None:
         se.linear_regions(net, "unit square")  # type: ignore[arg-type]
     with pytest.raises(se.InvalidDomainError, match=r"flat in axis 0"):
         se.linear_regions(net, ([1.0, 0.0], [1.0, 1.0]))  # type: ignore[arg-type]
-    with pytest.raises(se.InvalidNetworkError, match=r"expected a ReLUNetwork, got list"):
+    with pytest.raises(se.InvalidNetworkError, match=r"net must be a ReLUNetwork, got list"):
         se.linear_regions([np.eye(2)], se.Box([0, 0], [1, 1]))  # type: ignore[arg-type]
 
 

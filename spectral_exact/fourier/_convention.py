@@ -65,12 +65,12 @@ def phase(kx: Any, xp: Any = np) -> Any:
 
 def cycles_to_radians(xi: ArrayLike) -> NDArray[np.float64]:
     """``k = 2 pi xi``: convert frequencies in cycles per unit length to radians."""
-    return 2 * np.pi * np.asarray(xi, dtype=float)
+    return 2 * np.pi * real_array(xi, "xi", InvalidFrequencyError)
 
 
 def radians_to_cycles(k: ArrayLike) -> NDArray[np.float64]:
     """``xi = k / (2 pi)``."""
-    return np.asarray(k, dtype=float) / (2 * np.pi)
+    return real_array(k, "k", InvalidFrequencyError) / (2 * np.pi)
 
 
 def as_frequencies(k: ArrayLike, d: int) -> tuple[NDArray[np.float64], tuple[int, ...]]:

@@ -67,7 +67,13 @@ from ..complex import PolyhedralComplex
 from ..polytope import Box
 from ._convention import PHASE_UNIT
 
-__all__ = ["FusedLaplacian", "fused_from_complex", "fused_laplacian", "series_length"]
+__all__ = [
+    "FusedLaplacian",
+    "fused_from_complex",
+    "fused_laplacian",
+    "fused_laplacian_with_error",
+    "series_length",
+]
 
 
 #: frequencies per parallel work item (per-block buffers: one value per vertex and edge)
@@ -295,21 +301,42 @@ def fused_laplacian(
     on its terms' moduli (rounding error ~ ``eps * S``) and ``singular`` marks frequencies
     orthogonal to an unbounded face (a ray, or a polygon with ``Proj(k) = 0``).
     """
+    T, S, _, flag = fused_laplacian_with_error(data, k)
+    return T, S, flag
+
+
+def fused_laplacian_with_error(
+    data: FusedLaplacian, k: FloatArray
+) -> tuple[NDArray[np.complex128], FloatArray, FloatArray, NDArray[np.bool_]]:
+    """``(T, S, W, singular)``: :func:`fused_laplacian` and a running error weight ``W``.
+
+    ``W(k)`` is the sum over the terms of their modulus bound times the amplification of the
+    rounding of their inputs: ``1 + sum |k_i v_i|`` for the phases of the vertices ``v``
+    they use, ``sum |k_i e_i| / |k.e|`` for a closed-form edge or a ray ``e`` (its small
+    denominator) and ``(4 sum |k_i| + G |k|) / |q|`` for a polygon evaluated by the
+    recursion with in-plane frequency ``q`` (``G`` = ``DIRECTION_ULPS``: the normals are
+    derived from the vertices and carry that many units of relative error, which near the
+    singular set on R^3 dominates); propagated through the recursion like ``S``. The rounding
+    error of ``T`` is a small multiple of ``u W`` (``u`` the unit roundoff; the multiple is
+    :data:`spectral_exact.fourier.network.ERROR_BOUND_FACTOR`).
+    """
     kern = _kernels()
     k = np.ascontiguousarray(k, dtype=float)
     K = len(k)
     Tr = np.zeros(K)
     Ti = np.zeros(K)
     S = np.zeros(K)
+    W = np.zeros(K)
     flag = np.zeros(K, np.bool_)
     cI, cJa, cJb, t2, t3 = _series_coefficients(data.n_series)
     if K == 0:
-        return Tr - PHASE_UNIT * Ti, S, flag
+        return Tr - PHASE_UNIT * Ti, S, W, flag
     if data.dim == 2:
         kern["2"](
             k, data.vertices, data.fvals, data.edge_a, data.edge_b, data.edge_vec,
             data.edge_len, data.edge_coef, data.bd_edge, data.bd_normal, data.ray_a, data.ray_u,
-            data.ray_coef, data.threshold, data.singular, cI, cJa, cJb, BLOCK, Tr, Ti, S, flag,
+            data.ray_coef, data.threshold, data.singular, cI, cJa, cJb, BLOCK, Tr, Ti, S, W,
+            flag,
         )  # fmt: skip
     else:
         kern["3"](
@@ -318,6 +345,6 @@ def fused_laplacian(
             data.ray_a, data.ray_u, data.face_ptr, data.face_edge, data.face_edge_normal,
             data.face_normal, data.face_radius, data.face_bounded, data.face_coef,
             data.face_jn, data.face_w, data.tri_ptr, data.tri, data.tri_fac, data.threshold,
-            data.singular, cI, cJa, cJb, t2, t3, BLOCK, Tr, Ti, S, flag,
+            data.singular, cI, cJa, cJb, t2, t3, BLOCK, Tr, Ti, S, W, flag,
         )  # fmt: skip
-    return Tr - PHASE_UNIT * Ti, S, flag
+    return Tr - PHASE_UNIT * Ti, S, W, flag

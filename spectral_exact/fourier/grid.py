@@ -110,7 +110,7 @@ from numpy.typing import NDArray
 from .._errors import InvalidDomainError, InvalidNetworkError, NumericalError
 from .._tolerances import DEFAULT_TOLERANCES, Tolerances
 from .._types import ComplexArray, FloatArray
-from .._validate import check_same_domain
+from .._validate import as_box_domain, check_same_domain
 from ..network import ReLUNetwork
 from ..polytope import Box
 from ..regions import Regions, linear_regions
@@ -610,16 +610,10 @@ def _source(net: Any, domain: Any, tol: Tolerances) -> _Source:
 
 
 def _box_of(domain: Any, d: int) -> Box:
-    if isinstance(domain, Box):
-        box = domain
-    elif isinstance(domain, (tuple, list)) and len(domain) == 2:
-        box = Box(domain[0], domain[1])
-    else:
-        raise InvalidDomainError(f"domain must be a Box or a (lo, hi) pair, got {domain!r}")
-    if box.dim != d:
-        raise InvalidDomainError(
-            f"domain has dimension {box.dim} but the network has input dimension {d}"
-        )
+    """Return the grid's box by the common domain rule (:func:`~._validate.as_box_domain`)."""
+    box = as_box_domain(domain, d)
+    if box is None:  # pragma: no cover - the caller refuses domain=None first
+        raise InvalidDomainError("network_fourier_grid needs a finite box, got domain=None")
     return box
 
 

@@ -59,6 +59,7 @@ from numpy.typing import ArrayLike, NDArray
 from .._errors import InvalidPolytopeError, SingularFrequencyError, region_context
 from .._tolerances import DEFAULT_TOLERANCES, Tolerances
 from .._types import ArrayOps, BackendArray, BackendName, ComplexArray, FloatArray
+from .._validate import polyhedron, real_array, real_number, tolerances
 from ..face_poset import face_poset
 from ..polytope import Box, Polytope
 from ._backend import NumpyOps, get_backend
@@ -641,6 +642,9 @@ def polytope_fourier(
     >>> bool(np.isclose(F, (1 - np.exp(-2j)) / 2j))
     True
     """
+    tolerances(tol)
+    if not isinstance(P, PreparedPolytopes):
+        polyhedron(P)
     prep = P if isinstance(P, PreparedPolytopes) else prepare_polytopes([P], tol=tol)
     kk, batch = as_frequencies(k, prep.ambient_dim)
     I, _ = evaluate_prepared(prep, kk, backend=backend, device=device)
@@ -656,9 +660,11 @@ def affine_polytope_fourier(
     tol: Tolerances = DEFAULT_TOLERANCES,
 ) -> ComplexArray:
     r""":math:`\int_P (w\cdot x + c)\, e^{-ik\cdot x}\, dx` in closed form (see module docs)."""
-    Pp = P.to_polytope() if isinstance(P, Box) else P
-    wa = np.asarray(w, dtype=float)
-    if wa.shape != (Pp.ambient_dim,) or not np.all(np.isfinite(wa)) or not np.isfinite(c):
+    tolerances(tol)
+    Pp = P.to_polytope() if isinstance(P, Box) else polyhedron(P)
+    wa = real_array(w, "w", InvalidPolytopeError)
+    c = real_number(c, "c", InvalidPolytopeError)
+    if wa.shape != (Pp.ambient_dim,):
         raise InvalidPolytopeError(
             f"w must be a finite vector of length {Pp.ambient_dim} and c finite; got {w!r}, {c!r}"
         )

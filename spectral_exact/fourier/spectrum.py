@@ -62,6 +62,7 @@ transform of a polytope).
 
 from __future__ import annotations
 
+import warnings
 import weakref
 from dataclasses import dataclass, field
 from typing import Any
@@ -69,15 +70,16 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from .. import _validate as validate
 from .._errors import (
+    IllConditionedWarning,
     InvalidArgumentError,
-    InvalidNetworkError,
     NumericalError,
     SingularFrequencyError,
 )
 from .._estimate import DEFAULT_MAX_REGIONS
 from .._progress import progress
-from .._tolerances import DEFAULT_TOLERANCES, Tolerances
+from .._tolerances import DEFAULT_TOLERANCES, ROUNDING_ULPS, Tolerances
 from .._types import BackendName, ComplexArray, FloatArray, Method, Route
 from .._validate import as_box_domain, check_same_domain
 from ..complex import PolyhedralComplex, complex_from_arrays
@@ -87,10 +89,18 @@ from ..regions import Regions, linear_regions
 from . import _onedim
 from ._backend import get_backend
 from ._convention import PHASE_UNIT, as_frequencies
-from ._fused import FusedLaplacian, fused_from_complex, fused_laplacian
+from ._fused import FusedLaplacian, fused_from_complex, fused_laplacian_with_error
 from .indicator import PreparedPolytopes, evaluate_levels, prepare_polytopes
 
-__all__ = ["PreparedNetwork", "prepare_network", "network_fourier", "METHODS", "ALL_METHODS"]
+__all__ = [
+    "ALL_METHODS",
+    "ERROR_BOUND_FACTOR",
+    "ILL_CONDITIONED_RTOL",
+    "METHODS",
+    "PreparedNetwork",
+    "network_fourier",
+    "prepare_network",
+]
 
 
 METHODS = ("regions", "lemma1", "laplacian")
@@ -149,7 +159,27 @@ class PreparedNetwork:
 
 
 def _prepare_faces(prep: PreparedNetwork) -> PreparedPolytopes:
+    """Per-region face levels, over the complex's merged vertices when it merged exactly.
+
+    Each region's copy of a shared vertex differs from its neighbours' by a few ulps; summed
+    region by region, such copies leave gaps and overlaps of ~1e-16 whose transform does not
+    decay with ``|k|``: at ``|k| = 1000`` on a 3-D box (``|F| ~ 1e-7``) the ``"regions"``
+    route was 2e-10 off the transform of the consistent geometry. One copy per vertex (the
+    complex's) tiles the domain exactly and keeps every route within 1e-12 there.
+    """
     polys = [r.polytope for r in prep.regions]
+    if prep.fused is not None:  # the complex merged copies of the same vertex only
+        from ..polytope import Polytope
+
+        ra = prep.regions.arrays
+        merged = prep.complex.vertices[prep.complex.vertex_of_row]
+        polys = [
+            Polytope._from_arrays(
+                P.A, P.b, merged[ra.vertex_offset[i] : ra.vertex_offset[i + 1]], P.rays,
+                P.lineality, P.vertex_incidence, P.ray_incidence, P.tol,
+            )
+            for i, P in enumerate(polys)
+        ]  # fmt: skip
     weights = [(r.weight, r.bias) for r in prep.regions]
     return prepare_polytopes(polys, weights, tol=prep.tol)
 
@@ -189,22 +219,53 @@ def prepare_network(
     evaluate many batches of frequencies without redoing the geometry. ``max_regions``: see
     :func:`~spectral_exact.linear_regions` (refuses, naming the estimate, past it).
     """
-    if not isinstance(net, ReLUNetwork):
-        raise InvalidNetworkError(f"expected a ReLUNetwork, got {type(net).__name__}")
+    validate.network(net)
+    validate.tolerances(tol)
     box = _as_domain(net, domain)
     regions = linear_regions(net, box, tol=tol, max_regions=max_regions)
     arrays = regions.arrays
-    cx = complex_from_arrays(arrays, tol)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        # a merge of distinct vertices leaves zero-length edges (nan directions); such a
+        # complex is refused for the fused route just below
+        cx = complex_from_arrays(arrays, tol)
+    fused = fused_from_complex(cx, box, tol) if _merge_is_exact(arrays.vertices, cx) else None
     return PreparedNetwork(
         net,
         box,
         regions,
         cx,
-        fused_from_complex(cx, box, tol),
+        fused,
         arrays.weight,
         arrays.bias,
         tol,
     )
+
+
+#: largest distance, in ulps of the vertex position plus the arrangement's median vertex
+#: norm, between a region's vertex row and the complex vertex it was merged into before the
+#: fused route is refused for that network (see :func:`_merge_is_exact`)
+MERGE_GUARD_ULPS = 4096.0
+
+
+def _merge_is_exact(rows: FloatArray, cx: PolyhedralComplex) -> bool:
+    """Whether the complex merged only copies of the same vertex (rounding apart).
+
+    The complex merges vertex rows within a tolerance relative to its farthest vertex; when
+    the arrangement spans many orders of magnitude (nearly parallel kinks on R^d meet 1e5
+    away) that merges distinct vertices 1e-10 apart, and the fused route over the merged
+    complex was off by 1e-7 (measured on R^2, kinks 2^-20 rad apart; the per-region routes
+    stay exact). Copies of one vertex differ by a few ulps of the arrangement's typical
+    scale (median vertex norm) or of their own position; anything larger disables the fused
+    route for this network (the default then takes the per-region stable route).
+    """
+    if len(rows) == 0:
+        return True
+    eps = float(np.finfo(float).eps)
+    rep = cx.vertices[cx.vertex_of_row]
+    disp = np.max(np.abs(rows - rep), axis=1)
+    norm = np.max(np.abs(rows), axis=1)
+    typical = float(np.median(norm))
+    return bool(np.all(disp <= MERGE_GUARD_ULPS * eps * (norm + typical)))
 
 
 _CACHE: weakref.WeakKeyDictionary[ReLUNetwork, dict[Any, PreparedNetwork]] = (
@@ -230,10 +291,12 @@ def _route_sum(
     method: Method,
     backend: BackendName = "numpy",
     device: str | None = None,
-) -> ComplexArray:
+) -> tuple[ComplexArray, FloatArray]:
+    """Return the value of ``method`` at ``k`` and the sum of the moduli of the terms it adds."""
     d = prep.input_dim
     faces = prep.faces
     out = np.zeros(len(k), dtype=complex)
+    mod = np.zeros(len(k))
     top = faces.levels[d]
     pointed = faces.top_level >= 0
     if not np.all(faces.top_level[pointed] == d):  # pragma: no cover - regions are full-dim
@@ -253,31 +316,40 @@ def _route_sum(
             Jt = Js[d]
             assert Jt is not None
             out[sl] = Jt[tidx].sum(axis=0)
+            mod[sl] = np.abs(Jt[tidx]).sum(axis=0)
             continue
         k2 = np.sum(kc * kc, axis=1)
         if method == "lemma1":
             wk = W[cells] @ kc.T  # (n, K)
-            acc = (PHASE_UNIT * wk * Is[d][tidx]).sum(axis=0)
+            terms = PHASE_UNIT * wk * Is[d][tidx]
+            acc = terms.sum(axis=0)
+            m = np.abs(terms).sum(axis=0)
             if prep.domain is not None and np.any(bd):
                 Jf = Js[d - 1]
                 assert Jf is not None
                 kN = top.normal[bd] @ kc.T
-                acc = acc + (-PHASE_UNIT * kN * Jf[top.child[bd]]).sum(axis=0)
+                bterms = -PHASE_UNIT * kN * Jf[top.child[bd]]
+                acc = acc + bterms.sum(axis=0)
+                m = m + np.abs(bterms).sum(axis=0)
             out[sl] = acc / k2
+            mod[sl] = m / k2
         else:  # laplacian
             wN = np.einsum("ed,ed->e", W[region_of_top[top.parent]], top.normal)  # (E,)
             If = Is[d - 1][top.child]  # (E, K)
             inner = ~bd
-            acc = -(wN[inner, None] * If[inner]).sum(axis=0)
+            terms = wN[inner, None] * If[inner]
+            acc = -terms.sum(axis=0)
+            m = np.abs(terms).sum(axis=0)
             if np.any(bd):
                 Jf = Js[d - 1]
                 assert Jf is not None
                 kN = top.normal[bd] @ kc.T
-                acc = acc + ((PHASE_UNIT * kN) * Jf[top.child[bd]] - wN[bd, None] * If[bd]).sum(
-                    axis=0
-                )
+                bterms = (PHASE_UNIT * kN) * Jf[top.child[bd]] - wN[bd, None] * If[bd]
+                acc = acc + bterms.sum(axis=0)
+                m = m + (np.abs(kN * Jf[top.child[bd]]) + np.abs(wN[bd, None] * If[bd])).sum(axis=0)
             out[sl] = -acc / k2
-    return out
+            mod[sl] = m / k2
+    return out, mod
 
 
 def network_fourier(
@@ -290,7 +362,8 @@ def network_fourier(
     backend: BackendName = "numpy",
     device: str | None = None,
     max_regions: float | None = DEFAULT_MAX_REGIONS,
-) -> ComplexArray:
+    return_error: bool = False,
+) -> Any:
     r"""Exact Fourier transform of a ReLU network, no sampling.
 
     Parameters
@@ -318,10 +391,31 @@ def network_fourier(
     max_regions : float or None
         Passed to :func:`~spectral_exact.linear_regions` when the regions are enumerated:
         refuse (:class:`~spectral_exact.TooManyRegionsError`) past this estimated count.
+    return_error : bool
+        Also return a bound on the rounding error of each value: ``C u W(k)`` with ``u``
+        the unit roundoff, ``C =`` :data:`ERROR_BOUND_FACTOR` and ``W(k)`` a running error
+        weight, the sum over the terms the route adds of their moduli times the
+        amplification of their inputs' rounding (``1 + sum_i |k_i v_i|`` for the phases of
+        their vertices, ``sum_i |k_i e_i| / |k.e|`` for the small denominator of an edge or
+        a ray ``e``, ``|k| / |q|`` for a face evaluated by the recursion with in-face
+        frequency ``q``). The fused route accumulates it term by term; the level-engine
+        routes bound it by their sum of moduli times the largest amplification. Near the
+        singular set on R^d the terms grow like ``1/|k.u|`` while ``F`` does not, and so
+        does the bound: it then says how many digits are left. A first-order bound, not an
+        interval enclosure; tested against 40-digit references (`docs/guide`, "Error
+        bounds"). One-input networks take the polytope engine when it is requested.
 
     Returns
     -------
     complex ndarray (...)
+        ``F(k)``; with ``return_error=True`` the pair ``(F, bound)``, ``bound`` a float
+        array of the same shape with ``|F_computed - F_exact| <= bound``.
+
+    Warns
+    -----
+    IllConditionedWarning
+        Where the error bound exceeds :data:`ILL_CONDITIONED_RTOL` ``* |F(k)|`` (computed
+        on every call, whether or not the bound is returned), naming the worst ``k``.
 
     Raises
     ------
@@ -338,16 +432,25 @@ def network_fourier(
     >>> F = se.network_fourier(relu, [0.0], domain=se.Box([-1], [1]))   # int_0^1 x dx
     >>> round(float(F.real), 12)
     0.5
+    >>> net = se.ReLUNetwork.random((2, 6, 5, 1), seed=0)
+    >>> F, err = se.network_fourier(net, [[1.0, 2.0]], return_error=True)
+    >>> bool(err[0] < 1e-12 * abs(F[0]) + 1e-14)
+    True
 
     Networks with one input take the sorted-breakpoint path (:mod:`._onedim`: the same numbers
     for every ``method``, microseconds of overhead); pass a :class:`PreparedNetwork` to force
     the polytope engine.
     """
     auto = method is None
+    validate.tolerances(tol)
+    max_regions = validate.optional_limit(max_regions, "max_regions")
+    if not isinstance(return_error, (bool, np.bool_)):
+        raise InvalidArgumentError(f"return_error must be True or False, got {return_error!r}")
     get_backend(backend, device)  # validates the pair before any route runs
     if method is not None and method not in ALL_METHODS:
         raise InvalidArgumentError(f"unknown method {method!r}; choose one of {ALL_METHODS}")
-    if _onedim.handles(net):  # 1-D: sorted breakpoints, every route gives the same numbers
+    if _onedim.handles(net) and not return_error:
+        # 1-D: sorted breakpoints, every route gives the same numbers
         if method == "fused":
             raise InvalidArgumentError(
                 "method='fused' needs d = 2 or 3; one-input networks take the sorted-breakpoint "
@@ -367,9 +470,7 @@ def network_fourier(
     elif isinstance(net, ReLUNetwork):
         prep = _cached_prepare(net, domain, tol, max_regions)
     else:
-        raise InvalidNetworkError(
-            f"expected a ReLUNetwork or PreparedNetwork, got {type(net).__name__}"
-        )
+        validate.network(net, prepared=True)  # raises, naming net and its value
     stable: Route = "regions" if prep.domain is not None else "lemma1"
     if method is None:
         method = "fused" if prep.fused is not None else stable
@@ -389,20 +490,129 @@ def network_fourier(
             )
             raise SingularFrequencyError(f"k = 0 cannot be evaluated {where}")
     if method == "fused":
-        return _fused_sum(prep, kk, stable, backend, device).reshape(batch)
-    if method in ("lemma1", "laplacian") and prep.domain is not None:
+        out, weight = _fused_sum(prep, kk, stable, backend, device)
+    elif method in ("lemma1", "laplacian") and prep.domain is not None:
         # both divide a sum of O(1) terms by |k|^2 and lose ~ (|k| diam)^-2 digits as k -> 0
         # (measured: 100% error at |k| = 1e-9); below LOW_K_SWITCH they give way to the stable
         # regions route, so that every route is accurate at every k it accepts
         diam = float(np.linalg.norm(prep.domain.hi - prep.domain.lo))
         low = np.sqrt(np.einsum("kd,kd->k", kk, kk)) * diam < LOW_K_SWITCH
+        out = np.empty(len(kk), dtype=complex)
+        mod = np.empty(len(kk))
         if np.any(low):
-            out = np.empty(len(kk), dtype=complex)
-            out[low] = _route_sum(prep, kk[low], "regions", backend, device)
-            if not np.all(low):
-                out[~low] = _route_sum(prep, kk[~low], method, backend, device)
-            return out.reshape(batch)
-    return _route_sum(prep, kk, method, backend, device).reshape(batch)
+            out[low], mod[low] = _route_sum(prep, kk[low], "regions", backend, device)
+        if not np.all(low):
+            out[~low], mod[~low] = _route_sum(prep, kk[~low], method, backend, device)
+        weight = _error_weight(prep, kk, mod)
+    else:
+        out, mod = _route_sum(prep, kk, method, backend, device)
+        weight = _error_weight(prep, kk, mod)
+    bound = ERROR_BOUND_FACTOR * (float(np.finfo(float).eps) / 2) * weight
+    _warn_ill_conditioned(kk, out, bound)
+    if return_error:
+        return out.reshape(batch), bound.reshape(batch)
+    return out.reshape(batch)
+
+
+#: the rounding-error bound of :func:`network_fourier` (``return_error=True``) is this many
+#: unit roundoffs times the route's error weight (the terms' moduli times the amplification
+#: of their phases and small denominators); it covers the few roundings of each term (dot
+#: products of length d <= 3, cos/sin, a division, the recursion's products) with a margin
+ERROR_BOUND_FACTOR = 8.0
+#: :func:`network_fourier` warns :class:`~spectral_exact.IllConditionedWarning` where its error
+#: bound exceeds this fraction of ``|F(k)|`` (more than half the digits may be lost)
+ILL_CONDITIONED_RTOL = 1e-8
+
+
+def _unbounded_bases(prep: PreparedNetwork) -> list[FloatArray]:
+    """Orthonormal bases ``(n, j, d)`` of the unbounded proper faces of the complex, per ``j``."""
+    if "unbounded_bases" not in prep._lazy:
+        cx = prep.complex
+        bases = [cx.rays[:, None, :]] if len(cx.rays) else []
+        for j in range(2, cx.dim):
+            lv = cx.levels[j]
+            if lv.n and np.any(~lv.bounded):
+                bases.append(lv.basis[~lv.bounded])
+        prep._lazy["unbounded_bases"] = bases
+    out: list[FloatArray] = prep._lazy["unbounded_bases"]
+    return out
+
+
+def _vertex_radius(prep: PreparedNetwork) -> float:
+    if "vertex_radius" not in prep._lazy:
+        pts = [prep.complex.vertices]
+        if prep.domain is not None:
+            pts.append(np.stack([prep.domain.lo, prep.domain.hi]))
+        prep._lazy["vertex_radius"] = float(
+            max(np.max(np.linalg.norm(p, axis=1), initial=0.0) for p in pts)
+        )
+    r: float = prep._lazy["vertex_radius"]
+    return r
+
+
+def _error_weight(
+    prep: PreparedNetwork, k: FloatArray, moduli: FloatArray, *, use_fused: bool = True
+) -> FloatArray:
+    r"""Error weight of a level-engine route from the sum of its terms' moduli ``S(k)``.
+
+    The fused kernel accumulates its weight ``W_f`` term by term (:mod:`._fused`); the
+    level-engine routes return only ``S(k)`` (``moduli``, divided by ``|k|^2`` where the
+    route divides), so each of their terms gets an average amplification of the rounding of
+    its inputs, times ``d + 1`` (the relative errors of the recursion's ``d`` levels add up
+    inside each term):
+
+    * where the fused data exist (d = 2, 3, pointed regions), the fused kernel's own
+      amplification at the same ``k`` over the same vertices, ``W_f / S_f``;
+    * elsewhere the largest one any term can have,
+      :math:`1 + 2|k| R / \text{threshold} + |k| / m(k)`, with ``R`` the largest vertex norm
+      (phases ``k\cdot v``; the recursion runs only where a face's reduced frequency
+      ``|q| R_F >=`` ``tol.series_threshold``, so its ``q`` carries at most
+      ``|k| R / threshold`` relative units) and ``m(k)`` the smallest projection of ``k`` on
+      an unbounded face (the small denominators near the singular set on R^d), whose
+      directions carry ``ROUNDING_ULPS`` units of relative error.
+    """
+    kk = np.asarray(k, dtype=float)
+    S = np.asarray(moduli, dtype=float)
+    if use_fused and prep.fused is not None:
+        _, S_f, W_f, _ = fused_laplacian_with_error(prep.fused, kk)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            amp = np.where(S_f > 0, W_f / S_f, 1.0)
+    else:
+        knorm = np.sqrt(np.einsum("kd,kd->k", kk, kk))
+        amp = 1.0 + 2.0 * knorm * _vertex_radius(prep) / prep.tol.series_threshold
+        bases = _unbounded_bases(prep)
+        if bases and len(kk):
+            m = np.full(len(kk), np.inf)
+            for B in bases:
+                step = max(1, 2_000_000 // max(1, B.shape[0] * B.shape[1]))
+                for i in range(0, len(kk), step):
+                    proj = np.einsum("njd,kd->knj", B, kk[i : i + step])
+                    m[i : i + step] = np.minimum(
+                        m[i : i + step], np.min(np.linalg.norm(proj, axis=2), axis=1)
+                    )
+            with np.errstate(divide="ignore"):
+                amp = amp + (1.0 + ROUNDING_ULPS) * knorm / m
+    with np.errstate(invalid="ignore"):
+        weight = (prep.input_dim + 1) * S * amp
+    return np.where(S == 0, 0.0, weight)
+
+
+def _warn_ill_conditioned(k: FloatArray, values: ComplexArray, bound: FloatArray) -> None:
+    bad = bound > ILL_CONDITIONED_RTOL * np.abs(values)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rel = bound / np.abs(values)
+    if np.any(bad):
+        worst = int(np.argmax(np.where(bad, np.nan_to_num(rel, nan=np.inf), -1.0)))
+        warnings.warn(
+            IllConditionedWarning(
+                f"{int(bad.sum())} of {len(k)} frequencies have an estimated relative error "
+                f"above ILL_CONDITIONED_RTOL = {ILL_CONDITIONED_RTOL:g} (worst: "
+                f"{rel[worst]:.1e} at k = {k[worst].tolist()}): the transform cancels there "
+                "(near the singular set on R^d, or at a near-zero of F); "
+                "network_fourier(..., return_error=True) returns the bound"
+            ),
+            stacklevel=3,
+        )
 
 
 #: reduced frequency |k| * diam(box) below which the "lemma1" and "laplacian" routes on a box
@@ -416,11 +626,15 @@ def _fused_sum(
     stable: Route,
     backend: BackendName = "numpy",
     device: str | None = None,
-) -> ComplexArray:
+) -> tuple[ComplexArray, FloatArray]:
     """Run the fused Laplacian route; ill-conditioned frequencies go to the ``stable`` route.
 
     numba kernels (:mod:`._fused`) with the numpy backend, their torch version
     (:mod:`._fused_torch`, same terms and condition estimate) on ``device`` with torch.
+    Returns the values and their error weights (the error is about ``u`` times them; see
+    :func:`_error_weight`). The torch kernels return no per-term weight: their frequencies
+    get the level engine's a-priori amplification (:func:`_error_weight` without the fused
+    data), which is larger, never smaller.
     """
     assert prep.fused is not None
     if backend == "torch":
@@ -429,8 +643,9 @@ def _fused_sum(
         ops = get_backend(backend, device)
         dev = str(getattr(ops, "device", "cpu"))
         T, S, singular = fused_laplacian_torch(prep.fused, k, dev)
+        W = None
     else:
-        T, S, singular = fused_laplacian(prep.fused, k)
+        T, S, W, singular = fused_laplacian_with_error(prep.fused, k)
     if np.any(singular):
         bad = int(np.argmax(singular))
         raise SingularFrequencyError(
@@ -440,7 +655,14 @@ def _fused_sum(
     k2 = np.einsum("kd,kd->k", k, k)
     good = (S <= MAX_CANCELLATION * np.abs(T)) & (k2 > 0)
     out = np.empty(len(k), dtype=complex)
+    weight = np.empty(len(k))
     out[good] = -T[good] / k2[good]
+    if W is not None:
+        weight[good] = W[good] / k2[good]
+    elif np.any(good):
+        weight[good] = _error_weight(prep, k[good], S[good] / k2[good], use_fused=False)
     if not np.all(good):
-        out[~good] = _route_sum(prep, k[~good], stable, backend, device)
-    return out
+        bad = ~good
+        out[bad], mod = _route_sum(prep, k[bad], stable, backend, device)
+        weight[bad] = _error_weight(prep, k[bad], mod)
+    return out, weight

@@ -39,6 +39,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from .. import _validate as validate
 from .._errors import InvalidFrequencyError, InvalidNetworkError, SingularFrequencyError
 from .._tolerances import DEFAULT_TOLERANCES, Tolerances
 from .._types import ComplexArray, FloatArray
@@ -342,6 +343,7 @@ def special_directions(
     merge_tol : float
         Normals closer than this (entry-wise) are merged; a finite number > 0.
     """
+    validate.network(net, prepared=True)
     merge_tol = positive_float(merge_tol, "merge_tol")
     pnet = net if isinstance(net, PreparedNetwork) else _cached_prepare(net, domain, tol)
     d = pnet.input_dim
