@@ -204,7 +204,7 @@ class IllConditionedWarning(SpectralExactWarning):
 
     Raised by :func:`~spectral_exact.network_fourier` when the error bound it computes
     (``return_error=True`` returns it) is above
-    ``spectral_exact.fourier.network.ILL_CONDITIONED_RTOL`` times the value's modulus: near
+    ``spectral_exact.fourier.spectrum.ILL_CONDITIONED_RTOL`` times the value's modulus: near
     the singular set on R^d the transform is a cancellation of terms many orders of magnitude
     larger than the result, and the digits lost are not noise-free.
     """

@@ -244,7 +244,7 @@ def network(net: Any, what: str = "net", *, prepared: bool = False) -> Any:
     kinds: tuple[type, ...] = (ReLUNetwork,)
     names = "a ReLUNetwork"
     if prepared:
-        from .fourier.network import PreparedNetwork
+        from .fourier.spectrum import PreparedNetwork
 
         kinds = (ReLUNetwork, PreparedNetwork)
         names = "a ReLUNetwork or PreparedNetwork"

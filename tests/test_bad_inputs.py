@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -434,7 +435,7 @@ def test_matrix_covers_every_public_function() -> None:
     its lambda), so a new public function needs a row here.
     """
     covered = {re.split(r"[-\[]", p.id)[0] for p in MATRIX}
-    source = open(__file__).read()  # noqa: PTH123
+    source = Path(__file__).read_text()
     wanted = {
         n
         for n in se.__all__

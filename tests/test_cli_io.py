@@ -50,6 +50,7 @@ def test_negative_box_bounds_per_axis(capsys: pytest.CaptureFixture[str]) -> Non
     np.testing.assert_array_equal(values(doc), expected)
 
 
+@pytest.mark.filterwarnings("ignore::spectral_exact.IllConditionedWarning")
 def test_flag_before_negative_looking_token_is_not_joined(
     capsys: pytest.CaptureFixture[str],
 ) -> None:

@@ -18,9 +18,9 @@ import warnings
 import mpmath
 import numpy as np
 import pytest
-from spectral_exact.fourier.network import ILL_CONDITIONED_RTOL
 
 import spectral_exact as se
+from spectral_exact.fourier.spectrum import ILL_CONDITIONED_RTOL
 from spectral_exact.testing import mp_network_fourier_box, mp_network_fourier_rd
 
 #: angles (rad) off a direction orthogonal to an unbounded kink facet; the engine declares

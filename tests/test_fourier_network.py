@@ -88,6 +88,7 @@ def test_degenerate_frequencies_against_mpmath() -> None:
         assert_transform_close(got, want[nz], rtol=RTOL, what=method)
 
 
+@pytest.mark.filterwarnings("ignore::spectral_exact.IllConditionedWarning")
 def test_routes_agree_on_Rd_2d_and_3d() -> None:
     rng = np.random.default_rng(0)
     for arch in ((2, 6, 5, 1), (3, 4, 3, 1)):
@@ -109,7 +110,10 @@ def test_one_hidden_layer_is_supported_on_normal_lines() -> None:
     k = np.random.default_rng(12345).normal(size=(10, 3)) * 4
     scale = np.abs(se.network_fourier(se.ReLUNetwork.random((3, 4, 3, 1), seed=1), k)).max()
     for method in ("lemma1", "laplacian"):
-        assert np.abs(se.network_fourier(net, k, method=method)).max() <= 1e-12 * scale
+        # F == 0 there: what is computed is rounding noise, and the engine says so
+        with pytest.warns(se.IllConditionedWarning):
+            F = se.network_fourier(net, k, method=method)
+        assert np.abs(F).max() <= 1e-12 * scale
 
 
 def test_3d_box_routes_and_per_region_mpmath() -> None:

@@ -57,6 +57,7 @@ def _frequencies(prep, rng):  # type: ignore[no-untyped-def]
     return np.vstack(out)
 
 
+@pytest.mark.filterwarnings("ignore::spectral_exact.IllConditionedWarning")
 @pytest.mark.parametrize("device", DEVICES)
 @pytest.mark.parametrize(("arch", "seed", "box"), CASES)
 def test_torch_fused_matches_numba(arch, seed, box, device) -> None:  # type: ignore[no-untyped-def]

@@ -214,6 +214,7 @@ def test_exact_transform_on_plane_matches_torch_quadrature(cnn_case):
     assert err_f < err_c / 4  # converging to the exact value (about h^2)
 
 
+@pytest.mark.filterwarnings("ignore::spectral_exact.IllConditionedWarning")
 def test_whole_library_accepts_compiled_slices(cnn_case):
     _model, images, _w, net = cnn_case
     g = se.slice_through(net, images[:3])

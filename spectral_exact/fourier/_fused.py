@@ -318,7 +318,7 @@ def fused_laplacian_with_error(
     derived from the vertices and carry that many units of relative error, which near the
     singular set on R^3 dominates); propagated through the recursion like ``S``. The rounding
     error of ``T`` is a small multiple of ``u W`` (``u`` the unit roundoff; the multiple is
-    :data:`spectral_exact.fourier.network.ERROR_BOUND_FACTOR`).
+    :data:`spectral_exact.fourier.spectrum.ERROR_BOUND_FACTOR`).
     """
     kern = _kernels()
     k = np.ascontiguousarray(k, dtype=float)

@@ -69,6 +69,12 @@ Cost: one compiled call per net (:mod:`._onedim_kernels`): per hidden layer one 
 ``O(n w)`` pass of sign tests, crossings, merging and insertion; then ``O(n)`` per frequency,
 one complex exponential per breakpoint. No Python object per region and no Python loop over
 layers or breakpoints: a small net costs tens of microseconds in all.
+
+References
+----------
+N. Rahaman, A. Baratin, D. Arpit, F. Draxler, M. Lin, F. A. Hamprecht, Y. Bengio and A.
+Courville, "On the spectral bias of neural networks", Proc. 36th ICML, PMLR 97, 5301-5310
+(2019). doi:10.48550/arXiv.1806.08734 (Lemma 1; the 1-D case of the transform).
 """
 
 from __future__ import annotations
