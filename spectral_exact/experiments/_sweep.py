@@ -30,14 +30,16 @@ import json
 import os
 import shutil
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from ._common import ExperimentError, config_dict, load_results, override, save_results
+from ._io import load_results, save_results
+from ._protocol import config_dict, override
+from ._runtime import ExperimentError
 
 __all__ = [
     "SweepResult",
@@ -49,6 +51,14 @@ __all__ = [
 ]
 
 TASKS_DIR = "tasks"
+
+
+def grid_of(mod: Any) -> tuple[str, Mapping[str, int]]:
+    """The module's ``GRID`` (config field, ``{array: grid axis}``); raises if it has none."""
+    grid = getattr(mod, "GRID", None)
+    if grid is None:
+        raise ExperimentError(f"experiment {getattr(mod, 'NAME', mod)!r} declares no GRID")
+    return grid[0], grid[1]
 
 
 @dataclass(frozen=True)
@@ -74,7 +84,7 @@ class Task:
         cfg = get_config(self.name, self.scale, **dict(self.overrides))
         if self.grid_index is None:
             return cfg
-        field_name = get_experiment(self.name).GRID[0]
+        field_name = grid_of(get_experiment(self.name))[0]
         value = getattr(cfg, field_name)[self.grid_index]
         return override(cfg, **{field_name: (value,)})
 
@@ -111,7 +121,7 @@ def run_task(task: Task, out: str, device: str = "cpu") -> str:
     """Run ``task`` (in the current process) and publish its results atomically under
     ``out/tasks/<key>``; returns the key. Runs with one torch thread."""
     from . import get_experiment
-    from ._common import configure_torch
+    from ._runtime import configure_torch
 
     configure_torch(1)
     outp = Path(out)
@@ -149,7 +159,7 @@ def merge_task_results(
     array must be equal in all tasks (it does not depend on the seed)."""
     from . import get_experiment
 
-    axes: dict[str, int] = get_experiment(name).SEED_AXIS
+    axes: Mapping[str, int] = get_experiment(name).SEED_AXIS
     loaded = [load_results(d) for d in task_dirs]
     if not loaded:
         raise ExperimentError(f"nothing to merge for {name}")
@@ -183,7 +193,7 @@ def merge_grid_results(
     axes (in the given order)."""
     from . import get_experiment
 
-    axes: dict[str, int] = get_experiment(name).GRID[1]
+    axes: Mapping[str, int] = grid_of(get_experiment(name))[1]
     first_a, first_m = groups[0]
     arrays: dict[str, np.ndarray] = {}
     for key, val in first_a.items():

@@ -22,22 +22,26 @@ Scales
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from . import _common as C
-from .data import load_dataset
+from . import _analysis as A
+from ._claims import Claim, ClaimSpec, claims_from_values
+from ._figures import new_figure, save_figure
+from ._io import load_results
+from ._protocol import MLPConfig, RunContext, make_run
+from ._training import Record, n_records, train_full_batch
+from .targets import radial_wave, split_data
 
 NAME = "exp3"
 TITLE = "Radial-wave noise on digits/MNIST: validation-loss dip vs noise frequency (Sec. 3.2)"
 
 
 @dataclass(frozen=True)
-class Config:
+class Config(MLPConfig):
     """Parameters of experiment 3 (see the module docstring)."""
 
     data_path: str | None = None
@@ -59,63 +63,28 @@ CONFIGS = {
 }
 
 
-def split_data(config: Any, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Train/validation split of the data set (deterministic in ``seed``)."""
-    x, y = load_dataset(config.data_path)
-    n = config.n_train + config.n_val
-    if n > x.shape[0]:
-        raise C.ExperimentError(f"n_train + n_val = {n} exceeds the data set size {x.shape[0]}")
-    perm = np.random.default_rng(seed).permutation(x.shape[0])[:n]
-    tr, va = perm[: config.n_train], perm[config.n_train :]
-    return x[tr], y[tr], x[va], y[va]
-
-
-def run(
-    config: Config,
-    *,
-    seeds: Sequence[int],
-    out: str | os.PathLike[str],
-    device: str = "cpu",
-    show_progress: bool = True,
-    plot_figures: bool = True,
-) -> dict[str, np.ndarray]:
-    """Train one net per noise frequency and seed; save data and ``fig4.png`` into ``out``."""
-    import torch
-
-    dev = C.resolve_device(device)
-    C.configure_torch()
-    nk, R = len(config.noise_freqs), len(seeds)
-    n_rec = config.n_steps // config.record_every + 1
+def _compute(config: Config, ctx: RunContext) -> dict[str, np.ndarray]:
+    """One net per noise frequency and seed; the validation loss against clean targets."""
+    nk, R = len(config.noise_freqs), len(ctx.seeds)
+    n_rec = n_records(config.n_steps, config.record_every)
     val = np.zeros((nk, R, n_rec))
     train = np.zeros((nk, R, config.n_steps))
-    for r, seed in enumerate(seeds):
-        xtr, ytr, xva, yva = split_data(config, int(seed))
+    for r, seed in enumerate(ctx.seeds):
+        xtr, ytr, xva, yva = split_data(config, seed)
         onehot = np.eye(10)[ytr]
-        radius = np.linalg.norm(xtr, axis=1)
-        xt = torch.as_tensor(xtr, dtype=torch.float32, device=dev)
-        xv = torch.as_tensor(xva, dtype=torch.float32, device=dev)
-        yv = torch.as_tensor(np.eye(10)[yva], dtype=torch.float32, device=dev)
+        xt = ctx.tensor(xtr)
+        xv = ctx.tensor(xva)
+        yv = ctx.tensor(np.eye(10)[yva])
         for i, k in enumerate(config.noise_freqs):
-            C.seed_everything(int(seed))
-            noise = config.beta * np.sin(k * radius) if k > 0 else np.zeros_like(radius)
-            yt = torch.as_tensor(onehot + noise[:, None], dtype=torch.float32, device=dev)
-            model = C.make_mlp(xtr.shape[1], config.width, config.depth, 10, device=dev)
-            idx = [0]
+            ctx.seed(seed)
+            noise = config.beta * radial_wave(xtr, k)
+            yt = ctx.tensor(onehot + noise[:, None])
+            model = ctx.mlp(xtr.shape[1], config, 10)
 
-            def record(
-                step: int,
-                m: Any,
-                i: int = i,
-                r: int = r,
-                idx: list[int] = idx,
-                xv: Any = xv,
-                yv: Any = yv,
-            ) -> None:
-                with torch.no_grad():
-                    val[i, r, idx[0]] = float(((m(xv) - yv) ** 2).mean())
-                idx[0] += 1
+            def record(rec: Record, i: int = i, r: int = r, xv: Any = xv, yv: Any = yv) -> None:
+                val[i, r, rec.index] = ctx.mse(rec.model, xv, yv)
 
-            train[i, r] = C.train_full_batch(
+            train[i, r] = train_full_batch(
                 model,
                 xt,
                 yt,
@@ -123,19 +92,18 @@ def run(
                 n_steps=config.n_steps,
                 record_every=config.record_every,
                 on_record=record,
-                show_progress=show_progress,
+                show_progress=ctx.show_progress,
                 desc=f"exp3 k={k:g} seed={seed}",
             )
-    arrays = {
+    return {
         "noise_freqs": np.asarray(config.noise_freqs, dtype=float),
         "steps": np.arange(n_rec) * config.record_every,
         "val_loss": val,
         "train_loss": train,
     }
-    C.save_results(out, arrays, C.base_meta(NAME, config, seeds, device))
-    if plot_figures:
-        plot(out)
-    return arrays
+
+
+run = make_run(NAME, _compute, lambda out: plot(out))
 
 
 def dip(val_loss: np.ndarray) -> np.ndarray:
@@ -146,8 +114,8 @@ def dip(val_loss: np.ndarray) -> np.ndarray:
 
 def plot(out: str | os.PathLike[str]) -> list[Path]:
     """``fig4.png``: validation loss (clean targets) vs iteration for every noise frequency."""
-    a, _ = C.load_results(out)
-    fig, axes = C.new_figure(1, 2, figsize=(11, 4.2))
+    a, _ = load_results(out)
+    fig, axes = new_figure(1, 2, figsize=(11, 4.2))
     for i, k in enumerate(a["noise_freqs"]):
         axes[0].plot(a["steps"], a["val_loss"][i].mean(0), label=f"k = {k:g}")
         axes[1].semilogy(a["train_loss"][i].mean(0), label=f"k = {k:g}")
@@ -156,7 +124,7 @@ def plot(out: str | os.PathLike[str]) -> list[Path]:
     axes[1].set_xlabel("iteration")
     axes[1].set_ylabel("training MSE (noisy targets)")
     axes[0].legend()
-    return [C.save_figure(fig, Path(out) / "fig4.png")]
+    return [save_figure(fig, Path(out) / "fig4.png")]
 
 
 #: arrays with one entry per seed, and the axis that indexes the seed
@@ -164,7 +132,7 @@ SEED_AXIS = {"val_loss": 1, "train_loss": 1}
 
 #: the claims and their criteria, fixed before any result was seen
 CLAIMS = (
-    C.ClaimSpec(
+    ClaimSpec(
         "spearman(k, val-loss dip)",
         "Spearman over the noise frequencies k > 0 of the validation-loss dip "
         "(final - min) / final",
@@ -174,16 +142,16 @@ CLAIMS = (
 )
 
 
-def claims(arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> list[C.Claim]:
+def claims(arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> list[Claim]:
     """Sec. 3.2, per seed: the validation-loss dip grows with the noise frequency k (k > 0)."""
     ks = arrays["noise_freqs"]
     m = ks > 0
     per_seed, det = [], []
     for r, _seed in enumerate(meta["seeds"]):
         d = dip(arrays["val_loss"][:, r])
-        per_seed.append({CLAIMS[0].name: C.spearman(ks[m], d[m])})
+        per_seed.append({CLAIMS[0].name: A.spearman(ks[m], d[m])})
         det.append(str(np.round(d, 3).tolist()))
-    return C.claims_from_values(
+    return claims_from_values(
         CLAIMS,
         meta["seeds"],
         per_seed,

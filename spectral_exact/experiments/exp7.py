@@ -21,21 +21,28 @@ as in App. A.1). ``quick``: depth ``2..6`` at width 64, width ``8..128`` at dept
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from . import _common as C
+from . import _analysis as A
+from ._claims import Claim, ClaimSpec, claims_from_values
+from ._figures import new_figure, save_figure
+from ._io import load_results
+from ._protocol import BaseConfig, RunContext, make_run
+from ._runtime import progress
+from ._spectra import exact_fourier, to_relu_network
+from ._training import make_mlp, train_full_batch
+from .targets import delta_peak
 
 NAME = "exp7"
 TITLE = "Fitting a δ-peak: ablations over depth, width and weight clip (App. A.5)"
 
 
 @dataclass(frozen=True)
-class Config:
+class Config(BaseConfig):
     """Parameters of experiment 7 (see the module docstring). ``clip = 0`` means no clip."""
 
     n_points: int = 200
@@ -77,40 +84,25 @@ def runs_of(config: Config) -> list[tuple[str, float, int, int, float]]:
     return out
 
 
-def run(
-    config: Config,
-    *,
-    seeds: Sequence[int],
-    out: str | os.PathLike[str],
-    device: str = "cpu",
-    show_progress: bool = True,
-    plot_figures: bool = True,
-) -> dict[str, np.ndarray]:
-    """Train every ablation run; save data and figures into ``out``."""
-    import torch
-
-    dev = C.resolve_device(device)
-    C.configure_torch()
+def _compute(config: Config, ctx: RunContext) -> dict[str, np.ndarray]:
+    """Train every ablation run for every seed; peak height and exact spectrum."""
     runs = runs_of(config)
-    R = len(seeds)
-    z = np.arange(config.n_points) / config.n_points
-    ipk = config.n_points // 2
-    y = np.zeros(config.n_points)
-    y[ipk] = 1.0
+    R = len(ctx.seeds)
+    z, y, ipk = delta_peak(config.n_points)
     xi = np.linspace(0.0, config.n_points / 2, config.n_xi)
     peak = np.zeros((R, len(runs)))
     loss = np.zeros((R, len(runs), config.n_steps))
     spec = np.zeros((R, len(runs), config.n_xi))
     lip = np.zeros((R, len(runs)))
-    x_t = torch.as_tensor(z[:, None], dtype=torch.float32, device=dev)
-    y_t = torch.as_tensor(y[:, None], dtype=torch.float32, device=dev)
-    for r, seed in enumerate(seeds):
+    x_t = ctx.tensor(z[:, None])
+    y_t = ctx.tensor(y[:, None])
+    for r, seed in enumerate(ctx.seeds):
         for j, (_, _, depth, width, clip) in enumerate(
-            C.progress(runs, enabled=show_progress, desc=f"exp7 seed={seed}")
+            progress(runs, enabled=ctx.show_progress, desc=f"exp7 seed={seed}")
         ):
-            C.seed_everything(int(seed))
-            model = C.make_mlp(1, width, depth, device=dev)
-            loss[r, j] = C.train_full_batch(
+            ctx.seed(seed)
+            model = make_mlp(1, width, depth, device=ctx.torch_device)
+            loss[r, j] = train_full_batch(
                 model,
                 x_t,
                 y_t,
@@ -119,11 +111,11 @@ def run(
                 show_progress=False,
                 weight_clip=clip if clip > 0 else None,
             )
-            net = C.to_relu_network(model)
+            net = to_relu_network(model)
             peak[r, j] = float(net(np.array([[z[ipk]]]))[0])
-            spec[r, j] = np.abs(C.exact_fourier(net, 2 * np.pi * xi[:, None], [0.0], [1.0]))
+            spec[r, j] = np.abs(exact_fourier(net, 2 * np.pi * xi[:, None], [0.0], [1.0]))
             lip[r, j] = net.lipschitz_bound()
-    arrays = {
+    return {
         "ablation": np.array([a for a, *_ in runs]),
         "value": np.array([v for _, v, *_ in runs]),
         "peak": peak,
@@ -133,18 +125,17 @@ def run(
         "lipschitz": lip,
         "n_points": np.array(config.n_points),
     }
-    C.save_results(out, arrays, C.base_meta(NAME, config, seeds, device))
-    if plot_figures:
-        plot(out)
-    return arrays
+
+
+run = make_run(NAME, _compute, lambda out: plot(out))
 
 
 def plot(out: str | os.PathLike[str]) -> list[Path]:
     """``fig15_17.png``: exact spectra of the fitted nets for each ablation, and peak height."""
-    a, _ = C.load_results(out)
+    a, _ = load_results(out)
     abl = a["ablation"]
     kinds = ["depth", "width", "clip"]
-    fig, axes = C.new_figure(2, 3, figsize=(15, 8))
+    fig, axes = new_figure(2, 3, figsize=(15, 8))
     for c, kind in enumerate(kinds):
         sel = np.flatnonzero(abl == kind)
         for j in sel:
@@ -163,7 +154,7 @@ def plot(out: str | os.PathLike[str]) -> list[Path]:
         axes[1, c].set_xscale("log")
         axes[1, c].set_xlabel(kind + (" (rightmost: none)" if kind == "clip" else ""))
         axes[1, c].set_ylabel("fitted peak height f(x_peak)")
-    return [C.save_figure(fig, Path(out) / "fig15_17.png")]
+    return [save_figure(fig, Path(out) / "fig15_17.png")]
 
 
 #: arrays with one entry per seed, and the axis that indexes the seed
@@ -171,7 +162,7 @@ SEED_AXIS = {"peak": 0, "loss": 0, "spectrum": 0, "lipschitz": 0}
 
 #: the claims and their criteria, fixed before any result was seen
 CLAIMS = tuple(
-    C.ClaimSpec(
+    ClaimSpec(
         f"spearman({kind}, peak height)",
         f"Spearman over the {kind} values of the fitted peak height f(x_peak)"
         + (" (no clip counts as the loosest)" if kind == "clip" else ""),
@@ -182,7 +173,7 @@ CLAIMS = tuple(
 )
 
 
-def claims(arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> list[C.Claim]:
+def claims(arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> list[Claim]:
     """App. A.5, per seed: the peak is fitted better by deeper and by wider nets, and worse
     under a tighter weight clip."""
     per_seed = []
@@ -195,10 +186,10 @@ def claims(arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> list[C.Claim]
             if kind == "clip":
                 vals = np.where(vals == 0, np.inf, vals)
             pk = arrays["peak"][r, sel]
-            m[spec.name] = C.spearman(vals, pk)
+            m[spec.name] = A.spearman(vals, pk)
             details.setdefault(spec.name, []).append(str(np.round(pk, 3).tolist()))
         per_seed.append(m)
-    return C.claims_from_values(
+    return claims_from_values(
         CLAIMS,
         meta["seeds"],
         per_seed,
