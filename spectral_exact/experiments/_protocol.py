@@ -13,8 +13,9 @@ An experiment is a module with
   ``results.npz`` + ``meta.json``, drawing the figures);
 * ``plot(out)`` (figures from the saved data only), ``CLAIMS`` and ``claims(arrays, meta)``;
 * ``SEED_AXIS`` (the axis of each saved array that indexes the seed, for merging runs) and
-  optionally ``GRID = (field, {array: axis})`` (a config field whose values are independent
-  runs: one Dask task each, :mod:`._sweep`).
+  optionally ``GRID``: independent runs inside one seed's run (one Dask task each,
+  :mod:`._sweep`), either a :class:`Grid` or the short form ``(field, {array: axis})`` for a
+  config field whose values are the independent runs (:func:`field_grid`).
 
 :class:`Experiment` states this as a :class:`typing.Protocol`; :func:`check_experiment`
 checks a module against it at run time.
@@ -41,12 +42,15 @@ __all__ = [
     "BaseConfig",
     "Compute",
     "Experiment",
+    "Grid",
     "MLPConfig",
     "RunContext",
     "RunFunction",
     "base_meta",
     "check_experiment",
     "config_dict",
+    "field_grid",
+    "grid_of",
     "make_run",
     "override",
 ]
@@ -296,6 +300,49 @@ class Experiment(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class Grid:
+    """Independent runs inside one seed's run, each of which can be a task of its own.
+
+    Attributes
+    ----------
+    axes : mapping of str to int
+        For every saved array that indexes the grid point, that axis (results of the grid
+        points are concatenated along it, in grid order); every other array must be the same
+        for all grid points.
+    size : callable
+        ``size(config)``: the number of grid points of a config.
+    select : callable
+        ``select(config, i)``: the config that runs grid point ``i`` only.
+    """
+
+    axes: Mapping[str, int]
+    size: Callable[[Any], int]
+    select: Callable[[Any, int], Any]
+
+
+def field_grid(field_name: str, axes: Mapping[str, int]) -> Grid:
+    """The :class:`Grid` over the values of the tuple-valued config field ``field_name``
+    (grid point ``i`` runs the config with ``field_name = (value_i,)``)."""
+
+    def size(config: Any) -> int:
+        return len(getattr(config, field_name))
+
+    def select(config: Any, i: int) -> Any:
+        return override(config, **{field_name: (getattr(config, field_name)[i],)})
+
+    return Grid(dict(axes), size, select)
+
+
+def grid_of(module: Any) -> Grid | None:
+    """The module's ``GRID`` as a :class:`Grid` (``None`` if it has none)."""
+    grid = getattr(module, "GRID", None)
+    if grid is None or isinstance(grid, Grid):
+        return grid
+    field_name, axes = grid
+    return field_grid(field_name, axes)
+
+
 #: attributes :func:`check_experiment` requires
 REQUIRED = ("NAME", "TITLE", "CONFIGS", "CLAIMS", "SEED_AXIS", "run", "plot", "claims")
 
@@ -318,7 +365,7 @@ def check_experiment(module: Any) -> Experiment:
     if not all(isinstance(c, ClaimSpec) for c in module.CLAIMS):
         raise ExperimentError(f"{name}.CLAIMS must hold ClaimSpec objects")
     grid = getattr(module, "GRID", None)
-    if grid is not None:
+    if grid is not None and not isinstance(grid, Grid):
         field_name, axes = grid
         if field_name not in {f.name for f in fields(configs["quick"])}:
             raise ExperimentError(f"{name}.GRID names {field_name!r}, not a config field")

@@ -1,8 +1,9 @@
 r"""Sweeps over seeds as tasks on a Dask cluster, with deterministic merging and resume.
 
 An experiment run over seeds ``s_0, ..., s_{N-1}`` is split into one task per seed, and, for
-experiments that declare a ``GRID`` (a config field such as exp6's ``freqs`` whose values are
-independent runs), one task per seed and grid value. Each task runs the experiment with that
+experiments that declare a ``GRID`` (independent runs inside one seed's run: exp6's
+frequencies, exp7's ablation runs; :class:`._protocol.Grid`), one task per seed and grid
+point. Each task runs the experiment with that
 single seed (and grid value) in a worker process (one torch thread) and writes
 its ``results.npz`` + ``meta.json`` into ``OUT/tasks/<key>/``, atomically: it writes into a
 temporary sibling directory and renames it into place, so a task directory that exists is
@@ -38,7 +39,7 @@ from typing import Any
 import numpy as np
 
 from ._io import load_results, save_results
-from ._protocol import config_dict, override
+from ._protocol import Grid, config_dict, grid_of
 from ._runtime import ExperimentError
 
 __all__ = [
@@ -53,12 +54,12 @@ __all__ = [
 TASKS_DIR = "tasks"
 
 
-def grid_of(mod: Any) -> tuple[str, Mapping[str, int]]:
-    """The module's ``GRID`` (config field, ``{array: grid axis}``); raises if it has none."""
-    grid = getattr(mod, "GRID", None)
+def _grid(mod: Any) -> Grid:
+    """The module's :class:`Grid`; raises if it has none."""
+    grid = grid_of(mod)
     if grid is None:
         raise ExperimentError(f"experiment {getattr(mod, 'NAME', mod)!r} declares no GRID")
-    return grid[0], grid[1]
+    return grid
 
 
 @dataclass(frozen=True)
@@ -84,9 +85,7 @@ class Task:
         cfg = get_config(self.name, self.scale, **dict(self.overrides))
         if self.grid_index is None:
             return cfg
-        field_name = grid_of(get_experiment(self.name))[0]
-        value = getattr(cfg, field_name)[self.grid_index]
-        return override(cfg, **{field_name: (value,)})
+        return _grid(get_experiment(self.name)).select(cfg, self.grid_index)
 
 
 @dataclass(frozen=True)
@@ -193,7 +192,7 @@ def merge_grid_results(
     axes (in the given order)."""
     from . import get_experiment
 
-    axes: Mapping[str, int] = grid_of(get_experiment(name))[1]
+    axes: Mapping[str, int] = _grid(get_experiment(name)).axes
     first_a, first_m = groups[0]
     arrays: dict[str, np.ndarray] = {}
     for key, val in first_a.items():
@@ -261,8 +260,8 @@ def run_sweep(
 
     items = tuple(sorted((overrides or {}).items()))
     full_config = get_config(name, scale, **dict(items))
-    grid = getattr(mod, "GRID", None) if split_grid else None
-    n_grid = len(getattr(full_config, grid[0])) if grid is not None else 0
+    grid = grid_of(mod) if split_grid else None
+    n_grid = grid.size(full_config) if grid is not None else 0
     grid_ids: list[int | None] = list(range(n_grid)) if grid is not None else [None]
     tasks = sorted(
         (Task(name, scale, int(s), items, g) for s in seeds for g in grid_ids), key=lambda t: t.key

@@ -31,8 +31,8 @@ from . import _analysis as A
 from ._claims import Claim, ClaimSpec, claims_from_values
 from ._figures import new_figure, save_figure
 from ._io import load_results
-from ._protocol import BaseConfig, RunContext, make_run
-from ._runtime import progress
+from ._protocol import BaseConfig, Grid, RunContext, make_run, override
+from ._runtime import ExperimentError, progress
 from ._spectra import exact_fourier, to_relu_network
 from ._training import make_mlp, train_full_batch
 from .targets import delta_peak
@@ -57,6 +57,8 @@ class Config(BaseConfig):
     n_steps: int = 60_000
     n_xi: int = 201
     n_seeds: int = 1
+    #: indices into :func:`runs_of` to run (empty: all); one Dask task per run (:data:`GRID`)
+    only: tuple[int, ...] = ()
 
 
 CONFIGS = {
@@ -76,12 +78,26 @@ CONFIGS = {
 }
 
 
-def runs_of(config: Config) -> list[tuple[str, float, int, int, float]]:
-    """``(ablation, value, depth, width, clip)`` for every run."""
+def all_runs(config: Config) -> list[tuple[str, float, int, int, float]]:
+    """``(ablation, value, depth, width, clip)`` for every run of the three ablations."""
     out = [("depth", float(d), d, config.depth_width, 0.0) for d in config.depths]
     out += [("width", float(w), config.width_depth, w, 0.0) for w in config.widths]
     out += [("clip", float(c), config.clip_depth, config.clip_width, c) for c in config.clips]
     return out
+
+
+def _selected(config: Config) -> list[int]:
+    n = len(all_runs(config))
+    if any(not 0 <= i < n for i in config.only):
+        raise ExperimentError(f"config field only must index the {n} runs, got {config.only}")
+    return list(config.only) if config.only else list(range(n))
+
+
+def runs_of(config: Config) -> list[tuple[str, float, int, int, float]]:
+    """``(ablation, value, depth, width, clip)`` for every run this config runs (all runs,
+    or those indexed by ``config.only``)."""
+    runs = all_runs(config)
+    return [runs[i] for i in _selected(config)]
 
 
 def _compute(config: Config, ctx: RunContext) -> dict[str, np.ndarray]:
@@ -159,6 +175,13 @@ def plot(out: str | os.PathLike[str]) -> list[Path]:
 
 #: arrays with one entry per seed, and the axis that indexes the seed
 SEED_AXIS = {"peak": 0, "loss": 0, "spectrum": 0, "lipschitz": 0}
+
+#: every ablation run is an independent run: one Dask task per (seed, run)
+GRID = Grid(
+    axes={"ablation": 0, "value": 0, "peak": 1, "loss": 1, "spectrum": 1, "lipschitz": 1},
+    size=lambda config: len(_selected(config)),
+    select=lambda config, i: override(config, only=(_selected(config)[i],)),
+)
 
 #: the claims and their criteria, fixed before any result was seen
 CLAIMS = tuple(
