@@ -63,7 +63,7 @@ print("saved:", sorted(os.listdir(out)))
 
 # %%
 display(Image(filename=os.path.join(out, "fig1_equal.png")))
-display(Image(filename=os.path.join(out, "fig2_equal.png")))
+display(Image(filename=os.path.join(out, "fig10_equal.png")))
 
 # %%
 freqs, steps = arrays["freqs"], arrays["steps"]
