@@ -31,7 +31,7 @@ from . import EXPERIMENTS, SCALES
 
 __all__ = ["add_experiment_parser", "build_parser", "main", "run_experiment_command"]
 
-_DATA_EXPERIMENTS = ("exp3", "exp4")
+_DATA_EXPERIMENTS = ("exp3", "exp4", "exp8", "exp9")
 
 
 def _configure(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
@@ -109,7 +109,7 @@ def _configure(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
         "--data",
         default=None,
         metavar="MNIST_DIR",
-        help="exp3/exp4 only: directory with MNIST IDX files (default: sklearn digits)",
+        help="exp3/exp4/exp8/exp9 only: directory with MNIST IDX files (default: sklearn digits)",
     )
     return p
 
