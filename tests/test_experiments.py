@@ -119,7 +119,7 @@ SHAPES = {
     "exp7": {"peak": (1, 6), "spectrum": (1, 6, 11), "loss": (1, 6, 20)},
     "fprinciple": {"delta_f": (1, 3, 3), "hf_fraction": (1, 2), "final_spectrum": (1, 2, 161)},
     "spectrum2d": {"spectrum": (1, 3, 5, 5), "wave_amp": (1, 3, 3), "n_regions": (1, 3)},
-    "exp8": {"loss": (2, 1, 20), "rec_loss": (2, 1, 3), "samples": (2, 12, 64)},
+    "exp8": {"loss": (2, 1, 20), "rec_loss": (2, 1, 3), "samples": (1, 2, 12, 64)},
     "exp9": {"class_changes": (1, 2, 2), "n_regions": (1, 2, 2), "energy_trace": (1, 2, 5)},
     "knn": {"knn_acc": (1, 3, 2, 2), "zeta_dnn": (1, 3), "zeta_knn": (1, 3)},
 }

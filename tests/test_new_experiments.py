@@ -215,7 +215,26 @@ def test_exp8_reads_mnist_idx_through_the_cli(tmp_path: Path) -> None:
         plot_figures=False,
     )
     a, meta = C.load_results(tmp_path / "o")
-    assert meta["data"] == "mnist-idx" and a["samples"].shape[2] == 784
+    assert meta["data"] == "mnist-idx" and a["samples"].shape[3] == 784
     assert int(a["image_side"]) == 28
     # the CLI accepts --data for exp8 (it would run the quick scale on these files)
     assert callable(run_experiment_command)
+
+
+@pytest.mark.parametrize("name", ["exp8", "exp9", "knn"])
+def test_single_seed_runs_merge(name: str, tmp_path: Path) -> None:
+    """What the Dask sweep does: one run per seed, merged along SEED_AXIS; every array without
+    a seed axis must be the same in both runs."""
+    from test_experiments import TINY
+
+    from spectral_exact.experiments import run_experiment
+    from spectral_exact.experiments._sweep import merge_task_results
+
+    for s in (0, 1):
+        run_experiment(name, tmp_path / str(s), seed=s, show_progress=False, **TINY[name])
+    arrays, meta = merge_task_results(name, [tmp_path / "1", tmp_path / "0"])
+    assert meta["seeds"] == [0, 1]
+    one, _ = C.load_results(tmp_path / "0")
+    mod = __import__(f"spectral_exact.experiments.{name}", fromlist=["SEED_AXIS"])
+    for key, ax in mod.SEED_AXIS.items():
+        assert arrays[key].shape[ax] == 2 * one[key].shape[ax], key

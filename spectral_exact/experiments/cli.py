@@ -117,7 +117,8 @@ def _configure(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
 def add_experiment_parser(subparsers: Any) -> argparse.ArgumentParser:
     """Add the ``experiment`` subcommand to an ``argparse`` subparsers object."""
     p = subparsers.add_parser(
-        "experiment", help="run a spectral-bias experiment (exp1..exp7, fprinciple, spectrum2d)"
+        "experiment",
+        help="run a spectral-bias experiment (exp1..exp9, fprinciple, spectrum2d, knn)",
     )
     return _configure(p)
 

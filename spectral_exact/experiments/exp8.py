@@ -164,7 +164,8 @@ def run(
     ae_loss = np.zeros(R)
     flat_dev = np.zeros(R)
     x_all, _ = load_dataset(config.data_path)
-    samples = None
+    n_show = min(12, config.n_points)
+    samples = np.zeros((R, 2, n_show, x_all.shape[1]))
     for r, seed in enumerate(seeds):
         rng = np.random.default_rng(int(seed))
         idx = rng.permutation(x_all.shape[0])[: config.n_ae_train]
@@ -178,8 +179,7 @@ def run(
         # distance of the DAE manifold from its flat fit, relative to its own spread
         flat_dev[r] = float(np.linalg.norm(curved - flat) / np.linalg.norm(curved - curved.mean(0)))
         y = rng.standard_normal(config.n_points)
-        if r == 0:
-            samples = pts[:, :: max(1, config.n_points // 12)][:, :12]
+        samples[r] = pts[[0, -1], :n_show]
         y_t = torch.as_tensor(y[:, None], dtype=torch.float32, device=dev)
         for a in range(nA):
             C.seed_everything(int(seed))
@@ -211,7 +211,6 @@ def run(
                 show_progress=show_progress,
                 desc=f"exp8 alpha={config.alphas[a]:g} seed={seed}",
             )
-    assert samples is not None
     arrays = {
         "alphas": np.asarray(config.alphas, dtype=float),
         "steps": np.arange(n_rec) * config.record_every,
@@ -252,13 +251,13 @@ def plot(out: str | os.PathLike[str]) -> list[Path]:
     ax.legend()
     paths = [C.save_figure(fig, outp / "fig_a6_loss.png")]
 
-    s = a["samples"]
+    s = a["samples"][0]
     side = int(a["image_side"])
     n = s.shape[1]
     fig, axes = C.new_figure(2, n, figsize=(1.1 * n, 2.6), squeeze=False)
     for row, idx in enumerate((0, len(alphas) - 1)):
         for j in range(n):
-            axes[row, j].imshow(s[idx, j].reshape(side, side), cmap="gray_r")
+            axes[row, j].imshow(s[row, j].reshape(side, side), cmap="gray_r")
             axes[row, j].set_axis_off()
         axes[row, 0].set_title(f"α = {alphas[idx]:g}", fontsize=8, loc="left")
     paths.append(C.save_figure(fig, outp / "fig_a6_manifold.png"))
@@ -266,7 +265,7 @@ def plot(out: str | os.PathLike[str]) -> list[Path]:
 
 
 #: arrays with one entry per seed, and the axis that indexes the seed
-SEED_AXIS = {"loss": 1, "rec_loss": 1, "ae_loss": 0, "flat_deviation": 0}
+SEED_AXIS = {"loss": 1, "rec_loss": 1, "ae_loss": 0, "flat_deviation": 0, "samples": 0}
 
 #: the claims and their criteria, fixed before any result was seen
 CLAIMS = (
