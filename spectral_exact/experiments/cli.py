@@ -134,7 +134,7 @@ def run_experiment_command(args: argparse.Namespace) -> int:
     Bad options raise :class:`~spectral_exact.experiments.ExperimentError` (a ``ValueError``).
     """
     from . import experiment_claims, get_config, replot_experiment, run_experiment
-    from ._common import ExperimentError
+    from ._runtime import ExperimentError
     from ._sweep import run_sweep
 
     out = args.out
@@ -195,7 +195,7 @@ def run_experiment_command(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``python -m spectral_exact.experiments.cli``."""
-    from ._common import ExperimentError
+    from ._runtime import ExperimentError
 
     args = build_parser().parse_args(argv)
     try:

@@ -23,22 +23,26 @@ width 128, depth 3, 1500 iterations.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from . import _common as C
-from .exp3 import split_data
+from . import _analysis as A
+from ._claims import Claim, ClaimSpec, claims_from_values
+from ._figures import new_figure, save_figure
+from ._io import load_results
+from ._protocol import MLPConfig, RunContext, make_run
+from ._training import Record, n_records, train_full_batch
+from .targets import radial_wave, split_data
 
 NAME = "exp4"
 TITLE = "Gaussian-RBF-kernel eigenbasis spectrum of target and net during training (Fig. 5)"
 
 
 @dataclass(frozen=True)
-class Config:
+class Config(MLPConfig):
     """Parameters of experiment 4 (see the module docstring)."""
 
     data_path: str | None = None
@@ -73,62 +77,41 @@ def kernel_basis(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
     return w[order], v[:, order], sigma
 
 
-def run(
-    config: Config,
-    *,
-    seeds: Sequence[int],
-    out: str | os.PathLike[str],
-    device: str = "cpu",
-    show_progress: bool = True,
-    plot_figures: bool = True,
-) -> dict[str, np.ndarray]:
-    """Train and record band errors; save data and ``fig5.png`` into ``out``."""
-    import torch
-
-    dev = C.resolve_device(device)
-    C.configure_torch()
-    R, B = len(seeds), config.n_bands
-    n_rec = config.n_steps // config.record_every + 1
+def _compute(config: Config, ctx: RunContext) -> dict[str, np.ndarray]:
+    """Train one net per seed; record the relative error per eigen-band."""
+    R, B = len(ctx.seeds), config.n_bands
+    n_rec = n_records(config.n_steps, config.record_every)
     band_err = np.zeros((R, n_rec, B))
     net_spec_final = np.zeros((R, config.n_train))
     target_spec = np.zeros((R, config.n_train))
     eigvals = np.zeros((R, config.n_train))
     loss = np.zeros((R, config.n_steps))
-    for r, seed in enumerate(seeds):
-        xtr, ytr, _, _ = split_data(config, int(seed))
+    for r, seed in enumerate(ctx.seeds):
+        xtr, ytr, _, _ = split_data(config, seed)
         y = np.eye(10)[ytr]
         if config.beta > 0:
-            y = y + config.beta * np.sin(config.noise_freq * np.linalg.norm(xtr, axis=1))[:, None]
+            y = y + config.beta * radial_wave(xtr, config.noise_freq)[:, None]
         w, v, _ = kernel_basis(xtr)
         eigvals[r] = w
         bands = np.array_split(np.arange(config.n_train), B)
         ty = v.T @ y
         target_spec[r] = np.linalg.norm(ty, axis=1)
-        C.seed_everything(int(seed))
-        xt = torch.as_tensor(xtr, dtype=torch.float32, device=dev)
-        yt = torch.as_tensor(y, dtype=torch.float32, device=dev)
-        model = C.make_mlp(xtr.shape[1], config.width, config.depth, 10, device=dev)
-        idx = [0]
+        ctx.seed(seed)
+        xt = ctx.tensor(xtr)
+        yt = ctx.tensor(y)
+        model = ctx.mlp(xtr.shape[1], config, 10)
 
         def record(
-            step: int,
-            m: Any,
-            r: int = r,
-            v: Any = v,
-            ty: Any = ty,
-            bands: Any = bands,
-            xt: Any = xt,
-            idx: list[int] = idx,
+            rec: Record, r: int = r, v: Any = v, ty: Any = ty, bands: Any = bands, xt: Any = xt
         ) -> None:
-            with torch.no_grad():
-                f = m(xt).double().cpu().numpy()
-            tf = v.T @ f
+            tf = v.T @ ctx.predict(rec.model, xt)
             for b, sel in enumerate(bands):
-                band_err[r, idx[0], b] = np.linalg.norm(tf[sel] - ty[sel]) / np.linalg.norm(ty[sel])
+                band_err[r, rec.index, b] = np.linalg.norm(tf[sel] - ty[sel]) / np.linalg.norm(
+                    ty[sel]
+                )
             net_spec_final[r] = np.linalg.norm(tf, axis=1)
-            idx[0] += 1
 
-        loss[r] = C.train_full_batch(
+        loss[r] = train_full_batch(
             model,
             xt,
             yt,
@@ -136,10 +119,10 @@ def run(
             n_steps=config.n_steps,
             record_every=config.record_every,
             on_record=record,
-            show_progress=show_progress,
+            show_progress=ctx.show_progress,
             desc=f"exp4 seed={seed}",
         )
-    arrays = {
+    return {
         "steps": np.arange(n_rec) * config.record_every,
         "band_err": band_err,
         "eigvals": eigvals,
@@ -147,17 +130,16 @@ def run(
         "net_spec_final": net_spec_final,
         "loss": loss,
     }
-    C.save_results(out, arrays, C.base_meta(NAME, config, seeds, device))
-    if plot_figures:
-        plot(out)
-    return arrays
+
+
+run = make_run(NAME, _compute, lambda out: plot(out))
 
 
 def plot(out: str | os.PathLike[str]) -> list[Path]:
     """``fig5.png``: target and final-net spectra in the kernel eigenbasis, and the relative
     error per eigen-band during training."""
-    a, _ = C.load_results(out)
-    fig, axes = C.new_figure(1, 2, figsize=(12, 4.2))
+    a, _ = load_results(out)
+    fig, axes = new_figure(1, 2, figsize=(12, 4.2))
     j = np.arange(1, a["eigvals"].shape[1] + 1)
     axes[0].loglog(j, a["target_spec"][0], ".", ms=2, label="target ‖v_jᵀY‖")
     axes[0].loglog(j, a["net_spec_final"][0], ".", ms=2, label="net ‖v_jᵀF‖ (final)")
@@ -176,7 +158,7 @@ def plot(out: str | os.PathLike[str]) -> list[Path]:
     axes[1].set_ylabel("iteration")
     axes[1].set_title("relative error per band")
     fig.colorbar(im, ax=axes[1])
-    return [C.save_figure(fig, Path(out) / "fig5.png")]
+    return [save_figure(fig, Path(out) / "fig5.png")]
 
 
 #: arrays with one entry per seed, and the axis that indexes the seed
@@ -184,7 +166,7 @@ SEED_AXIS = {"band_err": 0, "eigvals": 0, "target_spec": 0, "net_spec_final": 0,
 
 #: the claims and their criteria, fixed before any result was seen
 CLAIMS = (
-    C.ClaimSpec(
+    ClaimSpec(
         "spearman(band, mean band error)",
         "Spearman over the eigen-bands (0 = largest eigenvalues) of the band's relative "
         "error averaged over the recorded steps (area under its error curve)",
@@ -194,14 +176,14 @@ CLAIMS = (
 )
 
 
-def claims(arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> list[C.Claim]:
+def claims(arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> list[Claim]:
     """Sec. 3.2, per seed: bands of larger kernel eigenvalue are fitted first, so the area
     under a band's relative-error curve increases with the band index."""
     per_seed, det = [], []
     for r, _seed in enumerate(meta["seeds"]):
         area = arrays["band_err"][r].mean(axis=0)
-        per_seed.append({CLAIMS[0].name: C.spearman(np.arange(area.size), area)})
+        per_seed.append({CLAIMS[0].name: A.spearman(np.arange(area.size), area)})
         det.append(str(np.round(area, 3).tolist()))
-    return C.claims_from_values(
+    return claims_from_values(
         CLAIMS, meta["seeds"], per_seed, {CLAIMS[0].name: "error area per band: " + "; ".join(det)}
     )
