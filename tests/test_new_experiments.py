@@ -215,7 +215,7 @@ def test_exp8_reads_mnist_idx_through_the_cli(tmp_path: Path) -> None:
         plot_figures=False,
     )
     a, meta = C.load_results(tmp_path / "o")
-    assert meta["data"] == "mnist-idx" and a["samples"].shape[3] == 784
+    assert meta["config"]["data_path"] == str(tmp_path) and a["samples"].shape[3] == 784
     assert int(a["image_side"]) == 28
     # the CLI accepts --data for exp8 (it would run the quick scale on these files)
     assert callable(run_experiment_command)

@@ -38,7 +38,13 @@ from typing import Any
 
 import numpy as np
 
-from . import _common as C
+from ._analysis import spearman
+from ._claims import Claim, ClaimSpec, claims_from_values
+from ._figures import new_figure, save_figure
+from ._io import load_results
+from ._protocol import MLPConfig, RunContext, make_run
+from ._runtime import ExperimentError, seed_everything
+from ._training import Record, make_mlp, n_records, train_full_batch
 from .data import load_dataset
 
 NAME = "exp8"
@@ -46,7 +52,7 @@ TITLE = "White-noise labels on a DAE-learned manifold vs a flat manifold (App. A
 
 
 @dataclass(frozen=True)
-class Config:
+class Config(MLPConfig):
     """Parameters of experiment 8 (see the module docstring)."""
 
     data_path: str | None = None
@@ -88,8 +94,8 @@ def make_autoencoder(n_in: int, config: Config, device: Any = None) -> tuple[Any
     """Encoder ``n_in -> ... -> latent_dim`` and decoder ``latent_dim -> ... -> n_in`` (ReLU
     MLPs of ``ae_depth`` Linear layers and width ``ae_width``; the decoder is piecewise linear,
     so the DAE manifold is a piecewise-linear ``latent_dim``-dimensional surface)."""
-    enc = C.make_mlp(n_in, config.ae_width, config.ae_depth, config.latent_dim, device=device)
-    dec = C.make_mlp(config.latent_dim, config.ae_width, config.ae_depth, n_in, device=device)
+    enc = make_mlp(n_in, config.ae_width, config.ae_depth, config.latent_dim, device=device)
+    dec = make_mlp(config.latent_dim, config.ae_width, config.ae_depth, n_in, device=device)
     return enc, dec
 
 
@@ -99,7 +105,7 @@ def train_dae(x: np.ndarray, config: Config, device: Any, seed: int) -> tuple[An
     :math:`\epsilon\sim\mathcal N(0, I)` each step). Returns ``(encoder, decoder, final loss)``."""
     import torch
 
-    C.seed_everything(seed)
+    seed_everything(seed)
     xt = torch.as_tensor(x, dtype=torch.float32, device=device)
     enc, dec = make_autoencoder(x.shape[1], config, device)
     opt = torch.optim.Adam([*enc.parameters(), *dec.parameters()], lr=config.ae_lr)
@@ -141,24 +147,16 @@ def sample_codes(latent: np.ndarray, n: int, rng: np.random.Generator) -> np.nda
     return lo + (hi - lo) * rng.uniform(size=(n, latent.shape[1]))
 
 
-def run(
-    config: Config,
-    *,
-    seeds: Sequence[int],
-    out: str | os.PathLike[str],
-    device: str = "cpu",
-    show_progress: bool = True,
-    plot_figures: bool = True,
-) -> dict[str, np.ndarray]:
-    """Train the DAE and one regression net per ``α`` and seed; save data and figures."""
+def _compute(config: Config, ctx: RunContext) -> dict[str, np.ndarray]:
+    """Train the DAE and one regression net per ``α`` and seed."""
     import torch
 
-    dev = C.resolve_device(device)
-    C.configure_torch()
+    dev = ctx.torch_device
+    seeds, show_progress = ctx.seeds, ctx.show_progress
     if not 0.0 <= min(config.alphas) <= max(config.alphas) <= 1.0:
-        raise C.ExperimentError(f"alphas must lie in [0, 1], got {config.alphas}")
+        raise ExperimentError(f"alphas must lie in [0, 1], got {config.alphas}")
     nA, R = len(config.alphas), len(seeds)
-    n_rec = config.n_steps // config.record_every + 1
+    n_rec = n_records(config.n_steps, config.record_every)
     loss = np.zeros((nA, R, config.n_steps))
     rec_loss = np.zeros((nA, R, n_rec))
     ae_loss = np.zeros(R)
@@ -182,25 +180,14 @@ def run(
         samples[r] = pts[[0, -1], :n_show]
         y_t = torch.as_tensor(y[:, None], dtype=torch.float32, device=dev)
         for a in range(nA):
-            C.seed_everything(int(seed))
-            model = C.make_mlp(pts.shape[2], config.width, config.depth, device=dev)
+            seed_everything(int(seed))
+            model = make_mlp(pts.shape[2], config.width, config.depth, device=dev)
             x_t = torch.as_tensor(pts[a], dtype=torch.float32, device=dev)
-            idx_rec = [0]
 
-            def record(
-                step: int,
-                m: Any,
-                a: int = a,
-                r: int = r,
-                x_t: Any = x_t,
-                y_t: Any = y_t,
-                idx_rec: list[int] = idx_rec,
-            ) -> None:
-                with torch.no_grad():
-                    rec_loss[a, r, idx_rec[0]] = float(((m(x_t) - y_t) ** 2).mean())
-                idx_rec[0] += 1
+            def record(rec: Record, a: int = a, r: int = r, x_t: Any = x_t, y_t: Any = y_t) -> None:
+                rec_loss[a, r, rec.index] = ctx.mse(rec.model, x_t, y_t)
 
-            loss[a, r] = C.train_full_batch(
+            loss[a, r] = train_full_batch(
                 model,
                 x_t,
                 y_t,
@@ -221,22 +208,20 @@ def run(
         "samples": samples,
         "image_side": np.asarray(int(round(np.sqrt(x_all.shape[1])))),
     }
-    meta = C.base_meta(NAME, config, seeds, device)
-    meta["data"] = "digits" if config.data_path in (None, "digits") else "mnist-idx"
-    C.save_results(out, arrays, meta)
-    if plot_figures:
-        plot(out)
     return arrays
+
+
+run = make_run(NAME, _compute, lambda out: plot(out))
 
 
 def plot(out: str | os.PathLike[str]) -> list[Path]:
     """``fig_a6_loss.png``: training loss on white-noise labels per manifold (every run thin,
     the mean thick); ``fig_a6_manifold.png``: images on the flat and the DAE manifold at the
     same codes (first seed)."""
-    a, _ = C.load_results(out)
+    a, _ = load_results(out)
     outp = Path(out)
     alphas = a["alphas"]
-    fig, ax = C.new_figure(1, 1, figsize=(6.5, 4.2))
+    fig, ax = new_figure(1, 1, figsize=(6.5, 4.2))
     from matplotlib import colormaps
 
     cmap = colormaps["viridis"]
@@ -249,18 +234,18 @@ def plot(out: str | os.PathLike[str]) -> list[Path]:
     ax.set_ylabel("training MSE on white-noise labels")
     ax.set_title("α = 0: flat manifold, α = 1: DAE manifold")
     ax.legend()
-    paths = [C.save_figure(fig, outp / "fig_a6_loss.png")]
+    paths = [save_figure(fig, outp / "fig_a6_loss.png")]
 
     s = a["samples"][0]
     side = int(a["image_side"])
     n = s.shape[1]
-    fig, axes = C.new_figure(2, n, figsize=(1.1 * n, 2.6), squeeze=False)
+    fig, axes = new_figure(2, n, figsize=(1.1 * n, 2.6), squeeze=False)
     for row, idx in enumerate((0, len(alphas) - 1)):
         for j in range(n):
             axes[row, j].imshow(s[row, j].reshape(side, side), cmap="gray_r")
             axes[row, j].set_axis_off()
         axes[row, 0].set_title(f"α = {alphas[idx]:g}", fontsize=8, loc="left")
-    paths.append(C.save_figure(fig, outp / "fig_a6_manifold.png"))
+    paths.append(save_figure(fig, outp / "fig_a6_manifold.png"))
     return paths
 
 
@@ -269,7 +254,7 @@ SEED_AXIS = {"loss": 1, "rec_loss": 1, "ae_loss": 0, "flat_deviation": 0, "sampl
 
 #: the claims and their criteria, fixed before any result was seen
 CLAIMS = (
-    C.ClaimSpec(
+    ClaimSpec(
         "spearman(alpha, mean log10 loss)",
         "Spearman over the interpolation α (0 = flat, 1 = DAE manifold) of the training loss's "
         "mean log10 over all steps (area under the log-loss curve on white-noise labels)",
@@ -279,15 +264,15 @@ CLAIMS = (
 )
 
 
-def claims(arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> list[C.Claim]:
+def claims(arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> list[Claim]:
     """App. A.6, per seed: white noise is fitted faster the more the manifold is curved."""
     alphas = arrays["alphas"]
     per_seed, det = [], []
     for r, _seed in enumerate(meta["seeds"]):
         ll = np.log10(arrays["loss"][:, r]).mean(axis=-1)
-        per_seed.append({CLAIMS[0].name: C.spearman(alphas, ll)})
+        per_seed.append({CLAIMS[0].name: spearman(alphas, ll)})
         det.append(str(np.round(ll, 3).tolist()))
-    return C.claims_from_values(
+    return claims_from_values(
         CLAIMS,
         meta["seeds"],
         per_seed,

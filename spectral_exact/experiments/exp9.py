@@ -46,7 +46,12 @@ from typing import Any
 
 import numpy as np
 
-from . import _common as C
+from ._analysis import spearman
+from ._claims import Claim, ClaimSpec, claims_from_values
+from ._figures import new_figure, save_figure
+from ._io import load_results
+from ._protocol import BaseConfig, RunContext, make_run
+from ._runtime import ExperimentError, progress, seed_everything
 from .data import load_dataset
 
 NAME = "exp9"
@@ -58,7 +63,7 @@ GENERIC_OUTPUT_SEED = 20190607
 
 
 @dataclass(frozen=True)
-class Config:
+class Config(BaseConfig):
     """Parameters of experiment 9 (see the module docstring)."""
 
     data_path: str | None = None
@@ -337,12 +342,12 @@ def train_cnn(config: Config, seed: int, device: Any) -> tuple[Any, np.ndarray, 
     x, y = load_dataset(config.data_path)
     side = int(round(np.sqrt(x.shape[1])))
     if side * side != x.shape[1]:
-        raise C.ExperimentError(f"images must be square, got {x.shape[1]} pixels")
+        raise ExperimentError(f"images must be square, got {x.shape[1]} pixels")
     if config.n_train >= x.shape[0]:
-        raise C.ExperimentError(f"n_train={config.n_train} leaves no test images")
+        raise ExperimentError(f"n_train={config.n_train} leaves no test images")
     perm = np.random.default_rng(seed).permutation(x.shape[0])
     tr, te = perm[: config.n_train], perm[config.n_train :]
-    C.seed_everything(seed)
+    seed_everything(seed)
     model = make_cnn(side, config.channels, device)
     xt = torch.as_tensor(x[tr], dtype=torch.float32, device=device).reshape(-1, 1, side, side)
     yt = torch.as_tensor(y[tr], device=device)
@@ -408,7 +413,7 @@ def choose_pairs(
     ok = pred.argmax(-1).numpy() == y
     classes = [c for c in range(10) if np.count_nonzero(ok & (y == c)) >= 1]
     if len(classes) < 2:
-        raise C.ExperimentError("fewer than two classes have correctly classified images")
+        raise ExperimentError("fewer than two classes have correctly classified images")
     crossing: list[tuple[np.ndarray, int]] = []
     others: list[tuple[np.ndarray, int]] = []
     tried = 0
@@ -438,34 +443,26 @@ def choose_pairs(
     n_cross = len(crossing)
     chosen = crossing + others[: config.n_pairs - n_cross]
     if len(chosen) < config.n_pairs:
-        raise C.ExperimentError(f"found only {len(chosen)} pairs in {tried} candidates")
+        raise ExperimentError(f"found only {len(chosen)} pairs in {tried} candidates")
     return np.stack([p for p, _ in chosen]), np.asarray([c for _, c in chosen]), tried, n_cross
 
 
-def run(
-    config: Config,
-    *,
-    seeds: Sequence[int],
-    out: str | os.PathLike[str],
-    device: str = "cpu",
-    show_progress: bool = True,
-    plot_figures: bool = True,
-) -> dict[str, np.ndarray]:
-    """Train the CNN, relax the paths, analyse them exactly; save data and figures."""
+def _compute(config: Config, ctx: RunContext) -> dict[str, np.ndarray]:
+    """Train the CNN, relax the paths, analyse them exactly."""
     import copy
 
     import torch
 
-    dev = C.resolve_device(device)
-    C.configure_torch()
+    dev = ctx.torch_device
+    seeds, show_progress = ctx.seeds, ctx.show_progress
     ck = tuple(int(c) for c in config.checkpoints)
     if ck[0] != 0 or max(ck) > config.neb_steps or list(ck) != sorted(set(ck)):
-        raise C.ExperimentError(
+        raise ExperimentError(
             f"checkpoints must start at 0, increase and end by neb_steps={config.neb_steps}; "
             f"got {ck}"
         )
     if config.n_nodes < 3:
-        raise C.ExperimentError(f"n_nodes must be >= 3, got {config.n_nodes}")
+        raise ExperimentError(f"n_nodes must be >= 3, got {config.n_nodes}")
     R, P, T, M1 = len(seeds), config.n_pairs, len(ck), config.n_nodes
     changes = np.zeros((R, P, T), dtype=np.int64)
     regions = np.zeros((R, P, T), dtype=np.int64)
@@ -504,7 +501,7 @@ def run(
             checkpoints=ck,
         )
         jobs = [(p, t) for p in range(P) for t in range(T)]
-        for p, t in C.progress(jobs, enabled=show_progress, desc=f"exp9 exact paths seed={seed}"):
+        for p, t in progress(jobs, enabled=show_progress, desc=f"exp9 exact paths seed={seed}"):
             nodes = saved[ck[t]][p]
             res = analyse_path(net, model64, nodes)
             changes[r, p, t] = res.class_changes
@@ -546,12 +543,10 @@ def run(
         "nodes_show": nodes_show,
         "margin": margin,
     }
-    meta = C.base_meta(NAME, config, seeds, device)
-    meta["data"] = "digits" if config.data_path in (None, "digits") else "mnist-idx"
-    C.save_results(out, arrays, meta)
-    if plot_figures:
-        plot(out)
     return arrays
+
+
+run = make_run(NAME, _compute, lambda out: plot(out))
 
 
 def plot(out: str | os.PathLike[str]) -> list[Path]:
@@ -559,20 +554,20 @@ def plot(out: str | os.PathLike[str]) -> list[Path]:
     (first seed); ``fig_a7_counts.png``: class margin along both paths, and the exact number of
     class changes and of linear regions per path vs the NEB iteration (mean over pairs and
     seeds)."""
-    a, _ = C.load_results(out)
+    a, _ = load_results(out)
     outp = Path(out)
     nodes = a["nodes_show"][0]
     M1 = nodes.shape[1]
     side = int(round(np.sqrt(nodes.shape[2])))
-    fig, axes = C.new_figure(2, M1, figsize=(0.9 * M1, 2.3), squeeze=False)
+    fig, axes = new_figure(2, M1, figsize=(0.9 * M1, 2.3), squeeze=False)
     for row, name in enumerate(("straight", "NEB")):
         for j in range(M1):
             axes[row, j].imshow(nodes[row, j].reshape(side, side), cmap="gray_r")
             axes[row, j].set_axis_off()
         axes[row, 0].set_title(name, fontsize=8, loc="left")
-    paths = [C.save_figure(fig, outp / "fig_a7_paths.png")]
+    paths = [save_figure(fig, outp / "fig_a7_paths.png")]
 
-    fig, axes = C.new_figure(1, 3, figsize=(14, 3.8))
+    fig, axes = new_figure(1, 3, figsize=(14, 3.8))
     u = np.linspace(0, 1, a["margin"].shape[2])
     for i, name in enumerate(("straight", "NEB (final)")):
         axes[0].plot(u, a["margin"][0, i], label=name)
@@ -591,7 +586,7 @@ def plot(out: str | os.PathLike[str]) -> list[Path]:
         ax.set_xticks(x, [str(c) for c in ck])
         ax.set_xlabel("NEB iteration (0 = straight line)")
         ax.set_ylabel(lab)
-    paths.append(C.save_figure(fig, outp / "fig_a7_counts.png"))
+    paths.append(save_figure(fig, outp / "fig_a7_counts.png"))
     return paths
 
 
@@ -612,14 +607,14 @@ SEED_AXIS = {
 
 #: the claims and their criteria, fixed before any result was seen
 CLAIMS = (
-    C.ClaimSpec(
+    ClaimSpec(
         "spearman(NEB iteration, class changes)",
         "Spearman over the NEB checkpoints (0 = straight segment) of the exact number of class "
         "changes along a path, averaged over the pairs",
         "<=",
         -0.5,
     ),
-    C.ClaimSpec(
+    ClaimSpec(
         "fraction of relaxed paths keeping the class",
         "fraction of pairs whose final NEB path has no class change anywhere (exact upper "
         "envelope of the logits on every linear region of the path)",
@@ -629,7 +624,7 @@ CLAIMS = (
 )
 
 
-def claims(arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> list[C.Claim]:
+def claims(arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> list[Claim]:
     """App. A.7, per seed: relaxing straight paths removes class changes, and most relaxed
     paths between images of one class keep that class everywhere."""
     ck = arrays["checkpoints"]
@@ -638,13 +633,13 @@ def claims(arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> list[C.Claim]
         ch = arrays["class_changes"][r].astype(float)
         mean_ch = ch.mean(axis=0)
         frac = float(np.mean(ch[:, -1] == 0))
-        per_seed.append({CLAIMS[0].name: C.spearman(ck, mean_ch), CLAIMS[1].name: frac})
+        per_seed.append({CLAIMS[0].name: spearman(ck, mean_ch), CLAIMS[1].name: frac})
         d0.append(str(np.round(mean_ch, 3).tolist()))
         d1.append(
             f"{frac:.3f} (straight: {np.mean(ch[:, 0] == 0):.3f}; regions straight/final "
             f"{arrays['n_regions'][r][:, 0].mean():.1f}/{arrays['n_regions'][r][:, -1].mean():.1f})"
         )
-    return C.claims_from_values(
+    return claims_from_values(
         CLAIMS,
         meta["seeds"],
         per_seed,

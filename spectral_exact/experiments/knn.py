@@ -36,7 +36,6 @@ Scales
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -44,8 +43,15 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from . import _common as C
-from .exp5 import flower
+from ._analysis import spearman
+from ._claims import Claim, ClaimSpec, claims_from_values
+from ._figures import new_figure, save_figure
+from ._io import load_results
+from ._protocol import MLPConfig, RunContext, make_run
+from ._runtime import ExperimentError, progress, seed_everything
+from ._spectra import to_relu_network
+from ._training import make_mlp, train_full_batch
+from .targets import flower, stripe_labels
 
 NAME = "knn"
 TITLE = "KNN vs DNN on flower manifolds: accuracy over (k, L, K) and radial spectra (App. E)"
@@ -55,7 +61,7 @@ BOX_HALF_WIDTH = 1.6
 
 
 @dataclass(frozen=True)
-class Config:
+class Config(MLPConfig):
     """Parameters of the Appendix E experiment (see the module docstring)."""
 
     n_points: int = 1000
@@ -101,7 +107,7 @@ def knn_votes(train_x: NDArray[Any], train_y: NDArray[Any], query: NDArray[Any],
     from scipy.spatial import cKDTree
 
     if not 1 <= K <= len(train_x):
-        raise C.ExperimentError(f"K must be in 1..{len(train_x)}, got {K}")
+        raise ExperimentError(f"K must be in 1..{len(train_x)}, got {K}")
     _, idx = cKDTree(train_x).query(query, k=K)
     idx = np.asarray(idx).reshape(len(query), K)
     return np.asarray(train_y, dtype=np.float64)[idx].mean(axis=1)
@@ -138,30 +144,22 @@ def radial_points(radii: NDArray[Any], n_angles: int) -> NDArray[np.float64]:
 
 
 def labels(z: NDArray[Any], k: float, phase: float) -> NDArray[np.int64]:
-    """``1[sin(2π k z + φ) > 0]``."""
-    return (np.sin(2 * np.pi * k * z + phase) > 0).astype(np.int64)
+    """``1[sin(2π k z + φ) > 0]`` as integers (:func:`.targets.stripe_labels`)."""
+    return stripe_labels(z, k, phase).astype(np.int64)
 
 
-def run(
-    config: Config,
-    *,
-    seeds: Sequence[int],
-    out: str | os.PathLike[str],
-    device: str = "cpu",
-    show_progress: bool = True,
-    plot_figures: bool = True,
-) -> dict[str, np.ndarray]:
+def _compute(config: Config, ctx: RunContext) -> dict[str, np.ndarray]:
     """KNN accuracies over ``(K, k, L)``, one trained net and both radial spectra per seed."""
     import torch
 
     import spectral_exact as se
     from spectral_exact.fft import fft_fourier_at
 
-    dev = C.resolve_device(device)
-    C.configure_torch()
+    dev = ctx.torch_device
+    seeds, show_progress = ctx.seeds, ctx.show_progress
     R, nK, nk, nL = len(seeds), len(config.Ks), len(config.freqs), len(config.Ls)
     if max(config.Ks) >= config.n_points:
-        raise C.ExperimentError(f"K = {max(config.Ks)} needs more than n_points points")
+        raise ExperimentError(f"K = {max(config.Ks)} needs more than n_points points")
     acc = np.zeros((R, nK, nk, nL))
     z = np.arange(config.n_points) / config.n_points
     zv = z + 0.5 / config.n_points
@@ -175,10 +173,10 @@ def run(
     h = BOX_HALF_WIDTH
     box = se.Box([-h, -h], [h, h])
     for r, seed in enumerate(seeds):
-        rng = C.seed_everything(int(seed))
+        rng = seed_everything(int(seed))
         phase = float(rng.uniform(0, 2 * np.pi))
         jobs = [(i, j) for i in range(nk) for j in range(nL)]
-        for i, j in C.progress(jobs, enabled=show_progress, desc=f"knn (k, L) seed={seed}"):
+        for i, j in progress(jobs, enabled=show_progress, desc=f"knn (k, L) seed={seed}"):
             k, L = config.freqs[i], config.Ls[j]
             xt, xv = flower(z, L), flower(zv, L)
             yt, yv = labels(z, k, phase), labels(zv, k, phase)
@@ -187,9 +185,9 @@ def run(
         # the spectra, on one (k, L)
         xt, xv = flower(z, config.spec_L), flower(zv, config.spec_L)
         yt, yv = labels(z, config.spec_k, phase), labels(zv, config.spec_k, phase)
-        C.seed_everything(int(seed))
-        model = C.make_mlp(2, config.width, config.depth, device=dev)
-        C.train_full_batch(
+        seed_everything(int(seed))
+        model = make_mlp(2, config.width, config.depth, device=dev)
+        train_full_batch(
             model,
             torch.as_tensor(xt, dtype=torch.float32, device=dev),
             torch.as_tensor(yt[:, None], dtype=torch.float32, device=dev),
@@ -199,7 +197,7 @@ def run(
             show_progress=show_progress,
             desc=f"knn: DNN seed={seed}",
         )
-        net = C.to_relu_network(model.cpu())
+        net = to_relu_network(model.cpu())
         dnn_acc[r] = np.mean((net(xv) > 0).astype(np.int64) == yv)
         knn_acc_spec[r] = np.mean(knn_predict(xt, yt, xv, config.spec_K) == yv)
         F = se.network_fourier(net, kpts, domain=box)
@@ -219,10 +217,10 @@ def run(
         "dnn_acc": dnn_acc,
         "knn_acc_spec": knn_acc_spec,
     }
-    C.save_results(out, arrays, C.base_meta(NAME, config, seeds, device))
-    if plot_figures:
-        plot(out)
     return arrays
+
+
+run = make_run(NAME, _compute, lambda out: plot(out))
 
 
 def plot(out: str | os.PathLike[str]) -> list[Path]:
@@ -230,11 +228,11 @@ def plot(out: str | os.PathLike[str]) -> list[Path]:
     (mean over seeds); ``fig_e_spectrum.png``: radial spectra of the KNN vote (FFT) and of the
     network's logit (exact, with its FFT as a check), each divided by its value at the
     smallest radius."""
-    a, meta = C.load_results(out)
+    a, meta = load_results(out)
     outp = Path(out)
     Ks = a["Ks"]
     show = sorted({0, len(Ks) // 3, 2 * len(Ks) // 3, len(Ks) - 1})
-    fig, axes = C.new_figure(1, len(show), figsize=(3.6 * len(show), 3.4), squeeze=False)
+    fig, axes = new_figure(1, len(show), figsize=(3.6 * len(show), 3.4), squeeze=False)
     for ax, i in zip(axes[0], show):
         im = ax.imshow(
             a["knn_acc"][:, i].mean(0).T, origin="lower", aspect="auto", vmin=0.5, vmax=1
@@ -245,9 +243,9 @@ def plot(out: str | os.PathLike[str]) -> list[Path]:
         ax.set_ylabel("L")
         ax.set_title(f"KNN accuracy, K = {Ks[i]:g}")
     fig.colorbar(im, ax=axes[0, -1])
-    paths = [C.save_figure(fig, outp / "fig_e_knn_acc.png")]
+    paths = [save_figure(fig, outp / "fig_e_knn_acc.png")]
 
-    fig, ax = C.new_figure(1, 1, figsize=(6, 4.2))
+    fig, ax = new_figure(1, 1, figsize=(6, 4.2))
     rad = a["radii"]
     cfg = meta["config"]
     for key, lab in (
@@ -261,7 +259,7 @@ def plot(out: str | os.PathLike[str]) -> list[Path]:
     ax.set_ylabel("ζ(|k|) / ζ(smallest |k|)")
     ax.set_title(f"radial spectra on γ_L, k = {cfg['spec_k']:g}, L = {cfg['spec_L']:g}")
     ax.legend()
-    paths.append(C.save_figure(fig, outp / "fig_e_spectrum.png"))
+    paths.append(save_figure(fig, outp / "fig_e_spectrum.png"))
     return paths
 
 
@@ -277,14 +275,14 @@ SEED_AXIS = {
 
 #: the claims and their criteria, fixed before any result was seen
 CLAIMS = (
-    C.ClaimSpec(
+    ClaimSpec(
         "spearman(K, KNN acc at high k)",
         "Spearman over K of the KNN held-out accuracy averaged over L and the upper half of "
         "the label frequencies k",
         "<=",
         -0.5,
     ),
-    C.ClaimSpec(
+    ClaimSpec(
         "spearman(|k|, zeta_KNN / zeta_DNN)",
         "Spearman over the radii |k| of the ratio of the KNN vote's radial spectrum (FFT) to "
         "the network logit's (exact)",
@@ -294,7 +292,7 @@ CLAIMS = (
 )
 
 
-def claims(arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> list[C.Claim]:
+def claims(arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> list[Claim]:
     """App. E, per seed: KNN accuracy at high k falls with K; the KNN function's spectrum
     decays more slowly than the network's."""
     nk = len(arrays["freqs"])
@@ -304,8 +302,8 @@ def claims(arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> list[C.Claim]
         ratio = arrays["zeta_knn"][r] / arrays["zeta_dnn"][r]
         per_seed.append(
             {
-                CLAIMS[0].name: C.spearman(arrays["Ks"], hi),
-                CLAIMS[1].name: C.spearman(arrays["radii"], ratio),
+                CLAIMS[0].name: spearman(arrays["Ks"], hi),
+                CLAIMS[1].name: spearman(arrays["radii"], ratio),
             }
         )
         d0.append(str(np.round(hi, 3).tolist()))
@@ -313,7 +311,7 @@ def claims(arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> list[C.Claim]
             f"ratio first/last radius {ratio[0]:.3g}/{ratio[-1]:.3g} (accuracy on the spectrum "
             f"setting: DNN {arrays['dnn_acc'][r]:.3f}, KNN {arrays['knn_acc_spec'][r]:.3f})"
         )
-    return C.claims_from_values(
+    return claims_from_values(
         CLAIMS,
         meta["seeds"],
         per_seed,
