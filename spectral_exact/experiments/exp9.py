@@ -4,9 +4,13 @@ r"""Experiment 9: paths between images of one class, straight vs relaxed
 The paper finds that images a network assigns to one class are connected by paths along which
 the prediction does not change, found by relaxing a path between them with a
 nudged-elastic-band method (AutoNEB, Draxler et al., 2018). Here a small CNN is trained on
-digits (MNIST with ``data_path``); for random pairs of correctly classified training images
-``x_a, x_b`` of one class ``c`` the straight segment is relaxed by our own NEB
-(:func:`neb_relax`) on the energy
+digits (MNIST with ``data_path``). The endpoints ``x_a, x_b`` of a path are two samples the
+CNN assigns to one class ``c``: adversarial examples (:func:`adversarial`) made from
+correctly classified images of other classes (the paper's statement covers "all samples
+(including adversarial samples)"; between two clean images of one class the straight segment
+of our CNNs never changed class, see :func:`choose_pairs`). Pairs whose straight segment
+changes class are kept, and the segment is relaxed by our own NEB (:func:`neb_relax`) on
+the energy
 
 .. math::  E(x) = -\log \mathrm{softmax}(f(x))_c,
 
