@@ -177,3 +177,44 @@ def test_validation_driver_lives_outside_the_package() -> None:
     table = driver.claims_table([c], "## head")
     assert "| up | >= 0.5 | 0.900 ± 0.100 |" in table and "| pass |" in table
     assert not (PACKAGE / "_validate.py").exists()
+
+
+def test_fprinciple_quadrature_route_matches_exact_and_tanh_runs(tmp_path: Path) -> None:
+    import torch
+
+    from spectral_exact.experiments import fprinciple as fp
+    from spectral_exact.experiments._protocol import RunContext
+
+    ctx = RunContext("fprinciple", (0,), "cpu", torch.device("cpu"), False)
+    torch.manual_seed(3)
+    relu = make_mlp(1, 6, 3, dtype=torch.float64)
+    omega = np.array([0.0, 1.0, 3.0, 7.5])
+    exact = fp.model_fourier(relu, omega, fp.CONFIGS["quick"], ctx)
+    # a kinked integrand: Gauss-Legendre converges slowly, but 2000 nodes are within 1e-4
+    quad = fp.quadrature_fourier(lambda x: relu(torch.as_tensor(x[:, None]))[:, 0].detach(), omega)
+    np.testing.assert_allclose(quad, exact, rtol=0, atol=1e-4 * np.abs(exact).max())
+    # a smooth integrand: ∫_{-π}^{π} cos x e^{-iωx} dx = 2ω sin(ωπ) / (1 - ω²)
+    w = 0.5
+    got = fp.quadrature_fourier(np.cos, np.array([w]))
+    np.testing.assert_allclose(got, [2 * w * np.sin(w * np.pi) / (1 - w**2)], rtol=1e-12)
+    # Xu et al.'s setting (tanh, Gaussian init) runs end to end at a tiny size
+    a = E.run_experiment(
+        "fprinciple", tmp_path, scale="paper", seeds=1, show_progress=False,
+        width=6, depth=3, n_steps=10, n_steps_init=10, record_every=5,
+        init_scales=(0.1, 3.0),
+    )  # fmt: skip
+    assert a["delta_f"].shape == (1, 3, 3) and np.all(np.isfinite(a["final_spectrum"]))
+    # with the Gaussian init a larger sigma gives a rougher net: more energy above omega_c
+    assert a["hf_fraction"][0, 1] > a["hf_fraction"][0, 0]
+
+
+def test_gaussian_init_has_the_requested_std() -> None:
+    import torch
+
+    torch.manual_seed(0)
+    model = make_mlp(1, 400, 3, init="gaussian", init_scale=0.7, activation="tanh")
+    w = torch.cat([p.detach().ravel() for p in model.parameters()])
+    assert abs(float(w.std()) - 0.7) < 0.01 and abs(float(w.mean())) < 0.01
+    assert isinstance(model[1], torch.nn.Tanh)
+    with pytest.raises(ExperimentError, match="activation must be 'relu' or 'tanh'"):
+        make_mlp(1, 4, 2, activation="gelu")

@@ -141,6 +141,23 @@ SHAPES = {
 }
 
 
+# the figures each experiment writes (paper figure numbers of Rahaman et al., 2019)
+FIGURES = {
+    "exp1": {"fig1_equal", "fig1_increasing", "fig2", "fig10_equal", "fig10_increasing",
+             "exact_vs_dft"},
+    "exp2": {"fig3"},
+    "exp3": {"fig4a", "fig4b", "fig4d"},
+    "exp4": {"fig5", "fig5_noise"},
+    "exp5": {"fig6", "fig7", "fig8", "fig12", "fig13"},
+    "exp6": {"fig9"},
+    "exp7": {"fig15", "fig16", "fig17", "fig18"},
+    "fprinciple": {"delta_f", "init_scale"},
+    "exp8": {"fig_a6_loss", "fig_a6_manifold"},
+    "exp9": {"fig_a7_paths", "fig_a7_counts"},
+    "knn": {"fig_e_knn_acc", "fig_e_spectrum"},
+}  # fmt: skip
+
+
 def _run(name: str, out: Path, seed: int = 0) -> dict[str, np.ndarray]:
     return run_experiment(name, out, seed=seed, show_progress=False, **TINY[name])
 
@@ -184,6 +201,11 @@ def test_tiny_run_saves_data_figures_and_is_deterministic(name: str, tmp_path: P
     assert "results.npz" in files and "meta.json" in files
     pngs = [f for f in files if f.endswith(".png")]
     assert pngs
+    if name in FIGURES:  # every paper figure of the experiment is written, and nothing else
+        assert {f[:-4] for f in pngs} == FIGURES[name]
+        for f in pngs:  # a real image: PNG signature and more than a header
+            data = (tmp_path / "a" / f).read_bytes()
+            assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 2000, f
     meta = json.loads((tmp_path / "a" / "meta.json").read_text())
     assert meta["experiment"] == name and meta["seeds"] == [0]
     for key, val in TINY[name].items():

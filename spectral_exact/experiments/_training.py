@@ -66,27 +66,41 @@ def make_mlp(
     out_dim: int = 1,
     *,
     init_scale: float = 1.0,
+    init: str = "torch",
+    activation: str = "relu",
     dtype: Any = None,
     device: Any = None,
 ) -> Any:
-    """``nn.Sequential`` of ``depth`` Linear layers with ReLU between them.
+    """``nn.Sequential`` of ``depth`` Linear layers with ReLU (or tanh) between them.
 
-    Torch's default initialisation (uniform ``±1/sqrt(fan_in)``), every parameter then
-    multiplied by ``init_scale`` (Xu et al.'s initialisation-scale study).
+    ``init = "torch"``: torch's default initialisation (uniform ``±1/sqrt(fan_in)``), every
+    parameter then multiplied by ``init_scale`` (Xu et al.'s initialisation-scale study).
+    ``init = "gaussian"``: every weight and bias drawn from ``N(0, init_scale²)`` (Xu et al.'s
+    own initialisation). ``activation``: ``"relu"`` (the only one the exact transform
+    handles) or ``"tanh"`` (Xu et al.).
     """
     import torch
     import torch.nn as nn
 
     if depth < 1 or width < 1:
         raise ExperimentError(f"depth and width must be >= 1, got depth={depth}, width={width}")
+    acts = {"relu": nn.ReLU, "tanh": nn.Tanh}
+    if activation not in acts:
+        raise ExperimentError(f"activation must be 'relu' or 'tanh', got {activation!r}")
+    if init not in ("torch", "gaussian"):
+        raise ExperimentError(f"init must be 'torch' or 'gaussian', got {init!r}")
     dims = [in_dim] + [width] * (depth - 1) + [out_dim]
     mods: list[Any] = []
     for i in range(depth):
         mods.append(nn.Linear(dims[i], dims[i + 1]))
         if i < depth - 1:
-            mods.append(nn.ReLU())
+            mods.append(acts[activation]())
     model = nn.Sequential(*mods)
-    if init_scale != 1.0:
+    if init == "gaussian":
+        with torch.no_grad():
+            for p in model.parameters():
+                p.normal_(0.0, float(init_scale))
+    elif init_scale != 1.0:
         with torch.no_grad():
             for p in model.parameters():
                 p.mul_(init_scale)

@@ -93,6 +93,7 @@ def _compute(config: Config, ctx: RunContext) -> dict[str, np.ndarray]:
     dft_amp = np.zeros((S, R, n_rec, K))
     exact_amp = np.zeros((S, R, n_rec, K))
     snorms = np.zeros((S, R, n_rec, config.depth))
+    preds = np.zeros((S, R, n_rec, config.n_points))
     losses = np.zeros((S, R, config.n_steps))
     phases_all = np.zeros((R, K))
     xi_dense = np.arange(0.0, config.dense_max + 1e-9, config.dense_step)
@@ -111,6 +112,7 @@ def _compute(config: Config, ctx: RunContext) -> dict[str, np.ndarray]:
 
             def record(rec: Record, s: int = s, r: int = r, amps: Any = amps) -> None:
                 pred = ctx.predict(rec.model, x_t)[:, 0]
+                preds[s, r, rec.index] = pred
                 dft_amp[s, r, rec.index] = dft_amplitude(pred, freqs) / amps
                 net = to_relu_network(rec.model)
                 exact_amp[s, r, rec.index] = exact_amplitude(net, freqs) / amps
@@ -138,6 +140,7 @@ def _compute(config: Config, ctx: RunContext) -> dict[str, np.ndarray]:
         "dft_amp": dft_amp,
         "exact_amp": exact_amp,
         "spectral_norms": snorms,
+        "predictions": preds,
         "loss": losses,
         "xi_dense": xi_dense,
         "final_exact": final_exact,
@@ -150,8 +153,9 @@ run = make_run(NAME, _compute, lambda out: plot(out), meta={"settings": list(SET
 
 def plot(out: str | os.PathLike[str]) -> list[Path]:
     """Figures from saved data: ``fig1_<setting>.png`` (spectral dynamics heatmap + spectral
-    norms; Fig. 1), ``fig2_<setting>.png`` (normalised amplitude curves; Fig. 2/10) and
-    ``exact_vs_dft.png``."""
+    norms, Fig. 1), ``fig2.png`` (the learnt function over the target at four moments of
+    training, Fig. 2), ``fig10_<setting>.png`` (normalised amplitude ``|f~(k_i)|/A_i``
+    against the iteration, one curve per frequency, Fig. 10) and ``exact_vs_dft.png``."""
     a, meta = load_results(out)
     outp = Path(out)
     paths = []
@@ -194,7 +198,9 @@ def plot(out: str | os.PathLike[str]) -> list[Path]:
         ax.set_ylabel("|f~(k)|/A  (solid: exact, dotted: DFT)")
         ax.set_title(f"{setting} amplitudes")
         ax.legend(fontsize=7, ncol=2)
-        paths.append(save_figure(fig, outp / f"fig2_{setting}.png"))
+        paths.append(save_figure(fig, outp / f"fig10_{setting}.png"))
+
+    paths.append(_plot_fig2(a, meta, outp))
 
     fig, axes = new_figure(1, 2, figsize=(13, 4.5))
     for s, setting in enumerate(meta["settings"]):
@@ -218,12 +224,39 @@ def plot(out: str | os.PathLike[str]) -> list[Path]:
     return paths
 
 
+def _plot_fig2(a: dict[str, np.ndarray], meta: dict[str, Any], outp: Path) -> Path:
+    """Fig. 2: the learnt function (first seed) over the target at four recorded moments
+    (log-spaced iterations), one row per amplitude setting."""
+    steps = a["steps"]
+    n = a["predictions"].shape[-1]
+    z = np.arange(n) / n
+    picks = (
+        np.unique(np.geomspace(1, len(steps) - 1, 4).round().astype(int)) if len(steps) > 1 else [0]
+    )
+    settings = meta["settings"]
+    fig, axes = new_figure(
+        len(settings), len(picks), figsize=(3.6 * len(picks), 2.8 * len(settings)), squeeze=False
+    )
+    for s, setting in enumerate(settings):
+        y = sine_sum(z, a["freqs"], a["amplitudes"][s], a["phases"][0])
+        for c, i in enumerate(picks):
+            ax = axes[s, c]
+            ax.plot(z, y, color="tab:blue", lw=0.8, label="target")
+            ax.plot(z, a["predictions"][s, 0, i], color="tab:green", lw=0.8, label="learnt")
+            ax.set_title(f"{setting}, iteration {int(steps[i])}", fontsize=9)
+            ax.set_xlabel("z")
+        axes[s, 0].set_ylabel("f(z)")
+    axes[0, 0].legend(fontsize=7)
+    return save_figure(fig, outp / "fig2.png")
+
+
 #: arrays with one entry per seed, and the axis that indexes the seed
 SEED_AXIS = {
     "phases": 0,
     "dft_amp": 1,
     "exact_amp": 1,
     "spectral_norms": 1,
+    "predictions": 1,
     "loss": 1,
     "final_exact": 1,
     "final_dft": 1,

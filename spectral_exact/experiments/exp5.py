@@ -114,8 +114,9 @@ run = make_run(NAME, _compute, lambda out: plot(out))
 
 
 def plot(out: str | os.PathLike[str]) -> list[Path]:
-    """``fig8.png`` (spectrum of f∘γ_L during training per L, and loss curves) and
-    ``fig7.png`` (learned function in the plane with the manifold)."""
+    """``fig8.png`` (spectrum of f∘γ_L during training per L, and loss curves),
+    ``fig7.png`` (learned function in the plane with the manifold), ``fig6.png``,
+    ``fig12.png`` and ``fig13.png`` (:func:`_plot_manifolds`)."""
     a, meta = load_results(out)
     outp = Path(out)
     Ls, freqs, steps = a["Ls"], a["freqs"], a["steps"]
@@ -154,6 +155,49 @@ def plot(out: str | os.PathLike[str]) -> list[Path]:
         axes[li].plot(pts[:, 0], pts[:, 1], "k-", lw=0.5)
         axes[li].set_title(f"learned f on R², L = {L:g}")
     paths.append(save_figure(fig, outp / "fig7.png"))
+    paths += _plot_manifolds(a, meta, outp)
+    return paths
+
+
+def _plot_manifolds(a: dict[str, np.ndarray], meta: dict[str, Any], outp: Path) -> list[Path]:
+    """Fig. 6: the flower manifolds γ_L in R² for every L; Fig. 12: the target τ along each
+    γ_L (colour = τ at that point; first seed's phases); Fig. 13: the training loss against
+    the iteration per L (mean ± sd over seeds)."""
+    Ls = a["Ls"]
+    nL = len(Ls)
+    z = np.linspace(0, 1, 2000, endpoint=False)
+    fig, axes = new_figure(1, nL, figsize=(3.2 * nL, 3.2), squeeze=False)
+    for li, L in enumerate(Ls):
+        pts = flower(z, L)
+        axes[0, li].plot(pts[:, 0], pts[:, 1], "k-", lw=0.8)
+        axes[0, li].set_aspect("equal")
+        axes[0, li].set_title(f"γ_L, L = {L:g}")
+        axes[0, li].set_xlabel("x₁")
+        axes[0, li].set_ylabel("x₂")
+    paths = [save_figure(fig, outp / "fig6.png")]
+    phases = np.random.default_rng(int(meta["seeds"][0])).uniform(0, 2 * np.pi, len(a["freqs"]))
+    tau = wave_target(z, a["freqs"], phases)
+    fig, axes = new_figure(1, nL, figsize=(3.4 * nL, 3.2), squeeze=False)
+    for li, L in enumerate(Ls):
+        pts = flower(z, L)
+        sc = axes[0, li].scatter(pts[:, 0], pts[:, 1], c=tau, s=2, cmap="RdBu_r")
+        axes[0, li].set_aspect("equal")
+        axes[0, li].set_title(f"τ on γ_L, L = {L:g}")
+        axes[0, li].set_xlabel("x₁")
+    fig.colorbar(sc, ax=axes[0, nL - 1])
+    paths.append(save_figure(fig, outp / "fig12.png"))
+    fig, ax = new_figure(figsize=(6.5, 4.2))
+    for li, L in enumerate(Ls):
+        lg = np.log10(a["loss"][li])
+        m, sd = lg.mean(0), lg.std(0)
+        it = np.arange(m.size)
+        ax.plot(it, 10**m, label=f"L = {L:g}")
+        ax.fill_between(it, 10 ** (m - sd), 10 ** (m + sd), alpha=0.2)
+    ax.set_yscale("log")
+    ax.set_xlabel("training iteration")
+    ax.set_ylabel("training loss (MSE)")
+    ax.legend()
+    paths.append(save_figure(fig, outp / "fig13.png"))
     return paths
 
 

@@ -146,31 +146,62 @@ def _compute(config: Config, ctx: RunContext) -> dict[str, np.ndarray]:
 run = make_run(NAME, _compute, lambda out: plot(out))
 
 
+#: figure of each ablation (App. A.5: Fig. 15 depth, 16 width, 17 weight clip)
+FIGURES = {"depth": "fig15.png", "width": "fig16.png", "clip": "fig17.png"}
+
+
+def _label(kind: str, v: float) -> str:
+    return "no clip" if kind == "clip" and v == 0 else f"{kind} = {v:g}"
+
+
 def plot(out: str | os.PathLike[str]) -> list[Path]:
-    """``fig15_17.png``: exact spectra of the fitted nets for each ablation, and peak height."""
+    """App. A.5: ``fig15.png`` (depth), ``fig16.png`` (width), ``fig17.png`` (weight clip):
+    the exact spectrum ``|F(2πξ)|`` of the fitted nets against ``ξ`` (with the δ-peak's flat
+    level ``1/N``) and the training loss against the iteration; ``fig18.png``: the fitted
+    peak height and the Lipschitz bound against the ablated value, all three ablations."""
     a, _ = load_results(out)
     abl = a["ablation"]
-    kinds = ["depth", "width", "clip"]
-    fig, axes = new_figure(2, 3, figsize=(15, 8))
-    for c, kind in enumerate(kinds):
+    outp = Path(out)
+    paths = []
+    for kind, name in FIGURES.items():
         sel = np.flatnonzero(abl == kind)
+        if sel.size == 0:
+            continue
+        fig, axes = new_figure(1, 2, figsize=(12, 4.2))
         for j in sel:
-            v = a["value"][j]
-            lab = f"{kind} = {v:g}" if not (kind == "clip" and v == 0) else "no clip"
-            axes[0, c].semilogy(a["xi"], a["spectrum"][:, j].mean(0) + 1e-12, label=lab, lw=0.8)
-        axes[0, c].axhline(
-            1.0 / float(a["n_points"]), color="k", ls="--", lw=0.6, label="target level 1/N"
-        )
-        axes[0, c].set_xlabel("ξ [cycles on [0,1]]")
-        axes[0, c].set_ylabel("|F(2πξ)| (exact)")
-        axes[0, c].legend(fontsize=7)
+            lab = _label(kind, float(a["value"][j]))
+            axes[0].semilogy(a["xi"], a["spectrum"][:, j].mean(0) + 1e-12, label=lab, lw=0.8)
+            lg = np.log10(a["loss"][:, j])
+            axes[1].plot(10 ** lg.mean(0), label=lab, lw=0.8)
+        axes[0].axhline(1.0 / float(a["n_points"]), color="k", ls="--", lw=0.6, label="1/N")
+        axes[0].set_xlabel("frequency ξ [cycles on [0,1]]")
+        axes[0].set_ylabel("|F(2πξ)| of the fitted net (exact)")
+        axes[0].legend(fontsize=7)
+        axes[1].set_yscale("log")
+        axes[1].set_xlabel("training iteration")
+        axes[1].set_ylabel("training loss (MSE)")
+        paths.append(save_figure(fig, outp / name))
+    fig, axes = new_figure(2, 3, figsize=(15, 7.5), squeeze=False)
+    for c, kind in enumerate(FIGURES):
+        sel = np.flatnonzero(abl == kind)
+        if sel.size == 0:
+            continue
         vals = a["value"][sel]
         shown = np.where((kind == "clip") & (vals == 0), vals.max() * 2 if vals.max() else 1, vals)
-        axes[1, c].plot(shown, a["peak"][:, sel].mean(0), "o-")
-        axes[1, c].set_xscale("log")
-        axes[1, c].set_xlabel(kind + (" (rightmost: none)" if kind == "clip" else ""))
-        axes[1, c].set_ylabel("fitted peak height f(x_peak)")
-    return [save_figure(fig, Path(out) / "fig15_17.png")]
+        for row, key, ylab in (
+            (0, "peak", "fitted peak height f(x_peak)"),
+            (1, "lipschitz", "Lipschitz bound Π‖W_l‖"),
+        ):
+            ax = axes[row, c]
+            ax.errorbar(
+                shown, a[key][:, sel].mean(0), yerr=a[key][:, sel].std(0), marker="o", capsize=3
+            )
+            ax.set_xscale("log")
+            ax.set_xlabel(kind + (" (rightmost: none)" if kind == "clip" else ""))
+            ax.set_ylabel(ylab)
+        axes[1, c].set_yscale("log")
+    paths.append(save_figure(fig, outp / "fig18.png"))
+    return paths
 
 
 #: arrays with one entry per seed, and the axis that indexes the seed
