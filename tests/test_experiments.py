@@ -76,6 +76,49 @@ TINY = {
     "spectrum2d": dict(
         width=6, depth=2, n_grid=6, n_steps=20, n_checkpoints=3, xi_max=2.0, xi_step=1.0
     ),
+    "exp8": dict(
+        ae_width=8,
+        ae_depth=2,
+        ae_steps=20,
+        n_ae_train=100,
+        n_points=40,
+        alphas=(0.0, 1.0),
+        width=8,
+        depth=2,
+        n_steps=20,
+        record_every=10,
+    ),
+    "exp9": dict(
+        n_train=300,
+        channels=(2, 3),
+        lr=1e-2,
+        n_steps=60,
+        adv_step=0.05,
+        adv_margin=0.1,
+        n_pairs=2,
+        n_nodes=4,
+        neb_steps=4,
+        checkpoints=(0, 4),
+        n_curve=10,
+        max_candidates=20,
+        adv_iters=100,
+    ),
+    "knn": dict(
+        n_points=100,
+        freqs=(2, 5),
+        Ls=(0, 4),
+        Ks=(5, 6, 7),
+        spec_k=2.0,
+        spec_L=0.0,
+        spec_K=5,
+        width=6,
+        depth=2,
+        n_steps=20,
+        k_max=10.0,
+        n_radii=3,
+        n_angles=4,
+        n_fft=32,
+    ),
 }
 
 # expected shapes of a few arrays per experiment (R = number of seeds)
@@ -96,6 +139,9 @@ SHAPES = {
     "exp7": {"peak": (1, 6), "spectrum": (1, 6, 11), "loss": (1, 6, 20)},
     "fprinciple": {"delta_f": (1, 3, 3), "hf_fraction": (1, 2), "final_spectrum": (1, 2, 161)},
     "spectrum2d": {"spectrum": (1, 3, 5, 5), "wave_amp": (1, 3, 3), "n_regions": (1, 3)},
+    "exp8": {"loss": (2, 1, 20), "rec_loss": (2, 1, 3), "samples": (1, 2, 12, 64)},
+    "exp9": {"class_changes": (1, 2, 2), "n_regions": (1, 2, 2), "energy_trace": (1, 2, 5)},
+    "knn": {"knn_acc": (1, 3, 2, 2), "zeta_dnn": (1, 3), "zeta_knn": (1, 3)},
 }
 
 
@@ -110,6 +156,9 @@ FIGURES = {
     "exp6": {"fig9"},
     "exp7": {"fig15", "fig16", "fig17", "fig18"},
     "fprinciple": {"delta_f", "init_scale"},
+    "exp8": {"fig_a6_loss", "fig_a6_manifold"},
+    "exp9": {"fig_a7_paths", "fig_a7_counts"},
+    "knn": {"fig_e_knn_acc", "fig_e_spectrum"},
 }  # fmt: skip
 
 

@@ -58,6 +58,9 @@ EXPERIMENTS: dict[str, str] = {
     "exp7": "fitting a delta-peak: depth/width/weight-clip ablations (App. A.5)",
     "fprinciple": "F-Principle: per-frequency relative error, initialisation scale (Xu et al.)",
     "spectrum2d": "exact 2-D spectrum during training with N_f*L_f of Theorem 1",
+    "exp8": "white-noise labels on a DAE-learned manifold vs a flat one (App. A.6)",
+    "exp9": "same-class paths in a CNN, straight vs NEB, exact regions/class changes (App. A.7)",
+    "knn": "KNN vs DNN on flower manifolds: accuracy over (k, L, K), radial spectra (App. E)",
 }
 
 
