@@ -1,6 +1,7 @@
 """The computations behind experiments 8, 9 and Appendix E (``knn``), each checked against an
 independent route: exact path regions and class changes vs a dense sampler of the CNN's own
-activation patterns, NEB invariants, KNN vs scikit-learn, the flat manifold vs least squares."""
+activation patterns, NEB invariants, KNN vs scikit-learn, the flat manifold vs least squares.
+"""
 
 from __future__ import annotations
 
@@ -224,7 +225,8 @@ def test_exp8_reads_mnist_idx_through_the_cli(tmp_path: Path) -> None:
 @pytest.mark.parametrize("name", ["exp8", "exp9", "knn"])
 def test_single_seed_runs_merge(name: str, tmp_path: Path) -> None:
     """What the Dask sweep does: one run per seed, merged along SEED_AXIS; every array without
-    a seed axis must be the same in both runs."""
+    a seed axis must be the same in both runs.
+    """
     from test_experiments import TINY
 
     from spectral_exact.experiments import run_experiment

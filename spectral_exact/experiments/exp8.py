@@ -93,7 +93,8 @@ CONFIGS = {
 def make_autoencoder(n_in: int, config: Config, device: Any = None) -> tuple[Any, Any]:
     """Encoder ``n_in -> ... -> latent_dim`` and decoder ``latent_dim -> ... -> n_in`` (ReLU
     MLPs of ``ae_depth`` Linear layers and width ``ae_width``; the decoder is piecewise linear,
-    so the DAE manifold is a piecewise-linear ``latent_dim``-dimensional surface)."""
+    so the DAE manifold is a piecewise-linear ``latent_dim``-dimensional surface).
+    """
     enc = make_mlp(n_in, config.ae_width, config.ae_depth, config.latent_dim, device=device)
     dec = make_mlp(config.latent_dim, config.ae_width, config.ae_depth, n_in, device=device)
     return enc, dec
@@ -102,7 +103,8 @@ def make_autoencoder(n_in: int, config: Config, device: Any = None) -> tuple[Any
 def train_dae(x: np.ndarray, config: Config, device: Any, seed: int) -> tuple[Any, Any, float]:
     r"""Train a denoising autoencoder on the rows of ``x``: minimise
     :math:`\|D(E(x + \sigma\epsilon)) - x\|^2` (full-batch Adam, a fresh
-    :math:`\epsilon\sim\mathcal N(0, I)` each step). Returns ``(encoder, decoder, final loss)``."""
+    :math:`\epsilon\sim\mathcal N(0, I)` each step). Returns ``(encoder, decoder, final loss)``.
+    """
     import torch
 
     seed_everything(seed)
@@ -123,7 +125,8 @@ def train_dae(x: np.ndarray, config: Config, device: Any, seed: int) -> tuple[An
 def manifold_points(dec: Any, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     r"""The DAE manifold's points :math:`D(z_j)` and the flat manifold's :math:`A z_j + b`
     (least squares of the decoder outputs on ``[z, 1]``), each of shape ``(n, n_in)``:
-    ``(flat, curved)``."""
+    ``(flat, curved)``.
+    """
     import torch
 
     with torch.no_grad():
@@ -136,7 +139,8 @@ def manifold_points(dec: Any, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def interpolate(flat: np.ndarray, curved: np.ndarray, alphas: Sequence[float]) -> np.ndarray:
     r""":math:`x_\alpha = (1-\alpha)\,\mathrm{flat} + \alpha\,\mathrm{curved}` for every
-    ``α``: shape ``(len(alphas), n, n_in)``."""
+    ``α``: shape ``(len(alphas), n, n_in)``.
+    """
     return np.stack([(1.0 - a) * flat + a * curved for a in alphas])
 
 
@@ -217,7 +221,8 @@ run = make_run(NAME, _compute, lambda out: plot(out))
 def plot(out: str | os.PathLike[str]) -> list[Path]:
     """``fig_a6_loss.png``: training loss on white-noise labels per manifold (every run thin,
     the mean thick); ``fig_a6_manifold.png``: images on the flat and the DAE manifold at the
-    same codes (first seed)."""
+    same codes (first seed).
+    """
     a, _ = load_results(out)
     outp = Path(out)
     alphas = a["alphas"]

@@ -108,7 +108,8 @@ CONFIGS = {
 def make_cnn(side: int, channels: Sequence[int], device: Any = None) -> Any:
     """Conv(1→c1, 3x3, pad 1) - ReLU - Conv(c1→c2, 3x3, stride 2, pad 1) - ReLU - Flatten -
     Linear(→10) on ``side x side`` grey images (strided convolution instead of max-pooling, so
-    that every ReLU of the compiled network is a ReLU of the CNN)."""
+    that every ReLU of the compiled network is a ReLU of the CNN).
+    """
     import torch.nn as nn
 
     c1, c2 = (int(c) for c in channels)
@@ -225,7 +226,8 @@ def envelope_classes(alpha: np.ndarray, beta: np.ndarray, a: float, b: float) ->
 
 def compile_cnn(model: Any, side: int) -> Any:
     """The CNN as a :class:`~spectral_exact.ReLUNetwork` with a fixed generic output functional
-    (its hidden units are those of the CNN; only the output layer is a weighted sum)."""
+    (its hidden units are those of the CNN; only the output layer is a weighted sum).
+    """
     import spectral_exact as se
 
     w = np.random.default_rng(GENERIC_OUTPUT_SEED).standard_normal(10)
@@ -261,7 +263,8 @@ def analyse_path(net: Any, model64: Any, nodes: np.ndarray) -> PathAnalysis:
     """Exact regions and predicted classes along the polyline through ``nodes`` ``(M+1, d)``.
 
     ``net`` is :func:`compile_cnn` of the model, ``model64`` the float64 torch model (its
-    logits, affine on each region, are read at two interior points of the region)."""
+    logits, affine on each region, are read at two interior points of the region).
+    """
     import torch
 
     import spectral_exact as se
@@ -311,7 +314,8 @@ def analyse_path(net: Any, model64: Any, nodes: np.ndarray) -> PathAnalysis:
 def sampled_path_counts(model64: Any, nodes: np.ndarray, n_per_segment: int) -> tuple[int, int]:
     """Independent dense sampler: ``(#activation-pattern runs, #class changes)`` seen at
     ``n_per_segment`` points per segment of the polyline (torch forward hooks on the ReLUs).
-    It can only miss regions and flips narrower than its step, never add any."""
+    It can only miss regions and flips narrower than its step, never add any.
+    """
     import torch
 
     acts: list[Any] = []
@@ -340,7 +344,8 @@ def sampled_path_counts(model64: Any, nodes: np.ndarray, n_per_segment: int) -> 
 
 def train_cnn(config: Config, seed: int, device: Any) -> tuple[Any, np.ndarray, np.ndarray, float]:
     """Train the CNN on ``n_train`` images (full-batch Adam, cross-entropy); returns the
-    model, the training images (flattened), labels and the accuracy on the rest."""
+    model, the training images (flattened), labels and the accuracy on the rest.
+    """
     import torch
 
     x, y = load_dataset(config.data_path)
@@ -372,7 +377,8 @@ def adversarial(
 ) -> np.ndarray | None:
     """Targeted iterative sign-gradient attack (I-FGSM, pixels kept in ``[0, 1]``): moves the
     image ``x0`` until the logit of ``target`` exceeds every other logit by ``margin``;
-    ``None`` if ``max_iter`` steps do not suffice."""
+    ``None`` if ``max_iter`` steps do not suffice.
+    """
     import torch
 
     side = int(round(np.sqrt(x0.size)))
@@ -557,7 +563,8 @@ def plot(out: str | os.PathLike[str]) -> list[Path]:
     """``fig_a7_paths.png``: images along the straight and the relaxed path of the first pair
     (first seed); ``fig_a7_counts.png``: class margin along both paths, and the exact number of
     class changes and of linear regions per path vs the NEB iteration (mean over pairs and
-    seeds)."""
+    seeds).
+    """
     a, _ = load_results(out)
     outp = Path(out)
     nodes = a["nodes_show"][0]
@@ -630,7 +637,8 @@ CLAIMS = (
 
 def claims(arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> list[Claim]:
     """App. A.7, per seed: relaxing straight paths removes class changes, and most relaxed
-    paths between images of one class keep that class everywhere."""
+    paths between images of one class keep that class everywhere.
+    """
     ck = arrays["checkpoints"]
     per_seed, d0, d1 = [], [], []
     for r, _seed in enumerate(meta["seeds"]):

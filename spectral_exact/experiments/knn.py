@@ -117,13 +117,15 @@ def knn_predict(
     train_x: NDArray[Any], train_y: NDArray[Any], query: NDArray[Any], K: int
 ) -> NDArray[np.int64]:
     """Majority vote of the ``K`` nearest neighbours (binary labels; a tie gives 0, as
-    scikit-learn's ``KNeighborsClassifier`` does)."""
+    scikit-learn's ``KNeighborsClassifier`` does).
+    """
     return (knn_votes(train_x, train_y, query, K) > 0.5).astype(np.int64)
 
 
 class KNNFunction:
     """The KNN vote minus 1/2 as a function on the plane, ``(..., 2) -> (...)`` (what
-    :func:`spectral_exact.fft.fft_fourier_at` samples)."""
+    :func:`spectral_exact.fft.fft_fourier_at` samples).
+    """
 
     input_dim = 2
 
@@ -138,7 +140,8 @@ class KNNFunction:
 
 def radial_points(radii: NDArray[Any], n_angles: int) -> NDArray[np.float64]:
     """Frequencies ``κ (cos θ, sin θ)`` for every radius and ``n_angles`` angles in
-    ``[0, π)`` (``|F(-k)| = |F(k)|`` for real functions), shape ``(n_radii, n_angles, 2)``."""
+    ``[0, π)`` (``|F(-k)| = |F(k)|`` for real functions), shape ``(n_radii, n_angles, 2)``.
+    """
     th = np.arange(n_angles) * np.pi / n_angles
     return np.asarray(radii)[:, None, None] * np.stack([np.cos(th), np.sin(th)], axis=-1)
 
@@ -227,7 +230,8 @@ def plot(out: str | os.PathLike[str]) -> list[Path]:
     """``fig_e_knn_acc.png``: KNN held-out accuracy over ``(k, L)`` for four values of ``K``
     (mean over seeds); ``fig_e_spectrum.png``: radial spectra of the KNN vote (FFT) and of the
     network's logit (exact, with its FFT as a check), each divided by its value at the
-    smallest radius."""
+    smallest radius.
+    """
     a, meta = load_results(out)
     outp = Path(out)
     Ks = a["Ks"]
@@ -294,7 +298,8 @@ CLAIMS = (
 
 def claims(arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> list[Claim]:
     """App. E, per seed: KNN accuracy at high k falls with K; the KNN function's spectrum
-    decays more slowly than the network's."""
+    decays more slowly than the network's.
+    """
     nk = len(arrays["freqs"])
     per_seed, d0, d1 = [], [], []
     for r, _seed in enumerate(meta["seeds"]):
