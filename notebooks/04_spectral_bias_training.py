@@ -63,8 +63,8 @@ print("saved:", sorted(p.name for p in Path(out).iterdir()))
 # the layers.
 
 # %%
-display(Image(filename=os.path.join(out, "fig1_equal.png")))
-display(Image(filename=os.path.join(out, "fig10_equal.png")))
+display(Image(filename=str(Path(out) / "fig1_equal.png")))
+display(Image(filename=str(Path(out) / "fig10_equal.png")))
 
 # %%
 freqs, steps = arrays["freqs"], arrays["steps"]

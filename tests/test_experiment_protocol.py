@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 from pathlib import Path
+from typing import ClassVar
 
 import numpy as np
 import pytest
@@ -41,9 +42,9 @@ def test_check_experiment_names_what_is_missing() -> None:
     class Fake:
         NAME = "fake"
         TITLE = "t"
-        CONFIGS = {"quick": 1, "paper": 2}
+        CONFIGS: ClassVar[dict[str, int]] = {"quick": 1, "paper": 2}
         CLAIMS = ()
-        SEED_AXIS: dict[str, int] = {}
+        SEED_AXIS: ClassVar[dict[str, int]] = {}
 
         @staticmethod
         def run() -> None: ...
@@ -63,7 +64,7 @@ def test_base_config_checks_shared_fields() -> None:
         BaseConfig(lr=-1)
     with pytest.raises(ExperimentError, match="n_steps must be an integer >= 1, got 0"):
         BaseConfig(n_steps=0)
-    with pytest.raises(ExperimentError, match="width must be an integer >= 1, got 2.5"):
+    with pytest.raises(ExperimentError, match=r"width must be an integer >= 1, got 2\.5"):
         MLPConfig(width=2.5)  # type: ignore[arg-type]
     with pytest.raises(ExperimentError, match="record_every must be an integer >= 1"):
         E.get_config("exp1", "quick", record_every=0)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gzip
 import struct
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -74,7 +75,7 @@ def test_envelope_classes_against_dense_argmax() -> None:
         got = exp9.envelope_classes(alpha, beta, -1.0, 2.0)
         t = np.linspace(-1.0, 2.0, 100_001)
         am = np.argmax(alpha[None] + beta[None] * t[:, None], axis=1)
-        want = [int(am[0])] + [int(c) for p, c in zip(am[:-1], am[1:]) if c != p]
+        want = [int(am[0])] + [int(c) for p, c in pairwise(am) if c != p]
         assert got == want
 
 
@@ -146,7 +147,7 @@ def test_knn_matches_sklearn_on_a_flower_split() -> None:
     g = np.stack(np.meshgrid(np.linspace(-1, 1, 4), np.linspace(-1, 1, 5)), axis=-1)
     ref = KNeighborsClassifier(n_neighbors=5).fit(x, y).predict_proba(g.reshape(-1, 2))[:, 1]
     np.testing.assert_allclose(f(g).ravel(), ref - 0.5, atol=1e-15)
-    with pytest.raises(C.ExperimentError, match="K must be in 1..300"):
+    with pytest.raises(C.ExperimentError, match=r"K must be in 1\.\.300"):
         knn.knn_votes(x, y, xv, 301)
 
 

@@ -65,8 +65,9 @@ EXPERIMENTS: dict[str, str] = {
 
 
 def get_experiment(name: str) -> Experiment:
-    """The module of experiment ``name`` (checked against the :class:`Experiment` protocol);
-    raises :class:`ExperimentError` on unknown names.
+    """Return the module of experiment ``name``, checked against the :class:`Experiment` protocol.
+
+    Raises :class:`ExperimentError` on unknown names.
     """
     if name not in EXPERIMENTS:
         raise ExperimentError(f"unknown experiment {name!r}; choose one of {sorted(EXPERIMENTS)}")
@@ -74,7 +75,7 @@ def get_experiment(name: str) -> Experiment:
 
 
 def get_config(name: str, scale: str = "quick", **overrides: Any) -> Any:
-    """The ``scale`` config of experiment ``name`` with ``overrides`` applied."""
+    """Return the ``scale`` config of experiment ``name`` with ``overrides`` applied."""
     from ._protocol import override
 
     if scale not in SCALES:
@@ -122,7 +123,7 @@ def replot_experiment(name: str, out: str | os.PathLike[str]) -> list[Any]:
 
 
 def experiment_claims(name: str, out: str | os.PathLike[str]) -> list[Claim]:
-    """The paper's claims measured on the data saved in ``out``."""
+    """Measure the paper's claims on the data saved in ``out``."""
     from ._io import load_results
 
     arrays, meta = load_results(out)

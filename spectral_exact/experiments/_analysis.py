@@ -1,5 +1,7 @@
-"""Statistics on learning curves shared by the experiments' claims: first crossings of a
-threshold and Spearman rank correlations (the claims themselves are in :mod:`._claims`).
+"""Statistics on learning curves shared by the experiments' claims.
+
+First crossings of a threshold and Spearman rank correlations (the claims themselves are in
+:mod:`._claims`).
 """
 
 from __future__ import annotations
@@ -13,8 +15,9 @@ __all__ = ["first_crossing", "spearman"]
 def first_crossing(
     curves: NDArray[np.float64], steps: NDArray[np.float64], threshold: float
 ) -> NDArray[np.float64]:
-    """First recorded step at which each column of ``curves`` (shape ``(T, K)``) reaches
-    ``threshold``; columns that never do get ``inf``.
+    """Return the first recorded step at which each column of ``curves`` reaches ``threshold``.
+
+    ``curves`` has shape ``(T, K)``; columns that never reach ``threshold`` get ``inf``.
     """
     curves = np.asarray(curves, dtype=np.float64)
     hit = curves >= threshold
@@ -25,8 +28,9 @@ def first_crossing(
 
 
 def spearman(x: ArrayLike, y: ArrayLike) -> float:
-    """Spearman rank correlation (ties averaged; ``inf`` ranks last). NaN if constant or if
-    fewer than two points.
+    """Return the Spearman rank correlation (ties averaged; ``inf`` ranks last).
+
+    NaN if constant or if fewer than two points.
 
     Examples
     --------

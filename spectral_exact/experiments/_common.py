@@ -1,5 +1,6 @@
-"""Compatibility facade: the names the experiments' former grab-bag module exported, now
-defined in modules split by concern. New code imports from those modules:
+"""Compatibility facade for the names the experiments' former grab-bag module exported.
+
+These names are now defined in modules split by concern. New code imports from those modules:
 
 * :mod:`._runtime`: :class:`ExperimentError`, ``SCALES``, seeding, torch settings, device,
   progress bars;
@@ -26,7 +27,6 @@ from ._protocol import BaseConfig, MLPConfig, base_meta, config_dict, override
 from ._runtime import (
     DEFAULT_TORCH_THREADS,
     SCALES,
-    ExperimentError,
     configure_torch,
     progress,
     resolve_device,

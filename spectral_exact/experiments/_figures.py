@@ -1,5 +1,6 @@
-"""Figure helpers of the experiments: figures without pyplot's global state, saved and
-closed in one call. matplotlib is imported inside functions only.
+"""Figure helpers of the experiments: figures without pyplot's global state.
+
+Figures are saved and closed in one call. matplotlib is imported inside functions only.
 """
 
 from __future__ import annotations

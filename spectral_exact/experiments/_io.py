@@ -1,5 +1,6 @@
-"""Saving and loading an experiment's results: ``results.npz`` (arrays) and ``meta.json``
-(config, seeds, device, versions).
+"""Saving and loading an experiment's results.
+
+The results are ``results.npz`` (arrays) and ``meta.json`` (config, seeds, device, versions).
 """
 
 from __future__ import annotations
@@ -35,9 +36,9 @@ def save_results(
     """Write ``results.npz`` (arrays) and ``meta.json`` (config, seeds, versions) into ``out``."""
     outp = Path(out)
     outp.mkdir(parents=True, exist_ok=True)
-    with open(outp / "results.npz", "wb") as fh:
+    with (outp / "results.npz").open("wb") as fh:
         np.savez(fh, **{k: np.asarray(v) for k, v in arrays.items()})  # type: ignore[arg-type]
-    with open(outp / "meta.json", "w") as fh:
+    with (outp / "meta.json").open("w") as fh:
         json.dump(dict(meta), fh, indent=2, default=json_default, sort_keys=True)
     return outp
 
@@ -51,6 +52,6 @@ def load_results(out: str | os.PathLike[str]) -> tuple[dict[str, NDArray[Any]], 
         )
     with np.load(outp / "results.npz", allow_pickle=False) as data:
         arrays = {k: data[k] for k in data.files}
-    with open(outp / "meta.json") as fh:
+    with (outp / "meta.json").open() as fh:
         meta = json.load(fh)
     return arrays, meta

@@ -93,8 +93,10 @@ class BaseConfig:
 
 @dataclass(frozen=True)
 class MLPConfig(BaseConfig):
-    """:class:`BaseConfig` plus the size of the ReLU MLP (``depth`` = number of Linear
-    layers: the paper's "6-layer" net has six Linear layers, five hidden ReLU layers).
+    """:class:`BaseConfig` plus the size of the ReLU MLP.
+
+    ``depth`` is the number of Linear layers: the paper's "6-layer" net has six Linear layers,
+    five hidden ReLU layers.
     """
 
     width: int = 256
@@ -114,7 +116,7 @@ def override(config: T, **changes: Any) -> T:
     bad = sorted(set(changes) - known)
     if bad:
         raise ExperimentError(f"unknown config field(s) {bad}; known: {sorted(known)}")
-    return replace(config, **changes)  # type: ignore[type-var]
+    return replace(config, **changes)
 
 
 def config_dict(config: Any) -> dict[str, Any]:
@@ -165,14 +167,15 @@ class RunContext:
     show_progress: bool
 
     def tensor(self, a: ArrayLike) -> Any:
-        """``a`` as a float32 torch tensor on the run's device."""
+        """Convert ``a`` to a float32 torch tensor on the run's device."""
         import torch
 
         return torch.as_tensor(np.asarray(a), dtype=torch.float32, device=self.torch_device)
 
     def mlp(self, in_dim: int, config: MLPConfig, out_dim: int = 1, **kwargs: Any) -> Any:
-        """The config's ``width x depth`` ReLU MLP on the run's device
-        (:func:`._training.make_mlp`).
+        """Build the config's ``width x depth`` ReLU MLP on the run's device.
+
+        The network is made by :func:`._training.make_mlp`.
         """
         from ._training import make_mlp
 
@@ -187,7 +190,7 @@ class RunContext:
 
     @staticmethod
     def numpy(t: Any) -> NDArray[np.float64]:
-        """A torch tensor as a float64 NumPy array on the CPU (no gradient)."""
+        """Convert a torch tensor to a float64 NumPy array on the CPU (no gradient)."""
         return np.asarray(t.detach().double().cpu().numpy())
 
     @staticmethod
@@ -243,7 +246,7 @@ def make_run(
     *,
     meta: Mapping[str, Any] | None = None,
 ) -> RunFunction:
-    """An experiment's ``run`` from its ``compute`` and ``plot``.
+    """Build an experiment's ``run`` from its ``compute`` and ``plot``.
 
     ``run(config, *, seeds, out, device="cpu", show_progress=True, plot_figures=True)``
     checks the seeds, resolves the device (:func:`._runtime.resolve_device`: ``cuda``
@@ -298,7 +301,7 @@ class Experiment(Protocol):
         ...
 
     def claims(self, arrays: dict[str, NDArray[Any]], meta: dict[str, Any]) -> list[Claim]:
-        """The claims measured on the saved data, one value per seed."""
+        """Measure the claims on the saved data, one value per seed."""
         ...
 
 
@@ -324,8 +327,9 @@ class Grid:
 
 
 def field_grid(field_name: str, axes: Mapping[str, int]) -> Grid:
-    """The :class:`Grid` over the values of the tuple-valued config field ``field_name``
-    (grid point ``i`` runs the config with ``field_name = (value_i,)``).
+    """Return the :class:`Grid` over the values of the tuple-valued config field ``field_name``.
+
+    Grid point ``i`` runs the config with ``field_name = (value_i,)``.
     """
 
     def size(config: Any) -> int:
@@ -338,7 +342,7 @@ def field_grid(field_name: str, axes: Mapping[str, int]) -> Grid:
 
 
 def grid_of(module: Any) -> Grid | None:
-    """The module's ``GRID`` as a :class:`Grid` (``None`` if it has none)."""
+    """Return the module's ``GRID`` as a :class:`Grid` (``None`` if it has none)."""
     grid = getattr(module, "GRID", None)
     if grid is None or isinstance(grid, Grid):
         return grid
@@ -351,8 +355,9 @@ REQUIRED = ("NAME", "TITLE", "CONFIGS", "CLAIMS", "SEED_AXIS", "run", "plot", "c
 
 
 def check_experiment(module: Any) -> Experiment:
-    """``module`` if it follows the protocol; raises :class:`ExperimentError` naming what is
-    missing or wrong otherwise.
+    """Return ``module`` if it follows the :class:`Experiment` protocol.
+
+    Otherwise raises :class:`ExperimentError` naming what is missing or wrong.
     """
     missing = [a for a in REQUIRED if not hasattr(module, a)]
     if missing:
@@ -375,4 +380,4 @@ def check_experiment(module: Any) -> Experiment:
             raise ExperimentError(f"{name}.GRID names {field_name!r}, not a config field")
         if not isinstance(axes, Mapping):
             raise ExperimentError(f"{name}.GRID[1] must map array names to axes")
-    return module  # type: ignore[no-any-return]
+    return module

@@ -1,5 +1,6 @@
-"""Run-time environment of the experiments: the error class, seeding, torch settings, the
-device and progress bars.
+"""Run-time environment of the experiments.
+
+The error class, seeding, torch settings, the device and progress bars.
 
 ``--device cuda`` raises :class:`ExperimentError` when CUDA is unavailable: no silent
 fallback, so that timings and results are never silently from another device. Torch is
@@ -49,8 +50,9 @@ DEFAULT_TORCH_THREADS = 1
 
 
 def configure_torch(threads: int | None = None) -> None:
-    """Deterministic algorithms and a bounded thread count (default
-    :data:`DEFAULT_TORCH_THREADS`).
+    """Configure torch: deterministic algorithms and a bounded thread count.
+
+    The thread count defaults to :data:`DEFAULT_TORCH_THREADS`.
     """
     import torch
 
@@ -86,7 +88,7 @@ def resolve_device(name: str) -> Any:
 def progress(
     iterable: Iterable[T], *, enabled: bool = True, desc: str = "", total: int | None = None
 ) -> Iterator[T]:
-    """A tqdm progress bar, shown only when ``enabled`` and stderr is a terminal or Jupyter."""
+    """Return a tqdm progress bar, shown only if ``enabled`` and stderr is a terminal or Jupyter."""
     from tqdm.auto import tqdm
 
     from .._progress import progress_enabled

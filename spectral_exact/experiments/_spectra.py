@@ -1,5 +1,6 @@
-r"""Spectra of trained nets: the exact transform (:func:`spectral_exact.network_fourier`), the
-region count, and the DFT quantities of the paper.
+r"""Spectra of trained nets: the exact transform, the region count and the paper's DFT quantities.
+
+The exact transform is :func:`spectral_exact.network_fourier`.
 
 Convention of the whole package: :math:`F(k) = \int f(x) e^{-i k\cdot x} dx` with ``k`` in
 radians per unit length. A target ``A sin(2 pi xi z + phi)`` on ``[0, 1]`` has
@@ -30,7 +31,7 @@ __all__ = [
 
 
 def to_relu_network(model: Any) -> Any:
-    """The trained torch model as a :class:`spectral_exact.ReLUNetwork` (float64)."""
+    """Convert the trained torch model to a :class:`spectral_exact.ReLUNetwork` (float64)."""
     from ..network import ReLUNetwork
 
     return ReLUNetwork.from_torch(model)
@@ -62,7 +63,7 @@ def exact_fourier(
 
 
 def count_regions(net: Any, lo: Sequence[float], hi: Sequence[float]) -> int:
-    """Number of linear regions of ``net`` in the box (:func:`spectral_exact.linear_regions`)."""
+    """Count the linear regions of ``net`` in the box (:func:`spectral_exact.linear_regions`)."""
     import spectral_exact as se
 
     fn = getattr(se, "linear_regions", None)

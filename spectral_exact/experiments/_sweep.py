@@ -55,7 +55,7 @@ TASKS_DIR = "tasks"
 
 
 def _grid(mod: Any) -> Grid:
-    """The module's :class:`Grid`; raises if it has none."""
+    """Return the module's :class:`Grid`; raise if it has none."""
     grid = grid_of(mod)
     if grid is None:
         raise ExperimentError(f"experiment {getattr(mod, 'NAME', mod)!r} declares no GRID")

@@ -1,5 +1,6 @@
-"""Models and training of the experiments: the torch MLP, full-batch Adam with records, and
-spectral norms by power iteration.
+"""Models and training of the experiments.
+
+The torch MLP, full-batch Adam with records, and spectral norms by power iteration.
 
 The trainer owns the record index: ``on_record`` receives a :class:`Record` whose ``index``
 is the position of this record in the run's arrays (``0`` before the first update, then one
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -48,8 +50,9 @@ class Record:
 
 
 def n_records(n_steps: int, record_every: int) -> int:
-    """Number of records of :func:`train_full_batch` with ``record_every``: one before the
-    first update and one after every ``record_every`` updates.
+    """Return the number of records of :func:`train_full_batch` with ``record_every``.
+
+    There is one record before the first update and one after every ``record_every`` updates.
 
     Examples
     --------
@@ -108,7 +111,7 @@ def make_mlp(
 
 
 def linear_layers(model: Any) -> list[Any]:
-    """The ``nn.Linear`` layers of a ``nn.Sequential``, in order."""
+    """Return the ``nn.Linear`` layers of a ``nn.Sequential``, in order."""
     import torch.nn as nn
 
     return [m for m in model if isinstance(m, nn.Linear)]
@@ -180,7 +183,7 @@ def train_full_batch(
         raise ExperimentError(f"unknown loss {loss!r}")
     if record_steps is not None:
         at = [int(s) for s in record_steps]
-        if any(b <= a for a, b in zip(at, at[1:])) or (at and (at[0] < 0 or at[-1] > n_steps)):
+        if any(b <= a for a, b in pairwise(at)) or (at and (at[0] < 0 or at[-1] > n_steps)):
             raise ExperimentError(
                 f"record_steps must increase within [0, {n_steps}], got {list(record_steps)}"
             )

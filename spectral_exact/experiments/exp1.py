@@ -152,10 +152,12 @@ run = make_run(NAME, _compute, lambda out: plot(out), meta={"settings": list(SET
 
 
 def plot(out: str | os.PathLike[str]) -> list[Path]:
-    """Figures from saved data: ``fig1_<setting>.png`` (spectral dynamics heatmap + spectral
-    norms, Fig. 1), ``fig2.png`` (the learnt function over the target at four moments of
-    training, Fig. 2), ``fig10_<setting>.png`` (normalised amplitude ``|f~(k_i)|/A_i``
-    against the iteration, one curve per frequency, Fig. 10) and ``exact_vs_dft.png``.
+    """Draw the figures from the saved data.
+
+    ``fig1_<setting>.png`` (spectral dynamics heatmap + spectral norms, Fig. 1), ``fig2.png``
+    (the learnt function over the target at four moments of training, Fig. 2),
+    ``fig10_<setting>.png`` (normalised amplitude ``|f~(k_i)|/A_i`` against the iteration, one
+    curve per frequency, Fig. 10) and ``exact_vs_dft.png``.
     """
     a, meta = load_results(out)
     outp = Path(out)
@@ -226,8 +228,9 @@ def plot(out: str | os.PathLike[str]) -> list[Path]:
 
 
 def _plot_fig2(a: dict[str, np.ndarray], meta: dict[str, Any], outp: Path) -> Path:
-    """Fig. 2: the learnt function (first seed) over the target at four recorded moments
-    (log-spaced iterations), one row per amplitude setting.
+    """Draw Fig. 2: the learnt function (first seed) over the target at four recorded moments.
+
+    The moments are log-spaced iterations; there is one row per amplitude setting.
     """
     steps = a["steps"]
     n = a["predictions"].shape[-1]
@@ -289,10 +292,12 @@ CLAIMS = tuple(
 
 
 def claims(arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> list[Claim]:
-    """Sec. 3.1, per seed: lower frequencies are learned earlier (the area under the
-    normalised-amplitude curve decreases with ``k``), in both amplitude settings, with the
-    exact and the DFT spectrum; the product of spectral norms rises with the high-frequency
-    amplitude during training. See :data:`CLAIMS` for the criteria.
+    """Measure the claims of Sec. 3.1 per seed.
+
+    Lower frequencies are learned earlier (the area under the normalised-amplitude curve
+    decreases with ``k``), in both amplitude settings, with the exact and the DFT spectrum; the
+    product of spectral norms rises with the high-frequency amplitude during training. See
+    :data:`CLAIMS` for the criteria.
     """
     freqs = arrays["freqs"]
     K = len(freqs)

@@ -235,10 +235,12 @@ CLAIMS = tuple(
 
 
 def claims(arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> list[Claim]:
-    """Sec. 3.1, per seed: lower frequencies are more robust to parameter perturbations; the
-    robustness score decreases with k, for the DFT and the exact spectrum and both readings
-    of the expectation. Only frequencies the trained net has learned count: the normalised
-    spectrum of an unlearned frequency is noise over a near-zero amplitude.
+    """Measure the claims of Sec. 3.1 per seed.
+
+    Lower frequencies are more robust to parameter perturbations; the robustness score
+    decreases with k, for the DFT and the exact spectrum and both readings of the expectation.
+    Only frequencies the trained net has learned count: the normalised spectrum of an unlearned
+    frequency is noise over a near-zero amplitude.
     """
     per_seed = []
     details: dict[str, list[str]] = {}

@@ -86,8 +86,9 @@ CONFIGS = {
 
 
 def _compute(config: Config, ctx: RunContext) -> dict[str, np.ndarray]:
-    """One net per noise amplitude, frequency and seed; the validation loss against clean
-    targets.
+    """Train one net per noise amplitude, frequency and seed.
+
+    The validation loss is measured against the clean targets.
     """
     nb, nk, R = len(config.betas), len(config.noise_freqs), len(ctx.seeds)
     n_rec = n_records(config.n_steps, config.record_every)
@@ -142,10 +143,11 @@ def dip(val_loss: np.ndarray) -> np.ndarray:
 
 
 def plot(out: str | os.PathLike[str]) -> list[Path]:
-    """Rahaman et al.'s Fig. 4: ``fig4a.png`` / ``fig4b.png`` validation loss (clean targets)
-    against the iteration for every noise frequency at the smallest / largest ``β`` (with the
-    training loss on the noisy targets beside it), ``fig4d.png`` the validation-loss dip
-    against ``k`` for every ``β``.
+    """Draw Rahaman et al.'s Fig. 4 from the saved data.
+
+    ``fig4a.png`` / ``fig4b.png`` validation loss (clean targets) against the iteration for
+    every noise frequency at the smallest / largest ``β`` (with the training loss on the noisy
+    targets beside it), ``fig4d.png`` the validation-loss dip against ``k`` for every ``β``.
     """
     a, _ = load_results(out)
     outp = Path(out)
@@ -171,7 +173,7 @@ def plot(out: str | os.PathLike[str]) -> list[Path]:
             ks, d[b].mean(-1), yerr=d[b].std(-1), marker="o", capsize=3, label=f"β = {beta:g}"
         )
     ax.set_xlabel("frequency k of the noise ψ_k")
-    ax.set_ylabel("dip in validation loss (final − min) / final")
+    ax.set_ylabel("dip in validation loss (final \u2212 min) / final")
     ax.legend(fontsize=8)
     paths.append(save_figure(fig, outp / "fig4d.png"))
     return paths
@@ -193,7 +195,8 @@ def _dip_claim(beta: float) -> ClaimSpec:
     )
 
 
-CLAIMS = tuple(_dip_claim(beta) for beta in CONFIGS["quick"].betas) + (
+CLAIMS = (
+    *(_dip_claim(beta) for beta in CONFIGS["quick"].betas),
     ClaimSpec(
         "spearman(β, mean dip)",
         "Spearman over the noise amplitudes β of the validation-loss dip averaged over the "
@@ -205,9 +208,11 @@ CLAIMS = tuple(_dip_claim(beta) for beta in CONFIGS["quick"].betas) + (
 
 
 def claims(arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> list[Claim]:
-    """Sec. 3.2, per seed: at every noise amplitude the validation-loss dip grows with the
-    noise frequency k (k > 0), and the dip grows with the amplitude β. The per-β claims are
-    those of the configured ``β`` values (:data:`CLAIMS` names the quick scale's).
+    """Measure the claims of Sec. 3.2 per seed.
+
+    At every noise amplitude the validation-loss dip grows with the noise frequency k (k > 0),
+    and the dip grows with the amplitude β. The per-β claims are those of the configured ``β``
+    values (:data:`CLAIMS` names the quick scale's).
     """
     ks, betas = arrays["noise_freqs"], arrays["betas"]
     m = ks > 0

@@ -209,8 +209,10 @@ run = make_run(NAME, _compute, lambda out: plot(out))
 
 
 def plot(out: str | os.PathLike[str]) -> list[Path]:
-    """``fig5.png``: target and final-net spectra in the kernel eigenbasis, and the relative
-    error per eigen-band during training.
+    """Draw ``fig5.png`` from the saved data.
+
+    It shows target and final-net spectra in the kernel eigenbasis, and the relative error per
+    eigen-band during training.
     """
     a, _ = load_results(out)
     fig, axes = new_figure(1, 2, figsize=(12, 4.2))
@@ -247,13 +249,13 @@ def plot(out: str | os.PathLike[str]) -> list[Path]:
         axes[1].errorbar(modes, d.mean(-1), yerr=d.std(-1), marker="o", capsize=3)
         axes[1].set_xscale("symlog", linthresh=1)
         axes[1].set_xlabel("eigen-index γ of the noise ψ_γ (larger: higher frequency)")
-        axes[1].set_ylabel("dip in validation loss (final − min) / final")
+        axes[1].set_ylabel("dip in validation loss (final \u2212 min) / final")
         paths.append(save_figure(fig, Path(out) / "fig5_noise.png"))
     return paths
 
 
 def dip(val_loss: np.ndarray) -> np.ndarray:
-    """``(final - min) / final`` of validation-loss curves along the last axis."""
+    """Return the dip ``(final - min) / final`` of validation-loss curves along the last axis."""
     final = val_loss[..., -1]
     return np.asarray((final - val_loss.min(axis=-1)) / final)
 
@@ -290,7 +292,9 @@ CLAIMS = (
 
 
 def claims(arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> list[Claim]:
-    """Sec. 3.2, per seed: bands of larger kernel eigenvalue are fitted first, so the area
+    """Measure the claims of Sec. 3.2 per seed.
+
+    Bands of larger kernel eigenvalue are fitted first, so the area
     under a band's relative-error curve increases with the band index; the validation-loss
     dip under ψ_γ noise grows with γ (nan, so failing, when the run has no noise runs).
     """

@@ -114,9 +114,11 @@ run = make_run(NAME, _compute, lambda out: plot(out))
 
 
 def plot(out: str | os.PathLike[str]) -> list[Path]:
-    """``fig8.png`` (spectrum of f∘γ_L during training per L, and loss curves),
-    ``fig7.png`` (learned function in the plane with the manifold), ``fig6.png``,
-    ``fig12.png`` and ``fig13.png`` (:func:`_plot_manifolds`).
+    """Draw the figures from the saved data.
+
+    ``fig8.png`` (spectrum of f∘γ_L during training per L, and loss curves), ``fig7.png``
+    (learned function in the plane with the manifold), ``fig6.png``, ``fig12.png`` and
+    ``fig13.png`` (:func:`_plot_manifolds`).
     """
     a, meta = load_results(out)
     outp = Path(out)
@@ -161,9 +163,11 @@ def plot(out: str | os.PathLike[str]) -> list[Path]:
 
 
 def _plot_manifolds(a: dict[str, np.ndarray], meta: dict[str, Any], outp: Path) -> list[Path]:
-    """Fig. 6: the flower manifolds γ_L in R² for every L; Fig. 12: the target τ along each
-    γ_L (colour = τ at that point; first seed's phases); Fig. 13: the training loss against
-    the iteration per L (mean ± sd over seeds).
+    """Draw Figs. 6, 12 and 13 of the paper.
+
+    Fig. 6: the flower manifolds γ_L in R² for every L; Fig. 12: the target τ along each γ_L
+    (colour = τ at that point; first seed's phases); Fig. 13: the training loss against the
+    iteration per L (mean ± sd over seeds).
     """
     Ls = a["Ls"]
     nL = len(Ls)
@@ -226,8 +230,10 @@ CLAIMS = (
 
 
 def claims(arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> list[Claim]:
-    """Sec. 4, per seed: with more wiggles L the loss falls faster, and the high frequencies
-    of ``f∘γ_L`` are learned faster.
+    """Measure the claims of Sec. 4 per seed.
+
+    With more wiggles L the loss falls faster, and the high frequencies of ``f∘γ_L`` are
+    learned faster.
     """
     K = len(arrays["freqs"])
     Ls = arrays["Ls"]

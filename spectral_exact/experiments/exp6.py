@@ -136,8 +136,10 @@ CLAIMS = tuple(
 
 
 def claims(arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> list[Claim]:
-    """Sec. 4, per seed: at the highest frequencies (upper half of k) the accuracy increases
-    with L, on training and held-out points.
+    """Measure the claims of Sec. 4 per seed.
+
+    At the highest frequencies (upper half of k) the accuracy increases with L, on training and
+    held-out points.
     """
     nk = len(arrays["freqs"])
     per_seed = []

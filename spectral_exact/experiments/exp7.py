@@ -94,8 +94,9 @@ def _selected(config: Config) -> list[int]:
 
 
 def runs_of(config: Config) -> list[tuple[str, float, int, int, float]]:
-    """``(ablation, value, depth, width, clip)`` for every run this config runs (all runs,
-    or those indexed by ``config.only``).
+    """Return ``(ablation, value, depth, width, clip)`` for every run this config runs.
+
+    These are all runs, or those indexed by ``config.only``.
     """
     runs = all_runs(config)
     return [runs[i] for i in _selected(config)]
@@ -156,10 +157,12 @@ def _label(kind: str, v: float) -> str:
 
 
 def plot(out: str | os.PathLike[str]) -> list[Path]:
-    """App. A.5: ``fig15.png`` (depth), ``fig16.png`` (width), ``fig17.png`` (weight clip):
-    the exact spectrum ``|F(2πξ)|`` of the fitted nets against ``ξ`` (with the δ-peak's flat
-    level ``1/N``) and the training loss against the iteration; ``fig18.png``: the fitted
-    peak height and the Lipschitz bound against the ablated value, all three ablations.
+    """Draw the figures of App. A.5 from the saved data.
+
+    ``fig15.png`` (depth), ``fig16.png`` (width), ``fig17.png`` (weight clip): the exact
+    spectrum ``|F(2πξ)|`` of the fitted nets against ``ξ`` (with the δ-peak's flat level
+    ``1/N``) and the training loss against the iteration; ``fig18.png``: the fitted peak height
+    and the Lipschitz bound against the ablated value, all three ablations.
     """
     a, _ = load_results(out)
     abl = a["ablation"]
@@ -230,8 +233,10 @@ CLAIMS = tuple(
 
 
 def claims(arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> list[Claim]:
-    """App. A.5, per seed: the peak is fitted better by deeper and by wider nets, and worse
-    under a tighter weight clip.
+    """Measure the claims of App. A.5 per seed.
+
+    The peak is fitted better by deeper and by wider nets, and worse under a tighter weight
+    clip.
     """
     per_seed = []
     details: dict[str, list[str]] = {}

@@ -1,5 +1,6 @@
-r"""Experiment 8: fitting white-noise labels on a learned manifold vs a flat one
-(Rahaman et al., 2019, App. A.6).
+r"""Experiment 8: fitting white-noise labels on a learned manifold vs a flat one.
+
+This is App. A.6 of Rahaman et al., 2019.
 
 A denoising autoencoder (DAE) is trained on images (scikit-learn's digits by default, MNIST
 from IDX files with ``data_path``). Its decoder :math:`D:\mathbb R^m \to \mathbb R^n` maps a
@@ -9,16 +10,17 @@ least squares over the sampled codes. Between the two we interpolate,
 
 .. math::  x_\alpha(z) = (1 - \alpha)\,(A z + b) + \alpha\, D(z), \qquad \alpha\in[0, 1],
 
-so ``α = 0`` is the flat manifold and ``α = 1`` the DAE manifold (the paper compares these
-two; the intermediate values are ours and turn the comparison into a trend). Every
-manifold carries the *same* sampled codes and the *same* white-noise labels
+so :math:`\alpha = 0` is the flat manifold and :math:`\alpha = 1` the DAE manifold (the
+paper compares these two; the intermediate values are ours and turn the comparison into a
+trend). Every manifold carries the *same* sampled codes and the *same* white-noise labels
 :math:`y_j \sim \mathcal N(0, 1)`, i.i.d. and so of flat spectrum. A ReLU MLP is fitted to
-``(x_α(z_j), y_j)`` by full-batch Adam from the same initialisation for every ``α``.
+:math:`(x_\alpha(z_j), y_j)` by full-batch Adam from the same initialisation for every
+:math:`\alpha`.
 
 White noise has all frequencies along the manifold. Section 4 of the paper: the more the
 manifold folds in input space, the easier high frequencies along it are to express; so the
 net's robustness to (i.e. its slowness in fitting) label noise is highest on the flat
-manifold. Claim: the training loss falls faster as ``α`` grows.
+manifold. Claim: the training loss falls faster as :math:`\alpha` grows.
 
 Scales
 ------
@@ -91,9 +93,11 @@ CONFIGS = {
 
 
 def make_autoencoder(n_in: int, config: Config, device: Any = None) -> tuple[Any, Any]:
-    """Encoder ``n_in -> ... -> latent_dim`` and decoder ``latent_dim -> ... -> n_in`` (ReLU
-    MLPs of ``ae_depth`` Linear layers and width ``ae_width``; the decoder is piecewise linear,
-    so the DAE manifold is a piecewise-linear ``latent_dim``-dimensional surface).
+    """Build the encoder ``n_in -> ... -> latent_dim`` and decoder ``latent_dim -> ... -> n_in``.
+
+    Both are ReLU MLPs of ``ae_depth`` Linear layers and width ``ae_width``; the decoder is
+    piecewise linear, so the DAE manifold is a piecewise-linear ``latent_dim``-dimensional
+    surface.
     """
     enc = make_mlp(n_in, config.ae_width, config.ae_depth, config.latent_dim, device=device)
     dec = make_mlp(config.latent_dim, config.ae_width, config.ae_depth, n_in, device=device)
@@ -101,8 +105,9 @@ def make_autoencoder(n_in: int, config: Config, device: Any = None) -> tuple[Any
 
 
 def train_dae(x: np.ndarray, config: Config, device: Any, seed: int) -> tuple[Any, Any, float]:
-    r"""Train a denoising autoencoder on the rows of ``x``: minimise
-    :math:`\|D(E(x + \sigma\epsilon)) - x\|^2` (full-batch Adam, a fresh
+    r"""Train a denoising autoencoder on the rows of ``x``.
+
+    Minimise :math:`\|D(E(x + \sigma\epsilon)) - x\|^2` (full-batch Adam, a fresh
     :math:`\epsilon\sim\mathcal N(0, I)` each step). Returns ``(encoder, decoder, final loss)``.
     """
     import torch
@@ -123,7 +128,9 @@ def train_dae(x: np.ndarray, config: Config, device: Any, seed: int) -> tuple[An
 
 
 def manifold_points(dec: Any, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    r"""The DAE manifold's points :math:`D(z_j)` and the flat manifold's :math:`A z_j + b`
+    r"""Return the points of the flat and the DAE manifold at the codes ``z``: ``(flat, curved)``.
+
+    The DAE manifold's points are :math:`D(z_j)`, the flat manifold's :math:`A z_j + b`
     (least squares of the decoder outputs on ``[z, 1]``), each of shape ``(n, n_in)``:
     ``(flat, curved)``.
     """
@@ -138,8 +145,10 @@ def manifold_points(dec: Any, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def interpolate(flat: np.ndarray, curved: np.ndarray, alphas: Sequence[float]) -> np.ndarray:
-    r""":math:`x_\alpha = (1-\alpha)\,\mathrm{flat} + \alpha\,\mathrm{curved}` for every
-    ``α``: shape ``(len(alphas), n, n_in)``.
+    r"""Interpolate between the flat and the curved manifold for every ``alpha`` in ``alphas``.
+
+    Returns :math:`x_\alpha = (1-\alpha)\,\mathrm{flat} + \alpha\,\mathrm{curved}` of shape
+    ``(len(alphas), n, n_in)``.
     """
     return np.stack([(1.0 - a) * flat + a * curved for a in alphas])
 
@@ -152,7 +161,7 @@ def sample_codes(latent: np.ndarray, n: int, rng: np.random.Generator) -> np.nda
 
 
 def _compute(config: Config, ctx: RunContext) -> dict[str, np.ndarray]:
-    """Train the DAE and one regression net per ``α`` and seed."""
+    """Train the DAE and one regression net per ``alpha`` and seed."""
     import torch
 
     dev = ctx.torch_device
@@ -219,9 +228,11 @@ run = make_run(NAME, _compute, lambda out: plot(out))
 
 
 def plot(out: str | os.PathLike[str]) -> list[Path]:
-    """``fig_a6_loss.png``: training loss on white-noise labels per manifold (every run thin,
-    the mean thick); ``fig_a6_manifold.png``: images on the flat and the DAE manifold at the
-    same codes (first seed).
+    """Draw the figures of App. A.6 from the saved data.
+
+    ``fig_a6_loss.png``: training loss on white-noise labels per manifold (every run thin, the
+    mean thick); ``fig_a6_manifold.png``: images on the flat and the DAE manifold at the same
+    codes (first seed).
     """
     a, _ = load_results(out)
     outp = Path(out)
@@ -234,10 +245,10 @@ def plot(out: str | os.PathLike[str]) -> list[Path]:
         col = cmap(float(i) / max(1, len(alphas) - 1))
         for run_loss in a["loss"][i]:
             ax.semilogy(run_loss, color=col, lw=0.4, alpha=0.4)
-        ax.semilogy(a["loss"][i].mean(0), color=col, lw=1.8, label=f"α = {al:g}")
+        ax.semilogy(a["loss"][i].mean(0), color=col, lw=1.8, label=f"\u03b1 = {al:g}")
     ax.set_xlabel("iteration")
     ax.set_ylabel("training MSE on white-noise labels")
-    ax.set_title("α = 0: flat manifold, α = 1: DAE manifold")
+    ax.set_title("\u03b1 = 0: flat manifold, \u03b1 = 1: DAE manifold")
     ax.legend()
     paths = [save_figure(fig, outp / "fig_a6_loss.png")]
 
@@ -249,7 +260,7 @@ def plot(out: str | os.PathLike[str]) -> list[Path]:
         for j in range(n):
             axes[row, j].imshow(s[row, j].reshape(side, side), cmap="gray_r")
             axes[row, j].set_axis_off()
-        axes[row, 0].set_title(f"α = {alphas[idx]:g}", fontsize=8, loc="left")
+        axes[row, 0].set_title(f"\u03b1 = {alphas[idx]:g}", fontsize=8, loc="left")
     paths.append(save_figure(fig, outp / "fig_a6_manifold.png"))
     return paths
 
@@ -261,8 +272,8 @@ SEED_AXIS = {"loss": 1, "rec_loss": 1, "ae_loss": 0, "flat_deviation": 0, "sampl
 CLAIMS = (
     ClaimSpec(
         "spearman(alpha, mean log10 loss)",
-        "Spearman over the interpolation α (0 = flat, 1 = DAE manifold) of the training loss's "
-        "mean log10 over all steps (area under the log-loss curve on white-noise labels)",
+        "Spearman over the interpolation \u03b1 (0 = flat, 1 = DAE manifold) of the training "
+        "loss's mean log10 over all steps (area under the log-loss curve on white-noise labels)",
         "<=",
         -0.5,
     ),
@@ -281,5 +292,5 @@ def claims(arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> list[Claim]:
         CLAIMS,
         meta["seeds"],
         per_seed,
-        {CLAIMS[0].name: f"mean log10 loss per α={alphas.tolist()}: " + "; ".join(det)},
+        {CLAIMS[0].name: f"mean log10 loss per \u03b1={alphas.tolist()}: " + "; ".join(det)},
     )

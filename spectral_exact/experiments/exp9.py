@@ -1,5 +1,6 @@
-r"""Experiment 9: paths between images of one class, straight vs relaxed
-(Rahaman et al., 2019, App. A.7).
+r"""Experiment 9: paths between images of one class, straight vs relaxed.
+
+This is App. A.7 of Rahaman et al., 2019.
 
 The paper finds that images a network assigns to one class are connected by paths along which
 the prediction does not change, found by relaxing a path between them with a
@@ -106,7 +107,9 @@ CONFIGS = {
 
 
 def make_cnn(side: int, channels: Sequence[int], device: Any = None) -> Any:
-    """Conv(1→c1, 3x3, pad 1) - ReLU - Conv(c1→c2, 3x3, stride 2, pad 1) - ReLU - Flatten -
+    """Build the CNN of the experiment on ``side x side`` grey images.
+
+    Conv(1→c1, 3x3, pad 1) - ReLU - Conv(c1→c2, 3x3, stride 2, pad 1) - ReLU - Flatten -
     Linear(→10) on ``side x side`` grey images (strided convolution instead of max-pooling, so
     that every ReLU of the compiled network is a ReLU of the CNN).
     """
@@ -192,8 +195,9 @@ def neb_relax(
 
 
 def envelope_classes(alpha: np.ndarray, beta: np.ndarray, a: float, b: float) -> list[int]:
-    r"""Classes of the upper envelope of the lines :math:`\ell_c(t) = \alpha_c + \beta_c t` on
-    ``[a, b]``, in order (consecutive entries differ).
+    r"""Return the classes of the upper envelope of the lines on ``[a, b]``, in order.
+
+    The lines are :math:`\ell_c(t) = \alpha_c + \beta_c t`; consecutive entries differ.
 
     Starting from the winner just right of ``a`` (largest value, ties broken by the larger
     slope), the next winner is the line that overtakes the current one first; exact up to
@@ -225,8 +229,10 @@ def envelope_classes(alpha: np.ndarray, beta: np.ndarray, a: float, b: float) ->
 
 
 def compile_cnn(model: Any, side: int) -> Any:
-    """The CNN as a :class:`~spectral_exact.ReLUNetwork` with a fixed generic output functional
-    (its hidden units are those of the CNN; only the output layer is a weighted sum).
+    """Compile the CNN to a :class:`~spectral_exact.ReLUNetwork`.
+
+    The network has a fixed generic output functional (its hidden units are those of the CNN;
+    only the output layer is a weighted sum).
     """
     import spectral_exact as se
 
@@ -312,9 +318,11 @@ def analyse_path(net: Any, model64: Any, nodes: np.ndarray) -> PathAnalysis:
 
 
 def sampled_path_counts(model64: Any, nodes: np.ndarray, n_per_segment: int) -> tuple[int, int]:
-    """Independent dense sampler: ``(#activation-pattern runs, #class changes)`` seen at
-    ``n_per_segment`` points per segment of the polyline (torch forward hooks on the ReLUs).
-    It can only miss regions and flips narrower than its step, never add any.
+    """Count activation-pattern runs and class changes along the polyline by dense sampling.
+
+    Independent dense sampler: ``(#activation-pattern runs, #class changes)`` seen at
+    ``n_per_segment`` points per segment of the polyline (torch forward hooks on the ReLUs). It
+    can only miss regions and flips narrower than its step, never add any.
     """
     import torch
 
@@ -343,8 +351,9 @@ def sampled_path_counts(model64: Any, nodes: np.ndarray, n_per_segment: int) -> 
 
 
 def train_cnn(config: Config, seed: int, device: Any) -> tuple[Any, np.ndarray, np.ndarray, float]:
-    """Train the CNN on ``n_train`` images (full-batch Adam, cross-entropy); returns the
-    model, the training images (flattened), labels and the accuracy on the rest.
+    """Train the CNN on ``n_train`` images (full-batch Adam, cross-entropy).
+
+    Returns the model, the training images (flattened), labels and the accuracy on the rest.
     """
     import torch
 
@@ -375,9 +384,10 @@ def train_cnn(config: Config, seed: int, device: Any) -> tuple[Any, np.ndarray, 
 def adversarial(
     model64: Any, x0: np.ndarray, target: int, *, step: float, margin: float, max_iter: int
 ) -> np.ndarray | None:
-    """Targeted iterative sign-gradient attack (I-FGSM, pixels kept in ``[0, 1]``): moves the
-    image ``x0`` until the logit of ``target`` exceeds every other logit by ``margin``;
-    ``None`` if ``max_iter`` steps do not suffice.
+    """Run a targeted iterative sign-gradient attack (I-FGSM, pixels kept in ``[0, 1]``).
+
+    Moves the image ``x0`` until the logit of ``target`` exceeds every other logit by
+    ``margin``; ``None`` if ``max_iter`` steps do not suffice.
     """
     import torch
 
@@ -404,13 +414,15 @@ def choose_pairs(
     config: Config,
     rng: np.random.Generator,
 ) -> tuple[np.ndarray, np.ndarray, int, int]:
-    """Endpoints of the paths: two samples the network classifies as ``c`` (with logit margin
-    ``adv_margin``) that are adversarial examples (:func:`adversarial`) made from correctly
-    classified images of other classes; App. A.7 connects "all samples (including adversarial
-    samples)" of a class. Candidates (random ``c`` and source images) are drawn until
-    ``n_pairs`` pairs whose straight segment changes class (exactly, :func:`analyse_path`) are
-    found or ``max_candidates`` were tried; if too few change class, the rest are tried pairs
-    that do not.
+    """Choose the endpoints of the paths.
+
+    Each pair is two samples the network classifies as ``c`` (with logit margin ``adv_margin``)
+    that are adversarial examples (:func:`adversarial`) made from correctly classified images
+    of other classes; App. A.7 connects "all samples (including adversarial samples)" of a
+    class. Candidates (random ``c`` and source images) are drawn until ``n_pairs`` pairs whose
+    straight segment changes class (exactly, :func:`analyse_path`) are found or
+    ``max_candidates`` were tried; if too few change class, the rest are tried pairs that do
+    not.
 
     Returns the endpoints ``(n_pairs, 2, d)``, their classes, the number of candidates tried
     and how many of them change class on the straight segment.
@@ -560,7 +572,9 @@ run = make_run(NAME, _compute, lambda out: plot(out))
 
 
 def plot(out: str | os.PathLike[str]) -> list[Path]:
-    """``fig_a7_paths.png``: images along the straight and the relaxed path of the first pair
+    """Draw the figures of App. A.7 from the saved data.
+
+    ``fig_a7_paths.png``: images along the straight and the relaxed path of the first pair
     (first seed); ``fig_a7_counts.png``: class margin along both paths, and the exact number of
     class changes and of linear regions per path vs the NEB iteration (mean over pairs and
     seeds).
@@ -584,7 +598,7 @@ def plot(out: str | os.PathLike[str]) -> list[Path]:
         axes[0].plot(u, a["margin"][0, i], label=name)
     axes[0].axhline(0.0, color="k", lw=0.5)
     axes[0].set_xlabel("position along the path")
-    axes[0].set_ylabel("logit of the class − largest other logit")
+    axes[0].set_ylabel("logit of the class \u2212 largest other logit")
     axes[0].legend()
     ck = a["checkpoints"]
     x = np.arange(len(ck))
@@ -636,8 +650,10 @@ CLAIMS = (
 
 
 def claims(arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> list[Claim]:
-    """App. A.7, per seed: relaxing straight paths removes class changes, and most relaxed
-    paths between images of one class keep that class everywhere.
+    """Measure the claims of App. A.7 per seed.
+
+    Relaxing straight paths removes class changes, and most relaxed paths between images of one
+    class keep that class everywhere.
     """
     ck = arrays["checkpoints"]
     per_seed, d0, d1 = [], [], []

@@ -134,8 +134,9 @@ QUADRATURE_NODES = 2000
 
 
 def quadrature_fourier(f: Any, omega: np.ndarray, n_nodes: int = QUADRATURE_NODES) -> np.ndarray:
-    """``∫_{-π}^{π} f(x) e^{-iωx} dx`` by Gauss-Legendre quadrature; ``f`` maps an array of
-    shape ``(n,)`` to values of shape ``(n,)``.
+    """Compute ``∫_{-π}^{π} f(x) e^{-iωx} dx`` by Gauss-Legendre quadrature.
+
+    ``f`` maps an array of shape ``(n,)`` to values of shape ``(n,)``.
     """
     t, w = np.polynomial.legendre.leggauss(n_nodes)
     lo, hi = DOMAIN
@@ -145,8 +146,9 @@ def quadrature_fourier(f: Any, omega: np.ndarray, n_nodes: int = QUADRATURE_NODE
 
 
 def model_fourier(model: Any, omega: np.ndarray, config: Config, ctx: RunContext) -> np.ndarray:
-    """The transform of a trained model on ``[-π, π]``: exact for ReLU nets, quadrature of
-    the float32 model for tanh nets.
+    """Compute the transform of a trained model on ``[-π, π]``.
+
+    It is exact for ReLU nets, a quadrature of the float32 model for tanh nets.
     """
     if config.activation == "relu":
         return net_fourier(to_relu_network(model), omega)
@@ -234,8 +236,10 @@ run = make_run(NAME, _compute, lambda out: plot(out))
 
 
 def plot(out: str | os.PathLike[str]) -> list[Path]:
-    """``delta_f.png`` (ΔF(ω) vs iteration) and ``init_scale.png`` (spectra, HF fraction and
-    test error vs initialisation scale).
+    """Draw the figures from the saved data.
+
+    ``delta_f.png`` (ΔF(ω) vs iteration) and ``init_scale.png`` (spectra, HF fraction and test
+    error vs initialisation scale).
     """
     a, _ = load_results(out)
     fig, ax = new_figure(figsize=(6.5, 4.2))
@@ -292,8 +296,10 @@ CLAIMS = (
 
 
 def claims(arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> list[Claim]:
-    """F-Principle, per seed: ΔF(ω) stays larger for longer at higher ω; the high-frequency
-    energy fraction and the test error increase with the initialisation scale.
+    """Measure the F-Principle claims per seed.
+
+    ΔF(ω) stays larger for longer at higher ω; the high-frequency energy fraction and the test
+    error increase with the initialisation scale.
     """
     s = arrays["init_scales"]
     per_seed = []

@@ -1,5 +1,6 @@
-r"""Appendix E: K-nearest-neighbour classifiers vs a ReLU network on the flower manifolds
-(Rahaman et al., 2019, App. E).
+r"""Appendix E: K-nearest-neighbour classifiers vs a ReLU network on the flower manifolds.
+
+This is App. E of Rahaman et al., 2019.
 
 Data as in experiment 6 (:mod:`.exp6`): points :math:`\gamma_L(z_j)`, ``z_j = j/N``, on the
 flower curve of :mod:`.exp5` with labels :math:`\mathbb 1[\sin(2\pi k z + \varphi) > 0]`
@@ -116,15 +117,17 @@ def knn_votes(train_x: NDArray[Any], train_y: NDArray[Any], query: NDArray[Any],
 def knn_predict(
     train_x: NDArray[Any], train_y: NDArray[Any], query: NDArray[Any], K: int
 ) -> NDArray[np.int64]:
-    """Majority vote of the ``K`` nearest neighbours (binary labels; a tie gives 0, as
-    scikit-learn's ``KNeighborsClassifier`` does).
+    """Predict by majority vote of the ``K`` nearest neighbours (binary labels).
+
+    A tie gives 0, as scikit-learn's ``KNeighborsClassifier`` does.
     """
     return (knn_votes(train_x, train_y, query, K) > 0.5).astype(np.int64)
 
 
 class KNNFunction:
-    """The KNN vote minus 1/2 as a function on the plane, ``(..., 2) -> (...)`` (what
-    :func:`spectral_exact.fft.fft_fourier_at` samples).
+    """The KNN vote minus 1/2 as a function on the plane, ``(..., 2) -> (...)``.
+
+    This is what :func:`spectral_exact.fft.fft_fourier_at` samples.
     """
 
     input_dim = 2
@@ -133,14 +136,17 @@ class KNNFunction:
         self.train_x, self.train_y, self.K = train_x, train_y, int(K)
 
     def __call__(self, x: NDArray[Any]) -> NDArray[np.float64]:
+        """Evaluate the KNN vote minus 1/2 at the points ``x`` of shape ``(..., 2)``."""
         x = np.asarray(x, dtype=np.float64)
         v = knn_votes(self.train_x, self.train_y, x.reshape(-1, 2), self.K) - 0.5
         return v.reshape(x.shape[:-1])
 
 
 def radial_points(radii: NDArray[Any], n_angles: int) -> NDArray[np.float64]:
-    """Frequencies ``κ (cos θ, sin θ)`` for every radius and ``n_angles`` angles in
-    ``[0, π)`` (``|F(-k)| = |F(k)|`` for real functions), shape ``(n_radii, n_angles, 2)``.
+    """Return the frequencies ``κ (cos θ, sin θ)`` for every radius and ``n_angles`` angles.
+
+    The angles lie in ``[0, π)`` (``|F(-k)| = |F(k)|`` for real functions); the shape is
+    ``(n_radii, n_angles, 2)``.
     """
     th = np.arange(n_angles) * np.pi / n_angles
     return np.asarray(radii)[:, None, None] * np.stack([np.cos(th), np.sin(th)], axis=-1)
@@ -227,10 +233,12 @@ run = make_run(NAME, _compute, lambda out: plot(out))
 
 
 def plot(out: str | os.PathLike[str]) -> list[Path]:
-    """``fig_e_knn_acc.png``: KNN held-out accuracy over ``(k, L)`` for four values of ``K``
-    (mean over seeds); ``fig_e_spectrum.png``: radial spectra of the KNN vote (FFT) and of the
-    network's logit (exact, with its FFT as a check), each divided by its value at the
-    smallest radius.
+    """Draw the figures of App. E from the saved data.
+
+    ``fig_e_knn_acc.png``: KNN held-out accuracy over ``(k, L)`` for four values of ``K`` (mean
+    over seeds); ``fig_e_spectrum.png``: radial spectra of the KNN vote (FFT) and of the
+    network's logit (exact, with its FFT as a check), each divided by its value at the smallest
+    radius.
     """
     a, meta = load_results(out)
     outp = Path(out)
@@ -297,8 +305,10 @@ CLAIMS = (
 
 
 def claims(arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> list[Claim]:
-    """App. E, per seed: KNN accuracy at high k falls with K; the KNN function's spectrum
-    decays more slowly than the network's.
+    """Measure the claims of App. E per seed.
+
+    KNN accuracy at high k falls with K; the KNN function's spectrum decays more slowly than
+    the network's.
     """
     nk = len(arrays["freqs"])
     per_seed, d0, d1 = [], [], []

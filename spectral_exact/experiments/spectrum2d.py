@@ -156,7 +156,9 @@ def _target_spectrum(XI: np.ndarray, config: Config) -> np.ndarray:
 
 
 def plot(out: str | os.PathLike[str]) -> list[Path]:
-    """``spectrum_ckpt_<step>.png`` per checkpoint, ``spectrum_strip.png`` (all checkpoints and
+    """Draw the figures from the saved data.
+
+    ``spectrum_ckpt_<step>.png`` per checkpoint, ``spectrum_strip.png`` (all checkpoints and
     the target in a row) and ``theorem1.png`` (N_f, L_f, N_f·L_f and amplitudes vs step).
     """
     a, _ = load_results(out)
@@ -225,8 +227,10 @@ CLAIMS = (
 
 
 def claims(arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> list[Claim]:
-    """Per seed: target waves of larger ‖ξ‖ are learned later (smaller area under their
-    amplitude curve), and N_f·L_f rises with the amplitude of the highest wave learned.
+    """Measure the claims per seed.
+
+    Target waves of larger ‖ξ‖ are learned later (smaller area under their amplitude curve),
+    and N_f·L_f rises with the amplitude of the highest wave learned.
     """
     norms = np.linalg.norm(arrays["waves"], axis=1)
     top = int(np.argmax(norms))

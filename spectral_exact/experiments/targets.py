@@ -66,8 +66,10 @@ def sine_sum(z: F64, freqs: ArrayLike, amps: ArrayLike, phases: ArrayLike) -> F6
 
 
 def flower(z: F64, L: float) -> F64:
-    r"""Points of :math:`\gamma_L(z) = (1 + \tfrac12 \sin(2\pi L z))(\cos 2\pi z, \sin 2\pi z)`,
-    shape ``(n, 2)`` (``L = 0`` is the unit circle).
+    r"""Return the points of the flower curve :math:`\gamma_L` at ``z``, shape ``(n, 2)``.
+
+    :math:`\gamma_L(z) = (1 + \tfrac12 \sin(2\pi L z))(\cos 2\pi z, \sin 2\pi z)`;
+    ``L = 0`` is the unit circle.
     """
     r = 1.0 + 0.5 * np.sin(2 * np.pi * L * z)
     return np.stack([r * np.cos(2 * np.pi * z), r * np.sin(2 * np.pi * z)], axis=-1)
@@ -91,8 +93,10 @@ def radial_wave(x: F64, k: float) -> F64:
 
 
 def split_data(config: Any, seed: int) -> tuple[F64, NDArray[np.int64], F64, NDArray[np.int64]]:
-    """Train/validation split (``config.n_train``, ``config.n_val``) of the data set
-    ``config.data_path`` (digits when ``None``), deterministic in ``seed``.
+    """Split the data set into training and validation sets, deterministic in ``seed``.
+
+    The sizes are ``config.n_train`` and ``config.n_val``; the data set is
+    ``config.data_path`` (digits when ``None``).
     """
     x, y = load_dataset(config.data_path)
     n = config.n_train + config.n_val
@@ -104,8 +108,10 @@ def split_data(config: Any, seed: int) -> tuple[F64, NDArray[np.int64], F64, NDA
 
 
 def delta_peak(n_points: int) -> tuple[F64, F64, int]:
-    """App. A.5: ``n_points`` uniform points on ``[0, 1)``, the target (1 at the middle point,
-    0 elsewhere) and the index of the peak.
+    """Return the data of App. A.5: points, the delta-peak target and the index of the peak.
+
+    The points are ``n_points`` uniform points on ``[0, 1)``; the target is 1 at the middle
+    point and 0 elsewhere.
     """
     z = np.arange(n_points) / n_points
     ipk = n_points // 2
