@@ -64,7 +64,7 @@ print("saved:", sorted(p.name for p in Path(out).iterdir()))
 
 # %%
 display(Image(filename=str(Path(out) / "fig1_equal.png")))
-display(Image(filename=str(Path(out) / "fig2_equal.png")))
+display(Image(filename=str(Path(out) / "fig10_equal.png")))
 
 # %%
 freqs, steps = arrays["freqs"], arrays["steps"]

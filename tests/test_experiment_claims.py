@@ -165,3 +165,40 @@ def test_exp2_claims_both_readings_and_learned_filter() -> None:
         assert np.isnan(c.values[2]) and not c.passed
     # the score is the mean over delta > 0 of min(rel, 1)
     np.testing.assert_allclose(exp2.robustness_scores(rel, deltas), rel[1:].mean(axis=0))
+
+
+def _dip_curves(dips: np.ndarray) -> np.ndarray:
+    """Validation-loss curves ``[1, 1 - d, 1]`` whose dip ``(final - min)/final`` is ``d``."""
+    return np.stack([np.ones_like(dips), 1 - dips, np.ones_like(dips)], axis=-1)
+
+
+def test_exp3_claims_dip_over_k_and_beta() -> None:
+    exp3 = get_experiment("exp3")
+    ks = np.array([0.0, 4.0, 16.0, 64.0])
+    betas = np.array([0.25, 0.5, 1.0])
+    # dip = 0.1 * beta * rank(k) on seed 0; on seed 1 the k order is reversed for beta = 0.5
+    d0 = 0.1 * betas[:, None] * np.arange(4)[None, :]
+    d1 = d0.copy()
+    d1[1, 1:] = d1[1, 1:][::-1]
+    val = _dip_curves(np.stack([d0, d1], axis=2))  # (betas, k, seeds, T)
+    arrays = {"noise_freqs": ks, "betas": betas, "val_loss": val}
+    got = {c.name: c.values for c in exp3.claims(arrays, {"seeds": [0, 1]})}
+    assert got["β=0.25: spearman(k, val-loss dip)"] == pytest.approx((1.0, 1.0))
+    assert got["β=0.5: spearman(k, val-loss dip)"] == pytest.approx((1.0, -1.0))
+    # mean dip over k > 0 per beta: seed 0 increasing in beta; seed 1 still (reversal keeps mean)
+    assert got["spearman(β, mean dip)"] == pytest.approx((1.0, 1.0))
+    np.testing.assert_allclose(exp3.dip(val)[..., 0], d0, atol=1e-15)
+
+
+def test_exp4_dip_claim_over_gamma() -> None:
+    exp4 = get_experiment("exp4")
+    modes = np.array([1, 10, 50, 200])
+    d = np.array([[0.0, 0.1, 0.2, 0.3], [0.3, 0.2, 0.25, 0.0]]).T  # (modes, seeds)
+    arrays = {
+        "noise_modes": modes,
+        "val_loss": _dip_curves(d),
+        "band_err": np.tile(np.arange(4.0), (2, 3, 1)),  # (seeds, T, bands): increasing
+    }
+    got = {c.name: c.values for c in exp4.claims(arrays, {"seeds": [0, 1]})}
+    assert got["spearman(γ, val-loss dip)"] == pytest.approx((1.0, -0.8))
+    assert got["spearman(band, mean band error)"] == pytest.approx((1.0, 1.0))

@@ -162,3 +162,29 @@ def test_cli_options(
     text = capsys.readouterr().out
     assert "in this process" in text and text.count("95% CI") == len(exp6.CLAIMS)
     assert "3 seed(s)" in text
+
+
+def test_exp7_ablation_runs_are_tasks_and_merge_like_serial(tmp_path: Path, scheduler: str) -> None:
+    tiny: dict[str, Any] = dict(
+        depths=(2,),
+        widths=(4, 6),
+        clips=(0.1,),
+        depth_width=6,
+        width_depth=2,
+        clip_width=6,
+        clip_depth=2,
+        n_steps=10,
+        n_xi=5,
+    )
+    res = run_sweep(
+        "exp7", tmp_path / "g", seeds=[0, 1], scheduler=scheduler, overrides=tiny,
+        plot_figures=False,
+    )  # fmt: skip
+    assert len(res.executed) == 8 and res.executed[-1] == "exp7-quick-seed000001-grid0003"
+    serial = run_experiment("exp7", tmp_path / "serial", seeds=2, show_progress=False, **tiny)
+    for key in serial:
+        np.testing.assert_array_equal(res.arrays[key], np.asarray(serial[key]), err_msg=key)
+    assert res.meta["config"]["only"] == []
+    assert res.arrays["ablation"].tolist() == ["depth", "width", "width", "clip"]
+    with pytest.raises(ExperimentError, match="config field only must index the 4 runs"):
+        run_experiment("exp7", tmp_path / "bad", seeds=1, show_progress=False, only=(4,), **tiny)

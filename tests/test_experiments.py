@@ -38,9 +38,25 @@ TINY = {
     "exp1": dict(width=8, depth=3, n_steps=20, record_every=10, dense_max=10.0, dense_step=1.0),
     "exp2": dict(width=8, depth=3, n_steps=20, n_deltas=3, n_directions=3, n_directions_exact=2),
     "exp3": dict(
-        width=8, depth=2, n_steps=20, record_every=10, n_train=60, n_val=30, noise_freqs=(0.0, 4.0)
+        width=8,
+        depth=2,
+        n_steps=20,
+        record_every=10,
+        n_train=60,
+        n_val=30,
+        noise_freqs=(0.0, 4.0),
+        betas=(0.5, 1.0),
     ),
-    "exp4": dict(width=8, depth=2, n_steps=20, record_every=10, n_train=60, n_bands=4),
+    "exp4": dict(
+        width=8,
+        depth=2,
+        n_steps=20,
+        record_every=10,
+        n_train=60,
+        n_val=30,
+        n_bands=4,
+        noise_modes=(1, 30),
+    ),
     "exp5": dict(width=8, depth=3, n_steps=20, record_every=10, Ls=(0, 4), grid=11),
     "exp6": dict(width=8, depth=3, n_steps=20, freqs=(10, 40), Ls=(0, 4)),
     "exp7": dict(
@@ -60,6 +76,49 @@ TINY = {
     "spectrum2d": dict(
         width=6, depth=2, n_grid=6, n_steps=20, n_checkpoints=3, xi_max=2.0, xi_step=1.0
     ),
+    "exp8": dict(
+        ae_width=8,
+        ae_depth=2,
+        ae_steps=20,
+        n_ae_train=100,
+        n_points=40,
+        alphas=(0.0, 1.0),
+        width=8,
+        depth=2,
+        n_steps=20,
+        record_every=10,
+    ),
+    "exp9": dict(
+        n_train=300,
+        channels=(2, 3),
+        lr=1e-2,
+        n_steps=60,
+        adv_step=0.05,
+        adv_margin=0.1,
+        n_pairs=2,
+        n_nodes=4,
+        neb_steps=4,
+        checkpoints=(0, 4),
+        n_curve=10,
+        max_candidates=20,
+        adv_iters=100,
+    ),
+    "knn": dict(
+        n_points=100,
+        freqs=(2, 5),
+        Ls=(0, 4),
+        Ks=(5, 6, 7),
+        spec_k=2.0,
+        spec_L=0.0,
+        spec_K=5,
+        width=6,
+        depth=2,
+        n_steps=20,
+        k_max=10.0,
+        n_radii=3,
+        n_angles=4,
+        n_fft=32,
+    ),
 }
 
 # expected shapes of a few arrays per experiment (R = number of seeds)
@@ -73,14 +132,34 @@ SHAPES = {
         "final_dft": (2, 1, 101),
     },
     "exp2": {"dft_rel": (1, 3, 10), "exact_rel": (1, 3, 10), "base_amp": (1, 10)},
-    "exp3": {"val_loss": (2, 1, 3), "train_loss": (2, 1, 20)},
-    "exp4": {"band_err": (1, 3, 4), "eigvals": (1, 60)},
+    "exp3": {"val_loss": (2, 2, 1, 3), "train_loss": (2, 2, 1, 20)},
+    "exp4": {"band_err": (1, 3, 4), "eigvals": (1, 60), "val_loss": (2, 1, 3)},
     "exp5": {"spectrum": (2, 1, 3, 10), "loss": (2, 1, 20), "grid_pred": (2, 1, 11, 11)},
     "exp6": {"train_acc": (1, 2, 2), "val_acc": (1, 2, 2)},
     "exp7": {"peak": (1, 6), "spectrum": (1, 6, 11), "loss": (1, 6, 20)},
     "fprinciple": {"delta_f": (1, 3, 3), "hf_fraction": (1, 2), "final_spectrum": (1, 2, 161)},
     "spectrum2d": {"spectrum": (1, 3, 5, 5), "wave_amp": (1, 3, 3), "n_regions": (1, 3)},
+    "exp8": {"loss": (2, 1, 20), "rec_loss": (2, 1, 3), "samples": (1, 2, 12, 64)},
+    "exp9": {"class_changes": (1, 2, 2), "n_regions": (1, 2, 2), "energy_trace": (1, 2, 5)},
+    "knn": {"knn_acc": (1, 3, 2, 2), "zeta_dnn": (1, 3), "zeta_knn": (1, 3)},
 }
+
+
+# the figures each experiment writes (paper figure numbers of Rahaman et al., 2019)
+FIGURES = {
+    "exp1": {"fig1_equal", "fig1_increasing", "fig2", "fig10_equal", "fig10_increasing",
+             "exact_vs_dft"},
+    "exp2": {"fig3"},
+    "exp3": {"fig4a", "fig4b", "fig4d"},
+    "exp4": {"fig5", "fig5_noise"},
+    "exp5": {"fig6", "fig7", "fig8", "fig12", "fig13"},
+    "exp6": {"fig9"},
+    "exp7": {"fig15", "fig16", "fig17", "fig18"},
+    "fprinciple": {"delta_f", "init_scale"},
+    "exp8": {"fig_a6_loss", "fig_a6_manifold"},
+    "exp9": {"fig_a7_paths", "fig_a7_counts"},
+    "knn": {"fig_e_knn_acc", "fig_e_spectrum"},
+}  # fmt: skip
 
 
 def _run(name: str, out: Path, seed: int = 0) -> dict[str, np.ndarray]:
@@ -126,6 +205,11 @@ def test_tiny_run_saves_data_figures_and_is_deterministic(name: str, tmp_path: P
     assert "results.npz" in files and "meta.json" in files
     pngs = [f for f in files if f.endswith(".png")]
     assert pngs
+    if name in FIGURES:  # every paper figure of the experiment is written, and nothing else
+        assert {f[:-4] for f in pngs} == FIGURES[name]
+        for f in pngs:  # a real image: PNG signature and more than a header
+            data = (tmp_path / "a" / f).read_bytes()
+            assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 2000, f
     meta = json.loads((tmp_path / "a" / "meta.json").read_text())
     assert meta["experiment"] == name and meta["seeds"] == [0]
     for key, val in TINY[name].items():

@@ -6,7 +6,7 @@ Usage: .venv/bin/python validation/exp4.py [--scale quick|paper] [--seeds N]
 
 import sys
 
-from spectral_exact.experiments._validate import main
+from _driver import main  # validation/_driver.py (this script's folder is on sys.path)
 
 if __name__ == "__main__":
     sys.exit(main("exp4", "exp4"))

@@ -6,7 +6,7 @@ Usage: .venv/bin/python validation/exp_spectrum2d.py [--scale quick|paper] [--se
 
 import sys
 
-from spectral_exact.experiments._validate import main
+from _driver import main  # validation/_driver.py (this script's folder is on sys.path)
 
 if __name__ == "__main__":
     sys.exit(main("spectrum2d", "exp_spectrum2d"))

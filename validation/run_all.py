@@ -21,7 +21,7 @@ SCRIPTS = [
     ("theorem1_decay.py", []),
     *[(f"{name}.py", ["--no-progress"]) for name in (
         "exp1", "exp2", "exp3", "exp4", "exp5", "exp6", "exp7", "exp_fprinciple",
-        "exp_spectrum2d",
+        "exp_spectrum2d", "exp8", "exp9", "exp_knn",
     )],
 ]  # fmt: skip
 

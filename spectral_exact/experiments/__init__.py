@@ -1,12 +1,16 @@
 """Spectral-bias experiments of Rahaman et al. (2019) and Xu et al. (2019), with exact spectra.
 
-Every experiment is a module with a frozen ``Config`` dataclass, ``CONFIGS`` (``"quick"`` and
-``"paper"``), ``run(config, seeds=..., out=..., device=..., show_progress=...)`` (trains,
-saves ``results.npz`` + ``meta.json`` and PNG figures into ``out``), ``plot(out)`` (redraws
-the figures from the saved data, no training), ``CLAIMS`` (the paper's claims as
-:class:`ClaimSpec`, criteria fixed in code), ``claims(arrays, meta)`` (each claim measured on
-every seed's run, as a :class:`Claim` with mean, spread and a bootstrap interval) and
-``SEED_AXIS`` (which axis of each saved array indexes the seed, for merging runs).
+Every experiment is a module following the typed protocol of :mod:`._protocol`
+(:class:`Experiment`): a frozen ``Config`` dataclass deriving from :class:`BaseConfig` /
+:class:`MLPConfig`, ``CONFIGS`` (``"quick"`` and ``"paper"``), ``run(config, seeds=...,
+out=..., device=..., show_progress=...)`` (built by :func:`make_run` from the experiment's own
+training-and-measuring ``compute``; saves ``results.npz`` + ``meta.json`` and PNG figures
+into ``out``), ``plot(out)`` (redraws the figures from the saved data, no training),
+``CLAIMS`` (the paper's claims as :class:`ClaimSpec`, criteria fixed in code),
+``claims(arrays, meta)`` (each claim measured on every seed's run, as a :class:`Claim` with
+mean, spread and a bootstrap interval) and ``SEED_AXIS`` (which axis of each saved array
+indexes the seed, for merging runs). Targets and data shared by several experiments live in
+:mod:`.targets`; no experiment imports another.
 
 Drive them with :func:`run_experiment` (all seeds in this process), :func:`run_sweep` (one
 Dask task per seed, resumable) / :func:`replot_experiment`, or from the command line:
@@ -18,21 +22,26 @@ from __future__ import annotations
 
 import importlib
 import os
-from types import ModuleType
 from typing import Any
 
 from ._claims import Claim, ClaimSpec
-from ._common import SCALES, ExperimentError
+from ._protocol import BaseConfig, Experiment, MLPConfig, check_experiment, make_run
+from ._runtime import SCALES, ExperimentError
 from ._sweep import SweepResult, run_sweep
 
 __all__ = [
     "EXPERIMENTS",
     "SCALES",
+    "BaseConfig",
     "Claim",
     "ClaimSpec",
+    "Experiment",
     "ExperimentError",
+    "MLPConfig",
     "SweepResult",
+    "check_experiment",
     "get_experiment",
+    "make_run",
     "replot_experiment",
     "run_experiment",
     "run_sweep",
@@ -49,19 +58,25 @@ EXPERIMENTS: dict[str, str] = {
     "exp7": "fitting a delta-peak: depth/width/weight-clip ablations (App. A.5)",
     "fprinciple": "F-Principle: per-frequency relative error, initialisation scale (Xu et al.)",
     "spectrum2d": "exact 2-D spectrum during training with N_f*L_f of Theorem 1",
+    "exp8": "white-noise labels on a DAE-learned manifold vs a flat one (App. A.6)",
+    "exp9": "same-class paths in a CNN, straight vs NEB, exact regions/class changes (App. A.7)",
+    "knn": "KNN vs DNN on flower manifolds: accuracy over (k, L, K), radial spectra (App. E)",
 }
 
 
-def get_experiment(name: str) -> ModuleType:
-    """Return experiment ``name``'s module; raise :class:`ExperimentError` on unknown names."""
+def get_experiment(name: str) -> Experiment:
+    """Return the module of experiment ``name``, checked against the :class:`Experiment` protocol.
+
+    Raises :class:`ExperimentError` on unknown names.
+    """
     if name not in EXPERIMENTS:
         raise ExperimentError(f"unknown experiment {name!r}; choose one of {sorted(EXPERIMENTS)}")
-    return importlib.import_module(f"{__name__}.{name}")
+    return check_experiment(importlib.import_module(f"{__name__}.{name}"))
 
 
 def get_config(name: str, scale: str = "quick", **overrides: Any) -> Any:
     """Return the ``scale`` config of experiment ``name`` with ``overrides`` applied."""
-    from ._common import override
+    from ._protocol import override
 
     if scale not in SCALES:
         raise ExperimentError(f"unknown scale {scale!r}; choose one of {list(SCALES)}")
@@ -108,8 +123,8 @@ def replot_experiment(name: str, out: str | os.PathLike[str]) -> list[Any]:
 
 
 def experiment_claims(name: str, out: str | os.PathLike[str]) -> list[Claim]:
-    """Return the paper's claims measured on the data saved in ``out``."""
-    from ._common import load_results
+    """Measure the paper's claims on the data saved in ``out``."""
+    from ._io import load_results
 
     arrays, meta = load_results(out)
     if meta.get("experiment") != name:

@@ -1,8 +1,9 @@
 r"""Sweeps over seeds as tasks on a Dask cluster, with deterministic merging and resume.
 
 An experiment run over seeds ``s_0, ..., s_{N-1}`` is split into one task per seed, and, for
-experiments that declare a ``GRID`` (a config field such as exp6's ``freqs`` whose values are
-independent runs), one task per seed and grid value. Each task runs the experiment with that
+experiments that declare a ``GRID`` (independent runs inside one seed's run: exp6's
+frequencies, exp7's ablation runs; :class:`._protocol.Grid`), one task per seed and grid
+point. Each task runs the experiment with that
 single seed (and grid value) in a worker process (one torch thread) and writes
 its ``results.npz`` + ``meta.json`` into ``OUT/tasks/<key>/``, atomically: it writes into a
 temporary sibling directory and renames it into place, so a task directory that exists is
@@ -30,14 +31,16 @@ import json
 import os
 import shutil
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from ._common import ExperimentError, config_dict, load_results, override, save_results
+from ._io import load_results, save_results
+from ._protocol import Grid, config_dict, grid_of
+from ._runtime import ExperimentError
 
 __all__ = [
     "SweepResult",
@@ -49,6 +52,14 @@ __all__ = [
 ]
 
 TASKS_DIR = "tasks"
+
+
+def _grid(mod: Any) -> Grid:
+    """Return the module's :class:`Grid`; raise if it has none."""
+    grid = grid_of(mod)
+    if grid is None:
+        raise ExperimentError(f"experiment {getattr(mod, 'NAME', mod)!r} declares no GRID")
+    return grid
 
 
 @dataclass(frozen=True)
@@ -74,9 +85,7 @@ class Task:
         cfg = get_config(self.name, self.scale, **dict(self.overrides))
         if self.grid_index is None:
             return cfg
-        field_name = get_experiment(self.name).GRID[0]
-        value = getattr(cfg, field_name)[self.grid_index]
-        return override(cfg, **{field_name: (value,)})
+        return _grid(get_experiment(self.name)).select(cfg, self.grid_index)
 
 
 @dataclass(frozen=True)
@@ -115,7 +124,7 @@ def run_task(task: Task, out: str, device: str = "cpu") -> str:
     Its results are published atomically under ``out/tasks/<key>``. Runs with one torch thread.
     """
     from . import get_experiment
-    from ._common import configure_torch
+    from ._runtime import configure_torch
 
     configure_torch(1)
     outp = Path(out)
@@ -154,7 +163,7 @@ def merge_task_results(
     """
     from . import get_experiment
 
-    axes: dict[str, int] = get_experiment(name).SEED_AXIS
+    axes: Mapping[str, int] = get_experiment(name).SEED_AXIS
     loaded = [load_results(d) for d in task_dirs]
     if not loaded:
         raise ExperimentError(f"nothing to merge for {name}")
@@ -190,7 +199,7 @@ def merge_grid_results(
     """
     from . import get_experiment
 
-    axes: dict[str, int] = get_experiment(name).GRID[1]
+    axes: Mapping[str, int] = _grid(get_experiment(name)).axes
     first_a, first_m = groups[0]
     arrays: dict[str, np.ndarray] = {}
     for key, val in first_a.items():
@@ -258,8 +267,8 @@ def run_sweep(
 
     items = tuple(sorted((overrides or {}).items()))
     full_config = get_config(name, scale, **dict(items))
-    grid = getattr(mod, "GRID", None) if split_grid else None
-    n_grid = len(getattr(full_config, grid[0])) if grid is not None else 0
+    grid = grid_of(mod) if split_grid else None
+    n_grid = grid.size(full_config) if grid is not None else 0
     grid_ids: list[int | None] = list(range(n_grid)) if grid is not None else [None]
     tasks = sorted(
         (Task(name, scale, int(s), items, g) for s in seeds for g in grid_ids), key=lambda t: t.key

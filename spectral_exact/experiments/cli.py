@@ -31,7 +31,7 @@ from . import EXPERIMENTS, SCALES
 
 __all__ = ["add_experiment_parser", "build_parser", "main", "run_experiment_command"]
 
-_DATA_EXPERIMENTS = ("exp3", "exp4")
+_DATA_EXPERIMENTS = ("exp3", "exp4", "exp8", "exp9")
 
 
 def _configure(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
@@ -109,7 +109,7 @@ def _configure(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
         "--data",
         default=None,
         metavar="MNIST_DIR",
-        help="exp3/exp4 only: directory with MNIST IDX files (default: sklearn digits)",
+        help="exp3/exp4/exp8/exp9 only: directory with MNIST IDX files (default: sklearn digits)",
     )
     return p
 
@@ -117,7 +117,8 @@ def _configure(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
 def add_experiment_parser(subparsers: Any) -> argparse.ArgumentParser:
     """Add the ``experiment`` subcommand to an ``argparse`` subparsers object."""
     p = subparsers.add_parser(
-        "experiment", help="run a spectral-bias experiment (exp1..exp7, fprinciple, spectrum2d)"
+        "experiment",
+        help="run a spectral-bias experiment (exp1..exp9, fprinciple, spectrum2d, knn)",
     )
     return _configure(p)
 
@@ -133,7 +134,7 @@ def run_experiment_command(args: argparse.Namespace) -> int:
     Bad options raise :class:`~spectral_exact.experiments.ExperimentError` (a ``ValueError``).
     """
     from . import experiment_claims, get_config, replot_experiment, run_experiment
-    from ._common import ExperimentError
+    from ._runtime import ExperimentError
     from ._sweep import run_sweep
 
     out = args.out
@@ -194,7 +195,7 @@ def run_experiment_command(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``python -m spectral_exact.experiments.cli``."""
-    from ._common import ExperimentError
+    from ._runtime import ExperimentError
 
     args = build_parser().parse_args(argv)
     try:

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-from ._common import ExperimentError
+from ._runtime import ExperimentError
 
 __all__ = ["load_dataset", "load_digits", "load_mnist_idx", "read_idx"]
 

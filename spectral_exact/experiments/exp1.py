@@ -35,23 +35,32 @@ The claims now use the area under each frequency's learning curve, which has no 
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from numpy.typing import ArrayLike
 
-from . import _common as C
+from . import _analysis as A
+from ._claims import Claim, ClaimSpec, claims_from_values, learning_auc
+from ._figures import colors, new_figure, save_figure
+from ._io import load_results
+from ._protocol import MLPConfig, RunContext, make_run
+from ._runtime import ExperimentError
+from ._spectra import dft_amplitude, exact_amplitude, to_relu_network
+from ._training import Record, n_records, spectral_norms, train_full_batch
+from .targets import AMPLITUDE_SETTINGS as SETTINGS
+from .targets import amplitudes, sine_sum
 
 NAME = "exp1"
 TITLE = "Spectral bias of a 1-D ReLU MLP during training (Sec. 3.1, Fig. 1, 2, 10)"
-SETTINGS = ("equal", "increasing")
+
+#: the target of Sec. 3.1 (also :func:`.targets.sine_sum`)
+target = sine_sum
 
 
 @dataclass(frozen=True)
-class Config:
+class Config(MLPConfig):
     """Parameters of experiment 1 (see the module docstring for the paper values)."""
 
     n_points: int = 200
@@ -72,96 +81,44 @@ CONFIGS = {
 }
 
 
-def amplitudes(setting: str, n: int) -> np.ndarray:
-    """``A_i``: all ones (``equal``) or ``0.1, ..., 1`` (``increasing``)."""
-    if setting == "equal":
-        return np.ones(n)
-    if setting == "increasing":
-        return np.linspace(0.1, 1.0, n)
-    raise C.ExperimentError(f"unknown amplitude setting {setting!r}; use one of {SETTINGS}")
-
-
-def target(z: np.ndarray, freqs: ArrayLike, amps: np.ndarray, phases: np.ndarray):
-    """``Σ A_i sin(2π k_i z + φ_i)``."""
-    k = np.asarray(freqs, dtype=np.float64)
-    return np.sum(amps * np.sin(2 * np.pi * k * z[:, None] + phases), axis=1)
-
-
-def dft_amplitude(samples: np.ndarray, freqs: ArrayLike) -> np.ndarray:
-    """``2|DFT(samples)[k]| / N`` at integer frequencies ``k`` (cycles on ``[0, 1)``)."""
-    n = samples.shape[-1]
-    spec = np.abs(np.fft.rfft(samples, axis=-1)) / n
-    return 2 * spec[..., np.asarray(freqs, dtype=int)]
-
-
-def exact_amplitude(net: Any, xi: np.ndarray) -> np.ndarray:
-    """``2|F(2π ξ)|`` of ``net`` on ``[0, 1]`` (exact)."""
-    k = 2 * np.pi * np.asarray(xi, dtype=np.float64)[:, None]
-    return 2 * np.abs(C.exact_fourier(net, k, [0.0], [1.0]))
-
-
-def run(
-    config: Config,
-    *,
-    seeds: Sequence[int],
-    out: str | os.PathLike[str],
-    device: str = "cpu",
-    show_progress: bool = True,
-    plot_figures: bool = True,
-) -> dict[str, np.ndarray]:
-    """Train, record, save ``results.npz``/``meta.json`` and figures into ``out``."""
-    import torch
-
-    dev = C.resolve_device(device)
-    C.configure_torch()
+def _compute(config: Config, ctx: RunContext) -> dict[str, np.ndarray]:
+    """Train on both amplitude settings for every seed; record the spectra and norms."""
     freqs = np.asarray(config.freqs)
     if freqs.max() >= config.n_points / 2:
-        raise C.ExperimentError(
+        raise ExperimentError(
             f"frequencies up to {freqs.max()} need n_points > {2 * freqs.max()} (Nyquist)"
         )
-    n_rec = config.n_steps // config.record_every + 1
-    S, K, R = len(SETTINGS), len(freqs), len(seeds)
+    n_rec = n_records(config.n_steps, config.record_every)
+    S, K, R = len(SETTINGS), len(freqs), len(ctx.seeds)
     dft_amp = np.zeros((S, R, n_rec, K))
     exact_amp = np.zeros((S, R, n_rec, K))
     snorms = np.zeros((S, R, n_rec, config.depth))
+    preds = np.zeros((S, R, n_rec, config.n_points))
     losses = np.zeros((S, R, config.n_steps))
     phases_all = np.zeros((R, K))
     xi_dense = np.arange(0.0, config.dense_max + 1e-9, config.dense_step)
     final_exact = np.zeros((S, R, xi_dense.size))
     final_dft = np.zeros((S, R, config.n_points // 2 + 1))
-    steps = np.arange(n_rec) * config.record_every
     z = np.arange(config.n_points) / config.n_points
+    x_t = ctx.tensor(z[:, None])
     for s, setting in enumerate(SETTINGS):
         amps = amplitudes(setting, K)
-        for r, seed in enumerate(seeds):
-            rng = C.seed_everything(int(seed))
+        for r, seed in enumerate(ctx.seeds):
+            rng = ctx.seed(seed)
             phases = rng.uniform(0, 2 * np.pi, K)
             phases_all[r] = phases
-            y = target(z, freqs, amps, phases)
-            x_t = torch.as_tensor(z[:, None], dtype=torch.float32, device=dev)
-            y_t = torch.as_tensor(y[:, None], dtype=torch.float32, device=dev)
-            model = C.make_mlp(1, config.width, config.depth, device=dev)
-            idx = [0]
+            y_t = ctx.tensor(sine_sum(z, freqs, amps, phases)[:, None])
+            model = ctx.mlp(1, config)
 
-            def record(
-                step: int,
-                m: Any,
-                s: int = s,
-                r: int = r,
-                amps: Any = amps,
-                x_t: Any = x_t,
-                idx: list[int] = idx,
-            ) -> None:
-                i = idx[0]
-                with torch.no_grad():
-                    pred = m(x_t)[:, 0].double().cpu().numpy()
-                dft_amp[s, r, i] = dft_amplitude(pred, freqs) / amps
-                net = C.to_relu_network(m)
-                exact_amp[s, r, i] = exact_amplitude(net, freqs) / amps
-                snorms[s, r, i] = C.spectral_norms(m)
-                idx[0] = i + 1
+            def record(rec: Record, s: int = s, r: int = r, amps: Any = amps) -> None:
+                pred = ctx.predict(rec.model, x_t)[:, 0]
+                preds[s, r, rec.index] = pred
+                dft_amp[s, r, rec.index] = dft_amplitude(pred, freqs) / amps
+                net = to_relu_network(rec.model)
+                exact_amp[s, r, rec.index] = exact_amplitude(net, freqs) / amps
+                snorms[s, r, rec.index] = spectral_norms(rec.model)
 
-            losses[s, r] = C.train_full_batch(
+            losses[s, r] = train_full_batch(
                 model,
                 x_t,
                 y_t,
@@ -169,47 +126,45 @@ def run(
                 n_steps=config.n_steps,
                 record_every=config.record_every,
                 on_record=record,
-                show_progress=show_progress,
+                show_progress=ctx.show_progress,
                 desc=f"exp1 {setting} seed={seed}",
             )
-            net = C.to_relu_network(model)
-            final_exact[s, r] = exact_amplitude(net, xi_dense)
-            with torch.no_grad():
-                pred = model(x_t)[:, 0].double().cpu().numpy()
+            final_exact[s, r] = exact_amplitude(to_relu_network(model), xi_dense)
+            pred = ctx.predict(model, x_t)[:, 0]
             final_dft[s, r] = 2 * np.abs(np.fft.rfft(pred)) / config.n_points
-    arrays = {
-        "steps": steps,
+    return {
+        "steps": np.arange(n_rec) * config.record_every,
         "freqs": freqs,
         "phases": phases_all,
         "amplitudes": np.stack([amplitudes(st, K) for st in SETTINGS]),
         "dft_amp": dft_amp,
         "exact_amp": exact_amp,
         "spectral_norms": snorms,
+        "predictions": preds,
         "loss": losses,
         "xi_dense": xi_dense,
         "final_exact": final_exact,
         "final_dft": final_dft,
     }
-    meta = C.base_meta(NAME, config, seeds, device)
-    meta["settings"] = list(SETTINGS)
-    C.save_results(out, arrays, meta)
-    if plot_figures:
-        plot(out)
-    return arrays
+
+
+run = make_run(NAME, _compute, lambda out: plot(out), meta={"settings": list(SETTINGS)})
 
 
 def plot(out: str | os.PathLike[str]) -> list[Path]:
-    """Figures from saved data.
+    """Draw the figures from the saved data.
 
-    ``fig1_<setting>.png`` (spectral dynamics heatmap + spectral norms; Fig. 1),
-    ``fig2_<setting>.png`` (normalised amplitude curves; Fig. 2/10) and ``exact_vs_dft.png``.
+    ``fig1_<setting>.png`` (spectral dynamics heatmap + spectral norms, Fig. 1), ``fig2.png``
+    (the learnt function over the target at four moments of training, Fig. 2),
+    ``fig10_<setting>.png`` (normalised amplitude ``|f~(k_i)|/A_i`` against the iteration, one
+    curve per frequency, Fig. 10) and ``exact_vs_dft.png``.
     """
-    a, meta = C.load_results(out)
+    a, meta = load_results(out)
     outp = Path(out)
     paths = []
     freqs, steps = a["freqs"], a["steps"]
     for s, setting in enumerate(meta["settings"]):
-        fig, axes = C.new_figure(1, 3, figsize=(15, 4.5))
+        fig, axes = new_figure(1, 3, figsize=(15, 4.5))
         for ax, key, title in ((axes[0], "exact_amp", "exact"), (axes[1], "dft_amp", "DFT")):
             im = ax.imshow(
                 a[key][s].mean(0),
@@ -232,23 +187,25 @@ def plot(out: str | os.PathLike[str]) -> list[Path]:
         axes[2].set_xlabel("training iteration")
         axes[2].set_ylabel("spectral norm")
         axes[2].legend(fontsize=7)
-        paths.append(C.save_figure(fig, outp / f"fig1_{setting}.png"))
+        paths.append(save_figure(fig, outp / f"fig1_{setting}.png"))
 
-        fig, ax = C.new_figure(figsize=(7, 4.5))
+        fig, ax = new_figure(figsize=(7, 4.5))
         ex = a["exact_amp"][s].mean(0)
         df = a["dft_amp"][s].mean(0)
-        colors = _colors(len(freqs))
+        cols = colors(len(freqs))
         for j, k in enumerate(freqs):
-            ax.plot(steps, ex[:, j], color=colors[j], label=f"k={k}")
-            ax.plot(steps, df[:, j], color=colors[j], ls=":", lw=0.8)
+            ax.plot(steps, ex[:, j], color=cols[j], label=f"k={k}")
+            ax.plot(steps, df[:, j], color=cols[j], ls=":", lw=0.8)
         ax.axhline(0.5, color="k", lw=0.5)
         ax.set_xlabel("training iteration")
         ax.set_ylabel("|f~(k)|/A  (solid: exact, dotted: DFT)")
         ax.set_title(f"{setting} amplitudes")
         ax.legend(fontsize=7, ncol=2)
-        paths.append(C.save_figure(fig, outp / f"fig2_{setting}.png"))
+        paths.append(save_figure(fig, outp / f"fig10_{setting}.png"))
 
-    fig, axes = C.new_figure(1, 2, figsize=(13, 4.5))
+    paths.append(_plot_fig2(a, meta, outp))
+
+    fig, axes = new_figure(1, 2, figsize=(13, 4.5))
     for s, setting in enumerate(meta["settings"]):
         ax = axes[s]
         ax.semilogy(a["xi_dense"], a["final_exact"][s, 0] + 1e-12, lw=0.8, label="exact 2|F(2πξ)|")
@@ -266,15 +223,36 @@ def plot(out: str | os.PathLike[str]) -> list[Path]:
         ax.set_xlabel("ξ [cycles on [0,1]]")
         ax.set_title(f"final net ({setting}), seed {meta['seeds'][0]}")
         ax.legend(fontsize=7)
-    paths.append(C.save_figure(fig, outp / "exact_vs_dft.png"))
+    paths.append(save_figure(fig, outp / "exact_vs_dft.png"))
     return paths
 
 
-def _colors(n: int) -> list[Any]:
-    import matplotlib
+def _plot_fig2(a: dict[str, np.ndarray], meta: dict[str, Any], outp: Path) -> Path:
+    """Draw Fig. 2: the learnt function (first seed) over the target at four recorded moments.
 
-    cmap = matplotlib.colormaps["plasma"]
-    return [cmap(i / max(1, n - 1) * 0.9) for i in range(n)]
+    The moments are log-spaced iterations; there is one row per amplitude setting.
+    """
+    steps = a["steps"]
+    n = a["predictions"].shape[-1]
+    z = np.arange(n) / n
+    picks = (
+        np.unique(np.geomspace(1, len(steps) - 1, 4).round().astype(int)) if len(steps) > 1 else [0]
+    )
+    settings = meta["settings"]
+    fig, axes = new_figure(
+        len(settings), len(picks), figsize=(3.6 * len(picks), 2.8 * len(settings)), squeeze=False
+    )
+    for s, setting in enumerate(settings):
+        y = sine_sum(z, a["freqs"], a["amplitudes"][s], a["phases"][0])
+        for c, i in enumerate(picks):
+            ax = axes[s, c]
+            ax.plot(z, y, color="tab:blue", lw=0.8, label="target")
+            ax.plot(z, a["predictions"][s, 0, i], color="tab:green", lw=0.8, label="learnt")
+            ax.set_title(f"{setting}, iteration {int(steps[i])}", fontsize=9)
+            ax.set_xlabel("z")
+        axes[s, 0].set_ylabel("f(z)")
+    axes[0, 0].legend(fontsize=7)
+    return save_figure(fig, outp / "fig2.png")
 
 
 #: arrays with one entry per seed, and the axis that indexes the seed
@@ -283,6 +261,7 @@ SEED_AXIS = {
     "dft_amp": 1,
     "exact_amp": 1,
     "spectral_norms": 1,
+    "predictions": 1,
     "loss": 1,
     "final_exact": 1,
     "final_dft": 1,
@@ -290,7 +269,7 @@ SEED_AXIS = {
 
 #: the claims and their criteria, fixed before any result was seen
 CLAIMS = tuple(
-    C.ClaimSpec(
+    ClaimSpec(
         f"{setting}/{src}: spearman(k, AUC)",
         f"Spearman over k_i of the area under min(|f~(k_i)|/A_i, 1) over the recorded "
         f"steps ({src} spectrum); lower k learned earlier means a negative value",
@@ -300,7 +279,7 @@ CLAIMS = tuple(
     for setting in SETTINGS
     for src in ("exact", "dft")
 ) + tuple(
-    C.ClaimSpec(
+    ClaimSpec(
         f"{setting}: spearman(Π‖W_l‖, high-k amplitude)",
         "Spearman over the recorded steps between the product of layer spectral norms "
         "and the mean exact |f~(k)|/A over the upper half of the k_i: the norms grow "
@@ -312,8 +291,8 @@ CLAIMS = tuple(
 )
 
 
-def claims(arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> list[C.Claim]:
-    """Sec. 3.1, per seed.
+def claims(arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> list[Claim]:
+    """Measure the claims of Sec. 3.1 per seed.
 
     Lower frequencies are learned earlier (the area under the normalised-amplitude curve
     decreases with ``k``), in both amplitude settings, with the exact and the DFT spectrum; the
@@ -328,15 +307,15 @@ def claims(arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> list[C.Claim]
         m: dict[str, float] = {}
         for s, setting in enumerate(meta["settings"]):
             for src in ("exact", "dft"):
-                auc = C.learning_auc(arrays[f"{src}_amp"][s, r], axis=0)
+                auc = learning_auc(arrays[f"{src}_amp"][s, r], axis=0)
                 name = f"{setting}/{src}: spearman(k, AUC)"
-                m[name] = C.spearman(freqs, auc)
+                m[name] = A.spearman(freqs, auc)
                 details.setdefault(name, []).append(str(np.round(auc, 2).tolist()))
             norm_prod = np.prod(arrays["spectral_norms"][s, r], axis=-1)
             hi = arrays["exact_amp"][s, r][:, K // 2 :].mean(axis=-1)
-            m[f"{setting}: spearman(Π‖W_l‖, high-k amplitude)"] = C.spearman(norm_prod, hi)
+            m[f"{setting}: spearman(Π‖W_l‖, high-k amplitude)"] = A.spearman(norm_prod, hi)
         per_seed.append(m)
-    return C.claims_from_values(
+    return claims_from_values(
         CLAIMS,
         meta["seeds"],
         per_seed,

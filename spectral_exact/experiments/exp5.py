@@ -20,34 +20,27 @@ Scales
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from numpy.typing import ArrayLike
 
-from . import _common as C
+from . import _analysis as A
+from ._claims import Claim, ClaimSpec, claims_from_values, learning_auc
+from ._figures import new_figure, save_figure
+from ._io import load_results
+from ._protocol import MLPConfig, RunContext, make_run
+from ._runtime import ExperimentError
+from ._training import Record, n_records, train_full_batch
+from .targets import flower, wave_target
 
 NAME = "exp5"
 TITLE = "Regression on flower manifolds γ_L (Sec. 4, Fig. 7, 8)"
 
 
-def flower(z: np.ndarray, L: float) -> np.ndarray:
-    r"""Points of :math:`\gamma_L(z)`, shape ``(n, 2)``."""
-    r = 1.0 + 0.5 * np.sin(2 * np.pi * L * z)
-    return np.stack([r * np.cos(2 * np.pi * z), r * np.sin(2 * np.pi * z)], axis=-1)
-
-
-def wave_target(z: np.ndarray, freqs: ArrayLike, phases: np.ndarray) -> np.ndarray:
-    """``Σ sin(2π k_i z + φ_i)`` (equal amplitudes)."""
-    k = np.asarray(freqs, dtype=np.float64)
-    return np.sum(np.sin(2 * np.pi * k * z[:, None] + phases), axis=1)
-
-
 @dataclass(frozen=True)
-class Config:
+class Config(MLPConfig):
     """Parameters of experiment 5 (see the module docstring)."""
 
     n_points: int = 1000
@@ -68,52 +61,33 @@ CONFIGS = {
 }
 
 
-def run(
-    config: Config,
-    *,
-    seeds: Sequence[int],
-    out: str | os.PathLike[str],
-    device: str = "cpu",
-    show_progress: bool = True,
-    plot_figures: bool = True,
-) -> dict[str, np.ndarray]:
-    """Train one net per ``L`` and seed; save data and figures into ``out``."""
-    import torch
-
-    dev = C.resolve_device(device)
-    C.configure_torch()
+def _compute(config: Config, ctx: RunContext) -> dict[str, np.ndarray]:
+    """One net per ``L`` and seed; the spectrum of ``f∘γ_L`` during training."""
     freqs = np.asarray(config.freqs)
     if freqs.max() >= config.n_points / 2:
-        raise C.ExperimentError(f"n_points={config.n_points} is below Nyquist for k={freqs.max()}")
-    nL, R, K = len(config.Ls), len(seeds), len(freqs)
-    n_rec = config.n_steps // config.record_every + 1
+        raise ExperimentError(f"n_points={config.n_points} is below Nyquist for k={freqs.max()}")
+    nL, R, K = len(config.Ls), len(ctx.seeds), len(freqs)
+    n_rec = n_records(config.n_steps, config.record_every)
     spec = np.zeros((nL, R, n_rec, K))
     loss = np.zeros((nL, R, config.n_steps))
     g = np.linspace(-1.6, 1.6, config.grid)
     gx, gy = np.meshgrid(g, g)
-    grid_pts = np.stack([gx.ravel(), gy.ravel()], axis=-1)
+    grid_pts = ctx.tensor(np.stack([gx.ravel(), gy.ravel()], axis=-1))
     grid_pred = np.zeros((nL, R, config.grid, config.grid))
     z = np.arange(config.n_points) / config.n_points
     for li, L in enumerate(config.Ls):
-        for r, seed in enumerate(seeds):
-            rng = C.seed_everything(int(seed))
+        x_t = ctx.tensor(flower(z, L))
+        for r, seed in enumerate(ctx.seeds):
+            rng = ctx.seed(seed)
             phases = rng.uniform(0, 2 * np.pi, K)
-            x_t = torch.as_tensor(flower(z, L), dtype=torch.float32, device=dev)
-            y_t = torch.as_tensor(
-                wave_target(z, freqs, phases)[:, None], dtype=torch.float32, device=dev
-            )
-            model = C.make_mlp(2, config.width, config.depth, device=dev)
-            idx = [0]
+            y_t = ctx.tensor(wave_target(z, freqs, phases)[:, None])
+            model = ctx.mlp(2, config)
 
-            def record(
-                step: int, m: Any, li: int = li, r: int = r, x_t: Any = x_t, idx: list[int] = idx
-            ) -> None:
-                with torch.no_grad():
-                    pred = m(x_t)[:, 0].double().cpu().numpy()
-                spec[li, r, idx[0]] = 2 * np.abs(np.fft.rfft(pred))[freqs] / config.n_points
-                idx[0] += 1
+            def record(rec: Record, li: int = li, r: int = r, x_t: Any = x_t) -> None:
+                pred = ctx.predict(rec.model, x_t)[:, 0]
+                spec[li, r, rec.index] = 2 * np.abs(np.fft.rfft(pred))[freqs] / config.n_points
 
-            loss[li, r] = C.train_full_batch(
+            loss[li, r] = train_full_batch(
                 model,
                 x_t,
                 y_t,
@@ -121,13 +95,11 @@ def run(
                 n_steps=config.n_steps,
                 record_every=config.record_every,
                 on_record=record,
-                show_progress=show_progress,
+                show_progress=ctx.show_progress,
                 desc=f"exp5 L={L} seed={seed}",
             )
-            with torch.no_grad():
-                gp = model(torch.as_tensor(grid_pts, dtype=torch.float32, device=dev))
-            grid_pred[li, r] = gp[:, 0].double().cpu().numpy().reshape(config.grid, config.grid)
-    arrays = {
+            grid_pred[li, r] = ctx.predict(model, grid_pts)[:, 0].reshape(config.grid, config.grid)
+    return {
         "freqs": freqs,
         "Ls": np.asarray(config.Ls, dtype=float),
         "steps": np.arange(n_rec) * config.record_every,
@@ -136,23 +108,23 @@ def run(
         "grid": g,
         "grid_pred": grid_pred,
     }
-    C.save_results(out, arrays, C.base_meta(NAME, config, seeds, device))
-    if plot_figures:
-        plot(out)
-    return arrays
+
+
+run = make_run(NAME, _compute, lambda out: plot(out))
 
 
 def plot(out: str | os.PathLike[str]) -> list[Path]:
-    """Plot ``fig8.png`` and ``fig7.png`` from saved data.
+    """Draw the figures from the saved data.
 
-    ``fig8.png``: spectrum of f∘γ_L during training per L, and loss curves; ``fig7.png``:
-    learned function in the plane with the manifold.
+    ``fig8.png`` (spectrum of f∘γ_L during training per L, and loss curves), ``fig7.png``
+    (learned function in the plane with the manifold), ``fig6.png``, ``fig12.png`` and
+    ``fig13.png`` (:func:`_plot_manifolds`).
     """
-    a, _meta = C.load_results(out)
+    a, meta = load_results(out)
     outp = Path(out)
     Ls, freqs, steps = a["Ls"], a["freqs"], a["steps"]
     nL = len(Ls)
-    fig, axes = C.new_figure(1, nL + 1, figsize=(4 * (nL + 1), 4))
+    fig, axes = new_figure(1, nL + 1, figsize=(4 * (nL + 1), 4))
     for li, L in enumerate(Ls):
         im = axes[li].imshow(
             a["spectrum"][li].mean(0),
@@ -171,9 +143,9 @@ def plot(out: str | os.PathLike[str]) -> list[Path]:
     axes[nL].set_xlabel("iteration")
     axes[nL].set_ylabel("training MSE")
     axes[nL].legend()
-    paths = [C.save_figure(fig, outp / "fig8.png")]
+    paths = [save_figure(fig, outp / "fig8.png")]
 
-    fig, axes = C.new_figure(1, nL, figsize=(4 * nL, 4))
+    fig, axes = new_figure(1, nL, figsize=(4 * nL, 4))
     g = a["grid"]
     z = np.linspace(0, 1, 800, endpoint=False)
     for li, L in enumerate(Ls):
@@ -185,7 +157,53 @@ def plot(out: str | os.PathLike[str]) -> list[Path]:
         pts = flower(z, L)
         axes[li].plot(pts[:, 0], pts[:, 1], "k-", lw=0.5)
         axes[li].set_title(f"learned f on R², L = {L:g}")
-    paths.append(C.save_figure(fig, outp / "fig7.png"))
+    paths.append(save_figure(fig, outp / "fig7.png"))
+    paths += _plot_manifolds(a, meta, outp)
+    return paths
+
+
+def _plot_manifolds(a: dict[str, np.ndarray], meta: dict[str, Any], outp: Path) -> list[Path]:
+    """Draw Figs. 6, 12 and 13 of the paper.
+
+    Fig. 6: the flower manifolds γ_L in R² for every L; Fig. 12: the target τ along each γ_L
+    (colour = τ at that point; first seed's phases); Fig. 13: the training loss against the
+    iteration per L (mean ± sd over seeds).
+    """
+    Ls = a["Ls"]
+    nL = len(Ls)
+    z = np.linspace(0, 1, 2000, endpoint=False)
+    fig, axes = new_figure(1, nL, figsize=(3.2 * nL, 3.2), squeeze=False)
+    for li, L in enumerate(Ls):
+        pts = flower(z, L)
+        axes[0, li].plot(pts[:, 0], pts[:, 1], "k-", lw=0.8)
+        axes[0, li].set_aspect("equal")
+        axes[0, li].set_title(f"γ_L, L = {L:g}")
+        axes[0, li].set_xlabel("x₁")
+        axes[0, li].set_ylabel("x₂")
+    paths = [save_figure(fig, outp / "fig6.png")]
+    phases = np.random.default_rng(int(meta["seeds"][0])).uniform(0, 2 * np.pi, len(a["freqs"]))
+    tau = wave_target(z, a["freqs"], phases)
+    fig, axes = new_figure(1, nL, figsize=(3.4 * nL, 3.2), squeeze=False)
+    for li, L in enumerate(Ls):
+        pts = flower(z, L)
+        sc = axes[0, li].scatter(pts[:, 0], pts[:, 1], c=tau, s=2, cmap="RdBu_r")
+        axes[0, li].set_aspect("equal")
+        axes[0, li].set_title(f"τ on γ_L, L = {L:g}")
+        axes[0, li].set_xlabel("x₁")
+    fig.colorbar(sc, ax=axes[0, nL - 1])
+    paths.append(save_figure(fig, outp / "fig12.png"))
+    fig, ax = new_figure(figsize=(6.5, 4.2))
+    for li, L in enumerate(Ls):
+        lg = np.log10(a["loss"][li])
+        m, sd = lg.mean(0), lg.std(0)
+        it = np.arange(m.size)
+        ax.plot(it, 10**m, label=f"L = {L:g}")
+        ax.fill_between(it, 10 ** (m - sd), 10 ** (m + sd), alpha=0.2)
+    ax.set_yscale("log")
+    ax.set_xlabel("training iteration")
+    ax.set_ylabel("training loss (MSE)")
+    ax.legend()
+    paths.append(save_figure(fig, outp / "fig13.png"))
     return paths
 
 
@@ -194,14 +212,14 @@ SEED_AXIS = {"spectrum": 1, "loss": 1, "grid_pred": 1}
 
 #: the claims and their criteria, fixed before any result was seen
 CLAIMS = (
-    C.ClaimSpec(
+    ClaimSpec(
         "spearman(L, mean log10 loss)",
         "Spearman over L of the training loss's mean log10 over all steps (area under "
         "the log-loss curve: faster learning gives a smaller area)",
         "<=",
         -0.5,
     ),
-    C.ClaimSpec(
+    ClaimSpec(
         "spearman(L, high-k AUC)",
         "Spearman over L of the area under min(|f∘γ_L~(k)|/A, 1) over the recorded "
         "steps, averaged over the upper half of the k_i",
@@ -211,22 +229,22 @@ CLAIMS = (
 )
 
 
-def claims(arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> list[C.Claim]:
-    """Sec. 4, per seed.
+def claims(arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> list[Claim]:
+    """Measure the claims of Sec. 4 per seed.
 
-    With more wiggles L the loss falls faster, and the high frequencies of ``f∘γ_L`` are learned
-    faster.
+    With more wiggles L the loss falls faster, and the high frequencies of ``f∘γ_L`` are
+    learned faster.
     """
     K = len(arrays["freqs"])
     Ls = arrays["Ls"]
     per_seed, d0, d1 = [], [], []
     for r, _seed in enumerate(meta["seeds"]):
         ll = np.log10(arrays["loss"][:, r]).mean(axis=-1)
-        hi = C.learning_auc(arrays["spectrum"][:, r, :, K // 2 :], axis=1).mean(axis=-1)
-        per_seed.append({CLAIMS[0].name: C.spearman(Ls, ll), CLAIMS[1].name: C.spearman(Ls, hi)})
+        hi = learning_auc(arrays["spectrum"][:, r, :, K // 2 :], axis=1).mean(axis=-1)
+        per_seed.append({CLAIMS[0].name: A.spearman(Ls, ll), CLAIMS[1].name: A.spearman(Ls, hi)})
         d0.append(str(np.round(ll, 3).tolist()))
         d1.append(str(np.round(hi, 3).tolist()))
-    return C.claims_from_values(
+    return claims_from_values(
         CLAIMS,
         meta["seeds"],
         per_seed,

@@ -19,22 +19,27 @@ in steps of 2 (steps chosen by us).
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from . import _common as C
-from .exp5 import flower
+from . import _analysis as A
+from ._claims import Claim, ClaimSpec, claims_from_values
+from ._figures import new_figure, save_figure
+from ._io import load_results
+from ._protocol import MLPConfig, RunContext, make_run
+from ._runtime import progress
+from ._training import train_full_batch
+from .targets import flower, stripe_labels
 
 NAME = "exp6"
 TITLE = "Binary classification on flower manifolds, accuracy over (k, L) (Sec. 4, Fig. 9)"
 
 
 @dataclass(frozen=True)
-class Config:
+class Config(MLPConfig):
     """Parameters of experiment 6 (see the module docstring)."""
 
     n_points: int = 1000
@@ -55,63 +60,49 @@ CONFIGS = {
 }
 
 
-def run(
-    config: Config,
-    *,
-    seeds: Sequence[int],
-    out: str | os.PathLike[str],
-    device: str = "cpu",
-    show_progress: bool = True,
-    plot_figures: bool = True,
-) -> dict[str, np.ndarray]:
-    """Train one classifier per ``(k, L, seed)``; save data and ``fig9.png`` into ``out``."""
-    import torch
-
-    dev = C.resolve_device(device)
-    C.configure_torch()
-    nk, nL, R = len(config.freqs), len(config.Ls), len(seeds)
+def _compute(config: Config, ctx: RunContext) -> dict[str, np.ndarray]:
+    """One classifier per ``(seed, k, L)``; train and held-out accuracy."""
+    nk, nL, R = len(config.freqs), len(config.Ls), len(ctx.seeds)
     train_acc = np.zeros((R, nk, nL))
     val_acc = np.zeros((R, nk, nL))
     final_loss = np.zeros((R, nk, nL))
     z = np.arange(config.n_points) / config.n_points
     zv = z + 0.5 / config.n_points
     jobs = [(r, i, j) for r in range(R) for i in range(nk) for j in range(nL)]
-    for r, i, j in C.progress(jobs, enabled=show_progress, desc="exp6 (k, L)"):
+    for r, i, j in progress(jobs, enabled=ctx.show_progress, desc="exp6 (k, L)"):
         k, L = config.freqs[i], config.Ls[j]
-        rng = C.seed_everything(int(seeds[r]))
+        rng = ctx.seed(ctx.seeds[r])
         phase = rng.uniform(0, 2 * np.pi)
-        lab = (np.sin(2 * np.pi * k * z + phase) > 0).astype(np.float64)
-        lab_v = (np.sin(2 * np.pi * k * zv + phase) > 0).astype(np.float64)
-        x_t = torch.as_tensor(flower(z, L), dtype=torch.float32, device=dev)
-        xv_t = torch.as_tensor(flower(zv, L), dtype=torch.float32, device=dev)
-        y_t = torch.as_tensor(lab[:, None], dtype=torch.float32, device=dev)
-        model = C.make_mlp(2, config.width, config.depth, device=dev)
-        losses = C.train_full_batch(
+        lab = stripe_labels(z, k, phase)
+        lab_v = stripe_labels(zv, k, phase)
+        x_t = ctx.tensor(flower(z, L))
+        xv_t = ctx.tensor(flower(zv, L))
+        y_t = ctx.tensor(lab[:, None])
+        model = ctx.mlp(2, config)
+        losses = train_full_batch(
             model, x_t, y_t, lr=config.lr, n_steps=config.n_steps, loss="bce", show_progress=False
         )
-        with torch.no_grad():
-            p = (model(x_t)[:, 0] > 0).cpu().numpy()
-            pv = (model(xv_t)[:, 0] > 0).cpu().numpy()
+        p = ctx.predict(model, x_t)[:, 0] > 0
+        pv = ctx.predict(model, xv_t)[:, 0] > 0
         train_acc[r, i, j] = np.mean(p == (lab > 0.5))
         val_acc[r, i, j] = np.mean(pv == (lab_v > 0.5))
         final_loss[r, i, j] = losses[-1]
-    arrays = {
+    return {
         "freqs": np.asarray(config.freqs, dtype=float),
         "Ls": np.asarray(config.Ls, dtype=float),
         "train_acc": train_acc,
         "val_acc": val_acc,
         "final_loss": final_loss,
     }
-    C.save_results(out, arrays, C.base_meta(NAME, config, seeds, device))
-    if plot_figures:
-        plot(out)
-    return arrays
+
+
+run = make_run(NAME, _compute, lambda out: plot(out))
 
 
 def plot(out: str | os.PathLike[str]) -> list[Path]:
     """``fig9.png``: accuracy heatmaps over ``(k, L)`` (train and held-out)."""
-    a, _ = C.load_results(out)
-    fig, axes = C.new_figure(1, 2, figsize=(11, 4.5))
+    a, _ = load_results(out)
+    fig, axes = new_figure(1, 2, figsize=(11, 4.5))
     for ax, key in zip(axes, ("train_acc", "val_acc")):
         im = ax.imshow(
             a[key].mean(0).T, origin="lower", aspect="auto", vmin=0.5, vmax=1, cmap="magma"
@@ -122,7 +113,7 @@ def plot(out: str | os.PathLike[str]) -> list[Path]:
         ax.set_ylabel("L")
         ax.set_title(key.replace("_", " "))
         fig.colorbar(im, ax=ax)
-    return [C.save_figure(fig, Path(out) / "fig9.png")]
+    return [save_figure(fig, Path(out) / "fig9.png")]
 
 
 #: arrays with one entry per seed, and the axis that indexes the seed
@@ -133,7 +124,7 @@ GRID = ("freqs", {"freqs": 0, "train_acc": 1, "val_acc": 1, "final_loss": 1})
 
 #: the claims and their criteria, fixed before any result was seen
 CLAIMS = tuple(
-    C.ClaimSpec(
+    ClaimSpec(
         f"{key}: spearman(L, acc at high k)",
         f"Spearman over L of the {key.split('_')[0]} accuracy averaged over the upper "
         "half of the frequencies k",
@@ -144,8 +135,8 @@ CLAIMS = tuple(
 )
 
 
-def claims(arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> list[C.Claim]:
-    """Sec. 4, per seed.
+def claims(arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> list[Claim]:
+    """Measure the claims of Sec. 4 per seed.
 
     At the highest frequencies (upper half of k) the accuracy increases with L, on training and
     held-out points.
@@ -157,10 +148,10 @@ def claims(arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> list[C.Claim]
         m = {}
         for spec, key in zip(CLAIMS, ("train_acc", "val_acc")):
             hi = arrays[key][r][nk // 2 :].mean(axis=0)
-            m[spec.name] = C.spearman(arrays["Ls"], hi)
+            m[spec.name] = A.spearman(arrays["Ls"], hi)
             details.setdefault(spec.name, []).append(str(np.round(hi, 3).tolist()))
         per_seed.append(m)
-    return C.claims_from_values(
+    return claims_from_values(
         CLAIMS,
         meta["seeds"],
         per_seed,

@@ -21,21 +21,28 @@ as in App. A.1). ``quick``: depth ``2..6`` at width 64, width ``8..128`` at dept
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from . import _common as C
+from . import _analysis as A
+from ._claims import Claim, ClaimSpec, claims_from_values
+from ._figures import new_figure, save_figure
+from ._io import load_results
+from ._protocol import BaseConfig, Grid, RunContext, make_run, override
+from ._runtime import ExperimentError, progress
+from ._spectra import exact_fourier, to_relu_network
+from ._training import make_mlp, train_full_batch
+from .targets import delta_peak
 
 NAME = "exp7"
 TITLE = "Fitting a δ-peak: ablations over depth, width and weight clip (App. A.5)"
 
 
 @dataclass(frozen=True)
-class Config:
+class Config(BaseConfig):
     """Parameters of experiment 7 (see the module docstring). ``clip = 0`` means no clip."""
 
     n_points: int = 200
@@ -50,6 +57,8 @@ class Config:
     n_steps: int = 60_000
     n_xi: int = 201
     n_seeds: int = 1
+    #: indices into :func:`runs_of` to run (empty: all); one Dask task per run (:data:`GRID`)
+    only: tuple[int, ...] = ()
 
 
 CONFIGS = {
@@ -69,48 +78,49 @@ CONFIGS = {
 }
 
 
-def runs_of(config: Config) -> list[tuple[str, float, int, int, float]]:
-    """``(ablation, value, depth, width, clip)`` for every run."""
+def all_runs(config: Config) -> list[tuple[str, float, int, int, float]]:
+    """``(ablation, value, depth, width, clip)`` for every run of the three ablations."""
     out = [("depth", float(d), d, config.depth_width, 0.0) for d in config.depths]
     out += [("width", float(w), config.width_depth, w, 0.0) for w in config.widths]
     out += [("clip", float(c), config.clip_depth, config.clip_width, c) for c in config.clips]
     return out
 
 
-def run(
-    config: Config,
-    *,
-    seeds: Sequence[int],
-    out: str | os.PathLike[str],
-    device: str = "cpu",
-    show_progress: bool = True,
-    plot_figures: bool = True,
-) -> dict[str, np.ndarray]:
-    """Train every ablation run; save data and figures into ``out``."""
-    import torch
+def _selected(config: Config) -> list[int]:
+    n = len(all_runs(config))
+    if any(not 0 <= i < n for i in config.only):
+        raise ExperimentError(f"config field only must index the {n} runs, got {config.only}")
+    return list(config.only) if config.only else list(range(n))
 
-    dev = C.resolve_device(device)
-    C.configure_torch()
+
+def runs_of(config: Config) -> list[tuple[str, float, int, int, float]]:
+    """Return ``(ablation, value, depth, width, clip)`` for every run this config runs.
+
+    These are all runs, or those indexed by ``config.only``.
+    """
+    runs = all_runs(config)
+    return [runs[i] for i in _selected(config)]
+
+
+def _compute(config: Config, ctx: RunContext) -> dict[str, np.ndarray]:
+    """Train every ablation run for every seed; peak height and exact spectrum."""
     runs = runs_of(config)
-    R = len(seeds)
-    z = np.arange(config.n_points) / config.n_points
-    ipk = config.n_points // 2
-    y = np.zeros(config.n_points)
-    y[ipk] = 1.0
+    R = len(ctx.seeds)
+    z, y, ipk = delta_peak(config.n_points)
     xi = np.linspace(0.0, config.n_points / 2, config.n_xi)
     peak = np.zeros((R, len(runs)))
     loss = np.zeros((R, len(runs), config.n_steps))
     spec = np.zeros((R, len(runs), config.n_xi))
     lip = np.zeros((R, len(runs)))
-    x_t = torch.as_tensor(z[:, None], dtype=torch.float32, device=dev)
-    y_t = torch.as_tensor(y[:, None], dtype=torch.float32, device=dev)
-    for r, seed in enumerate(seeds):
+    x_t = ctx.tensor(z[:, None])
+    y_t = ctx.tensor(y[:, None])
+    for r, seed in enumerate(ctx.seeds):
         for j, (_, _, depth, width, clip) in enumerate(
-            C.progress(runs, enabled=show_progress, desc=f"exp7 seed={seed}")
+            progress(runs, enabled=ctx.show_progress, desc=f"exp7 seed={seed}")
         ):
-            C.seed_everything(int(seed))
-            model = C.make_mlp(1, width, depth, device=dev)
-            loss[r, j] = C.train_full_batch(
+            ctx.seed(seed)
+            model = make_mlp(1, width, depth, device=ctx.torch_device)
+            loss[r, j] = train_full_batch(
                 model,
                 x_t,
                 y_t,
@@ -119,11 +129,11 @@ def run(
                 show_progress=False,
                 weight_clip=clip if clip > 0 else None,
             )
-            net = C.to_relu_network(model)
+            net = to_relu_network(model)
             peak[r, j] = float(net(np.array([[z[ipk]]]))[0])
-            spec[r, j] = np.abs(C.exact_fourier(net, 2 * np.pi * xi[:, None], [0.0], [1.0]))
+            spec[r, j] = np.abs(exact_fourier(net, 2 * np.pi * xi[:, None], [0.0], [1.0]))
             lip[r, j] = net.lipschitz_bound()
-    arrays = {
+    return {
         "ablation": np.array([a for a, *_ in runs]),
         "value": np.array([v for _, v, *_ in runs]),
         "peak": peak,
@@ -133,45 +143,85 @@ def run(
         "lipschitz": lip,
         "n_points": np.array(config.n_points),
     }
-    C.save_results(out, arrays, C.base_meta(NAME, config, seeds, device))
-    if plot_figures:
-        plot(out)
-    return arrays
+
+
+run = make_run(NAME, _compute, lambda out: plot(out))
+
+
+#: figure of each ablation (App. A.5: Fig. 15 depth, 16 width, 17 weight clip)
+FIGURES = {"depth": "fig15.png", "width": "fig16.png", "clip": "fig17.png"}
+
+
+def _label(kind: str, v: float) -> str:
+    return "no clip" if kind == "clip" and v == 0 else f"{kind} = {v:g}"
 
 
 def plot(out: str | os.PathLike[str]) -> list[Path]:
-    """``fig15_17.png``: exact spectra of the fitted nets for each ablation, and peak height."""
-    a, _ = C.load_results(out)
+    """Draw the figures of App. A.5 from the saved data.
+
+    ``fig15.png`` (depth), ``fig16.png`` (width), ``fig17.png`` (weight clip): the exact
+    spectrum ``|F(2πξ)|`` of the fitted nets against ``ξ`` (with the δ-peak's flat level
+    ``1/N``) and the training loss against the iteration; ``fig18.png``: the fitted peak height
+    and the Lipschitz bound against the ablated value, all three ablations.
+    """
+    a, _ = load_results(out)
     abl = a["ablation"]
-    kinds = ["depth", "width", "clip"]
-    fig, axes = C.new_figure(2, 3, figsize=(15, 8))
-    for c, kind in enumerate(kinds):
+    outp = Path(out)
+    paths = []
+    for kind, name in FIGURES.items():
         sel = np.flatnonzero(abl == kind)
+        if sel.size == 0:
+            continue
+        fig, axes = new_figure(1, 2, figsize=(12, 4.2))
         for j in sel:
-            v = a["value"][j]
-            lab = f"{kind} = {v:g}" if not (kind == "clip" and v == 0) else "no clip"
-            axes[0, c].semilogy(a["xi"], a["spectrum"][:, j].mean(0) + 1e-12, label=lab, lw=0.8)
-        axes[0, c].axhline(
-            1.0 / float(a["n_points"]), color="k", ls="--", lw=0.6, label="target level 1/N"
-        )
-        axes[0, c].set_xlabel("ξ [cycles on [0,1]]")
-        axes[0, c].set_ylabel("|F(2πξ)| (exact)")
-        axes[0, c].legend(fontsize=7)
+            lab = _label(kind, float(a["value"][j]))
+            axes[0].semilogy(a["xi"], a["spectrum"][:, j].mean(0) + 1e-12, label=lab, lw=0.8)
+            lg = np.log10(a["loss"][:, j])
+            axes[1].plot(10 ** lg.mean(0), label=lab, lw=0.8)
+        axes[0].axhline(1.0 / float(a["n_points"]), color="k", ls="--", lw=0.6, label="1/N")
+        axes[0].set_xlabel("frequency ξ [cycles on [0,1]]")
+        axes[0].set_ylabel("|F(2πξ)| of the fitted net (exact)")
+        axes[0].legend(fontsize=7)
+        axes[1].set_yscale("log")
+        axes[1].set_xlabel("training iteration")
+        axes[1].set_ylabel("training loss (MSE)")
+        paths.append(save_figure(fig, outp / name))
+    fig, axes = new_figure(2, 3, figsize=(15, 7.5), squeeze=False)
+    for c, kind in enumerate(FIGURES):
+        sel = np.flatnonzero(abl == kind)
+        if sel.size == 0:
+            continue
         vals = a["value"][sel]
         shown = np.where((kind == "clip") & (vals == 0), vals.max() * 2 if vals.max() else 1, vals)
-        axes[1, c].plot(shown, a["peak"][:, sel].mean(0), "o-")
-        axes[1, c].set_xscale("log")
-        axes[1, c].set_xlabel(kind + (" (rightmost: none)" if kind == "clip" else ""))
-        axes[1, c].set_ylabel("fitted peak height f(x_peak)")
-    return [C.save_figure(fig, Path(out) / "fig15_17.png")]
+        for row, key, ylab in (
+            (0, "peak", "fitted peak height f(x_peak)"),
+            (1, "lipschitz", "Lipschitz bound Π‖W_l‖"),
+        ):
+            ax = axes[row, c]
+            ax.errorbar(
+                shown, a[key][:, sel].mean(0), yerr=a[key][:, sel].std(0), marker="o", capsize=3
+            )
+            ax.set_xscale("log")
+            ax.set_xlabel(kind + (" (rightmost: none)" if kind == "clip" else ""))
+            ax.set_ylabel(ylab)
+        axes[1, c].set_yscale("log")
+    paths.append(save_figure(fig, outp / "fig18.png"))
+    return paths
 
 
 #: arrays with one entry per seed, and the axis that indexes the seed
 SEED_AXIS = {"peak": 0, "loss": 0, "spectrum": 0, "lipschitz": 0}
 
+#: every ablation run is an independent run: one Dask task per (seed, run)
+GRID = Grid(
+    axes={"ablation": 0, "value": 0, "peak": 1, "loss": 1, "spectrum": 1, "lipschitz": 1},
+    size=lambda config: len(_selected(config)),
+    select=lambda config, i: override(config, only=(_selected(config)[i],)),
+)
+
 #: the claims and their criteria, fixed before any result was seen
 CLAIMS = tuple(
-    C.ClaimSpec(
+    ClaimSpec(
         f"spearman({kind}, peak height)",
         f"Spearman over the {kind} values of the fitted peak height f(x_peak)"
         + (" (no clip counts as the loosest)" if kind == "clip" else ""),
@@ -182,8 +232,8 @@ CLAIMS = tuple(
 )
 
 
-def claims(arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> list[C.Claim]:
-    """App. A.5, per seed.
+def claims(arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> list[Claim]:
+    """Measure the claims of App. A.5 per seed.
 
     The peak is fitted better by deeper and by wider nets, and worse under a tighter weight
     clip.
@@ -198,10 +248,10 @@ def claims(arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> list[C.Claim]
             if kind == "clip":
                 vals = np.where(vals == 0, np.inf, vals)
             pk = arrays["peak"][r, sel]
-            m[spec.name] = C.spearman(vals, pk)
+            m[spec.name] = A.spearman(vals, pk)
             details.setdefault(spec.name, []).append(str(np.round(pk, 3).tolist()))
         per_seed.append(m)
-    return C.claims_from_values(
+    return claims_from_values(
         CLAIMS,
         meta["seeds"],
         per_seed,

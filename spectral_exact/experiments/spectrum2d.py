@@ -25,22 +25,30 @@ Scales
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from numpy.typing import ArrayLike
 
-from . import _common as C
+from . import _analysis as A
+from ._claims import Claim, ClaimSpec, claims_from_values, learning_auc
+from ._figures import new_figure, save_figure
+from ._io import load_results
+from ._protocol import MLPConfig, RunContext, make_run
+from ._spectra import count_regions, exact_fourier, to_relu_network
+from ._training import Record, train_full_batch
+from .targets import plane_waves
 
 NAME = "spectrum2d"
 TITLE = "Exact 2-D spectrum during training with Theorem 1's N_f·L_f (beyond the paper)"
 
+#: the 2-D target (also :func:`.targets.plane_waves`)
+target_fn = plane_waves
+
 
 @dataclass(frozen=True)
-class Config:
+class Config(MLPConfig):
     """Parameters of the 2-D spectrum experiment (see the module docstring)."""
 
     waves: tuple[tuple[float, float], ...] = ((1.0, 0.0), (2.0, 2.0), (0.0, 4.0))
@@ -71,27 +79,9 @@ CONFIGS = {
 }
 
 
-def target_fn(x: np.ndarray, waves: ArrayLike, amps: ArrayLike):
-    """``Σ A_j sin(2π ξ_j · x)``."""
-    w = np.asarray(waves, dtype=float)
-    return np.sum(np.asarray(amps) * np.sin(2 * np.pi * x @ w.T), axis=-1)
-
-
-def run(
-    config: Config,
-    *,
-    seeds: Sequence[int],
-    out: str | os.PathLike[str],
-    device: str = "cpu",
-    show_progress: bool = True,
-    plot_figures: bool = True,
-) -> dict[str, np.ndarray]:
-    """Train, compute exact spectra at checkpoints; save data and figures into ``out``."""
-    import torch
-
-    dev = C.resolve_device(device)
-    C.configure_torch()
-    R, J = len(seeds), len(config.waves)
+def _compute(config: Config, ctx: RunContext) -> dict[str, np.ndarray]:
+    """Train one net per seed; exact spectra, N_f and L_f at the checkpoints."""
+    R, J = len(ctx.seeds), len(config.waves)
     xi1 = np.arange(-config.xi_max, config.xi_max + 1e-9, config.xi_step)
     XI = np.stack(np.meshgrid(xi1, xi1, indexing="xy"), axis=-1)
     ckpt = np.unique(np.linspace(0, config.n_steps, config.n_checkpoints).round().astype(int))
@@ -104,38 +94,33 @@ def run(
     g = (np.arange(config.n_grid) + 0.5) / config.n_grid
     X = np.stack(np.meshgrid(g, g, indexing="xy"), axis=-1).reshape(-1, 2)
     waves = np.asarray(config.waves, dtype=float)
-    for r, seed in enumerate(seeds):
-        C.seed_everything(int(seed))
-        x_t = torch.as_tensor(X, dtype=torch.float32, device=dev)
-        y_t = torch.as_tensor(
-            target_fn(X, config.waves, config.amps)[:, None], dtype=torch.float32, device=dev
-        )
-        model = C.make_mlp(2, config.width, config.depth, device=dev)
-        ci = [0]
+    x_t = ctx.tensor(X)
+    y_t = ctx.tensor(plane_waves(X, config.waves, config.amps)[:, None])
+    for r, seed in enumerate(ctx.seeds):
+        ctx.seed(seed)
+        model = ctx.mlp(2, config)
 
-        def snapshot(step: int, m: Any, r: int = r, ci: list[int] = ci) -> None:
-            if ci[0] >= nC or step != ckpt[ci[0]]:
-                return
-            net = C.to_relu_network(m)
-            spec[r, ci[0]] = np.abs(C.exact_fourier(net, 2 * np.pi * XI, [0, 0], [1, 1]))
-            amp[r, ci[0]] = 2 * np.abs(C.exact_fourier(net, 2 * np.pi * waves, [0, 0], [1, 1]))
-            amp[r, ci[0]] /= np.asarray(config.amps)
-            n_regions[r, ci[0]] = C.count_regions(net, [0, 0], [1, 1])
-            lip[r, ci[0]] = net.lipschitz_bound()
-            ci[0] += 1
+        def snapshot(rec: Record, r: int = r) -> None:
+            net = to_relu_network(rec.model)
+            c = rec.index
+            spec[r, c] = np.abs(exact_fourier(net, 2 * np.pi * XI, [0, 0], [1, 1]))
+            amp[r, c] = 2 * np.abs(exact_fourier(net, 2 * np.pi * waves, [0, 0], [1, 1]))
+            amp[r, c] /= np.asarray(config.amps)
+            n_regions[r, c] = count_regions(net, [0, 0], [1, 1])
+            lip[r, c] = net.lipschitz_bound()
 
-        loss[r] = C.train_full_batch(
+        loss[r] = train_full_batch(
             model,
             x_t,
             y_t,
             lr=config.lr,
             n_steps=config.n_steps,
-            record_every=1,
+            record_steps=ckpt.tolist(),
             on_record=snapshot,
-            show_progress=show_progress,
+            show_progress=ctx.show_progress,
             desc=f"spectrum2d seed={seed}",
         )
-    arrays = {
+    return {
         "xi": xi1,
         "checkpoints": ckpt,
         "spectrum": spec,
@@ -146,10 +131,9 @@ def run(
         "loss": loss,
         "target_spectrum": _target_spectrum(XI, config),
     }
-    C.save_results(out, arrays, C.base_meta(NAME, config, seeds, device))
-    if plot_figures:
-        plot(out)
-    return arrays
+
+
+run = make_run(NAME, _compute, lambda out: plot(out))
 
 
 def _target_spectrum(XI: np.ndarray, config: Config) -> np.ndarray:
@@ -172,12 +156,12 @@ def _target_spectrum(XI: np.ndarray, config: Config) -> np.ndarray:
 
 
 def plot(out: str | os.PathLike[str]) -> list[Path]:
-    """Plot the spectra per checkpoint and Theorem 1's quantities from saved data.
+    """Draw the figures from the saved data.
 
-    ``spectrum_ckpt_<step>.png`` per checkpoint, ``spectrum_strip.png`` (all checkpoints and the
-    target in a row) and ``theorem1.png`` (N_f, L_f, N_f·L_f and amplitudes vs step).
+    ``spectrum_ckpt_<step>.png`` per checkpoint, ``spectrum_strip.png`` (all checkpoints and
+    the target in a row) and ``theorem1.png`` (N_f, L_f, N_f·L_f and amplitudes vs step).
     """
-    a, _ = C.load_results(out)
+    a, _ = load_results(out)
     outp = Path(out)
     xi, ck = a["xi"], a["checkpoints"]
     ext = (xi[0], xi[-1], xi[0], xi[-1])
@@ -185,7 +169,7 @@ def plot(out: str | os.PathLike[str]) -> list[Path]:
     vmin = vmax - 4
     paths = []
     for c, step in enumerate(ck):
-        fig, ax = C.new_figure(figsize=(5, 4.3))
+        fig, ax = new_figure(figsize=(5, 4.3))
         im = ax.imshow(
             np.log10(a["spectrum"][0, c] + 1e-12), origin="lower", extent=ext, vmin=vmin, vmax=vmax
         )
@@ -193,17 +177,17 @@ def plot(out: str | os.PathLike[str]) -> list[Path]:
         ax.set_xlabel("ξ1")
         ax.set_ylabel("ξ2")
         fig.colorbar(im, ax=ax)
-        paths.append(C.save_figure(fig, outp / f"spectrum_ckpt_{int(step):06d}.png"))
+        paths.append(save_figure(fig, outp / f"spectrum_ckpt_{int(step):06d}.png"))
     n = len(ck) + 1
-    fig, axes = C.new_figure(1, n, figsize=(2.6 * n, 2.8))
+    fig, axes = new_figure(1, n, figsize=(2.6 * n, 2.8))
     for c in range(n):
         img = a["spectrum"][0, c] if c < len(ck) else a["target_spectrum"]
         axes[c].imshow(np.log10(img + 1e-12), origin="lower", extent=ext, vmin=vmin, vmax=vmax)
         axes[c].set_title(f"step {ck[c]}" if c < len(ck) else "target", fontsize=9)
         axes[c].set_xticks([])
         axes[c].set_yticks([])
-    paths.append(C.save_figure(fig, outp / "spectrum_strip.png"))
-    fig, axes = C.new_figure(1, 2, figsize=(11, 4))
+    paths.append(save_figure(fig, outp / "spectrum_strip.png"))
+    fig, axes = new_figure(1, 2, figsize=(11, 4))
     axes[0].semilogy(ck, a["n_regions"].mean(0), "o-", label="N_f (regions in [0,1]²)")
     axes[0].semilogy(ck, a["lipschitz"].mean(0), "s-", label="L_f (Π‖W_l‖)")
     axes[0].semilogy(ck, (a["n_regions"] * a["lipschitz"]).mean(0), "^-", label="N_f·L_f")
@@ -215,7 +199,7 @@ def plot(out: str | os.PathLike[str]) -> list[Path]:
     axes[1].set_xlabel("iteration")
     axes[1].set_ylabel("2|F(2πξ_j)|/A_j (exact)")
     axes[1].legend()
-    paths.append(C.save_figure(fig, outp / "theorem1.png"))
+    paths.append(save_figure(fig, outp / "theorem1.png"))
     return paths
 
 
@@ -224,14 +208,14 @@ SEED_AXIS = {"spectrum": 0, "wave_amp": 0, "n_regions": 0, "lipschitz": 0, "loss
 
 #: the claims and their criteria, fixed before any result was seen
 CLAIMS = (
-    C.ClaimSpec(
+    ClaimSpec(
         "spearman(‖ξ‖, AUC)",
         "Spearman over the target waves' ‖ξ_j‖ of the area under min(2|F(2πξ_j)|/A_j, "
         "1) over the checkpoints (exact transform)",
         "<=",
         -0.5,
     ),
-    C.ClaimSpec(
+    ClaimSpec(
         "spearman(N_f·L_f, highest-‖ξ‖ amplitude)",
         "Spearman over the checkpoints between Theorem 1's numerator N_f·L_f and the "
         "amplitude 2|F(2πξ)|/A of the highest-‖ξ‖ target wave: the net's capacity for "
@@ -242,25 +226,25 @@ CLAIMS = (
 )
 
 
-def claims(arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> list[C.Claim]:
-    """Per seed.
+def claims(arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> list[Claim]:
+    """Measure the claims per seed.
 
-    Target waves of larger ‖ξ‖ are learned later (smaller area under their amplitude curve), and
-    N_f·L_f rises with the amplitude of the highest wave learned.
+    Target waves of larger ‖ξ‖ are learned later (smaller area under their amplitude curve),
+    and N_f·L_f rises with the amplitude of the highest wave learned.
     """
     norms = np.linalg.norm(arrays["waves"], axis=1)
     top = int(np.argmax(norms))
     per_seed, d0, d1 = [], [], []
     for r, _seed in enumerate(meta["seeds"]):
         amp = arrays["wave_amp"][r]
-        auc = C.learning_auc(amp, axis=0)
+        auc = learning_auc(amp, axis=0)
         nl = arrays["n_regions"][r] * arrays["lipschitz"][r]
         per_seed.append(
-            {CLAIMS[0].name: C.spearman(norms, auc), CLAIMS[1].name: C.spearman(nl, amp[:, top])}
+            {CLAIMS[0].name: A.spearman(norms, auc), CLAIMS[1].name: A.spearman(nl, amp[:, top])}
         )
         d0.append(str(np.round(auc, 3).tolist()))
         d1.append(f"N_f {arrays['n_regions'][r].tolist()}")
-    return C.claims_from_values(
+    return claims_from_values(
         CLAIMS,
         meta["seeds"],
         per_seed,

@@ -1,9 +1,10 @@
-"""Driver of the ``validation/exp*.py`` scripts.
+"""Driver of the ``validation/exp*.py`` scripts: run an experiment over seeds ``0..N-1``
+(quick scale and :data:`VALIDATION_SEEDS` seeds by default) as Dask tasks, measure the
+paper's claims per seed, print a markdown table (mean, spread, bootstrap interval, every
+seed's value, pass/fail) and write it to ``validation/results/<script>.md`` and ``.json``.
 
-Run an experiment over seeds ``0..N-1`` (quick scale and :data:`VALIDATION_SEEDS` seeds by default)
-as Dask tasks, measure the paper's claims per seed, print a markdown table (mean, spread, bootstrap
-interval, every seed's value, pass/fail) and write it to ``validation/results/<script>.md`` and
-``.json``.
+It lives next to the scripts, outside the package: the package never writes into the
+repository (the results folder is this file's sibling ``results/``, or ``--results``).
 """
 
 from __future__ import annotations
@@ -18,9 +19,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from . import EXPERIMENTS, SCALES, experiment_claims, get_experiment
-from ._claims import MIN_SEEDS_TO_PASS, Claim
-from ._sweep import run_sweep
+from spectral_exact.experiments import EXPERIMENTS, SCALES, experiment_claims, get_experiment
+from spectral_exact.experiments._claims import MIN_SEEDS_TO_PASS, Claim
+from spectral_exact.experiments._sweep import run_sweep
+
+#: where the tables go by default
+RESULTS = Path(__file__).resolve().parent / "results"
 
 #: seeds every validation runs by default
 VALIDATION_SEEDS = 5
@@ -80,7 +84,7 @@ def main(name: str, script: str, argv: Sequence[str] | None = None) -> int:
     p.add_argument(
         "--results",
         type=Path,
-        default=Path(__file__).resolve().parents[2] / "validation" / "results",
+        default=RESULTS,
     )
     p.add_argument("--no-progress", action="store_true")
     args = p.parse_args(argv)

@@ -1,0 +1,337 @@
+r"""Appendix E: K-nearest-neighbour classifiers vs a ReLU network on the flower manifolds.
+
+This is App. E of Rahaman et al., 2019.
+
+Data as in experiment 6 (:mod:`.exp6`): points :math:`\gamma_L(z_j)`, ``z_j = j/N``, on the
+flower curve of :mod:`.exp5` with labels :math:`\mathbb 1[\sin(2\pi k z + \varphi) > 0]`
+(``φ`` drawn from the seed), held-out points at ``z_j + 1/(2N)``.
+
+1. **KNN accuracy over (k, L)** for every ``K = 5..20``: a majority vote of the ``K``
+   nearest training points in the plane (:func:`knn_predict`, ties go to class 0 as in
+   scikit-learn). A KNN classifier has no spectral bias of the network kind; its only
+   smoothing is the neighbourhood size ``K``.
+2. **Radial spectra** :math:`\zeta(\kappa) = \langle |F(\kappa\,(\cos\theta, \sin\theta))|
+   \rangle_\theta` (mean over ``n_angles`` directions) on the box ``[-1.6, 1.6]^2`` of
+   (a) the logit of a ReLU net trained on one ``(k, L)`` — exact, by
+   :func:`spectral_exact.network_fourier` (closed form, no sampling) — and (b) the KNN vote
+   :math:`v_K(x) - 1/2` (fraction of the ``K`` neighbours in class 1) on the same data — by
+   the trapezoidal/FFT sum on an ``n_fft x n_fft`` grid
+   (:func:`spectral_exact.fft.fft_fourier_at`; the KNN function is piecewise constant with
+   jumps, so no closed form). The FFT of the network is saved too, as a check of the FFT
+   against the exact values.
+
+Claims: larger ``K`` (more smoothing) lowers the KNN's accuracy at high label frequency, and
+the KNN function carries relatively more high-frequency content than the network: the ratio
+:math:`\zeta_{KNN}/\zeta_{DNN}` grows with :math:`\kappa` (a rank statistic, so the two
+functions' different scales do not matter).
+
+Scales
+------
+``paper``: ``N = 1000``, ``k = 50..400`` step 50, ``L = 0..20`` step 2 (exp6's grid),
+``K = 5..20``; network 6 x 256, Adam 3e-4, 10,000 steps on ``(k, L) = (50, 10)``, spectra at
+48 radii up to 160 rad/unit, 32 angles, FFT 512^2 (spectrum sizes ours).
+``quick``: ``k`` in (10, 40, 70, 100, 130), ``L`` in (0, 4, 10, 16), ``K = 5..20``; network
+3 x 32, 1500 steps on ``(10, 4)``; 24 radii up to 80, 24 angles, FFT 256^2.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ._analysis import spearman
+from ._claims import Claim, ClaimSpec, claims_from_values
+from ._figures import new_figure, save_figure
+from ._io import load_results
+from ._protocol import MLPConfig, RunContext, make_run
+from ._runtime import ExperimentError, progress, seed_everything
+from ._spectra import to_relu_network
+from ._training import make_mlp, train_full_batch
+from .targets import flower, stripe_labels
+
+NAME = "knn"
+TITLE = "KNN vs DNN on flower manifolds: accuracy over (k, L, K) and radial spectra (App. E)"
+
+#: the box of the spectra (the flower curves lie in the disc of radius 1.5)
+BOX_HALF_WIDTH = 1.6
+
+
+@dataclass(frozen=True)
+class Config(MLPConfig):
+    """Parameters of the Appendix E experiment (see the module docstring)."""
+
+    n_points: int = 1000
+    freqs: tuple[float, ...] = tuple(range(50, 401, 50))
+    Ls: tuple[float, ...] = tuple(range(0, 21, 2))
+    Ks: tuple[int, ...] = tuple(range(5, 21))
+    spec_k: float = 50.0
+    spec_L: float = 10.0
+    spec_K: int = 10
+    width: int = 256
+    depth: int = 6
+    lr: float = 3e-4
+    n_steps: int = 10_000
+    k_max: float = 160.0
+    n_radii: int = 48
+    n_angles: int = 32
+    n_fft: int = 512
+    n_seeds: int = 10
+
+
+CONFIGS = {
+    "paper": Config(),
+    "quick": Config(
+        freqs=(10, 40, 70, 100, 130),
+        Ls=(0, 4, 10, 16),
+        spec_k=10.0,
+        spec_L=4.0,
+        width=32,
+        depth=3,
+        lr=3e-3,
+        n_steps=1500,
+        k_max=80.0,
+        n_radii=24,
+        n_angles=24,
+        n_fft=256,
+        n_seeds=1,
+    ),
+}
+
+
+def knn_votes(train_x: NDArray[Any], train_y: NDArray[Any], query: NDArray[Any], K: int):
+    """Fraction of the ``K`` nearest training points (Euclidean) with label 1, per query."""
+    from scipy.spatial import cKDTree
+
+    if not 1 <= K <= len(train_x):
+        raise ExperimentError(f"K must be in 1..{len(train_x)}, got {K}")
+    _, idx = cKDTree(train_x).query(query, k=K)
+    idx = np.asarray(idx).reshape(len(query), K)
+    return np.asarray(train_y, dtype=np.float64)[idx].mean(axis=1)
+
+
+def knn_predict(
+    train_x: NDArray[Any], train_y: NDArray[Any], query: NDArray[Any], K: int
+) -> NDArray[np.int64]:
+    """Predict by majority vote of the ``K`` nearest neighbours (binary labels).
+
+    A tie gives 0, as scikit-learn's ``KNeighborsClassifier`` does.
+    """
+    return (knn_votes(train_x, train_y, query, K) > 0.5).astype(np.int64)
+
+
+class KNNFunction:
+    """The KNN vote minus 1/2 as a function on the plane, ``(..., 2) -> (...)``.
+
+    This is what :func:`spectral_exact.fft.fft_fourier_at` samples.
+    """
+
+    input_dim = 2
+
+    def __init__(self, train_x: NDArray[Any], train_y: NDArray[Any], K: int) -> None:
+        self.train_x, self.train_y, self.K = train_x, train_y, int(K)
+
+    def __call__(self, x: NDArray[Any]) -> NDArray[np.float64]:
+        """Evaluate the KNN vote minus 1/2 at the points ``x`` of shape ``(..., 2)``."""
+        x = np.asarray(x, dtype=np.float64)
+        v = knn_votes(self.train_x, self.train_y, x.reshape(-1, 2), self.K) - 0.5
+        return v.reshape(x.shape[:-1])
+
+
+def radial_points(radii: NDArray[Any], n_angles: int) -> NDArray[np.float64]:
+    """Return the frequencies ``κ (cos θ, sin θ)`` for every radius and ``n_angles`` angles.
+
+    The angles lie in ``[0, π)`` (``|F(-k)| = |F(k)|`` for real functions); the shape is
+    ``(n_radii, n_angles, 2)``.
+    """
+    th = np.arange(n_angles) * np.pi / n_angles
+    return np.asarray(radii)[:, None, None] * np.stack([np.cos(th), np.sin(th)], axis=-1)
+
+
+def labels(z: NDArray[Any], k: float, phase: float) -> NDArray[np.int64]:
+    """``1[sin(2π k z + φ) > 0]`` as integers (:func:`.targets.stripe_labels`)."""
+    return stripe_labels(z, k, phase).astype(np.int64)
+
+
+def _compute(config: Config, ctx: RunContext) -> dict[str, np.ndarray]:
+    """KNN accuracies over ``(K, k, L)``, one trained net and both radial spectra per seed."""
+    import torch
+
+    import spectral_exact as se
+    from spectral_exact.fft import fft_fourier_at
+
+    dev = ctx.torch_device
+    seeds, show_progress = ctx.seeds, ctx.show_progress
+    R, nK, nk, nL = len(seeds), len(config.Ks), len(config.freqs), len(config.Ls)
+    if max(config.Ks) >= config.n_points:
+        raise ExperimentError(f"K = {max(config.Ks)} needs more than n_points points")
+    acc = np.zeros((R, nK, nk, nL))
+    z = np.arange(config.n_points) / config.n_points
+    zv = z + 0.5 / config.n_points
+    radii = config.k_max * np.arange(1, config.n_radii + 1) / config.n_radii
+    kpts = radial_points(radii, config.n_angles)
+    zeta_dnn = np.zeros((R, config.n_radii))
+    zeta_dnn_fft = np.zeros((R, config.n_radii))
+    zeta_knn = np.zeros((R, config.n_radii))
+    dnn_acc = np.zeros(R)
+    knn_acc_spec = np.zeros(R)
+    h = BOX_HALF_WIDTH
+    box = se.Box([-h, -h], [h, h])
+    for r, seed in enumerate(seeds):
+        rng = seed_everything(int(seed))
+        phase = float(rng.uniform(0, 2 * np.pi))
+        jobs = [(i, j) for i in range(nk) for j in range(nL)]
+        for i, j in progress(jobs, enabled=show_progress, desc=f"knn (k, L) seed={seed}"):
+            k, L = config.freqs[i], config.Ls[j]
+            xt, xv = flower(z, L), flower(zv, L)
+            yt, yv = labels(z, k, phase), labels(zv, k, phase)
+            for a, K in enumerate(config.Ks):
+                acc[r, a, i, j] = np.mean(knn_predict(xt, yt, xv, K) == yv)
+        # the spectra, on one (k, L)
+        xt, xv = flower(z, config.spec_L), flower(zv, config.spec_L)
+        yt, yv = labels(z, config.spec_k, phase), labels(zv, config.spec_k, phase)
+        seed_everything(int(seed))
+        model = make_mlp(2, config.width, config.depth, device=dev)
+        train_full_batch(
+            model,
+            torch.as_tensor(xt, dtype=torch.float32, device=dev),
+            torch.as_tensor(yt[:, None], dtype=torch.float32, device=dev),
+            lr=config.lr,
+            n_steps=config.n_steps,
+            loss="bce",
+            show_progress=show_progress,
+            desc=f"knn: DNN seed={seed}",
+        )
+        net = to_relu_network(model.cpu())
+        dnn_acc[r] = np.mean((net(xv) > 0).astype(np.int64) == yv)
+        knn_acc_spec[r] = np.mean(knn_predict(xt, yt, xv, config.spec_K) == yv)
+        F = se.network_fourier(net, kpts, domain=box)
+        zeta_dnn[r] = np.abs(F).mean(axis=1)
+        zeta_dnn_fft[r] = np.abs(fft_fourier_at(net, box, config.n_fft, kpts)).mean(axis=1)
+        knn_f = KNNFunction(xt, yt, config.spec_K)
+        zeta_knn[r] = np.abs(fft_fourier_at(knn_f, box, config.n_fft, kpts)).mean(axis=1)
+    arrays = {
+        "freqs": np.asarray(config.freqs, dtype=float),
+        "Ls": np.asarray(config.Ls, dtype=float),
+        "Ks": np.asarray(config.Ks, dtype=float),
+        "radii": radii,
+        "knn_acc": acc,
+        "zeta_dnn": zeta_dnn,
+        "zeta_dnn_fft": zeta_dnn_fft,
+        "zeta_knn": zeta_knn,
+        "dnn_acc": dnn_acc,
+        "knn_acc_spec": knn_acc_spec,
+    }
+    return arrays
+
+
+run = make_run(NAME, _compute, lambda out: plot(out))
+
+
+def plot(out: str | os.PathLike[str]) -> list[Path]:
+    """Draw the figures of App. E from the saved data.
+
+    ``fig_e_knn_acc.png``: KNN held-out accuracy over ``(k, L)`` for four values of ``K`` (mean
+    over seeds); ``fig_e_spectrum.png``: radial spectra of the KNN vote (FFT) and of the
+    network's logit (exact, with its FFT as a check), each divided by its value at the smallest
+    radius.
+    """
+    a, meta = load_results(out)
+    outp = Path(out)
+    Ks = a["Ks"]
+    show = sorted({0, len(Ks) // 3, 2 * len(Ks) // 3, len(Ks) - 1})
+    fig, axes = new_figure(1, len(show), figsize=(3.6 * len(show), 3.4), squeeze=False)
+    for ax, i in zip(axes[0], show):
+        im = ax.imshow(
+            a["knn_acc"][:, i].mean(0).T, origin="lower", aspect="auto", vmin=0.5, vmax=1
+        )
+        ax.set_xticks(range(len(a["freqs"])), [f"{v:g}" for v in a["freqs"]])
+        ax.set_yticks(range(len(a["Ls"])), [f"{v:g}" for v in a["Ls"]])
+        ax.set_xlabel("k")
+        ax.set_ylabel("L")
+        ax.set_title(f"KNN accuracy, K = {Ks[i]:g}")
+    fig.colorbar(im, ax=axes[0, -1])
+    paths = [save_figure(fig, outp / "fig_e_knn_acc.png")]
+
+    fig, ax = new_figure(1, 1, figsize=(6, 4.2))
+    rad = a["radii"]
+    cfg = meta["config"]
+    for key, lab in (
+        ("zeta_knn", f"KNN vote, K = {cfg['spec_K']} (FFT)"),
+        ("zeta_dnn", "ReLU net logit (exact)"),
+        ("zeta_dnn_fft", "ReLU net logit (FFT)"),
+    ):
+        v = a[key] / a[key][:, :1]
+        ax.loglog(rad, v.mean(0), "--" if key == "zeta_dnn_fft" else "-", label=lab)
+    ax.set_xlabel("|k| (rad per unit)")
+    ax.set_ylabel("ζ(|k|) / ζ(smallest |k|)")
+    ax.set_title(f"radial spectra on γ_L, k = {cfg['spec_k']:g}, L = {cfg['spec_L']:g}")
+    ax.legend()
+    paths.append(save_figure(fig, outp / "fig_e_spectrum.png"))
+    return paths
+
+
+#: arrays with one entry per seed, and the axis that indexes the seed
+SEED_AXIS = {
+    "knn_acc": 0,
+    "zeta_dnn": 0,
+    "zeta_dnn_fft": 0,
+    "zeta_knn": 0,
+    "dnn_acc": 0,
+    "knn_acc_spec": 0,
+}
+
+#: the claims and their criteria, fixed before any result was seen
+CLAIMS = (
+    ClaimSpec(
+        "spearman(K, KNN acc at high k)",
+        "Spearman over K of the KNN held-out accuracy averaged over L and the upper half of "
+        "the label frequencies k",
+        "<=",
+        -0.5,
+    ),
+    ClaimSpec(
+        "spearman(|k|, zeta_KNN / zeta_DNN)",
+        "Spearman over the radii |k| of the ratio of the KNN vote's radial spectrum (FFT) to "
+        "the network logit's (exact)",
+        ">=",
+        0.5,
+    ),
+)
+
+
+def claims(arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> list[Claim]:
+    """Measure the claims of App. E per seed.
+
+    KNN accuracy at high k falls with K; the KNN function's spectrum decays more slowly than
+    the network's.
+    """
+    nk = len(arrays["freqs"])
+    per_seed, d0, d1 = [], [], []
+    for r, _seed in enumerate(meta["seeds"]):
+        hi = arrays["knn_acc"][r][:, nk // 2 :].mean(axis=(1, 2))
+        ratio = arrays["zeta_knn"][r] / arrays["zeta_dnn"][r]
+        per_seed.append(
+            {
+                CLAIMS[0].name: spearman(arrays["Ks"], hi),
+                CLAIMS[1].name: spearman(arrays["radii"], ratio),
+            }
+        )
+        d0.append(str(np.round(hi, 3).tolist()))
+        d1.append(
+            f"ratio first/last radius {ratio[0]:.3g}/{ratio[-1]:.3g} (accuracy on the spectrum "
+            f"setting: DNN {arrays['dnn_acc'][r]:.3f}, KNN {arrays['knn_acc_spec'][r]:.3f})"
+        )
+    return claims_from_values(
+        CLAIMS,
+        meta["seeds"],
+        per_seed,
+        {
+            CLAIMS[0].name: f"acc per K={arrays['Ks'].astype(int).tolist()}: " + "; ".join(d0),
+            CLAIMS[1].name: "; ".join(d1),
+        },
+    )
