@@ -38,6 +38,7 @@ from numpy.typing import ArrayLike
 
 from ._errors import InvalidDomainError, InvalidNetworkError
 from ._types import ComplexArray, FloatArray
+from ._validate import as_box_domain
 from .fourier._convention import as_frequencies, phase
 
 __all__ = ["MAX_GRID_POINTS", "fft_fourier", "fft_fourier_at", "trapezoid_grid"]
@@ -51,38 +52,17 @@ _AT_CHUNK_VALUES = 2**22
 
 
 def _box_bounds(domain: Any, d: int) -> tuple[FloatArray, FloatArray]:
-    """``(lo, hi)`` of a box given as an object with ``lo``/``hi`` or a ``(lo, hi)`` pair."""
-    if hasattr(domain, "lo") and hasattr(domain, "hi"):
-        lo_raw, hi_raw = domain.lo, domain.hi
-    elif isinstance(domain, (tuple, list)) and len(domain) == 2:
-        lo_raw, hi_raw = domain
-    else:
+    """Return ``(lo, hi)`` of the sampled box by the common domain rule.
+
+    :func:`~spectral_exact._validate.as_box_domain` (the rule of every transform); ``None``
+    (all of R^d) is refused: samples need a bounded box.
+    """
+    if domain is None:
         raise InvalidDomainError(
-            f"domain must be a Box (with lo and hi) or a (lo, hi) pair, got {domain!r}"
+            "domain=None (all of R^d) cannot be sampled: pass a Box or a (lo, hi) pair"
         )
-    try:
-        lo = np.atleast_1d(np.array(lo_raw, dtype=np.float64))
-        hi = np.atleast_1d(np.array(hi_raw, dtype=np.float64))
-    except (TypeError, ValueError) as exc:
-        raise InvalidDomainError(f"box bounds are not numeric: {exc}") from exc
-    if lo.ndim != 1 or lo.shape != hi.shape:
-        raise InvalidDomainError(
-            f"box lo and hi must be 1-D of equal length, got shapes {lo.shape} and {hi.shape}"
-        )
-    if lo.shape[0] != d:
-        raise InvalidDomainError(
-            f"box has dimension {lo.shape[0]} but the network has input dimension {d}"
-        )
-    if not (np.all(np.isfinite(lo)) and np.all(np.isfinite(hi))):
-        raise InvalidDomainError(
-            f"box bounds must be finite, got lo={lo.tolist()}, hi={hi.tolist()}"
-        )
-    if np.any(hi <= lo):
-        bad = int(np.argmax(hi <= lo))
-        raise InvalidDomainError(
-            f"box is empty or flat in axis {bad}: lo={lo[bad]!r} >= hi={hi[bad]!r}"
-        )
-    return lo, hi
+    box = as_box_domain(domain, d)
+    return np.asarray(box.lo, dtype=np.float64), np.asarray(box.hi, dtype=np.float64)
 
 
 def _check_n(n: Any, d: int) -> int:

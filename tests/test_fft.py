@@ -7,6 +7,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
+import spectral_exact as se
 from spectral_exact._errors import InvalidDomainError, InvalidFrequencyError, InvalidNetworkError
 from spectral_exact.fft import MAX_GRID_POINTS, fft_fourier, fft_fourier_at, trapezoid_grid
 from spectral_exact.network import ReLUNetwork
@@ -93,9 +94,12 @@ def test_fft_equals_direct_trapezoid_sum_at_grid_frequencies() -> None:
     assert_transform_close(v1, direct1, rtol=0, atol=SAME_SUM_RTOL * np.abs(direct1).max())
 
 
-def test_box_object_with_lo_hi_attributes_and_real_symmetry() -> None:
+def test_domain_rule_is_the_transforms_and_real_symmetry() -> None:
     net = ReLUNetwork.random((2, 4, 1), seed=6)
-    box = SimpleNamespace(lo=LO_2D, hi=HI_2D)
+    # the same domain rule as network_fourier: an object that merely has lo/hi is not a Box
+    with pytest.raises(InvalidDomainError, match="domain must be a Box"):
+        fft_fourier_at(net, SimpleNamespace(lo=LO_2D, hi=HI_2D), 40, [[1.0, 2.0]])
+    box = se.Box(LO_2D, HI_2D)
     k = np.array([[1.0, -2.0], [0.5, 3.0]])
     t = fft_fourier_at(net, box, 40, k)
     np.testing.assert_array_equal(t, fft_fourier_at(net, (LO_2D, HI_2D), 40, k))
@@ -146,16 +150,18 @@ def test_invalid_input_is_rejected_clearly() -> None:
         fft_fourier(net, box, n=True)
     with pytest.raises(InvalidDomainError, match=f"exceeds MAX_GRID_POINTS = {MAX_GRID_POINTS}"):
         fft_fourier(net, box, n=4097)
-    with pytest.raises(
-        InvalidDomainError, match="dimension 1 but the network has input dimension 2"
-    ):
+    with pytest.raises(InvalidDomainError, match=r"lives in R\^1 but the network takes .* R\^2"):
         fft_fourier(net, ([0.0], [1.0]))
     with pytest.raises(InvalidDomainError, match="finite"):
         fft_fourier(net, ([0.0, -np.inf], [1.0, 1.0]))
     with pytest.raises(InvalidDomainError, match="flat in axis 1"):
         fft_fourier(net, ([0.0, 1.0], [1.0, 1.0]))
-    with pytest.raises(InvalidDomainError, match=r"Box .* or a \(lo, hi\) pair"):
+    with pytest.raises(
+        InvalidDomainError, match=r"domain must be a Box, \(lo, hi\) or None; got str"
+    ):
         fft_fourier(net, "unit square")
+    with pytest.raises(InvalidDomainError, match=r"domain=None .* cannot be sampled"):
+        fft_fourier(net, None)
     with pytest.raises(InvalidFrequencyError, match=r"shape \(\.\.\., 2\)"):
         fft_fourier_at(net, box, 8, np.zeros((3, 3)))
     with pytest.raises(InvalidFrequencyError, match="non-finite"):

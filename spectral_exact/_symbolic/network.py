@@ -92,7 +92,7 @@ class SymbolicNetwork:
         ``1 / max_denominator`` per entry.
         """
         if not isinstance(net, ReLUNetwork):
-            raise InvalidNetworkError(f"expected a ReLUNetwork, got {type(net).__name__}")
+            raise InvalidNetworkError(f"net must be a ReLUNetwork, got {type(net).__name__}")
         if max_denominator is not None and (
             not isinstance(max_denominator, Integral) or max_denominator < 1
         ):

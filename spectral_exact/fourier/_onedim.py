@@ -387,7 +387,7 @@ def breakpoints(
     ([0.0], -1.0, 1.0)
     """
     if not isinstance(net, ReLUNetwork):
-        raise InvalidNetworkError(f"expected a ReLUNetwork, got {type(net).__name__}")
+        raise InvalidNetworkError(f"net must be a ReLUNetwork, got {type(net).__name__}")
     if net.input_dim != 1:
         raise InvalidNetworkError(
             f"breakpoints needs a network with one input, got input_dim={net.input_dim}"
@@ -547,7 +547,7 @@ def breakpoints_fourier(
             )
         bp = _cached(net, _as_interval(net, domain), tol, max_regions)
     else:
-        raise InvalidNetworkError(f"expected a ReLUNetwork, got {type(net).__name__}")
+        raise InvalidNetworkError(f"net must be a ReLUNetwork, got {type(net).__name__}")
     if method is None:
         method = "regions" if bp.domain is not None else "lemma1"
     if method not in _METHODS:
