@@ -57,7 +57,7 @@ from . import _validate as validate
 from ._errors import InvalidDomainError, region_context
 from ._estimate import DEFAULT_MAX_REGIONS, check_region_budget
 from ._tolerances import DEFAULT_TOLERANCES, Tolerances, hyperplane_tolerance, zero_distance
-from ._types import FloatArray
+from ._types import BoolArray, FloatArray, IntArray
 from ._validate import check_network_scale
 from .network import ReLUNetwork
 from .polytope import Box, Polytope
@@ -658,6 +658,51 @@ def _cyclic_incidence(m: int) -> NDArray[np.bool_]:
     return T | np.roll(T, 1, axis=0)  # edge k holds vertices k and k + 1
 
 
+def _emit_polygon_halves(
+    coords: FloatArray,
+    sg: IntArray,
+    sgn: IntArray,
+    cross: BoolArray,
+    Es: IntArray,
+    hpos: IntArray,
+    o: IntArray,
+    Q: IntArray,
+    tables: tuple[Any, Any, Any, Any, Any, Any],
+) -> None:
+    """Append the two halves of the cyclic polygons ``Q`` cut by the hyperplanes ``hpos``.
+
+    Shared by the 2-D box splitter and the R^2 cone splitter. ``coords[:, 0]`` are the
+    polygons' points and ``coords[:, 1]`` the crossings on their outgoing edges; ``sg`` the
+    points' signs, ``sgn`` the next point's, ``cross`` where an edge crosses, ``Es`` the edge
+    ids and ``o`` the polygon offsets. The positive halves replace ``Q`` in place, the
+    negative ones are appended (``tables`` = start, count, points, edge ids, parent, on-plane
+    flags, as growable arrays).
+    """
+    sG, cG, XG, EG, parG, onG = tables
+    zero = sg == 0
+    eid = np.empty((len(sg), 2), np.int64)
+    children = []
+    for side, hid in ((1, hpos), (-1, hpos + 1)):
+        # slot 0: the vertex if on this side or on h; slot 1: the crossing on its edge.
+        # a point where the walk leaves this side starts the new edge on h.
+        pres = np.stack([sg * side >= 0, cross], axis=1)
+        eid[:, 0] = np.where(zero & (sgn * side < 0), hid, Es)
+        eid[:, 1] = np.where(cross & (sg * side > 0), hid, Es)
+        ccnt = np.add.reduceat(pres.sum(1), o)
+        children.append((coords[pres], eid[pres], ccnt))
+    (Xp, Ep, cp), (Xn, En, cn) = children
+    sG.v[Q] = XG.n + np.cumsum(cp) - cp
+    cG.v[Q] = cp
+    XG.append(Xp)
+    EG.append(Ep)
+    sG.append(XG.n + np.cumsum(cn) - cn)
+    cG.append(cn)
+    XG.append(Xn)
+    EG.append(En)
+    parG.append(parG.v[Q])
+    onG.append(onG.v[Q])
+
+
 def _bounded_regions_2d(
     net: ReLUNetwork,
     domain: Polytope,
@@ -782,28 +827,9 @@ def _bounded_regions_2d(
             coords = np.empty((len(sg), 2, 2))
             coords[:, 0] = xs
             coords[ci, 1] = xs[ia] + t[:, None] * (xs[ib] - xs[ia])
-            zero = sg == 0
-            eid = np.empty((len(sg), 2), np.int64)
-            children = []
-            for side, hid in ((1, hpos), (-1, hpos + 1)):
-                # slot 0: the vertex if on this side or on h; slot 1: the crossing on its edge.
-                # a point where the walk leaves this side starts the new edge on h.
-                pres = np.stack([sg * side >= 0, cross], axis=1)
-                eid[:, 0] = np.where(zero & (sgn * side < 0), hid, Es)
-                eid[:, 1] = np.where(cross & (sg * side > 0), hid, Es)
-                ccnt = np.add.reduceat(pres.sum(1), o)
-                children.append((coords[pres], eid[pres], ccnt))
-            (Xp, Ep, cp), (Xn, En, cn) = children
-            sG.v[Q] = XG.n + np.cumsum(cp) - cp
-            cG.v[Q] = cp
-            XG.append(Xp)
-            EG.append(Ep)
-            sG.append(XG.n + np.cumsum(cn) - cn)
-            cG.append(cn)
-            XG.append(Xn)
-            EG.append(En)
-            parG.append(parG.v[Q])
-            onG.append(onG.v[Q])
+            _emit_polygon_halves(
+                coords, sg, sgn, cross, Es, hpos, o, Q, (sG, cG, XG, EG, parG, onG)
+            )
             alive.append(np.ones(len(Q), bool))
             onG.v[Q, j] = True
         live = np.flatnonzero(alive.v)
@@ -1781,26 +1807,9 @@ def _unbounded_regions_2d(net: ReLUNetwork, tol: Tolerances) -> RegionArrays | N
             coords = np.empty((len(sg), 2, 3))
             coords[:, 0] = xs
             coords[ci, 1] = _normalise_generators(ss[ia, None] * xs[ib] - ss[ib, None] * xs[ia])
-            zero = sg == 0
-            eid = np.empty((len(sg), 2), np.int64)
-            children = []
-            for side, hid in ((1, hpos), (-1, hpos + 1)):
-                pres = np.stack([sg * side >= 0, cross], axis=1)
-                eid[:, 0] = np.where(zero & (sgn * side < 0), hid, Es)
-                eid[:, 1] = np.where(cross & (sg * side > 0), hid, Es)
-                ccnt = np.add.reduceat(pres.sum(1), o)
-                children.append((coords[pres], eid[pres], ccnt))
-            (Xp, Ep, cp), (Xn, En, cn) = children
-            sG.v[Q] = XG.n + np.cumsum(cp) - cp
-            cG.v[Q] = cp
-            XG.append(Xp)
-            EG.append(Ep)
-            sG.append(XG.n + np.cumsum(cn) - cn)
-            cG.append(cn)
-            XG.append(Xn)
-            EG.append(En)
-            parG.append(parG.v[Q])
-            onG.append(onG.v[Q])
+            _emit_polygon_halves(
+                coords, sg, sgn, cross, Es, hpos, o, Q, (sG, cG, XG, EG, parG, onG)
+            )
             onG.v[Q, j] = True
         cnt = cG.v
         vi, start = _ranges(sG.v, cnt)
