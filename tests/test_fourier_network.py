@@ -163,3 +163,28 @@ def test_prepared_network_and_bad_input() -> None:
         se.network_fourier(net, [1.0, 1.0, 1.0], box)
     with pytest.raises(se.InvalidNetworkError, match="ReLUNetwork"):
         se.network_fourier("net", [1.0, 1.0], box)  # type: ignore[arg-type]
+
+
+def test_prepared_cache_is_bounded_and_releases_networks() -> None:
+    """The engine's cache of prepared networks keeps at most PREPARED_CACHE_SIZE of them."""
+    import gc
+    import weakref
+
+    from spectral_exact.fourier import spectrum
+
+    k = np.array([[1.0, 2.0], [-3.0, 0.5]])
+    box = se.Box([-1.0, -1.0], [1.0, 1.0])
+    refs = []
+    for seed in range(spectrum.PREPARED_CACHE_SIZE + 3):
+        net = se.ReLUNetwork.random((2, 4, 1), seed=seed)
+        want = se.network_fourier(se.prepare_network(net, box), k)
+        first = se.network_fourier(net, k, domain=box)
+        again = se.network_fourier(net, k, domain=box)  # served by the cache
+        np.testing.assert_array_equal(first, want)
+        np.testing.assert_array_equal(again, want)
+        refs.append(weakref.ref(net))
+        del net
+    gc.collect()
+    assert len(spectrum._CACHE) <= spectrum.PREPARED_CACHE_SIZE
+    # the networks that fell out of the cache are freed (before: every one stayed alive)
+    assert sum(r() is None for r in refs) >= 3

@@ -63,7 +63,7 @@ transform of a polytope).
 from __future__ import annotations
 
 import warnings
-import weakref
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -268,9 +268,11 @@ def _merge_is_exact(rows: FloatArray, cx: PolyhedralComplex) -> bool:
     return bool(np.all(disp <= MERGE_GUARD_ULPS * eps * (norm + typical)))
 
 
-_CACHE: weakref.WeakKeyDictionary[ReLUNetwork, dict[Any, PreparedNetwork]] = (
-    weakref.WeakKeyDictionary()
-)
+#: how many prepared networks :func:`network_fourier` keeps (least recently used first out).
+#: A prepared network holds its network, so a weak-keyed cache would keep every network ever
+#: transformed alive; a small LRU bounds the memory instead.
+PREPARED_CACHE_SIZE = 4
+_CACHE: OrderedDict[int, tuple[ReLUNetwork, Any, PreparedNetwork]] = OrderedDict()
 
 
 def _cached_prepare(
@@ -278,11 +280,17 @@ def _cached_prepare(
 ) -> PreparedNetwork:
     box = _as_domain(net, domain)
     key = (None if box is None else (tuple(box.lo), tuple(box.hi)), tol)
-    per_net = _CACHE.setdefault(net, {})
-    if key not in per_net:
-        per_net.clear()  # keep one prepared domain per network
-        per_net[key] = prepare_network(net, box, tol=tol, max_regions=max_regions)
-    return per_net[key]
+    hit = _CACHE.get(id(net))
+    # the entry holds its network, so id(net) cannot be reused while the entry lives
+    if hit is not None and hit[0] is net and hit[1] == key:
+        _CACHE.move_to_end(id(net))
+        return hit[2]
+    prep = prepare_network(net, box, tol=tol, max_regions=max_regions)
+    _CACHE[id(net)] = (net, key, prep)  # one prepared domain per network
+    _CACHE.move_to_end(id(net))
+    while len(_CACHE) > PREPARED_CACHE_SIZE:
+        _CACHE.popitem(last=False)
+    return prep
 
 
 def _route_sum(
