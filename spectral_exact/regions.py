@@ -1930,7 +1930,8 @@ def _check_domain(net: ReLUNetwork, domain: Any) -> Polytope | None:
                 f"the domain is flat: dimension {poly.dim} in R^{poly.ambient_dim}"
             )
     elif isinstance(domain, (tuple, list)) and len(domain) == 2:
-        poly = Box(domain[0], domain[1]).to_polytope()
+        # the transforms' rule and messages for a (lo, hi) pair
+        poly = validate.as_box_domain(domain, net.input_dim).to_polytope()
     else:
         raise InvalidDomainError(
             "domain must be a Box, a bounded Polytope, (lo, hi) or None; "
