@@ -193,6 +193,38 @@ class RunContext:
         """Convert a torch tensor to a float64 NumPy array on the CPU (no gradient)."""
         return np.asarray(t.detach().double().cpu().numpy())
 
+    def train(
+        self,
+        model: Any,
+        x: Any,
+        y: Any,
+        config: Any,
+        on_record: Callable[[Any], None] | None = None,
+        *,
+        desc: str,
+        **kwargs: Any,
+    ) -> NDArray[np.float64]:
+        """Train ``model`` full-batch with the settings of ``config`` and the run's progress.
+
+        ``lr``, ``n_steps`` and ``record_every`` come from ``config``, ``show_progress`` from the
+        run; other keyword arguments go to :func:`._training.train_full_batch`, whose loss
+        history (shape ``(n_steps,)``) is returned.
+        """
+        from ._training import train_full_batch
+
+        return train_full_batch(
+            model,
+            x,
+            y,
+            lr=config.lr,
+            n_steps=config.n_steps,
+            record_every=config.record_every,
+            on_record=on_record,
+            show_progress=self.show_progress,
+            desc=desc,
+            **kwargs,
+        )
+
     @staticmethod
     def mse(model: Any, x: Any, y: Any) -> float:
         """Mean squared error of ``model(x)`` against ``y`` (torch tensors), without autograd."""

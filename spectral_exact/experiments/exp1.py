@@ -48,7 +48,7 @@ from ._io import load_results
 from ._protocol import MLPConfig, RunContext, make_run
 from ._runtime import ExperimentError
 from ._spectra import dft_amplitude, exact_amplitude, to_relu_network
-from ._training import Record, n_records, spectral_norms, train_full_batch
+from ._training import Record, n_records, spectral_norms
 from .targets import AMPLITUDE_SETTINGS as SETTINGS
 from .targets import amplitudes, sine_sum
 
@@ -118,15 +118,12 @@ def _compute(config: Config, ctx: RunContext) -> dict[str, np.ndarray]:
                 exact_amp[s, r, rec.index] = exact_amplitude(net, freqs) / amps
                 snorms[s, r, rec.index] = spectral_norms(rec.model)
 
-            losses[s, r] = train_full_batch(
+            losses[s, r] = ctx.train(
                 model,
                 x_t,
                 y_t,
-                lr=config.lr,
-                n_steps=config.n_steps,
-                record_every=config.record_every,
-                on_record=record,
-                show_progress=ctx.show_progress,
+                config,
+                record,
                 desc=f"exp1 {setting} seed={seed}",
             )
             final_exact[s, r] = exact_amplitude(to_relu_network(model), xi_dense)

@@ -48,7 +48,7 @@ from ._claims import Claim, ClaimSpec, claims_from_values
 from ._figures import colors, new_figure, save_figure
 from ._io import load_results
 from ._protocol import MLPConfig, RunContext, make_run
-from ._training import Record, n_records, train_full_batch
+from ._training import Record, n_records
 from .targets import radial_wave, split_data
 
 NAME = "exp3"
@@ -113,15 +113,12 @@ def _compute(config: Config, ctx: RunContext) -> dict[str, np.ndarray]:
             ) -> None:
                 val[b, i, r, rec.index] = ctx.mse(rec.model, xv, yv)
 
-            train[b, i, r] = train_full_batch(
+            train[b, i, r] = ctx.train(
                 model,
                 xt,
                 yt,
-                lr=config.lr,
-                n_steps=config.n_steps,
-                record_every=config.record_every,
-                on_record=record,
-                show_progress=ctx.show_progress,
+                config,
+                record,
                 desc=f"exp3 beta={config.betas[b]:g} k={k:g} seed={seed}",
             )
     return {

@@ -52,7 +52,7 @@ from ._figures import colors, new_figure, save_figure
 from ._io import load_results
 from ._protocol import MLPConfig, RunContext, make_run
 from ._runtime import ExperimentError
-from ._training import Record, n_records, train_full_batch
+from ._training import Record, n_records
 from .targets import radial_wave, split_data
 
 NAME = "exp4"
@@ -161,15 +161,12 @@ def _compute(config: Config, ctx: RunContext) -> dict[str, np.ndarray]:
                 )
             net_spec_final[r] = np.linalg.norm(tf, axis=1)
 
-        loss[r] = train_full_batch(
+        loss[r] = ctx.train(
             model,
             xt,
             yt,
-            lr=config.lr,
-            n_steps=config.n_steps,
-            record_every=config.record_every,
-            on_record=record,
-            show_progress=ctx.show_progress,
+            config,
+            record,
             desc=f"exp4 seed={seed}",
         )
         for g, gamma in enumerate(config.noise_modes):
@@ -180,15 +177,12 @@ def _compute(config: Config, ctx: RunContext) -> dict[str, np.ndarray]:
             def record_val(rec: Record, g: int = g, r: int = r, xv: Any = xv, yv: Any = yv) -> None:
                 val_noisy[g, r, rec.index] = ctx.mse(rec.model, xv, yv)
 
-            noisy_loss[g, r] = train_full_batch(
+            noisy_loss[g, r] = ctx.train(
                 model,
                 xt,
                 ctx.tensor(y + config.noise_beta * psi[:, None]),
-                lr=config.lr,
-                n_steps=config.n_steps,
-                record_every=config.record_every,
-                on_record=record_val,
-                show_progress=ctx.show_progress,
+                config,
+                record_val,
                 desc=f"exp4 psi_{gamma} seed={seed}",
             )
     return {

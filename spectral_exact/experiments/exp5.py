@@ -32,7 +32,7 @@ from ._figures import new_figure, save_figure
 from ._io import load_results
 from ._protocol import MLPConfig, RunContext, make_run
 from ._runtime import ExperimentError
-from ._training import Record, n_records, train_full_batch
+from ._training import Record, n_records
 from .targets import flower, wave_target
 
 NAME = "exp5"
@@ -87,15 +87,12 @@ def _compute(config: Config, ctx: RunContext) -> dict[str, np.ndarray]:
                 pred = ctx.predict(rec.model, x_t)[:, 0]
                 spec[li, r, rec.index] = 2 * np.abs(np.fft.rfft(pred))[freqs] / config.n_points
 
-            loss[li, r] = train_full_batch(
+            loss[li, r] = ctx.train(
                 model,
                 x_t,
                 y_t,
-                lr=config.lr,
-                n_steps=config.n_steps,
-                record_every=config.record_every,
-                on_record=record,
-                show_progress=ctx.show_progress,
+                config,
+                record,
                 desc=f"exp5 L={L} seed={seed}",
             )
             grid_pred[li, r] = ctx.predict(model, grid_pts)[:, 0].reshape(config.grid, config.grid)

@@ -185,15 +185,12 @@ def _compute(config: Config, ctx: RunContext) -> dict[str, np.ndarray]:
             ff = model_fourier(rec.model, np.asarray(config.peaks), config, ctx)
             delta_f[r, rec.index] = np.abs(ff - ft_peaks) / np.abs(ft_peaks)
 
-        train_full_batch(
+        ctx.train(
             model,
             x_t,
             y_t,
-            lr=config.lr,
-            n_steps=config.n_steps,
-            record_every=config.record_every,
-            on_record=record,
-            show_progress=ctx.show_progress,
+            config,
+            record,
             desc=f"fprinciple seed={seed}",
         )
         xs_t = ctx.tensor(xs[:, None])
