@@ -34,6 +34,19 @@ def _horner_imag(coef, th):
 
 
 @njit(cache=True, inline="always")
+def _add_rotated(n, x, re, im):
+    """Return ``(re, im) + (-i)^n x`` for real ``x`` (the series' powers of ``z = -i th``)."""
+    m = n & 3
+    if m == 0:
+        return re + x, im
+    if m == 1:
+        return re, im - x
+    if m == 2:
+        return re - x, im
+    return re, im + x
+
+
+@njit(cache=True, inline="always")
 def _horner_affine(ca, cb, ga, dg, th):
     """``sum_n (ga ca[n] + dg cb[n]) z^n`` at ``z = -i th`` as ``(re, im)``."""
     n = ca.shape[0] - 1
@@ -286,16 +299,7 @@ def laplacian_3d(
                         er = 0.0
                         ei = 0.0
                         for n in range(N + 1):
-                            m = n & 3
-                            x = eta[n] * t2[n]
-                            if m == 0:
-                                er += x
-                            elif m == 1:
-                                ei -= x
-                            elif m == 2:
-                                er -= x
-                            else:
-                                ei += x
+                            er, ei = _add_rotated(n, eta[n] * t2[n], er, ei)
                         f = tfac[t_]
                         Pr = f * Er[v0]
                         Pi = f * Ei[v0]
@@ -318,16 +322,7 @@ def laplacian_3d(
                                 xi = 0.0
                                 for n in range(1, N + 1):
                                     hj = eta[n] + alj * hj
-                                    m = n & 3
-                                    x = hj * t3[n]
-                                    if m == 0:
-                                        xr += x
-                                    elif m == 1:
-                                        xi -= x
-                                    elif m == 2:
-                                        xr -= x
-                                    else:
-                                        xi += x
+                                    xr, xi = _add_rotated(n, hj * t3[n], xr, xi)
                                 sr += gj * xr
                                 si += gj * xi
                             jr += Pr * sr - Pi * si
