@@ -56,3 +56,42 @@ def test_cli_failures_are_one_line(argv, match, files, tmp_path, capsys) -> None
     assert len(err) == 1 and err[0].startswith("error: "), err
     assert match in err[0]
     assert sorted(p.name for p in tmp_path.iterdir()) == before  # nothing partial left behind
+
+
+@pytest.fixture
+def readonly_dir(tmp_path: Path) -> Path:
+    """An existing directory the OS refuses to write into, for this user.
+
+    A ``chmod 0o555`` directory for ordinary users; root ignores file modes, so for root the
+    procfs root ``/proc``, where creating a file fails for every user.
+    """
+    import os
+
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        return Path("/proc")
+    d = tmp_path / "readonly"
+    d.mkdir()
+    d.chmod(0o555)
+    return d
+
+
+READONLY_CASES = [
+    ["regions", "--out", "{ro}"],
+    ["fourier", "--k", "1,2", "--out", "{ro}"],
+    ["demo", "--quick", "--out", "{ro}"],
+    ["experiment", "exp1", "--out", "{ro}"],
+]
+
+
+@pytest.mark.parametrize("argv", READONLY_CASES, ids=[c[0] for c in READONLY_CASES])
+def test_cli_refuses_readonly_out_before_work(argv, readonly_dir, tmp_path, capsys) -> None:
+    """An existing but unwritable --out is refused in one line, before any work, leaving nothing."""
+    if argv[0] in ("demo", "experiment"):
+        pytest.importorskip("torch")
+    before = sorted(p.name for p in readonly_dir.iterdir())
+    status = main([a.format(ro=str(readonly_dir)) for a in argv])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert status == 2
+    assert len(err) == 1 and err[0].startswith("error: "), err
+    assert "is not writable" in err[0] and str(readonly_dir) in err[0]
+    assert sorted(p.name for p in readonly_dir.iterdir()) == before
