@@ -78,6 +78,10 @@ __all__ = [
 
 #: frequencies per parallel work item (per-block buffers: one value per vertex and edge)
 BLOCK = 8
+#: 3-D: resolution of the table of Taylor lengths by node modulus (entries per unit modulus)
+TERMS_PER_UNIT = 64
+#: 3-D: faces per chunk; the vertices and edges a chunk needs are computed just before it
+CHUNK_FACES = 64
 
 
 @dataclass(frozen=True, eq=False)
@@ -117,6 +121,12 @@ class FusedLaplacian:
     tri_ptr: IntArray  # fan triangulation of bounded faces (CSR)
     tri: IntArray  # (nT, 3) vertex ids (apex first)
     tri_fac: FloatArray  # (nT,) 2 * area
+    # 3-D cache blocking: vertices, edges and rays are numbered by first use in the face
+    # slots, so the ones faces 0..g need are 0..need[g] - 1 (prefix maxima)
+    vertex_need: IntArray  # (nF,)
+    edge_need: IntArray  # (nF,)
+    ray_need: IntArray  # (nF,)
+    edge_jslot: IntArray  # (nE,) index of the edge among those needing J, or -1
     threshold: float
     singular: float
     n_series: int  # Taylor terms for edges and triangles
@@ -223,7 +233,7 @@ def fused_from_complex(
             bd, jn[bidx][bd], np.zeros(1, np.int64), empty_i, np.zeros((0, 3)),
             np.zeros((0, 3)), np.zeros(0), np.zeros(0, bool), np.zeros(0), np.zeros((0, 3)),
             np.zeros((0, 3)), np.zeros(1, np.int64), np.zeros((0, 3), np.int64), np.zeros(0),
-            tol.series_threshold, tol.singular,
+            empty_i, empty_i, empty_i, empty_i, tol.series_threshold, tol.singular,
             series_length(tol.series_threshold, tol.series_terms),
         )  # fmt: skip
     # 3-D: polygons
@@ -255,12 +265,37 @@ def fused_from_complex(
     e1 = V[T[:, 1]] - V[T[:, 0]]
     e2 = V[T[:, 2]] - V[T[:, 0]]
     tri_fac = np.linalg.norm(np.cross(e1, e2), axis=1)
+    # renumber the vertices by first use in the face slots (the kernel computes them lazily)
+    ea_b, eb_b, ra_ = ea[bidx], eb[bidx], ea[ridx]
+    is_e = face_edge >= 0
+    ends = np.where(
+        is_e[:, None],
+        np.stack([ea_b[np.where(is_e, face_edge, 0)], eb_b[np.where(is_e, face_edge, 0)]], 1),
+        ra_[np.where(is_e, 0, -1 - face_edge)][:, None] if len(ra_) else 0,
+    ).ravel()
+    used_v, first_v = np.unique(ends, return_index=True)
+    vorder = used_v[np.argsort(first_v, kind="stable")]
+    vorder = np.concatenate([vorder, np.setdiff1d(np.arange(len(V)), used_v)])
+    new_id = np.empty(len(V), np.int64)
+    new_id[vorder] = np.arange(len(V))
+    V, fV = V[vorder], fV[vorder]
+    ea_b, eb_b, ra_, T = new_id[ea_b], new_id[eb_b], new_id[ra_], new_id[T]
+    starts = fac.child_ptr[:-1]
+    vneed = (
+        np.maximum.accumulate(np.maximum.reduceat(new_id[ends].reshape(-1, 2).max(1), starts)) + 1
+    )
+    eneed = np.maximum.accumulate(np.maximum.reduceat(np.where(is_e, face_edge, -1), starts)) + 1
+    rneed = (
+        np.maximum.accumulate(np.maximum.reduceat(np.where(is_e, -1, -1 - face_edge), starts)) + 1
+    )
+    jslot = np.full(len(bidx), -1, np.int64)
+    jslot[edge_j] = np.arange(int(np.count_nonzero(edge_j)))
     return FusedLaplacian(
-        3, V, fV, ea[bidx], eb[bidx], e_len, e_vec, edge_coef, edge_j, ea[ridx], ray_u,
+        3, V, fV, ea_b, eb_b, e_len, e_vec, edge_coef, edge_j, ra_, ray_u,
         ray_coef,
         empty_i, np.zeros((0, 3)), fac.child_ptr, face_edge, fac.child_normal, normal,
-        fac.radius, fac.bounded, coef, jn, face_w, tri_ptr, T, tri_fac,
-        tol.series_threshold, tol.singular,
+        fac.radius, fac.bounded, coef, jn, face_w, tri_ptr, T, tri_fac, vneed, eneed, rneed,
+        jslot, tol.series_threshold, tol.singular,
         series_length(tol.series_threshold, tol.series_terms),
     )  # fmt: skip
 
@@ -277,6 +312,38 @@ def _series_coefficients(n: int) -> tuple[FloatArray, FloatArray, FloatArray, Fl
     return cI, cJa, cJb, t2, t3
 
 
+def _term_table(n: int, per_unit: int) -> IntArray:
+    """``t[i]``: the highest power a series needs for nodes ``|a| <= (i + 1) / per_unit``.
+
+    The criterion of :func:`series_length` (``(m + 1) r^m / m! <= SERIES_TERM_RTOL``), capped
+    at ``n``; the table ends at the first radius that needs all ``n`` (larger nodes: ``n``).
+    """
+    out: list[int] = []
+    m = 1
+    while m < n:
+        r = (len(out) + 1) / per_unit
+        while m < n and (m + 1) * r**m / factorial(m) > SERIES_TERM_RTOL:
+            m += 1
+        out.append(m)
+    return np.array(out if out else [n], dtype=np.int64)
+
+
+def _even_odd(c: FloatArray, n: int) -> tuple[FloatArray, FloatArray]:
+    """``((-1)^m c[2m], (-1)^m c[2m + 1])`` for powers ``<= n``, zero padded to one length."""
+    c = np.where(np.arange(len(c)) <= n, c, 0.0)[: n + 1]
+    c = np.concatenate([c, np.zeros((n + 1) % 2)])
+    sign = (-1.0) ** np.arange(len(c) // 2)
+    return c[0::2] * sign, c[1::2] * sign
+
+
+def _rotated(c: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Real and imaginary parts of ``(-i)^n c[n]`` (for each ``n`` one of them is 0)."""
+    n = np.arange(len(c)) % 4
+    re = np.where(n == 0, c, np.where(n == 2, -c, 0.0))
+    im = np.where(n == 1, -c, np.where(n == 3, c, 0.0))
+    return re, im
+
+
 _KERNELS: dict[str, Any] = {}
 
 
@@ -288,7 +355,8 @@ def _kernels() -> dict[str, Any]:
     from . import _fused_kernels as fk
 
     _KERNELS["2"] = fk.laplacian_2d
-    _KERNELS["3"] = fk.laplacian_3d
+    _KERNELS["3"] = fk.laplacian_3d_streamed
+    _KERNELS["3-simple"] = fk.laplacian_3d
     return _KERNELS
 
 
@@ -306,7 +374,7 @@ def fused_laplacian(
 
 
 def fused_laplacian_with_error(
-    data: FusedLaplacian, k: FloatArray
+    data: FusedLaplacian, k: FloatArray, *, streamed: bool = True
 ) -> tuple[NDArray[np.complex128], FloatArray, FloatArray, NDArray[np.bool_]]:
     """``(T, S, W, singular)``: :func:`fused_laplacian` and a running error weight ``W``.
 
@@ -319,6 +387,10 @@ def fused_laplacian_with_error(
     singular set on R^3 dominates); propagated through the recursion like ``S``. The rounding
     error of ``T`` is a small multiple of ``u W`` (``u`` the unit roundoff; the multiple is
     :data:`spectral_exact.fourier.spectrum.ERROR_BOUND_FACTOR`).
+
+    In 3-D, ``streamed=False`` runs the simple per-frequency schedule
+    (:func:`._fused_kernels.laplacian_3d`: all vertices, then all edges, then all faces, full
+    Taylor lengths), the reference the tests hold the streamed kernel to.
     """
     kern = _kernels()
     k = np.ascontiguousarray(k, dtype=float)
@@ -338,8 +410,26 @@ def fused_laplacian_with_error(
             data.ray_coef, data.threshold, data.singular, cI, cJa, cJb, BLOCK, Tr, Ti, S, W,
             flag,
         )  # fmt: skip
-    else:
+    elif streamed:
+        import numba
+
+        nthreads = max(1, min(int(numba.get_num_threads()), K))
+        n_j = int(np.count_nonzero(data.edge_j))
+        # an edge's series runs only for |theta| < threshold
+        n_edge = series_length(0.5 * data.threshold, data.n_series)
         kern["3"](
+            k, data.vertices, data.fvals, data.edge_a, data.edge_b, data.edge_vec, data.edge_len,
+            data.edge_jslot, n_j, data.ray_a, data.ray_u, data.face_ptr, data.face_edge,
+            data.face_edge_normal, data.face_normal, data.face_radius, data.face_bounded,
+            data.face_coef, data.face_jn, data.face_w, data.tri_ptr, data.tri, data.tri_fac,
+            data.vertex_need, data.edge_need, data.ray_need, CHUNK_FACES, data.threshold,
+            data.singular, *_even_odd(cI, n_edge), *_even_odd(cJa, n_edge),
+            *_even_odd(cJb, n_edge), *_rotated(t2), *_rotated(t3),
+            _term_table(data.n_series, TERMS_PER_UNIT), TERMS_PER_UNIT, nthreads, Tr, Ti, S, W,
+            flag,
+        )  # fmt: skip
+    else:
+        kern["3-simple"](
             k, data.vertices, data.fvals, data.edge_a, data.edge_b, data.edge_vec, data.edge_len,
             data.edge_j,
             data.ray_a, data.ray_u, data.face_ptr, data.face_edge, data.face_edge_normal,
