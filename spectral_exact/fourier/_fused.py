@@ -164,12 +164,38 @@ def _boundary_rows(cx: PolyhedralComplex, box: Box | None, tol: Tolerances) -> N
     return on
 
 
+def _first_use_order(ids: IntArray, n: int) -> IntArray:
+    """Ids ``0..n-1`` in the order of their first occurrence in ``ids``, unused ones last."""
+    first = np.full(n, len(ids), np.int64)
+    np.minimum.at(first, ids, np.arange(len(ids), dtype=np.int64))
+    return np.argsort(first, kind="stable").astype(np.int64)
+
+
+def _edge_ends(cx: PolyhedralComplex) -> tuple[IntArray, IntArray]:
+    """End vertices ``(a, b)`` of every level-1 face (a ray: its start twice)."""
+    edges = cx.levels[1]
+    ptr, idx = edges.vertex_ptr, edges.vertex_idx
+    ea = idx[ptr[:-1]].astype(np.int64)
+    eb = idx[ptr[1:] - 1].astype(np.int64)
+    for i in np.flatnonzero((np.diff(ptr) > 2) & edges.bounded).tolist():  # pragma: no cover
+        # extra collinear points: keep the extreme pair
+        vs = edges.vertices_of(i)
+        P = cx.vertices[vs]
+        u = P[np.argmax(np.linalg.norm(P - P[0], axis=1))] - P[0]
+        t = P @ u
+        ea[i], eb[i] = int(vs[np.argmin(t)]), int(vs[np.argmax(t)])
+    return ea, eb
+
+
 def fused_from_complex(
     cx: PolyhedralComplex, box: Box | None, tol: Tolerances
 ) -> FusedLaplacian | None:
     """Return the kernel arrays for ``cx``, or ``None`` when the fused path does not apply.
 
-    It does not apply when d is not 2 or 3, or when a region contains a line.
+    It does not apply when d is not 2 or 3, or when a region contains a line. Array code
+    throughout (no loop over faces). In 3-D the edges and rays are numbered by their first
+    use in the polygons' edge slots and the vertices by their first use by those (the order
+    the streamed kernel produces them in).
     """
     d = cx.dim
     if d not in (2, 3) or not cx.is_pointed or cx.n_regions == 0:
@@ -187,36 +213,19 @@ def fused_from_complex(
     V = cx.vertices
     fV = cx.vertex_values()
     edges = cx.levels[1]
-    # bounded edges and rays of level 1
     e_bounded = edges.bounded
     nE = edges.n
-    ea = np.zeros(nE, np.int64)
-    eb = np.zeros(nE, np.int64)
-    for i in range(nE):
-        vs = edges.vertices_of(i)
-        if len(vs) == 2 or not e_bounded[i]:
-            ea[i], eb[i] = int(vs[0]), int(vs[-1])
-        else:  # pragma: no cover - extra collinear points: keep the extreme pair
-            P = V[vs]
-            u = P[np.argmax(np.linalg.norm(P - P[0], axis=1))] - P[0]
-            s = P @ u
-            ea[i], eb[i] = int(vs[np.argmin(s)]), int(vs[np.argmax(s)])
-    bidx = np.flatnonzero(e_bounded)
-    ridx = np.flatnonzero(~e_bounded)
+    ea, eb = _edge_ends(cx)
     if d == 3:  # number edges in the order the polygons read them (locality in the kernel)
-        ch = fac.child_idx
-        _, first_use = np.unique(ch, return_index=True)
-        used = np.unique(ch)
-        order = used[np.argsort(first_use, kind="stable")]
-        order = np.concatenate([order, np.setdiff1d(np.arange(nE), used)])
-        bidx = order[e_bounded[order]]
-        ridx = order[~e_bounded[order]]
+        order = _first_use_order(fac.child_idx, nE)
+    else:
+        order = np.arange(nE, dtype=np.int64)
+    bidx = order[e_bounded[order]]
+    ridx = order[~e_bounded[order]]
     slot = np.full(nE, 0, np.int64)
     slot[bidx] = np.arange(len(bidx))
     slot[ridx] = -1 - np.arange(len(ridx))
-    ray_u = np.zeros((len(ridx), d))
-    for j, ri in enumerate(ridx.tolist()):
-        ray_u[j] = cx.rays[edges.ray_idx[edges.ray_ptr[ri]]]
+    ray_u = cx.rays[edges.ray_idx[edges.ray_ptr[ridx]]].reshape(len(ridx), d)
     e_vec = V[eb[bidx]] - V[ea[bidx]]
     e_len = np.linalg.norm(e_vec, axis=1)
     edge_coef = np.zeros(len(bidx))
@@ -238,64 +247,48 @@ def fused_from_complex(
         )  # fmt: skip
     # 3-D: polygons
     face_edge = slot[fac.child_idx]
-    fj_rows = np.repeat(need_j, np.diff(fac.child_ptr))
-    edge_j[face_edge[fj_rows & (face_edge >= 0)]] = True
+    n_slots = np.diff(fac.child_ptr)
+    face_of_slot = np.repeat(np.arange(nF, dtype=np.int64), n_slots)
+    is_e = face_edge >= 0
+    edge_j[face_edge[need_j[face_of_slot] & is_e]] = True
     normal = np.cross(fac.basis[:, 0], fac.basis[:, 1])
     normal /= np.linalg.norm(normal, axis=1, keepdims=True)
-    # gradient of f on each face: the weight of a region containing it
-    first_row = np.full(nF, -1, np.int64)
-    r_all = np.arange(len(rows))[::-1]
-    first_row[rows[r_all]] = r_all
+    # gradient of f on each face: the weight of a region containing it (its first row)
+    first_row = np.full(nF, len(rows), np.int64)
+    np.minimum.at(first_row, rows, np.arange(len(rows), dtype=np.int64))
     face_w = cx.weight[cx.region_of_row[first_row]]
-    # fan triangulation from the first vertex of each bounded face
-    tris: list[list[int]] = []
-    tri_count = np.zeros(nF, np.int64)
-    for g in range(nF):
-        if not fac.bounded[g]:
-            continue
-        vs = fac.vertices_of(g)
-        v0 = int(vs[0])
-        for e in fac.children_of(g):
-            a, b = int(ea[e]), int(eb[e])
-            if a != v0 and b != v0:
-                tris.append([v0, a, b])
-                tri_count[g] += 1
-    T = np.array(tris, dtype=np.int64).reshape(-1, 3)
+    # fan triangulation of each bounded face from its first vertex: one triangle per edge
+    # slot not incident to that vertex, in slot order
+    v0 = fac.vertex_idx[fac.vertex_ptr[:-1]].astype(np.int64)[face_of_slot]
+    sa = ea[fac.child_idx]
+    sb = eb[fac.child_idx]
+    fan = fac.bounded[face_of_slot] & (sa != v0) & (sb != v0)
+    T = np.stack([v0[fan], sa[fan], sb[fan]], axis=1).reshape(-1, 3)
+    tri_count = np.bincount(face_of_slot[fan], minlength=nF)
     tri_ptr = np.concatenate([[0], np.cumsum(tri_count)]).astype(np.int64)
     e1 = V[T[:, 1]] - V[T[:, 0]]
     e2 = V[T[:, 2]] - V[T[:, 0]]
     tri_fac = np.linalg.norm(np.cross(e1, e2), axis=1)
     # renumber the vertices by first use in the face slots (the kernel computes them lazily)
-    ea_b, eb_b, ra_ = ea[bidx], eb[bidx], ea[ridx]
-    is_e = face_edge >= 0
-    ends = np.where(
-        is_e[:, None],
-        np.stack([ea_b[np.where(is_e, face_edge, 0)], eb_b[np.where(is_e, face_edge, 0)]], 1),
-        ra_[np.where(is_e, 0, -1 - face_edge)][:, None] if len(ra_) else 0,
-    ).ravel()
-    used_v, first_v = np.unique(ends, return_index=True)
-    vorder = used_v[np.argsort(first_v, kind="stable")]
-    vorder = np.concatenate([vorder, np.setdiff1d(np.arange(len(V)), used_v)])
+    ends = np.stack([sa, np.where(is_e, sb, sa)], axis=1)  # a ray: its start twice
+    vorder = _first_use_order(ends.ravel(), len(V))
     new_id = np.empty(len(V), np.int64)
     new_id[vorder] = np.arange(len(V))
-    V, fV = V[vorder], fV[vorder]
-    ea_b, eb_b, ra_, T = new_id[ea_b], new_id[eb_b], new_id[ra_], new_id[T]
     starts = fac.child_ptr[:-1]
-    vneed = (
-        np.maximum.accumulate(np.maximum.reduceat(new_id[ends].reshape(-1, 2).max(1), starts)) + 1
-    )
-    eneed = np.maximum.accumulate(np.maximum.reduceat(np.where(is_e, face_edge, -1), starts)) + 1
-    rneed = (
-        np.maximum.accumulate(np.maximum.reduceat(np.where(is_e, -1, -1 - face_edge), starts)) + 1
-    )
+    slot_v = new_id[ends].max(axis=1)
+    vneed = np.maximum.accumulate(np.maximum.reduceat(slot_v, starts)) + 1
+    slot_e = np.where(is_e, face_edge, -1)
+    eneed = np.maximum.accumulate(np.maximum.reduceat(slot_e, starts)) + 1
+    slot_r = np.where(is_e, -1, -1 - face_edge)
+    rneed = np.maximum.accumulate(np.maximum.reduceat(slot_r, starts)) + 1
     jslot = np.full(len(bidx), -1, np.int64)
     jslot[edge_j] = np.arange(int(np.count_nonzero(edge_j)))
     return FusedLaplacian(
-        3, V, fV, ea_b, eb_b, e_len, e_vec, edge_coef, edge_j, ra_, ray_u,
-        ray_coef,
+        3, V[vorder], fV[vorder], new_id[ea[bidx]], new_id[eb[bidx]], e_len, e_vec, edge_coef,
+        edge_j, new_id[ea[ridx]], ray_u, ray_coef,
         empty_i, np.zeros((0, 3)), fac.child_ptr, face_edge, fac.child_normal, normal,
-        fac.radius, fac.bounded, coef, jn, face_w, tri_ptr, T, tri_fac, vneed, eneed, rneed,
-        jslot, tol.series_threshold, tol.singular,
+        fac.radius, fac.bounded, coef, jn, face_w, tri_ptr, new_id[T], tri_fac, vneed, eneed,
+        rneed, jslot, tol.series_threshold, tol.singular,
         series_length(tol.series_threshold, tol.series_terms),
     )  # fmt: skip
 
