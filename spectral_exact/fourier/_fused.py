@@ -38,8 +38,16 @@ while ``S = O(1)``); the caller sends frequencies with ``S > max_cancellation * 
 stable route.
 
 numba is imported lazily; the kernels are compiled once (``cache=True``) and run in parallel
-over blocks of frequencies (``prange``), with per-block buffers of one value per vertex and
-per edge, so memory stays bounded whatever the number of frequencies.
+over frequencies (``prange``), with per-worker buffers of one value per vertex and per edge, so
+memory stays bounded whatever the number of frequencies. In 3-D the kernel streams the
+complex: vertices, edges and rays are numbered by first use in the polygons' edge slots and
+computed chunk of :data:`CHUNK_FACES` polygons by chunk, just before the polygons that read
+them (still in cache), their values interleaved per element. The Taylor series are the same
+series at the same tolerance, evaluated faster: an edge's in ``theta^2`` (even and odd parts,
+two independent Horner chains, as many terms as ``|theta| <`` ``tol.series_threshold``
+needs), a triangle's up to the power its own nodes need (:data:`TERMS_PER_UNIT`). The
+results agree with the simple per-frequency schedule (``streamed=False``) to rounding:
+``1e-17 S`` in the tests and benchmarks.
 
 References
 ----------
@@ -408,7 +416,7 @@ def fused_laplacian_with_error(
 
         nthreads = max(1, min(int(numba.get_num_threads()), K))
         n_j = int(np.count_nonzero(data.edge_j))
-        # an edge's series runs only for |theta| < threshold
+        # an edge's series runs only for |theta| < threshold: fewer terms than a triangle's
         n_edge = series_length(0.5 * data.threshold, data.n_series)
         kern["3"](
             k, data.vertices, data.fvals, data.edge_a, data.edge_b, data.edge_vec, data.edge_len,

@@ -405,13 +405,7 @@ def _horner_even_odd(ce, co, th):
     real part is ``sum_m ce[m] th^(2m)``, the imaginary part ``-th sum_m co[m] th^(2m)``,
     two independent Horner chains in ``th^2`` (half the latency of :func:`_horner_imag`).
     """
-    return _horner_even_odd_n(ce, co, ce.shape[0] - 1, th)
-
-
-@njit(cache=True, inline="always")
-def _horner_even_odd_n(ce, co, n, th):
-    """:func:`_horner_even_odd` truncated after ``th^(2n + 1)``."""
-    n = min(n, ce.shape[0] - 1)
+    n = ce.shape[0] - 1
     u = th * th
     pe = ce[n]
     po = co[n]
@@ -422,20 +416,18 @@ def _horner_even_odd_n(ce, co, n, th):
 
 
 @njit(cache=True, inline="always")
-def _edge_i_eo(Era, Eia, Erb, Eib, th, L, thr, cIe, cIo, nterms, per_unit, pa, pb):
+def _edge_i_eo(Era, Eia, Erb, Eib, th, L, thr, cIe, cIo, pa, pb):
     """:func:`_edge_i` with the series by :func:`_horner_even_odd`."""
     if abs(th) >= thr:
         sc = L / th
         b = 2.0 * abs(sc)
         return (Eia - Eib) * sc, -(Era - Erb) * sc, b, b * (1.0 + pa + pb + (pa + pb) / abs(th))
-    pr, pi = _horner_even_odd_n(cIe, cIo, _terms_for(abs(th), nterms, per_unit) // 2, th)
+    pr, pi = _horner_even_odd(cIe, cIo, th)
     return L * (Era * pr - Eia * pi), L * (Era * pi + Eia * pr), L, L * (1.0 + pa + pb)
 
 
 @njit(cache=True, inline="always")
-def _edge_j_eo(
-    Era, Eia, Erb, Eib, ga, gb, th, L, thr, cJae, cJao, cJbe, cJbo, nterms, per_unit, pa, pb
-):
+def _edge_j_eo(Era, Eia, Erb, Eib, ga, gb, th, L, thr, cJae, cJao, cJbe, cJbo, pa, pb):
     """:func:`_edge_j` with the series by :func:`_horner_even_odd`."""
     dg = gb - ga
     if abs(th) >= thr:
@@ -449,9 +441,8 @@ def _edge_j_eo(
         Ji = L * (-Ar * it - dg * Di * it2)
         b = L * (abs(ga) + abs(gb)) * abs(it) + 2.0 * L * abs(dg) * it2
         return Jr, Ji, b, b * (1.0 + pa + pb + 2.0 * (pa + pb) * abs(it))
-    m = _terms_for(abs(th), nterms, per_unit) // 2
-    ar, ai = _horner_even_odd_n(cJae, cJao, m, th)
-    br, bi = _horner_even_odd_n(cJbe, cJbo, m, th)
+    ar, ai = _horner_even_odd(cJae, cJao, th)
+    br, bi = _horner_even_odd(cJbe, cJbo, th)
     pr = ga * ar + dg * br
     pi = ga * ai + dg * bi
     b = L * (abs(ga) + abs(gb))
@@ -516,13 +507,13 @@ def laplacian_3d_streamed(
                     th = k0 * ed[e, 0] + k1 * ed[e, 1] + k2 * ed[e, 2]
                     EI[e, 0], EI[e, 1], EI[e, 2], EI[e, 3] = _edge_i_eo(
                         EV[a, 0], EV[a, 1], EV[b, 0], EV[b, 1], th, elen[e], thr, cIe, cIo,
-                        nterms, per_unit, EV[a, 2], EV[b, 2],
+                        EV[a, 2], EV[b, 2],
                     )  # fmt: skip
                     j = ejslot[e]
                     if j >= 0:
                         EJ[j, 0], EJ[j, 1], EJ[j, 2], EJ[j, 3] = _edge_j_eo(
                             EV[a, 0], EV[a, 1], EV[b, 0], EV[b, 1], fV[a], fV[b], th, elen[e],
-                            thr, cJae, cJao, cJbe, cJbo, nterms, per_unit, EV[a, 2], EV[b, 2],
+                            thr, cJae, cJao, cJbe, cJbo, EV[a, 2], EV[b, 2],
                         )  # fmt: skip
                 e_done = max(e_done, e_hi)
                 r_hi = rneed[g_hi - 1]
@@ -639,9 +630,10 @@ def laplacian_3d_streamed(
                             continue
                         # relative rounding of q = k - (k.n) n (and of sN, wq built from it)
                         qrel = (4.0 * kabs + DIRECTION_ULPS * knorm) / qn
+                        iq2 = 1.0 / qn2
                         for sl in range(fptr[g], fptr[g + 1]):
                             e = fedge[sl]
-                            sN = (q0 * fen[sl, 0] + q1 * fen[sl, 1] + q2 * fen[sl, 2]) / qn2
+                            sN = (q0 * fen[sl, 0] + q1 * fen[sl, 1] + q2 * fen[sl, 2]) * iq2
                             if e >= 0:
                                 xr = EI[e, 0]
                                 xi = EI[e, 1]
