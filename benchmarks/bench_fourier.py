@@ -108,6 +108,15 @@ def throughput(quick: bool) -> list[str]:
         n = prep.n_regions
         counts = prep.complex.face_counts()
         k = rng.uniform(-K_RANGE, K_RANGE, size=(n_new, d))
+        dom = f"[-1,1]^{d}" if on_box else f"R^{d}"
+        if prep.fused is None:  # the merge guard refused the fused route for this net
+            rows.append(
+                f"| {'-'.join(map(str, arch))} | {dom} | {n} | "
+                f"{' / '.join(map(str, counts[:-1]))} | {t_prep:.2f} | - | fused route refused "
+                "(merge guard: `_merge_is_exact`) | - | - | - | - | - | - |"
+            )
+            print(rows[-1], flush=True)
+            continue
         numba.set_num_threads(1)
         fused_laplacian(prep.fused, k[:4])  # compile / load the cache
         (T, S, _), c1, w1 = _cpu(lambda prep=prep, k=k: fused_laplacian(prep.fused, k))
@@ -127,7 +136,6 @@ def throughput(quick: bool) -> list[str]:
         r_def = n * n_new / cd
         r_old = n * n_old / co
         floor = exp_rate * n / counts[0]
-        dom = f"[-1,1]^{d}" if on_box else f"R^{d}"
         rows.append(
             f"| {'-'.join(map(str, arch))} | {dom} | {n} | {' / '.join(map(str, counts[:-1]))} "
             f"| {t_prep:.2f} | {t_faces:.2f} | {r_new:,.0f} | {r_def:,.0f} ({100 * fallback:.1f}%) "

@@ -12,7 +12,7 @@ import pytest
 import spectral_exact as se
 
 
-def _reference(cx):  # type: ignore[no-untyped-def]
+def _reference(cx, face_order):  # type: ignore[no-untyped-def]
     """Edge ends, edge / ray order, ray directions, fan triangles, face gradients by loops."""
     d = cx.dim
     V = cx.vertices
@@ -25,9 +25,10 @@ def _reference(cx):  # type: ignore[no-untyped-def]
         vs = edges.vertices_of(i)
         ea[i], eb[i] = int(vs[0]), int(vs[-1])
     order = np.arange(nE)
-    if d == 3:
-        _, first_use = np.unique(fac.child_idx, return_index=True)
-        used = np.unique(fac.child_idx)
+    if d == 3:  # by first use in the polygons' edge lists, polygons in the kernel's order
+        slots = np.concatenate([fac.children_of(g) for g in face_order])
+        _, first_use = np.unique(slots, return_index=True)
+        used = np.unique(slots)
         order = used[np.argsort(first_use, kind="stable")]
         order = np.concatenate([order, np.setdiff1d(np.arange(nE), used)])
     bidx = order[edges.bounded[order]]
@@ -35,26 +36,26 @@ def _reference(cx):  # type: ignore[no-untyped-def]
     ray_u = np.zeros((len(ridx), d))
     for j, ri in enumerate(ridx.tolist()):
         ray_u[j] = cx.rays[edges.ray_idx[edges.ray_ptr[ri]]]
-    tris, tri_count = [], []
+    tris, tri_count = [], []  # per polygon of the complex
     face_w = []
     if d == 3:
         for g in range(fac.n):
-            cnt = 0
+            fan = []
             if fac.bounded[g]:
                 v0 = int(fac.vertices_of(g)[0])
                 for e in fac.children_of(g):
                     a, b = int(ea[e]), int(eb[e])
                     if a != v0 and b != v0:
-                        tris.append([v0, a, b])
-                        cnt += 1
-            tri_count.append(cnt)
+                        fan.append([v0, a, b])
+            tris.append(fan)
+            tri_count.append(len(fan))
             face_w.append(cx.weight[cx.region_of_row[np.flatnonzero(cx.facet_of_row == g)[0]]])
     return {
         "a": V[ea[bidx]],
         "b": V[eb[bidx]],
         "ray_a": V[ea[ridx]],
         "ray_u": ray_u,
-        "tri": V[np.array(tris, dtype=np.int64).reshape(-1, 3)],
+        "tri": [V[np.array(t, dtype=np.int64).reshape(-1, 3)] for t in tris],
         "tri_count": np.array(tri_count, dtype=np.int64),
         "face_w": np.array(face_w).reshape(-1, d),
     }
@@ -76,7 +77,7 @@ def test_fused_arrays_match_the_loop_construction(arch, seed, domain):
     net = se.ReLUNetwork.random(arch, seed=seed)
     prep = se.prepare_network(net, domain)
     cx, fz = prep.complex, prep.fused
-    ref = _reference(cx)
+    ref = _reference(cx, fz.face_id)
     V = fz.vertices
     np.testing.assert_array_equal(V[fz.edge_a], ref["a"])
     np.testing.assert_array_equal(V[fz.edge_b], ref["b"])
@@ -90,9 +91,14 @@ def test_fused_arrays_match_the_loop_construction(arch, seed, domain):
     np.testing.assert_allclose(fz.fvals, np.ravel(net(V)), rtol=VALUE_RTOL, atol=VALUE_RTOL)
     assert (domain is None) == (len(fz.ray_a) > 0)
     if cx.dim == 3:
-        np.testing.assert_array_equal(V[fz.tri], ref["tri"])
-        np.testing.assert_array_equal(np.diff(fz.tri_ptr), ref["tri_count"])
-        np.testing.assert_array_equal(fz.face_w, ref["face_w"])
+        # the polygons are a permutation of the complex's, their arrays permuted with them
+        fid = fz.face_id
+        np.testing.assert_array_equal(np.sort(fid), np.arange(cx.levels[2].n))
+        np.testing.assert_array_equal(fz.face_radius, cx.levels[2].radius[fid])
+        np.testing.assert_array_equal(np.diff(fz.face_ptr), np.diff(cx.levels[2].child_ptr)[fid])
+        np.testing.assert_array_equal(V[fz.tri], np.concatenate([ref["tri"][g] for g in fid]))
+        np.testing.assert_array_equal(np.diff(fz.tri_ptr), ref["tri_count"][fid])
+        np.testing.assert_array_equal(fz.face_w, ref["face_w"][fid])
         # a fan of n - 2 triangles per bounded polygon with n edges
         n_edges = np.diff(fz.face_ptr)[fz.face_bounded]
         np.testing.assert_array_equal(np.diff(fz.tri_ptr)[fz.face_bounded], n_edges - 2)
