@@ -171,3 +171,42 @@ def test_fused_method_needs_a_supported_network():
         se.network_fourier(net4, k, domain=box4, method="regions"),
         rtol=RTOL,
     )
+
+
+#: agreement of the streamed 3-D kernel with the simple schedule, relative to the sum of the
+#: terms' moduli S (the same terms summed in the same order; only the Taylor series are
+#: evaluated differently: even/odd Horner, lengths cut to the nodes at the same tolerance)
+SCHEDULE_RTOL = 1e-15
+
+
+@pytest.mark.parametrize("domain", [se.Box([-1.0, -0.5, -1.0], [1.0, 1.5, 0.5]), None])
+def test_3d_streamed_kernel_matches_the_simple_schedule(domain):
+    from spectral_exact.fourier._fused import fused_laplacian_with_error
+
+    net = se.ReLUNetwork.random((3, 8, 6, 1), seed=5)
+    prep = se.prepare_network(net, domain)
+    rng = np.random.default_rng(6)
+    k = np.concatenate(
+        [
+            rng.uniform(-40, 40, size=(13, 3)),
+            _sweep(_kink_normal(prep), [0.05, 2.0, 50.0, 1e3], rng),  # series and degenerate
+            rng.normal(size=(5, 3)) * 1e-3,
+        ]
+    )
+    T1, S1, W1, f1 = fused_laplacian_with_error(prep.fused, k)
+    T2, S2, W2, f2 = fused_laplacian_with_error(prep.fused, k, streamed=False)
+    np.testing.assert_array_equal(f1, f2)
+    np.testing.assert_allclose(S1, S2, rtol=SCHEDULE_RTOL)
+    np.testing.assert_allclose(W1, W2, rtol=SCHEDULE_RTOL)
+    assert np.all(np.abs(T1 - T2) <= SCHEDULE_RTOL * S2)
+    # the chunked schedule depends on the numbering by first use: every face's vertices,
+    # edges and rays come before the running maxima the kernel computes up to
+    fz = prep.fused
+    slots = np.repeat(np.arange(len(fz.face_coef)), np.diff(fz.face_ptr))
+    e = fz.face_edge
+    assert np.all(e[e >= 0] < fz.edge_need[slots[e >= 0]])
+    assert np.all(-1 - e[e < 0] < fz.ray_need[slots[e < 0]])
+    ends = np.concatenate([fz.edge_a[e[e >= 0]], fz.edge_b[e[e >= 0]], fz.ray_a[-1 - e[e < 0]]])
+    owner = np.concatenate([slots[e >= 0], slots[e >= 0], slots[e < 0]])
+    assert np.all(ends < fz.vertex_need[owner])
+    assert (domain is None) == (len(fz.ray_a) > 0)
