@@ -37,7 +37,9 @@ A. Berzins, "Polyhedral complex extraction from ReLU networks using edge subdivi
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -337,12 +339,15 @@ def _face_level(
     R: FloatArray,
     rank_tol: float,
     normal: FloatArray | None = None,
+    basis: FloatArray | None = None,
 ) -> FaceLevel:
     """Build a :class:`FaceLevel` from the CSR vertex, ray and child lists of its faces.
 
     The level carries the faces' geometry (point, basis, radius); ``normal`` (n, d): unit
-    normals when ``j = d - 1``.
+    normals when ``j = d - 1``; ``basis`` (n, j, d): orthonormal bases of the faces'
+    direction spaces when known (else computed from the vertices and rays).
     """
+    given_basis = basis
     vptr, vidx = verts
     rptr, ridx = rays
     cptr, cidx, cnormal = children
@@ -376,7 +381,9 @@ def _face_level(
             basis[:, 0] = u / np.where(un > 0, un, 1.0)
         elif j == d - 1 and normal is not None:
             basis[:] = _complement(normal)
-        else:  # pragma: no cover - middle levels of d >= 4 are not built
+        elif given_basis is not None:
+            basis[:] = given_basis
+        else:  # pragma: no cover - the array routes build no middle levels of d >= 4
             for i in range(n):
                 Pi = V[vidx[vptr[i] : vptr[i + 1]]]
                 dirs = np.concatenate([Pi[1:] - Pi[0], R[ridx[rptr[i] : rptr[i + 1]]]])
@@ -592,12 +599,26 @@ def _split_csr(
     return (vptr.astype(np.int64), e[isv]), (rptr.astype(np.int64), e[~isv] - n_vert)
 
 
+#: region arrays made by the global edge subdivision (``_subdivision``), with what their complex
+#: is built from (weak keys: an entry lives as long as its arrays)
+_SKELETONS: weakref.WeakKeyDictionary[RegionArrays, Any] = weakref.WeakKeyDictionary()
+
+
+def register_skeleton(arrays: RegionArrays, extra: Any) -> None:
+    """Remember that ``arrays`` came from the global edge subdivision (see ``_subdivision``)."""
+    _SKELETONS[arrays] = extra
+
+
 def complex_from_arrays(
     arrays: RegionArrays, tol: Tolerances = DEFAULT_TOLERANCES
 ) -> PolyhedralComplex:
     """Deduplicate the faces of all regions of ``arrays`` into one :class:`PolyhedralComplex`.
 
-    Vertices are merged as described in the module docs; faces are then identified by their
+    Arrays made by the global edge subdivision (``linear_regions`` in ``d >= 3`` on a simple
+    bounded domain in general position, :mod:`spectral_exact._subdivision`) get the complex
+    built from their sign vectors: vertex ids are the subdivision's (no merging: exact),
+    every level is built for every ``d``. Otherwise vertices are merged as described in the
+    module docs; faces are then identified by their
     sets of vertex (and ray) ids with array operations only (sorted integer keys, hashed and
     checked entry by entry), never by geometry. The result is identical, array for array, to
     the region-by-region reference route (``_complex_from_arrays_reference``), which is also
@@ -623,6 +644,11 @@ def complex_from_arrays(
     """
     A = arrays
     d = A.dim
+    extra = _SKELETONS.get(A)
+    if extra is not None and extra.tol == tol:
+        from ._subdivision import complex_from_skeleton
+
+        return complex_from_skeleton(A, extra)
     if d < 2:
         return _complex_from_arrays_reference(A, tol)
     n_reg = A.n_regions

@@ -557,6 +557,9 @@ def _bounded_regions(
 ) -> RegionArrays:
     """Regions on a bounded domain: batched paths (polygons in 2-D, skeleta in d >= 3).
 
+    In ``d >= 3`` the global edge subdivision of :mod:`spectral_exact._subdivision` is tried
+    first (general position on a simple domain: it also gives the complex, see
+    :func:`~spectral_exact.complex.complex_from_arrays`), then the batched enumerator.
     ``fast=False`` runs the general path, one piece at a time.
     """
     if fast and net.input_dim == 2:
@@ -564,6 +567,13 @@ def _bounded_regions(
         if cyc is not None:
             return _bounded_regions_2d(net, domain, tol, cyc)
     if fast and net.input_dim >= 3:
+        from . import _subdivision
+        from .complex import register_skeleton
+
+        out = _subdivision.regions_from_skeleton(net, domain, tol)
+        if out is not None:  # general position: one global vertex and edge table
+            register_skeleton(*out)
+            return out[0]
         return _bounded_regions_batched(net, domain, tol)
     return _bounded_regions_general(net, domain, tol)
 
