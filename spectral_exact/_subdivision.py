@@ -87,27 +87,6 @@ class Skeleton:
     rp: U64
 
 
-class _Table:
-    """Growable rows (amortised doubling)."""
-
-    def __init__(self, a: NDArray) -> None:
-        self.a = a
-        self.n = len(a)
-
-    def extend(self, x: NDArray) -> None:
-        m = self.n + len(x)
-        if m > len(self.a):
-            new = np.empty((max(m, 2 * len(self.a)), *self.a.shape[1:]), self.a.dtype)
-            new[: self.n] = self.a[: self.n]
-            self.a = new
-        self.a[self.n : m] = x
-        self.n = m
-
-    @property
-    def v(self) -> NDArray:
-        return self.a[: self.n]
-
-
 def _bit(P: U64, rows: IntArray, col: IntArray) -> NDArray[np.bool_]:
     """Bit ``col[i]`` of mask row ``rows[i]``."""
     w = P[rows, col >> 6]
@@ -152,16 +131,6 @@ def _group(H: U64) -> tuple[IntArray, IntArray] | None:
     return (ids, first) if ok else None
 
 
-def _find(table: U64, H: U64) -> IntArray | None:
-    """Row of ``table`` (n, 2; first words sorted, distinct) equal to each row of ``H``."""
-    i = np.searchsorted(table[:, 0], H[:, 0])
-    i = np.minimum(i, len(table) - 1)
-    if len(table) == 0 or not (np.array_equal(table[i, 0], H[:, 0]) and
-                               np.array_equal(table[i, 1], H[:, 1])):  # fmt: skip
-        return None
-    return i.astype(np.int64)
-
-
 def subdivide(net: ReLUNetwork, domain: Polytope, tol: Tolerances) -> Skeleton | None:
     """Split ``domain`` by every neuron of ``net`` on one global vertex and edge table.
 
@@ -184,94 +153,65 @@ def subdivide(net: ReLUNetwork, domain: Polytope, tol: Tolerances) -> Skeleton |
     # domain vertices: zeros at their facets, inside (+) of the others
     V0 = np.asarray(domain.vertices, float)
     n0 = len(V0)
-    Zc = _Table(np.nonzero(T0)[1].reshape(n0, d).astype(np.int64))
+    Zc0 = np.nonzero(T0)[1].reshape(n0, d).astype(np.int64)
     P0 = np.zeros((n0, Wd), np.uint64)
     HP0 = np.zeros((n0, 2), np.uint64)
     for c in range(m):
         inside = ~T0[:, c]
         P0[inside, c >> 6] |= one << np.uint64(c & 63)
         HP0[inside] += rp[c]
-    X = _Table(V0.copy())
-    P = _Table(P0)
-    HP = _Table(HP0)
+    from . import _subdivision_kernels as K
     from .regions import _edges
 
     ia, ib = _edges(T0, np.arange(n0), np.arange(n0), d)
     keep = ia < ib
-    E = _Table(np.stack([ia[keep], ib[keep]], axis=1).astype(np.int64))
+    E0 = np.stack([ia[keep], ib[keep]], axis=1).astype(np.int64)
+    X = V0.copy()
+    P, HP, E = P0, HP0, E0
+    n_v, n_e = n0, len(E0)
     scale = zero_distance(V0, tol)
     col0 = m
     Ws, bs = net.weights[:-1], net.biases[:-1]
-    gnorm = np.ones(1)  # bound on |input map| of the current layer (products of norms)
+    gnorm = 1.0  # bound on the norm of the current layer's input map (products of norms)
+
+    def grow(a: NDArray, n: int) -> NDArray:
+        if n <= len(a):
+            return a
+        out = np.zeros((max(n, 2 * len(a)), *a.shape[1:]), a.dtype)
+        out[: len(a)] = a
+        return out
+
+    Zc_ = Zc0
     for layer, (Wl, bl) in enumerate(zip(Ws, bs, strict=True)):
         # pre-activations of this layer at every vertex (f is continuous: any side's map)
-        h = X.v
+        h = X[:n_v]
         for Wk, bk in zip(Ws[:layer], bs[:layer], strict=True):
             h = np.maximum(h @ Wk.T + bk, 0.0)
-        Zl = _Table(h @ Wl.T + bl)
-        gnorm_l = np.linalg.norm(Wl, axis=1) * float(np.prod(gnorm))
+        Zl = np.zeros((len(X), Wl.shape[0]))
+        Zl[:n_v] = h @ Wl.T + bl
+        gnorm_l = np.linalg.norm(Wl, axis=1) * gnorm
         for j in range(Wl.shape[0]):
             c = col0 + j
-            s = Zl.v[:, j]
-            eps = float(
-                hyperplane_tolerance(
-                    gnorm_l[j], float(np.max(np.abs(s))) + abs(float(bl[j])), scale
-                )
-            )
+            s = Zl[:n_v, j]
+            offset = float(np.max(np.abs(s))) + abs(float(bl[j]))
+            eps = float(hyperplane_tolerance(gnorm_l[j], offset, scale))
             if np.any(np.abs(s) <= eps):
                 return None
-            pos = s > 0
-            w, bit = c >> 6, one << np.uint64(c & 63)
-            P.v[pos, w] |= bit
-            HP.v[pos] += rp[c]
-            Ev = E.v
-            pa, pb = pos[Ev[:, 0]], pos[Ev[:, 1]]
-            ci = np.flatnonzero(pa != pb)
-            if len(ci) == 0:
+            pos = np.flatnonzero(s > 0)
+            P[pos, c >> 6] |= one << np.uint64(c & 63)
+            HP[pos] += rp[c]
+            n_cut = int(K.count_cuts(E, n_e, Zl[:, j]))
+            if n_cut == 0:
                 continue
-            ea, eb = Ev[ci, 0], Ev[ci, 1]
-            ap = np.where(pa[ci], ea, eb)
-            an = np.where(pa[ci], eb, ea)
-            keys = _edge_keys(Zc.v, P.v, HP.v, ap, an, rp)
-            if keys is None:
+            X, Zl, Zc_ = grow(X, n_v + n_cut), grow(Zl, n_v + n_cut), grow(Zc_, n_v + n_cut)
+            P, HP = grow(P, n_v + n_cut), grow(HP, n_v + n_cut)
+            E = grow(E, n_e + d * n_cut)
+            n_v, n_e, status = K.split_neuron(X, Zl, Zc_, P, HP, E, n_v, n_e, j, c, m, rz, rp)
+            if status:
                 return None
-            Ze, hpe, Pe, _, _ = keys
-            hpe -= rp[c]  # the positive end's own side of c: the new vertex is on c
-            Pe[:, w] &= ~bit
-            t = s[ap] / (s[ap] - s[an])
-            Xa = X.v[ap]
-            Xn = Xa + t[:, None] * (X.v[an] - Xa)
-            Za_l = Zl.v[ap]
-            Zn = Za_l + t[:, None] * (Zl.v[an] - Za_l)
-            u = X.n + np.arange(len(ci))
-            X.extend(Xn)
-            Zl.extend(Zn)
-            P.extend(Pe)
-            HP.extend(hpe)
-            Zc.extend(np.concatenate([Ze, np.full((len(ci), 1), c)], axis=1))
-            E.v[ci, 0], E.v[ci, 1] = ap, u
-            # new edges: the two new vertices on each 2-face they cut
-            base = hpe + rz[Ze].sum(1)
-            cand_u, cand_h = [], []
-            for p in range(d - 1):
-                i = Ze[:, p]
-                hneg = base - rz[i]
-                cand_u += [u, u[i >= m]]
-                cand_h += [hneg + rp[i], hneg[i >= m]]
-            cu = np.concatenate(cand_u)
-            g = _group(np.concatenate(cand_h))
-            if g is None:
-                return None
-            ids, first = g
-            if len(ids) != 2 * len(first) or np.any(np.bincount(ids) != 2):
-                return None
-            last = np.empty(len(first), np.int64)
-            last[ids] = np.arange(len(ids))  # the last write is the last row of the id
-            E.extend(np.stack([u, an], axis=1))
-            E.extend(np.stack([cu[first], cu[last]], axis=1))
         col0 += Wl.shape[0]
-        gnorm = np.append(gnorm, np.linalg.norm(Wl, 2))
-    return _levels(X.v, Zc.v, P.v, HP.v, E.v, m, rz, rp, d)
+        gnorm *= float(np.linalg.norm(Wl, 2))
+    return _levels(X[:n_v], Zc_[:n_v], P[:n_v], HP[:n_v], E[:n_e], m, rz, rp, d)
 
 
 def _levels(X, Zc, P, HP, E, m, rz, rp, d) -> Skeleton | None:

@@ -159,3 +159,137 @@ def vertex_faces(Zc, Hv, rz, rp, m, free, signs, t0, t1):  # pragma: no cover - 
                 combo[q] = a * nb + b
                 q += 1
     return face[:q].copy(), vert[:q].copy(), combo[:q].copy()
+
+
+@njit(cache=True)
+def count_cuts(E, n_e, s):  # pragma: no cover - compiled
+    """Count the first ``n_e`` edges whose ends have values of opposite signs."""
+    k = 0
+    for e in range(n_e):
+        if (s[E[e, 0]] > 0) != (s[E[e, 1]] > 0):
+            k += 1
+    return k
+
+
+@njit(cache=True)
+def split_neuron(X, Zl, Zc, P, HP, E, n_v, n_e, j, c, m, rz, rp):  # pragma: no cover
+    """Split the vertex/edge table by the zero set of column ``c`` (values ``Zl[:, j]``).
+
+    The arrays have room for the new rows (:func:`count_cuts`). Every cut edge ``(a, b)``
+    (``a`` on the positive side) gets a new vertex ``u`` interpolated from ``a``; the edge
+    becomes ``(a, u)`` and ``(u, b)`` is appended; ``u``'s sign vector is the edge's with a
+    zero at ``c``. The new vertices on each 2-face the zero set cuts (those whose candidate
+    2-faces, the edge's sign vector with one zero replaced by a sign, coincide) are joined by
+    a new edge. Returns ``(n_v, n_e, status)``: status 0 when every candidate 2-face got
+    exactly two new vertices, else 1 (outside general position; the caller gives up).
+    """
+    d = X.shape[1]
+    wc = c >> 6
+    bc = np.uint64(1) << np.uint64(c & 63)
+    one = np.uint64(1)
+    n_e0 = n_e
+    n_cut = 0
+    for e in range(n_e0):
+        if (Zl[E[e, 0], j] > 0) != (Zl[E[e, 1], j] > 0):
+            n_cut += 1
+    # candidate 2-faces: at most 2 (d - 1) per new vertex
+    cap = 2 * (d - 1) * n_cut
+    size = 1
+    while size < 2 * cap + 2:
+        size *= 2
+    hmask = np.uint64(size - 1)
+    slot_h0 = np.zeros(size, np.uint64)
+    slot_h1 = np.zeros(size, np.uint64)
+    slot_u = np.full(size, -1, np.int64)
+    slot_n = np.zeros(size, np.int64)
+    n_slots = 0
+    status = 0
+    u = n_v
+    for e in range(n_e0):
+        a = E[e, 0]
+        b = E[e, 1]
+        sa = Zl[a, j]
+        sb = Zl[b, j]
+        if (sa > 0) == (sb > 0):
+            continue
+        if sb > 0:
+            a, b = b, a
+            sa, sb = sb, sa
+        t = sa / (sa - sb)
+        for q in range(d):
+            X[u, q] = X[a, q] + t * (X[b, q] - X[a, q])
+        for q in range(Zl.shape[1]):
+            Zl[u, q] = Zl[a, q] + t * (Zl[b, q] - Zl[a, q])
+        # the edge's zeros: those of a also on b; the column only a lies on takes b's sign
+        h0 = HP[a, 0] - rp[c, 0]
+        h1 = HP[a, 1] - rp[c, 1]
+        for w in range(P.shape[1]):
+            P[u, w] = P[a, w]
+        P[u, wc] &= ~bc
+        k = 0
+        n_only = 0
+        for q in range(d):
+            col = Zc[a, q]
+            onb = False
+            for r in range(d):
+                if Zc[b, r] == col:
+                    onb = True
+            if onb:
+                Zc[u, k] = col
+                k += 1
+            else:
+                n_only += 1
+                if (P[b, col >> 6] >> np.uint64(col & 63)) & one:
+                    h0 += rp[col, 0]
+                    h1 += rp[col, 1]
+                    P[u, col >> 6] |= one << np.uint64(col & 63)
+        if n_only != 1:
+            return n_v, n_e, 1
+        Zc[u, d - 1] = c
+        HP[u, 0] = h0
+        HP[u, 1] = h1
+        E[e, 0] = a
+        E[e, 1] = u
+        E[n_e, 0] = u
+        E[n_e, 1] = b
+        n_e += 1
+        # candidate 2-faces of the old complex through the edge
+        z0 = h0
+        z1 = h1
+        for q in range(d - 1):
+            z0 += rz[Zc[u, q], 0]
+            z1 += rz[Zc[u, q], 1]
+        for q in range(d - 1):
+            i = Zc[u, q]
+            for sgn in range(2):
+                if sgn == 1 and i < m:
+                    continue  # domain facets: inside only
+                g0 = z0 - rz[i, 0]
+                g1 = z1 - rz[i, 1]
+                if sgn == 0:
+                    g0 += rp[i, 0]
+                    g1 += rp[i, 1]
+                s = np.int64((g0 ^ (g0 >> np.uint64(29))) & hmask)
+                while True:
+                    if slot_u[s] < 0:
+                        slot_h0[s] = g0
+                        slot_h1[s] = g1
+                        slot_u[s] = u
+                        slot_n[s] = 1
+                        n_slots += 1
+                        break
+                    if slot_h0[s] == g0:
+                        if slot_h1[s] != g1 or slot_n[s] != 1:
+                            status = 1
+                        else:
+                            E[n_e, 0] = slot_u[s]
+                            E[n_e, 1] = u
+                            n_e += 1
+                        slot_n[s] += 1
+                        break
+                    s = (s + 1) & (size - 1)
+        u += 1
+    for q in range(size):
+        if slot_u[q] >= 0 and slot_n[q] != 2:
+            status = 1
+    return u, n_e, status
