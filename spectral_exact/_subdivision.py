@@ -334,7 +334,7 @@ class SkeletonRegions:
 
     skeleton: Skeleton
     pairs: dict[int, tuple[IntArray, IntArray, U64]]
-    code: IntArray
+    facet_col: IntArray
     facet_id: IntArray
     tol: Tolerances
 
@@ -354,7 +354,6 @@ def regions_from_skeleton(net: ReLUNetwork, domain: Polytope, tol: Tolerances):
     d = net.input_dim
     m = sk.n_dom
     X = sk.X
-    nV = len(X)
     counts = [len(z) for z in sk.zeros]
     if sum((-1) ** j * c for j, c in enumerate(counts)) != 1:
         return None  # pragma: no cover - a merged or missing face: not a subdivided polytope
@@ -371,12 +370,11 @@ def regions_from_skeleton(net: ReLUNetwork, domain: Polytope, tol: Tolerances):
     # facet rows: the (facet, region) links sorted by region, then column
     fch, fpar, fcol, fpos = sk.links[d]
     C = m + net.n_hidden
-    code = fpar * C + fcol
     from . import _subdivision_kernels as K
 
     o = K.stable_order(fcol, C)
     o = o[K.stable_order(fpar[o], nR)]
-    fch, fpar, fcol, fpos, code = fch[o], fpar[o], fcol[o], fpos[o], code[o]
+    fch, fpar, fcol, fpos = fch[o], fpar[o], fcol[o], fpos[o]
     M = len(o)
     A = np.empty((M, d))
     b = np.empty(M)
@@ -408,8 +406,10 @@ def regions_from_skeleton(net: ReLUNetwork, domain: Polytope, tol: Tolerances):
     pos_, _ = _ranges(fptr[fch], cnt)
     frow = np.repeat(np.arange(M), cnt)
     vv = fv[pos_]
-    rcode = rf * nV + rv  # sorted (pairs sorted by region, then vertex)
-    vrow = np.searchsorted(rcode, fpar[frow] * nV + vv)
+    # the row of (region, vertex): region r's rows are sorted by vertex id
+    vrow = K.find_in_segments(vertex_offset, rv, fpar[frow], vv)
+    if np.any(vrow < 0):  # pragma: no cover - a facet vertex not in its region
+        return None
     inc = np.stack([vrow, frow], axis=1).astype(np.int64)
     inc = inc[K.stable_order(vrow, len(rv))]
     arrays = _readonly_arrays(
@@ -431,7 +431,7 @@ def regions_from_skeleton(net: ReLUNetwork, domain: Polytope, tol: Tolerances):
             lineality_offset=np.zeros(nR + 1, np.int64),
         )
     )
-    return arrays, SkeletonRegions(sk, pairs, code, fch, tol)
+    return arrays, SkeletonRegions(sk, pairs, fcol, fch, tol)
 
 
 def complex_from_skeleton(arrays, extra: SkeletonRegions):
@@ -444,7 +444,7 @@ def complex_from_skeleton(arrays, extra: SkeletonRegions):
     """
     from .complex import FaceLevel, PolyhedralComplex, _edge_children, _face_level
 
-    sk, pairs, code, tol = extra.skeleton, extra.pairs, extra.code, extra.tol
+    sk, pairs, fcol, tol = extra.skeleton, extra.pairs, extra.facet_col, extra.tol
     from . import _subdivision_kernels as K
 
     X = sk.X
@@ -452,7 +452,6 @@ def complex_from_skeleton(arrays, extra: SkeletonRegions):
     nV = len(X)
     counts = [len(z) for z in sk.zeros]
     nR = counts[d]
-    C = len(sk.rz)
     A = arrays.facet_A
     facet_offset = arrays.facet_offset
     fpar = np.repeat(np.arange(nR), np.diff(facet_offset))
@@ -493,10 +492,11 @@ def complex_from_skeleton(arrays, extra: SkeletonRegions):
         oc = K.stable_order(par, counts[j])
         ch, par, col = ch[oc], par[oc], col[oc]
         r = region_of[j][par]
-        a = A[np.searchsorted(code, r * C + col)]  # the region's outward normal there
+        # the region's outward normal there (its facet rows are sorted by column)
+        a = A[K.find_in_segments(facet_offset, fcol, r, col)]
         rr = region_of[j]
         Zj = sk.zeros[j]
-        Nf = A[np.searchsorted(code, (rr[:, None] * C + Zj).reshape(-1))]
+        Nf = A[K.find_in_segments(facet_offset, fcol, np.repeat(rr, d - j), Zj.reshape(-1))]
         Qf = _gram_schmidt(Nf.reshape(len(rr), d - j, d))  # (n, d - j, d)
         Qp = Qf[par]
         nrm = a - np.einsum("ckd,ck->cd", Qp, np.einsum("ckd,cd->ck", Qp, a))
@@ -549,15 +549,7 @@ def _complete_basis(Q: FloatArray) -> FloatArray:
     Gram-Schmidt on the coordinate vectors, taking at each step the one with the largest
     residual (so every residual has norm at least ``1 / sqrt(d)``).
     """
-    n, k, d = Q.shape
-    B = np.zeros((n, d - k, d))
-    cur = Q
-    for i in range(d - k):
-        # residuals of e_1..e_d: I - sum q q^T, rows
-        Rm = np.eye(d)[None] - np.einsum("nkd,nke->nde", cur, cur)
-        best = np.argmax(np.einsum("nde,nde->nd", Rm, Rm), axis=1)
-        v = Rm[np.arange(n), best]
-        v /= np.linalg.norm(v, axis=1, keepdims=True)
-        B[:, i] = v
-        cur = np.concatenate([cur, v[:, None]], axis=1)
-    return B
+    from ._subdivision_kernels import complement_bases
+
+    _, k, d = Q.shape
+    return complement_bases(np.ascontiguousarray(Q), d - k)

@@ -293,3 +293,96 @@ def split_neuron(X, Zl, Zc, P, HP, E, n_v, n_e, j, c, m, rz, rp):  # pragma: no 
         if slot_u[q] >= 0 and slot_n[q] != 2:
             status = 1
     return u, n_e, status
+
+
+@njit(cache=True)
+def face_point_radius(vptr, vidx, V, bounded):  # pragma: no cover - compiled
+    """Point (vertex mean, or first vertex if unbounded) and radius of every CSR face.
+
+    A face without vertices keeps point 0 and radius 0.
+    """
+    n = vptr.shape[0] - 1
+    d = V.shape[1]
+    point = np.zeros((n, d))
+    radius = np.zeros(n)
+    for i in range(n):
+        a, b = vptr[i], vptr[i + 1]
+        if b == a:
+            continue
+        if bounded[i]:
+            for k in range(a, b):
+                for q in range(d):
+                    point[i, q] += V[vidx[k], q]
+            for q in range(d):
+                point[i, q] /= b - a
+        else:
+            for q in range(d):
+                point[i, q] = V[vidx[a], q]
+        r = 0.0
+        for k in range(a, b):
+            s = 0.0
+            for q in range(d):
+                t = V[vidx[k], q] - point[i, q]
+                s += t * t
+            r = max(r, np.sqrt(s))
+        radius[i] = r
+    return point, radius
+
+
+@njit(cache=True)
+def complement_bases(Q, m):  # pragma: no cover - compiled
+    """Orthonormal bases (n, d - k, d) of the complements of the orthonormal rows ``Q``.
+
+    Gram-Schmidt on the coordinate vectors, at each step the one with the largest residual
+    (norm at least ``1 / sqrt(d)``); ``m = d - k`` vectors.
+    """
+    n, k, d = Q.shape
+    B = np.zeros((n, m, d))
+    basis = np.zeros((k + m, d))
+    for i in range(n):
+        for p in range(k):
+            for q in range(d):
+                basis[p, q] = Q[i, p, q]
+        for s in range(m):
+            best = -1.0
+            bi = 0
+            for e in range(d):
+                # residual of e_e against the current basis
+                r2 = 1.0
+                for p in range(k + s):
+                    r2 -= basis[p, e] * basis[p, e]
+                if r2 > best:
+                    best = r2
+                    bi = e
+            v = np.zeros(d)
+            v[bi] = 1.0
+            for p in range(k + s):
+                c = basis[p, bi]
+                for q in range(d):
+                    v[q] -= c * basis[p, q]
+            nv = np.sqrt(np.sum(v * v))
+            for q in range(d):
+                basis[k + s, q] = v[q] / nv
+                B[i, s, q] = v[q] / nv
+    return B
+
+
+@njit(cache=True)
+def find_in_segments(offset, values, seg, queries):  # pragma: no cover - compiled
+    """Index ``k`` in ``[offset[seg[i]], offset[seg[i] + 1])`` with ``values[k] == queries[i]``.
+
+    ``values`` sorted within each segment (binary search); -1 where absent.
+    """
+    out = np.empty(queries.shape[0], np.int64)
+    for i in range(queries.shape[0]):
+        lo = offset[seg[i]]
+        hi = offset[seg[i] + 1]
+        q = queries[i]
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if values[mid] < q:
+                lo = mid + 1
+            else:
+                hi = mid
+        out[i] = lo if lo < offset[seg[i] + 1] and values[lo] == q else -1
+    return out

@@ -359,17 +359,10 @@ def _face_level(
     if n and j == 0:
         point = V[vidx[vptr[:-1]]]
     elif n:
-        cnt = np.diff(vptr)
-        owner = np.repeat(np.arange(n), cnt)
-        P = V[vidx]
-        # a face without vertices (not a face of a pointed region: incomplete incidences)
-        # gets point 0 and radius 0 (reduceat over the faces with vertices only)
-        ne = np.flatnonzero(cnt > 0)
-        if len(ne):
-            st = vptr[:-1][ne]
-            point[ne] = np.add.reduceat(P, st, axis=0) / cnt[ne, None]
-            point[ne] = np.where(bounded[ne, None], point[ne], P[st])
-            radius[ne] = np.maximum.reduceat(np.linalg.norm(P - point[owner], axis=1), st)
+        from ._subdivision_kernels import face_point_radius
+
+        point, radius = face_point_radius(vptr, vidx, np.ascontiguousarray(V, dtype=float),
+                                          bounded)  # fmt: skip
         if j == d:
             basis[:] = np.eye(d)
         elif j == 1:
