@@ -197,10 +197,7 @@ def subdivide(net: ReLUNetwork, domain: Polytope, tol: Tolerances) -> Skeleton |
             eps = float(hyperplane_tolerance(gnorm_l[j], offset, scale))
             if np.any(np.abs(s) <= eps):
                 return None
-            pos = np.flatnonzero(s > 0)
-            P[pos, c >> 6] |= one << np.uint64(c & 63)
-            HP[pos] += rp[c]
-            n_cut = int(K.count_cuts(E, n_e, Zl[:, j]))
+            n_cut = int(K.mark_side(P, HP, E, n_v, n_e, Zl[:, j], c, rp))
             if n_cut == 0:
                 continue
             X, Zl, Zc_ = grow(X, n_v + n_cut), grow(Zl, n_v + n_cut), grow(Zc_, n_v + n_cut)
@@ -222,8 +219,9 @@ def _levels(X, Zc, P, HP, E, m, rz, rp, d) -> Skeleton | None:
     Ze, hpe, _, cola, bpos = keys
     Hv = HP + rz[Zc].sum(1)
     He = hpe + rz[Ze].sum(1)
-    if len(np.unique(He[:, 0])) != len(E):
-        return None
+    g = _group(He)
+    if g is None or len(g[1]) != len(E):
+        return None  # two edges with one sign vector
     zeros = [Zc, Ze]
     hashes = [Hv, He]
     links: list[tuple[IntArray, IntArray, IntArray, NDArray[np.bool_]]] = [
@@ -309,6 +307,8 @@ def _unpack_bits(K: U64, lo: int, hi: int) -> NDArray[np.bool_]:
 
 def _region_maps(net: ReLUNetwork, pattern: NDArray[np.bool_]):
     """Per region and layer the pre-activation maps ``(G (n, w, d), c (n, w))``, and ``f``."""
+    from .regions import _pre_activation_maps
+
     n = len(pattern)
     d = net.input_dim
     G = np.broadcast_to(net.weights[0], (n, *net.weights[0].shape))
@@ -322,8 +322,8 @@ def _region_maps(net: ReLUNetwork, pattern: NDArray[np.bool_]):
         col += w
         Gp = G * p[:, :, None]
         cp = c * p
-        # next layer: Wl @ (p * (G x + c)) + bl
-        G = np.einsum("kw,nwd->nkd", Wl, Gp, optimize=True)
+        # next layer: Wl @ (p * (G x + c)) + bl (one BLAS product, as the enumerators)
+        G = _pre_activation_maps(Wl, Gp)
         c = cp @ Wl.T + bl
     return maps, G.reshape(n, d), c.reshape(n)
 

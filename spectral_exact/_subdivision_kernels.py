@@ -162,8 +162,19 @@ def vertex_faces(Zc, Hv, rz, rp, m, free, signs, t0, t1):  # pragma: no cover - 
 
 
 @njit(cache=True)
-def count_cuts(E, n_e, s):  # pragma: no cover - compiled
-    """Count the first ``n_e`` edges whose ends have values of opposite signs."""
+def mark_side(P, HP, E, n_v, n_e, s, c, rp):  # pragma: no cover - compiled
+    """Record column ``c``'s side at the first ``n_v`` vertices; count the edges it cuts.
+
+    Vertices with ``s > 0`` get bit ``c`` in their positive masks ``P`` and ``rp[c]`` in
+    their hashes ``HP``; an edge is cut when its ends have values of opposite signs.
+    """
+    w = c >> 6
+    bit = np.uint64(1) << np.uint64(c & 63)
+    for v in range(n_v):
+        if s[v] > 0:
+            P[v, w] |= bit
+            HP[v, 0] += rp[c, 0]
+            HP[v, 1] += rp[c, 1]
     k = 0
     for e in range(n_e):
         if (s[E[e, 0]] > 0) != (s[E[e, 1]] > 0):
