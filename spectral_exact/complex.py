@@ -25,9 +25,13 @@ Nothing breaks:
 Merged vertices take the coordinates of their first copy; copies agree to a few ulps (the
 enumerator computes each vertex from the same hyperplanes), far below ``tol.geometry``.
 
-Faces of every dimension are built for ``d <= 3``; for ``d >= 4`` the complex holds the
-vertices, the regions and their facets (the levels in between are left empty and the engine
-uses the level-by-level route of :mod:`spectral_exact.fourier.indicator`).
+Regions enumerated by the global edge subdivision (:mod:`spectral_exact._subdivision`:
+``linear_regions`` in ``d >= 3`` on a simple bounded domain, general position) bring their
+complex along: vertices, edges and faces are identified by their sign vectors (exact, no
+merging), and faces of every dimension are built for every ``d``. From other region arrays
+faces of every dimension are built for ``d <= 3``; for ``d >= 4`` the complex then holds the
+vertices, the regions and their facets (the levels in between are left empty). The engine
+uses the level-by-level route of :mod:`spectral_exact.fourier.indicator` in ``d >= 4``.
 
 References
 ----------
