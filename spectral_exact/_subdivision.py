@@ -437,7 +437,8 @@ def regions_from_skeleton(net: ReLUNetwork, domain: Polytope, tol: Tolerances):
 def complex_from_skeleton(arrays, extra: SkeletonRegions):
     """Build the complex of regions from :func:`regions_from_skeleton`, every level, any ``d``.
 
-    Vertex ids are the skeleton's.
+    Vertex ids are the skeleton's. None if a face's hyperplane is not a facet of the region
+    containing it (never seen; the caller then takes the array route).
 
     Face vertex sets and incidences come from the sign vectors; child normals are the
     containing region's outward facet normals projected into the face's direction space.
@@ -493,10 +494,13 @@ def complex_from_skeleton(arrays, extra: SkeletonRegions):
         ch, par, col = ch[oc], par[oc], col[oc]
         r = region_of[j][par]
         # the region's outward normal there (its facet rows are sorted by column)
-        a = A[K.find_in_segments(facet_offset, fcol, r, col)]
+        ia = K.find_in_segments(facet_offset, fcol, r, col)
         rr = region_of[j]
         Zj = sk.zeros[j]
-        Nf = A[K.find_in_segments(facet_offset, fcol, np.repeat(rr, d - j), Zj.reshape(-1))]
+        inf = K.find_in_segments(facet_offset, fcol, np.repeat(rr, d - j), Zj.reshape(-1))
+        if np.any(ia < 0) or np.any(inf < 0):  # pragma: no cover - not a facet of the region
+            return None
+        a, Nf = A[ia], A[inf]
         Qf = _gram_schmidt(Nf.reshape(len(rr), d - j, d))  # (n, d - j, d)
         Qp = Qf[par]
         nrm = a - np.einsum("ckd,ck->cd", Qp, np.einsum("ckd,cd->ck", Qp, a))

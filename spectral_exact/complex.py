@@ -645,7 +645,9 @@ def complex_from_arrays(
     if extra is not None and extra.tol == tol:
         from ._subdivision import complex_from_skeleton
 
-        return complex_from_skeleton(A, extra)
+        cx = complex_from_skeleton(A, extra)
+        if cx is not None:
+            return cx
     if d < 2:
         return _complex_from_arrays_reference(A, tol)
     n_reg = A.n_regions
