@@ -10,9 +10,9 @@ measures, in one process and in CPU seconds (``time.process_time``, one torch th
 
 * ``regions``: :func:`spectral_exact.linear_regions` on the box ``[-1, 1]^d`` (flat arrays);
 * ``complex``: :func:`spectral_exact.complex.complex_from_arrays` on those arrays (the shared
-  complex: distinct vertices, edges, polygons, facets and their incidences; for d >= 4 the
-  vertices, facets and regions), so that ``regions + complex`` is what the edge-subdivision
-  code is compared with;
+  complex: distinct vertices, edges, polygons, facets and their incidences; in d >= 3 on the
+  box from the global edge subdivision's sign vectors, every level for every d), so that
+  ``regions + complex`` is what the edge-subdivision code is compared with;
 * ``objects``: creating every :class:`~spectral_exact.Region` / ``Polytope`` from them;
 * ``posets``: :func:`spectral_exact.face_poset` of every region (and the number of faces, so
   that the time per face can be compared across dimensions);

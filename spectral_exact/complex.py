@@ -25,9 +25,13 @@ Nothing breaks:
 Merged vertices take the coordinates of their first copy; copies agree to a few ulps (the
 enumerator computes each vertex from the same hyperplanes), far below ``tol.geometry``.
 
-Faces of every dimension are built for ``d <= 3``; for ``d >= 4`` the complex holds the
-vertices, the regions and their facets (the levels in between are left empty and the engine
-uses the level-by-level route of :mod:`spectral_exact.fourier.indicator`).
+Regions enumerated by the global edge subdivision (:mod:`spectral_exact._subdivision`:
+``linear_regions`` in ``d >= 3`` on a simple bounded domain, general position) bring their
+complex along: vertices, edges and faces are identified by their sign vectors (exact, no
+merging), and faces of every dimension are built for every ``d``. From other region arrays
+faces of every dimension are built for ``d <= 3``; for ``d >= 4`` the complex then holds the
+vertices, the regions and their facets (the levels in between are left empty). The engine
+uses the level-by-level route of :mod:`spectral_exact.fourier.indicator` in ``d >= 4``.
 
 References
 ----------
@@ -37,7 +41,9 @@ A. Berzins, "Polyhedral complex extraction from ReLU networks using edge subdivi
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -337,12 +343,15 @@ def _face_level(
     R: FloatArray,
     rank_tol: float,
     normal: FloatArray | None = None,
+    basis: FloatArray | None = None,
 ) -> FaceLevel:
     """Build a :class:`FaceLevel` from the CSR vertex, ray and child lists of its faces.
 
     The level carries the faces' geometry (point, basis, radius); ``normal`` (n, d): unit
-    normals when ``j = d - 1``.
+    normals when ``j = d - 1``; ``basis`` (n, j, d): orthonormal bases of the faces'
+    direction spaces when known (else computed from the vertices and rays).
     """
+    given_basis = basis
     vptr, vidx = verts
     rptr, ridx = rays
     cptr, cidx, cnormal = children
@@ -354,17 +363,10 @@ def _face_level(
     if n and j == 0:
         point = V[vidx[vptr[:-1]]]
     elif n:
-        cnt = np.diff(vptr)
-        owner = np.repeat(np.arange(n), cnt)
-        P = V[vidx]
-        # a face without vertices (not a face of a pointed region: incomplete incidences)
-        # gets point 0 and radius 0 (reduceat over the faces with vertices only)
-        ne = np.flatnonzero(cnt > 0)
-        if len(ne):
-            st = vptr[:-1][ne]
-            point[ne] = np.add.reduceat(P, st, axis=0) / cnt[ne, None]
-            point[ne] = np.where(bounded[ne, None], point[ne], P[st])
-            radius[ne] = np.maximum.reduceat(np.linalg.norm(P - point[owner], axis=1), st)
+        from ._subdivision_kernels import face_point_radius
+
+        point, radius = face_point_radius(vptr, vidx, np.ascontiguousarray(V, dtype=float),
+                                          bounded)  # fmt: skip
         if j == d:
             basis[:] = np.eye(d)
         elif j == 1:
@@ -376,7 +378,9 @@ def _face_level(
             basis[:, 0] = u / np.where(un > 0, un, 1.0)
         elif j == d - 1 and normal is not None:
             basis[:] = _complement(normal)
-        else:  # pragma: no cover - middle levels of d >= 4 are not built
+        elif given_basis is not None:
+            basis[:] = given_basis
+        else:  # pragma: no cover - the array routes build no middle levels of d >= 4
             for i in range(n):
                 Pi = V[vidx[vptr[i] : vptr[i + 1]]]
                 dirs = np.concatenate([Pi[1:] - Pi[0], R[ridx[rptr[i] : rptr[i + 1]]]])
@@ -592,12 +596,26 @@ def _split_csr(
     return (vptr.astype(np.int64), e[isv]), (rptr.astype(np.int64), e[~isv] - n_vert)
 
 
+#: region arrays made by the global edge subdivision (``_subdivision``), with what their complex
+#: is built from (weak keys: an entry lives as long as its arrays)
+_SKELETONS: weakref.WeakKeyDictionary[RegionArrays, Any] = weakref.WeakKeyDictionary()
+
+
+def register_skeleton(arrays: RegionArrays, extra: Any) -> None:
+    """Remember that ``arrays`` came from the global edge subdivision (see ``_subdivision``)."""
+    _SKELETONS[arrays] = extra
+
+
 def complex_from_arrays(
     arrays: RegionArrays, tol: Tolerances = DEFAULT_TOLERANCES
 ) -> PolyhedralComplex:
     """Deduplicate the faces of all regions of ``arrays`` into one :class:`PolyhedralComplex`.
 
-    Vertices are merged as described in the module docs; faces are then identified by their
+    Arrays made by the global edge subdivision (``linear_regions`` in ``d >= 3`` on a simple
+    bounded domain in general position, :mod:`spectral_exact._subdivision`) get the complex
+    built from their sign vectors: vertex ids are the subdivision's (no merging: exact),
+    every level is built for every ``d``. Otherwise vertices are merged as described in the
+    module docs; faces are then identified by their
     sets of vertex (and ray) ids with array operations only (sorted integer keys, hashed and
     checked entry by entry), never by geometry. The result is identical, array for array, to
     the region-by-region reference route (``_complex_from_arrays_reference``), which is also
@@ -623,6 +641,13 @@ def complex_from_arrays(
     """
     A = arrays
     d = A.dim
+    extra = _SKELETONS.get(A)
+    if extra is not None and extra.tol == tol:
+        from ._subdivision import complex_from_skeleton
+
+        cx = complex_from_skeleton(A, extra)
+        if cx is not None:
+            return cx
     if d < 2:
         return _complex_from_arrays_reference(A, tol)
     n_reg = A.n_regions

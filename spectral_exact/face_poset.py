@@ -50,6 +50,7 @@ import networkx as nx
 import numpy as np
 
 from ._errors import InvalidArgumentError, InvalidPolytopeError
+from ._tolerances import ROUNDING_ULPS
 from .polytope import Box, Polytope, _orthonormal_span
 
 __all__ = ["face_poset", "f_vector"]
@@ -61,7 +62,7 @@ def _face_data(P: Polytope, gens: frozenset[int]) -> dict[str, object]:
     ri = sorted(g - m for g in gens if g >= m)
     V = P.vertices[vi]
     R = P.rays[ri]
-    basis = _orthonormal_span(np.vstack([V[1:] - V[0], R, P.lineality]), P._direction_rtol)
+    basis = _direction_basis(V, R, P.lineality, P._direction_rtol)
     point = V.mean(axis=0) + (R.mean(axis=0) if len(R) else 0.0)
     bounded = len(R) == 0 and len(P.lineality) == 0
     radius = float(np.max(np.linalg.norm(V - V.mean(axis=0), axis=1))) if bounded else np.inf
@@ -74,6 +75,38 @@ def _face_data(P: Polytope, gens: frozenset[int]) -> dict[str, object]:
         "basis": basis,
         "radius": radius,
     }
+
+
+def _direction_basis(V: np.ndarray, R: np.ndarray, L: np.ndarray, rtol: float) -> np.ndarray:
+    """Orthonormal basis of a face's direction space (its vertices ``V``, rays, lineality).
+
+    Two tests of the rank, the larger taken:
+
+    * the rows ``v_i - v_0``, rays and lineality as they are, singular values relative to
+      the largest (``rtol``): a tiny face far from the origin keeps its dimension;
+    * the same rows scaled to length 1, each with its direction's error
+      ``ROUNDING_ULPS`` ulps of the points' magnitude over its length as the threshold: the
+      rank of a set of directions does not depend on their lengths, and a region 1e-8 wide
+      and 1e7 long (kinks crossing at 2^-24 rad on R^2, a deep net) spans a plane although
+      its short edge is 1e-15 of its long one, which the first test took for zero
+      ("inconsistent incidence"). Scale covariant.
+    """
+    d = V.shape[1] if V.ndim == 2 else R.shape[1]
+    raw = np.vstack([V[1:] - V[0], R, L]) if len(V) else np.vstack([np.zeros((0, d)), R, L])
+    basis = _orthonormal_span(raw, rtol)
+    if len(V) < 2 or basis.shape[0] >= min(d, len(raw)):
+        return basis
+    D = V[1:] - V[0]
+    n = np.linalg.norm(D, axis=1)
+    pos = np.max(np.abs(V[1:]), axis=1) + float(np.max(np.abs(V[0])))
+    err = ROUNDING_ULPS * float(np.finfo(float).eps) * pos
+    keep = n > err
+    rows = [D[keep] / n[keep, None]]
+    rows += [G / np.linalg.norm(G, axis=1, keepdims=True) for G in (R, L) if len(G)]
+    U = np.vstack(rows)
+    thr = max(rtol, float(np.max(err[keep] / n[keep], initial=0.0)))
+    unit = _orthonormal_span(U, thr)
+    return unit if unit.shape[0] > basis.shape[0] else basis
 
 
 def face_poset(P: Polytope | Box) -> nx.DiGraph:

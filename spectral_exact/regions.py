@@ -56,7 +56,13 @@ from numpy.typing import NDArray
 from . import _validate as validate
 from ._errors import InvalidDomainError, region_context
 from ._estimate import DEFAULT_MAX_REGIONS, check_region_budget
-from ._tolerances import DEFAULT_TOLERANCES, Tolerances, hyperplane_tolerance, zero_distance
+from ._tolerances import (
+    DEFAULT_TOLERANCES,
+    ROUNDING_ULPS,
+    Tolerances,
+    hyperplane_tolerance,
+    zero_distance,
+)
 from ._types import BoolArray, FloatArray, IntArray
 from ._validate import check_network_scale
 from .network import ReLUNetwork
@@ -557,6 +563,9 @@ def _bounded_regions(
 ) -> RegionArrays:
     """Regions on a bounded domain: batched paths (polygons in 2-D, skeleta in d >= 3).
 
+    In ``d >= 3`` the global edge subdivision of :mod:`spectral_exact._subdivision` is tried
+    first (general position on a simple domain: it also gives the complex, see
+    :func:`~spectral_exact.complex.complex_from_arrays`), then the batched enumerator.
     ``fast=False`` runs the general path, one piece at a time.
     """
     if fast and net.input_dim == 2:
@@ -564,6 +573,13 @@ def _bounded_regions(
         if cyc is not None:
             return _bounded_regions_2d(net, domain, tol, cyc)
     if fast and net.input_dim >= 3:
+        from . import _subdivision
+        from .complex import register_skeleton
+
+        out = _subdivision.regions_from_skeleton(net, domain, tol)
+        if out is not None:  # general position: one global vertex and edge table
+            register_skeleton(*out)
+            return out[0]
         return _bounded_regions_batched(net, domain, tol)
     return _bounded_regions_general(net, domain, tol)
 
@@ -1360,8 +1376,25 @@ def _cone_signs(c: _Cone, phi: FloatArray, tol: Tolerances) -> tuple[FloatArray,
     s = c.G @ phi
     hn = float(np.linalg.norm(phi[1:]))
     norms = np.where(c.G[:, 0] > 0, np.linalg.norm(c.G[:, 1:], axis=1) + 1.0, 1.0)
-    eps = tol.geometry * (hn * norms + abs(phi[0]) * (c.G[:, 0] > 0))
+    eps = _cone_eps(hn, norms, abs(phi[0]), c.G[:, 0] > 0, tol.geometry)
     return s, eps
+
+
+def _cone_eps(hn: Any, norms: Any, absc: Any, vert: Any, geo: float) -> Any:
+    """Zero thresholds of a neuron ``h . x + c`` at cone generators (units of the arrangement).
+
+    ``hn = |h|``, ``norms = |x| + 1`` at vertices ``(1, x)`` and 1 at rays ``(0, r)``,
+    ``absc = |c|``, ``vert``: the generator is a vertex. A distance of ``geo`` (the
+    arrangement's length is 1, see :func:`_unbounded_regions_rescaled`) plus the rounding
+    of the value at the vertex, ``ROUNDING_ULPS`` ulps of ``|h| |x| + |c|``; at a ray (a
+    vertex at infinity, a unit direction known to rounding) ``ROUNDING_ULPS`` ulps of
+    ``|h|``. Positions and angles enter at rounding level only: a vertex 6e9 away where
+    nearly parallel kinks meet (2^-34 rad) is 0.05 off a deeper neuron's zero set, which
+    ``geo * |x|`` (0.06) took for "on it", and a ray 5e-12 rad off that zero set was taken
+    for parallel to it (``geo * |h|``): the region was not split.
+    """
+    r = ROUNDING_ULPS * float(np.finfo(float).eps)
+    return np.where(vert, geo * hn + r * (hn * (norms - 1.0) + absc), r * hn)
 
 
 def _split_cone(c: _Cone, phi: FloatArray, tol: Tolerances, d: int) -> tuple[_Cone, _Cone] | int:
@@ -1431,7 +1464,7 @@ def _decided_neurons(
     S = p.G @ Phi.T
     vert = p.G[:, 0] > 0
     norms = np.where(vert, np.linalg.norm(p.G[:, 1:], axis=1) + 1.0, 1.0)
-    eps = tol.geometry * (norms[:, None] * hn[None, :] + vert[:, None] * np.abs(bz)[None, :])
+    eps = _cone_eps(hn[None, :], norms[:, None], np.abs(bz)[None, :], vert[:, None], tol.geometry)
     free = np.ones(len(bz), bool)
     if len(p.L):
         free = ~np.any(np.abs(p.L @ Phi.T) > tol.geometry * hn[None, :], axis=0)
@@ -1617,7 +1650,7 @@ def _unbounded_regions_batched(net: ReLUNetwork, tol: Tolerances) -> RegionArray
             vert = Gc[:, 0] > 0
             norms = np.where(vert, np.linalg.norm(Gc[:, 1:], axis=1) + 1.0, 1.0)
             S = np.einsum("vd,vjd->jv", Gc[:, 1:], Mz[pid]) + Gc[:, 0] * bz[pid].T
-            E = geo * (hn[pid].T * norms + np.abs(bz[pid]).T * vert)
+            E = _cone_eps(hn[pid].T, norms, np.abs(bz[pid]).T, vert, geo)
             pos_any[sl] = np.logical_or.reduceat(S > E, off, axis=1).T
             neg_any[sl] = np.logical_or.reduceat(S < -E, off, axis=1).T
         return pos_any, neg_any, (bz > 0, hn)
@@ -1627,7 +1660,7 @@ def _unbounded_regions_batched(net: ReLUNetwork, tol: Tolerances) -> RegionArray
         norms = np.where(vert, np.linalg.norm(gv[:, 1:], axis=1) + 1.0, 1.0)
         s = np.einsum("vd,vd->v", gv[:, 1:], np.repeat(h, c, axis=0))
         s += gv[:, 0] * np.repeat(cc, c)
-        ev = geo * (np.repeat(extra[1][pq, j], c) * norms + np.repeat(np.abs(cc), c) * vert)
+        ev = _cone_eps(np.repeat(extra[1][pq, j], c), norms, np.repeat(np.abs(cc), c), vert, geo)
         return s, ev
 
     for Wl, bvec in zip(net.weights[:-1], net.biases[:-1], strict=True):
@@ -1703,9 +1736,8 @@ def _cone_sides_2d(
             S = Xg[:, :, 1, None] * MzT[0, ch][:, None, :]
             S += Xg[:, :, 2, None] * MzT[1, ch][:, None, :]
             S += Xg[:, :, 0, None] * bz[ch][:, None, :]
-            E = hn[ch][:, None, :] * nrm[:, :, None]
-            E += np.abs(bz[ch])[:, None, :] * vert[:, :, None]
-            E *= geo
+            E = _cone_eps(hn[ch][:, None, :], nrm[:, :, None], np.abs(bz[ch])[:, None, :],
+                          vert[:, :, None], geo)  # fmt: skip
             pos[ch] = np.any(S > E, axis=1)
             neg[ch] = np.any(S < -E, axis=1)
     return pos, neg
@@ -1769,7 +1801,7 @@ def _unbounded_regions_2d(net: ReLUNetwork, tol: Tolerances) -> RegionArrays | N
             # the same operations as the edge-list path (same roundings, same generators)
             s = np.einsum("vd,vd->v", gv[:, 1:], np.repeat(h, c, axis=0))
             s += gv[:, 0] * np.repeat(cc, c)
-            ev = geo * (np.repeat(hn[pq, j], c) * nrm + np.repeat(np.abs(cc), c) * vert)
+            ev = _cone_eps(np.repeat(hn[pq, j], c), nrm, np.repeat(np.abs(cc), c), vert, geo)
             above = np.logical_or.reduceat(s > ev, off)
             split = above & np.logical_or.reduceat(s < -ev, off)
             onG.v[cand[above & ~split], j] = True
