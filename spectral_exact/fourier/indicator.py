@@ -60,6 +60,7 @@ from .._errors import InvalidPolytopeError, SingularFrequencyError, region_conte
 from .._tolerances import DEFAULT_TOLERANCES, Tolerances
 from .._types import ArrayOps, BackendArray, BackendName, ComplexArray, FloatArray
 from .._validate import polyhedron, real_array, real_number, tolerances
+from ..complex import FaceLevel, PolyhedralComplex
 from ..face_poset import face_poset
 from ..polytope import Box, Polytope
 from ._backend import NumpyOps, get_backend
@@ -71,6 +72,7 @@ _NUMPY = NumpyOps()
 __all__ = [
     "PreparedPolytopes",
     "prepare_polytopes",
+    "prepare_complex",
     "evaluate_prepared",
     "evaluate_levels",
     "polytope_fourier",
@@ -336,6 +338,166 @@ def _prepare_from_posets(
         tuple(lin),
         tol,
     )
+
+
+def _complex_is_complete(cx: PolyhedralComplex) -> bool:
+    """Whether every level of ``cx`` is built (``d <= 3`` today; any ``d`` once filled).
+
+    The shared-complex route needs every face of dimension ``j >= 1`` with its facets (CSR
+    children with normals), every edge with two distinct ends or one end and a ray, and no
+    region containing a line.
+    """
+    d = cx.dim
+    if not cx.is_pointed or cx.n_regions == 0 or len(cx.levels) != d + 1:
+        return False
+    for j in range(1, d + 1):
+        lv = cx.levels[j]
+        if lv.n == 0 or np.any(np.diff(lv.child_ptr) == 0):
+            return False
+    e = cx.levels[1]
+    nv, nr = np.diff(e.vertex_ptr), np.diff(e.ray_ptr)
+    return bool(np.all(((nv == 2) & (nr == 0)) | ((nv == 1) & (nr == 1))))
+
+
+def prepare_complex(
+    cx: PolyhedralComplex, tol: Tolerances = DEFAULT_TOLERANCES
+) -> PreparedPolytopes:
+    r"""Build the level engine's levels over the distinct faces of a shared complex.
+
+    Each distinct face of ``cx`` is one face of the returned levels, so every ``I_F`` and
+    ``J_F`` is computed once per frequency however many regions own ``F``: the cells are the
+    regions (``levels[d]``, each with its own affine weight ``(w_R, c_R)``), and a face below
+    dimension ``d`` carries the weight of one region owning it. That is exact because the
+    network is continuous: every region containing ``F`` restricts to the same affine
+    function on ``F``, so :math:`J_F = \int_F f\,e^{-ik\cdot x}` is intrinsic to ``F``.
+
+    Geometry comes from the complex's arrays (no networkx): edges from their two vertex ids
+    (or vertex and ray), faces of dimension ``j >= 2`` from their point, basis, radius and
+    CSR facets with outward normals; the triangulation of each bounded face for the
+    Hermite-Genocchi series is the cone from its lowest vertex over the triangulations of the
+    facets not containing it, built level by level from the edges up, exactly as the per-region
+    route builds it from the face posets.
+
+    Raises :class:`~spectral_exact.InvalidPolytopeError` when the complex's levels are not all
+    built (:func:`_complex_is_complete`).
+    """
+    if not _complex_is_complete(cx):
+        raise InvalidPolytopeError(
+            f"the complex (d = {cx.dim}, face counts {cx.face_counts()}) does not have every "
+            "level built, or a region contains a line"
+        )
+    d = cx.dim
+    V, R = cx.vertices, cx.rays
+    n_reg = cx.n_regions
+    # a region owning each face, from the regions down (any owner: f is continuous)
+    owner: list[NDArray[np.int64]] = [np.zeros(0, np.int64)] * (d + 1)
+    own = np.full(cx.levels[d].n, -1, dtype=np.int64)
+    own[cx.region_face] = np.arange(n_reg)
+    owner[d] = own
+    parents: list[NDArray[np.int64]] = [np.zeros(0, np.int64)] * (d + 1)
+    for j in range(d, 0, -1):
+        lv = cx.levels[j]
+        parents[j] = np.repeat(np.arange(lv.n, dtype=np.int64), np.diff(lv.child_ptr))
+        o = np.full(cx.levels[j - 1].n, -1, dtype=np.int64)
+        o[lv.child_idx] = owner[j][parents[j]]
+        owner[j - 1] = o
+    if any(np.any(o < 0) for o in owner):
+        raise InvalidPolytopeError("the complex has a face owned by no region")
+    W, C = cx.weight, cx.bias
+    levels: list[_Level] = []
+    # simplices (vertex ids) and their face of the previous level, for the series
+    s_ids = np.zeros((0, 1), np.int64)
+    s_face = np.zeros(0, np.int64)
+    for j in range(d + 1):
+        lv = cx.levels[j]
+        n = lv.n
+        direction = np.zeros((n, d))
+        length = np.zeros(n)
+        point = lv.point
+        basis = lv.basis
+        radius = lv.radius
+        if j == 0:
+            point, basis, radius = V, np.zeros((n, 0, d)), np.zeros(n)
+            s_ids, s_face = np.arange(n, dtype=np.int64)[:, None], np.arange(n, dtype=np.int64)
+        elif j == 1:
+            b = lv.bounded
+            first = lv.vertex_idx[lv.vertex_ptr[:-1]]
+            last = lv.vertex_idx[lv.vertex_ptr[1:] - 1]
+            u = V[last] - V[first]
+            L = np.linalg.norm(u, axis=1)
+            point = np.where(b[:, None], (V[first] + V[last]) / 2, V[first])
+            direction = np.where(b[:, None], u / np.where(L > 0, L, 1.0)[:, None], 0.0)
+            if np.any(~b):
+                direction[~b] = R[lv.ray_idx[lv.ray_ptr[:-1][~b]]]
+            length = np.where(b, L, np.inf)
+            basis = direction[:, None, :]
+            radius = np.where(b, L / 2, np.inf)
+            bi = np.flatnonzero(b)
+            s_ids, s_face = np.stack([first[bi], last[bi]], axis=1), bi
+        else:
+            s_ids, s_face = _cone_simplices(lv, s_ids, s_face)
+        S = V[s_ids] if j >= 2 else np.zeros((0, j + 1, d))
+        levels.append(
+            _Level(
+                dim=j, point=np.ascontiguousarray(point), basis=np.ascontiguousarray(basis),
+                radius=radius, bounded=lv.bounded.copy(), w=W[owner[j]], c=C[owner[j]],
+                direction=direction, length=length,
+                parent=parents[j], child=lv.child_idx.astype(np.int64),
+                normal=lv.child_normal.reshape(-1, d),
+                simplices=S, simplex_factor=_simplex_factors(S),
+                simplex_face=s_face if j >= 2 else np.zeros(0, np.int64),
+            )
+        )  # fmt: skip
+    return PreparedPolytopes(
+        d,
+        tuple(levels),
+        np.full(n_reg, d, dtype=np.int64),
+        cx.region_face.astype(np.int64),
+        tuple(np.zeros((0, d)) for _ in range(n_reg)),
+        tol,
+    )
+
+
+def _cone_simplices(
+    lv: FaceLevel, child_ids: NDArray[np.int64], child_face: NDArray[np.int64]
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Triangulate the bounded faces of ``lv``: cone from the lowest vertex over the facets.
+
+    ``child_ids (S, j)`` are the vertex ids of the simplices of the level below and
+    ``child_face (S,)`` the face each triangulates. Returns ``(S', j + 1)`` ids and faces.
+    """
+    j = lv.dim
+    par = np.repeat(np.arange(lv.n, dtype=np.int64), np.diff(lv.child_ptr))
+    ch = lv.child_idx
+    v0 = lv.vertex_idx[lv.vertex_ptr[:-1]]  # sorted ids: the first is the lowest
+    keep = lv.bounded[par]
+    # facets containing the apex contribute nothing (their cone is flat)
+    order = np.argsort(child_face, kind="stable")
+    sf = child_face[order]
+    n_child = int(ch.max()) + 1 if len(ch) else 0
+    starts = np.searchsorted(sf, np.arange(n_child))
+    counts = np.searchsorted(sf, np.arange(n_child), side="right") - starts
+    cnt_e = counts[ch]
+    # the apex is in the facet iff it is a vertex of one of the facet's simplices
+    e_rep = np.repeat(np.arange(len(ch)), cnt_e)
+    offs = np.arange(len(e_rep)) - np.repeat(np.cumsum(cnt_e) - cnt_e, cnt_e)
+    sidx = order[np.repeat(starts[ch], cnt_e) + offs]
+    has_apex = np.zeros(len(ch), dtype=bool)
+    hit = np.any(child_ids[sidx] == v0[par[e_rep]][:, None], axis=1)
+    np.logical_or.at(has_apex, e_rep, hit)
+    sel = keep[e_rep] & ~has_apex[e_rep]
+    ids = np.concatenate([v0[par[e_rep[sel]]][:, None], child_ids[sidx[sel]]], axis=1)
+    del j
+    return ids.astype(np.int64), par[e_rep[sel]]
+
+
+def _simplex_factors(S: FloatArray) -> FloatArray:
+    """``m! vol_m`` of each simplex ``S (n, m+1, d)`` (vectorised :func:`_simplex_factor`)."""
+    if S.shape[0] == 0:
+        return np.zeros(0)
+    E = S[:, 1:] - S[:, :1]
+    r = np.linalg.qr(np.swapaxes(E, 1, 2), mode="r")
+    return np.abs(np.prod(np.diagonal(r, axis1=1, axis2=2), axis=1))
 
 
 def _prepare_polygons(

@@ -90,7 +90,13 @@ from . import _onedim
 from ._backend import get_backend
 from ._convention import PHASE_UNIT, as_frequencies
 from ._fused import FusedLaplacian, fused_from_complex, fused_laplacian_with_error
-from .indicator import PreparedPolytopes, evaluate_levels, prepare_polytopes
+from .indicator import (
+    PreparedPolytopes,
+    _complex_is_complete,
+    evaluate_levels,
+    prepare_complex,
+    prepare_polytopes,
+)
 
 __all__ = [
     "ALL_METHODS",
@@ -167,6 +173,8 @@ def _prepare_faces(prep: PreparedNetwork) -> PreparedPolytopes:
     route was 2e-10 off the transform of the consistent geometry. One copy per vertex (the
     complex's) tiles the domain exactly and keeps every route within 1e-12 there.
     """
+    if _uses_complex(prep):
+        return prepare_complex(prep.complex, prep.tol)
     polys = [r.polytope for r in prep.regions]
     if prep.fused is not None:  # the complex merged copies of the same vertex only
         from ..polytope import Polytope
@@ -182,6 +190,21 @@ def _prepare_faces(prep: PreparedNetwork) -> PreparedPolytopes:
         ]  # fmt: skip
     weights = [(r.weight, r.bias) for r in prep.regions]
     return prepare_polytopes(polys, weights, tol=prep.tol)
+
+
+def _uses_complex(prep: PreparedNetwork) -> bool:
+    """Whether the level-engine routes run over the shared complex (each face once).
+
+    They do when the complex has every level (``d <= 3`` today, any ``d`` once its middle
+    levels are built), no region contains a line, and it merged only copies of the same
+    vertex (:func:`_merge_is_exact`); otherwise over per-region face posets.
+    """
+    if "uses_complex" not in prep._lazy:
+        prep._lazy["uses_complex"] = _complex_is_complete(prep.complex) and _merge_is_exact(
+            prep.regions.arrays.vertices, prep.complex
+        )
+    ok: bool = prep._lazy["uses_complex"]
+    return ok
 
 
 def _facets_on_boundary(
