@@ -49,14 +49,20 @@ difference of exp).
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from math import factorial
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .._errors import InvalidPolytopeError, SingularFrequencyError, region_context
+from .._errors import (
+    IllConditionedWarning,
+    InvalidPolytopeError,
+    SingularFrequencyError,
+    region_context,
+)
 from .._tolerances import DEFAULT_TOLERANCES, Tolerances
 from .._types import ArrayOps, BackendArray, BackendName, ComplexArray, FloatArray
 from .._validate import polyhedron, real_array, real_number, tolerances
@@ -108,6 +114,11 @@ class _Level:
     simplices: FloatArray  # (S, j+1, d)
     simplex_factor: FloatArray  # (S,) j! vol(S)
     simplex_face: NDArray[np.int64]  # (S,)
+    # simplicial cones triangulating the pointed cones (one vertex, unbounded) of this level:
+    # closed forms (face index, apex, rays), summed per face
+    cone_face: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
+    cone_apex: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))  # (C, d)
+    cone_rays: FloatArray = field(default_factory=lambda: np.zeros((0, 0, 0)))  # (C, dim, d)
 
     @property
     def volume(self) -> FloatArray:
@@ -221,6 +232,9 @@ def _prepare_from_posets(
                 "simplices",
                 "sfac",
                 "sface",
+                "cface",
+                "capex",
+                "crays",
             )
         }
         for _ in range(d + 1)
@@ -301,7 +315,28 @@ def _prepare_from_posets(
                     acc[j]["simplices"].append(S)
                     acc[j]["sfac"].append(_simplex_factor(S))
                     acc[j]["sface"].append(i_f)
-        del m
+        # pointed cones (one vertex): simplicial cones from the lowest ray over the facets
+        tri_c: dict[frozenset[int], list[tuple[int, ...]]] = {}
+        for node in nodes:
+            data = G.nodes[node]
+            j = data["dim"]
+            if data["bounded"] or len(data["vertices"]) != 1:
+                continue
+            rays_of = sorted(g for g in node if g >= m)
+            if j == 1:
+                tri_c[node] = [(rays_of[0],)]
+                continue
+            r0 = rays_of[0]
+            simp = []
+            for ch in G.successors(node):
+                if r0 not in ch:
+                    simp.extend((r0, *s) for s in tri_c[ch])
+            tri_c[node] = simp
+            i_f = index[node][1]
+            for s in simp:
+                acc[j]["cface"].append(i_f)
+                acc[j]["capex"].append(data["vertices"][0])
+                acc[j]["crays"].append(P.rays[[g - m for g in s]])
         top = max(G.nodes, key=lambda n: G.nodes[n]["dim"])
         jt, it = index[top]
         top_level.append(jt)
@@ -328,6 +363,9 @@ def _prepare_from_posets(
                 simplices=np.array(a["simplices"], dtype=float).reshape(-1, j + 1, d),
                 simplex_factor=np.array(a["sfac"], dtype=float),
                 simplex_face=np.array(a["sface"], dtype=np.int64),
+                cone_face=np.array(a["cface"], dtype=np.int64),
+                cone_apex=np.array(a["capex"], dtype=float).reshape(-1, d),
+                cone_rays=np.array(a["crays"], dtype=float).reshape(len(a["cface"]), j, d),
             )
         )
     return PreparedPolytopes(
@@ -408,6 +446,8 @@ def prepare_complex(
     # simplices (vertex ids) and their face of the previous level, for the series
     s_ids = np.zeros((0, 1), np.int64)
     s_face = np.zeros(0, np.int64)
+    c_ids = np.zeros((0, 1), np.int64)  # simplicial cones (ray ids) of the pointed cones
+    c_face = np.zeros(0, np.int64)
     for j in range(d + 1):
         lv = cx.levels[j]
         n = lv.n
@@ -434,9 +474,17 @@ def prepare_complex(
             radius = np.where(b, L / 2, np.inf)
             bi = np.flatnonzero(b)
             s_ids, s_face = np.stack([first[bi], last[bi]], axis=1), bi
+            c_face = np.flatnonzero(~b & (np.diff(lv.vertex_ptr) == 1))
+            c_ids = lv.ray_idx[lv.ray_ptr[:-1][c_face]][:, None]
         else:
-            s_ids, s_face = _cone_simplices(lv, s_ids, s_face)
+            s_ids, s_face = _cone_simplices(
+                lv, lv.vertex_ptr, lv.vertex_idx, lv.bounded, s_ids, s_face
+            )
+            pointed = ~lv.bounded & (np.diff(lv.vertex_ptr) == 1)
+            c_ids, c_face = _cone_simplices(lv, lv.ray_ptr, lv.ray_idx, pointed, c_ids, c_face)
         S = V[s_ids] if j >= 2 else np.zeros((0, j + 1, d))
+        cone = c_face if j >= 2 else np.zeros(0, np.int64)
+        cone_rays = R[c_ids].reshape(len(c_ids), j, d) if j >= 2 else np.zeros((0, j, d))
         levels.append(
             _Level(
                 dim=j, point=np.ascontiguousarray(point), basis=np.ascontiguousarray(basis),
@@ -446,6 +494,8 @@ def prepare_complex(
                 normal=lv.child_normal.reshape(-1, d),
                 simplices=S, simplex_factor=_simplex_factors(S),
                 simplex_face=s_face if j >= 2 else np.zeros(0, np.int64),
+                cone_face=cone, cone_apex=V[lv.vertex_idx[lv.vertex_ptr[:-1][cone]]],
+                cone_rays=cone_rays,
             )
         )  # fmt: skip
     return PreparedPolytopes(
@@ -459,18 +509,27 @@ def prepare_complex(
 
 
 def _cone_simplices(
-    lv: FaceLevel, child_ids: NDArray[np.int64], child_face: NDArray[np.int64]
+    lv: FaceLevel,
+    ptr: NDArray[np.int64],
+    idx: NDArray[np.int64],
+    which: NDArray[np.bool_],
+    child_ids: NDArray[np.int64],
+    child_face: NDArray[np.int64],
 ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    """Triangulate the bounded faces of ``lv``: cone from the lowest vertex over the facets.
+    """Triangulate the faces ``which`` of ``lv``: cone from the lowest generator over the facets.
 
-    ``child_ids (S, j)`` are the vertex ids of the simplices of the level below and
-    ``child_face (S,)`` the face each triangulates. Returns ``(S', j + 1)`` ids and faces.
+    Generators are the vertices (CSR ``ptr, idx`` = ``vertex_ptr, vertex_idx``: bounded faces,
+    simplices) or the rays (``ray_ptr, ray_idx``: pointed cones, simplicial cones).
+    ``child_ids (S, m)`` are the generator ids of the pieces of the level below and
+    ``child_face (S,)`` the face each belongs to. Returns ``(S', m + 1)`` ids and faces.
     """
-    j = lv.dim
     par = np.repeat(np.arange(lv.n, dtype=np.int64), np.diff(lv.child_ptr))
     ch = lv.child_idx
-    v0 = lv.vertex_idx[lv.vertex_ptr[:-1]]  # sorted ids: the first is the lowest
-    keep = lv.bounded[par]
+    has = np.diff(ptr) > 0
+    v0 = np.full(lv.n, -1, dtype=np.int64)
+    if np.any(has):
+        v0[has] = np.minimum.reduceat(idx, ptr[:-1][has]) if len(idx) else -1
+    keep = which[par]
     # facets containing the apex contribute nothing (their cone is flat)
     order = np.argsort(child_face, kind="stable")
     sf = child_face[order]
@@ -487,7 +546,6 @@ def _cone_simplices(
     np.logical_or.at(has_apex, e_rep, hit)
     sel = keep[e_rep] & ~has_apex[e_rep]
     ids = np.concatenate([v0[par[e_rep[sel]]][:, None], child_ids[sidx[sel]]], axis=1)
-    del j
     return ids.astype(np.int64), par[e_rep[sel]]
 
 
@@ -609,6 +667,44 @@ def _series_level(
     return ops.asarray(fi), ops.asarray(ki), I, J
 
 
+def _cone_transforms(
+    lv: _Level, k: BackendArray, want_j: bool, ops: ArrayOps
+) -> tuple[BackendArray, BackendArray | None]:
+    r"""Return the closed forms on the simplicial-cone faces ``a + sum_j s_j u_j`` of ``lv``.
+
+    .. math::
+
+        \int e^{-ik\cdot x} = rac{V e^{-ik\cdot a}}{\prod_j z_j},\qquad
+        \int g\,e^{-ik\cdot x} = rac{V e^{-ik\cdot a}}{\prod_j z_j}
+            \Big(g(a) + \sum_j rac{w\cdot u_j}{z_j}\Big),\qquad z_j = i\,k\cdot u_j,
+
+    ``V`` the ``j``-volume of the parallelepiped of the rays (``|prod diag R|``, ``U^T = QR``,
+    accurate at any thinness). The recursion sums facet terms of size ``1/|k|^2`` that cancel
+    to ``theta/|k|^2`` on a cone of opening ``theta`` (relative error ``u/theta``: 1e-6 at
+    ``theta = 2^-34``); the product has no cancellation. The caller has checked ``k.u_j != 0``
+    (rays are edges of the level below).
+    """
+    xp = ops.xp
+    U = lv.cone_rays  # (C, j, d)
+    r = np.linalg.qr(np.swapaxes(U, 1, 2), mode="r")
+    vol = np.abs(np.prod(np.diagonal(r, axis1=1, axis2=2), axis=1))
+    fc = lv.cone_face
+    U_t = ops.asarray(np.ascontiguousarray(U))
+    z = -PHASE_UNIT * xp.einsum("cjd,kd->ckj", U_t, k)  # (C, K, j)
+    prod = z[..., 0]
+    for i in range(1, U.shape[1]):
+        prod = prod * z[..., i]
+    ph = phase(ops.asarray(lv.cone_apex) @ k.T, xp) * ops.asarray(vol)[:, None]
+    I = ph / prod
+    J = None
+    if want_j:
+        w = lv.w[fc]
+        g_a = ops.asarray(np.einsum("cd,cd->c", w, lv.cone_apex) + lv.c[fc])
+        wu = ops.asarray(np.einsum("cjd,cd->cj", U, w))  # (C, j)
+        J = I * (g_a[:, None] + (wu[:, None, :] / z).sum(-1))
+    return I, J
+
+
 def _raise_singular(k: BackendArray, where: BackendArray, what: str, ops: ArrayOps) -> None:
     bad = np.argwhere(ops.to_numpy(where))[0]
     kb = ops.to_numpy(k)[bad[1]].tolist()
@@ -619,9 +715,18 @@ def _raise_singular(k: BackendArray, where: BackendArray, what: str, ops: ArrayO
 
 
 def _evaluate_chunk(
-    prep: PreparedPolytopes, k: BackendArray, want_j: bool, ops: ArrayOps | None = None
+    prep: PreparedPolytopes,
+    k: BackendArray,
+    want_j: bool,
+    ops: ArrayOps | None = None,
+    moduli: list[BackendArray] | None = None,
 ) -> tuple[list[BackendArray], list[BackendArray]]:
-    """All face transforms (per level) at frequencies ``k`` (backend array, (K, d))."""
+    """All face transforms (per level) at frequencies ``k`` (backend array, (K, d)).
+
+    With a list ``moduli``, also append per level the recursion's running sum of term moduli
+    ``M_F = sum_G |w_{F,G}| M_G`` (``M = |I|`` for vertices, edges and series faces): the
+    rounding error of ``I_F`` is a few ``u M_F`` (its cancellation is ``M_F / |I_F|``).
+    """
     ops = ops or _NUMPY
     xp = ops.xp
     tol = prep.tol
@@ -635,6 +740,8 @@ def _evaluate_chunk(
         if n == 0:
             Is.append(ops.zeros((0, K)))
             Js.append(ops.zeros((0, K)) if want_j else None)
+            if moduli is not None:
+                moduli.append(xp.abs(ops.zeros((0, K))))
             continue
         L = ops.level(lv)
         if j == 0:
@@ -684,11 +791,31 @@ def _evaluate_chunk(
                 Bw = xp.einsum("njd,nd->nj", L.basis, L.w)
                 wq = xp.einsum("nkj,nj->nk", kb, Bw)
                 J += PHASE_UNIT * wq / safe * I
+            if moduli is not None:
+                M = xp.abs(ops.zeros((n, K)))
+                ops.add_at(M, L.parent, xp.abs(wgt) * moduli[j - 1][L.child])
             if series.any():
                 fi, ki, Iser, Jser = _series_level(lv, k, series, want_j, tol.series_terms, ops)
                 I[fi, ki] = Iser
                 if J is not None and Jser is not None:
                     J[fi, ki] = Jser
+                if moduli is not None:
+                    M[fi, ki] = xp.abs(Iser)
+            if len(lv.cone_face):
+                Ic, Jc = _cone_transforms(lv, k, want_j, ops)
+                cf = ops.asarray(lv.cone_face)
+                I[cf] = 0
+                ops.add_at(I, cf, Ic)
+                if J is not None and Jc is not None:
+                    J[cf] = 0
+                    ops.add_at(J, cf, Jc)
+                if moduli is not None:
+                    M[cf] = 0
+                    ops.add_at(M, cf, xp.abs(Ic))
+            if moduli is not None:
+                moduli.append(M)
+        if moduli is not None and j < 2:
+            moduli.append(xp.abs(I))
         Is.append(I)
         Js.append(J)
     return Is, Js
@@ -809,8 +936,62 @@ def polytope_fourier(
         polyhedron(P)
     prep = P if isinstance(P, PreparedPolytopes) else prepare_polytopes([P], tol=tol)
     kk, batch = as_frequencies(k, prep.ambient_dim)
-    I, _ = evaluate_prepared(prep, kk, backend=backend, device=device)
-    return I[0].reshape(batch)
+    I, M = _first_cell_with_moduli(prep, kk, backend, device)
+    _warn_cancellation(prep.ambient_dim, kk, I, M)
+    return I.reshape(batch)
+
+
+def _first_cell_with_moduli(
+    prep: PreparedPolytopes, k: FloatArray, backend: BackendName, device: str | None
+) -> tuple[ComplexArray, FloatArray]:
+    """Transform of cell 0 at ``k`` and its recursion's sum of term moduli ``M`` (numpy)."""
+    _check_lineality(prep, k)
+    I_out = np.zeros(len(k), complex)
+    M_out = np.zeros(len(k))
+    lev, idx = int(prep.top_level[0]), int(prep.top_index[0])
+    if lev < 0:  # a polyhedron with lineality: 0 off its singular set
+        return I_out, M_out
+    ops = get_backend(backend, device)
+    max_rows = max([len(lv.parent) for lv in prep.levels] + [len(lv.radius) for lv in prep.levels])
+    chunk = max(1, _CHUNK_ENTRIES // max(max_rows, 1))
+    for s in range(0, len(k), chunk):
+        kc = ops.asarray(np.ascontiguousarray(k[s : s + chunk]))
+        Ms: list[BackendArray] = []
+        Is, _ = _evaluate_chunk(prep, kc, False, ops, moduli=Ms)
+        I_out[s : s + chunk] = ops.to_numpy(Is[lev][idx])
+        M_out[s : s + chunk] = ops.to_numpy(Ms[lev][idx])
+    return I_out, M_out
+
+
+def _warn_cancellation(d: int, k: FloatArray, I: ComplexArray, M: FloatArray) -> None:
+    r"""Warn where the recursion's cancellation leaves fewer than half the digits.
+
+    The rounding error of a value of the Diaz-Le-Robins recursion is about
+    ``ERROR_BOUND_FACTOR * u * (d + 1) * M`` (``u`` = unit roundoff, ``M`` = its sum of term
+    moduli, :func:`_evaluate_chunk`): terms of size ``M`` cancel to ``|I|``. A cone of opening
+    angle ``theta`` has ``M / |I| ~ 1 / theta`` (its two facet terms nearly cancel), so its
+    value carries ``~ u / theta`` relative error; the same warning as
+    :func:`~spectral_exact.network_fourier` (:class:`~spectral_exact.IllConditionedWarning`)
+    names the worst ``k`` and the bound when it exceeds ``ILL_CONDITIONED_RTOL |I|``.
+    """
+    from .spectrum import ERROR_BOUND_FACTOR, ILL_CONDITIONED_RTOL
+
+    bound = ERROR_BOUND_FACTOR * (float(np.finfo(float).eps) / 2) * (d + 1) * M
+    bad = bound > ILL_CONDITIONED_RTOL * np.abs(I)
+    if np.any(bad):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rel = np.where(bad, bound / np.abs(I), -1.0)
+        worst = int(np.argmax(np.nan_to_num(rel, nan=np.inf)))
+        warnings.warn(
+            IllConditionedWarning(
+                f"{int(bad.sum())} of {len(k)} frequencies have an estimated relative error "
+                f"above ILL_CONDITIONED_RTOL = {ILL_CONDITIONED_RTOL:g} (worst: "
+                f"{rel[worst]:.1e}, bound {bound[worst]:.1e} at k = {k[worst].tolist()}): the "
+                "face recursion cancels there (a thin cone or face, or a near-zero of the "
+                "transform)"
+            ),
+            stacklevel=3,
+        )
 
 
 def affine_polytope_fourier(
