@@ -123,8 +123,9 @@ class PreparedNetwork:
     """Regions, their shared complex and kernel arrays for a network on a domain.
 
     Build with :func:`prepare_network` (or let :func:`network_fourier` cache one). The
-    per-region face levels of the level engine (``faces``, ``facet_on_boundary``) are built
-    on first use only.
+    face levels of the level engine (``faces``, ``facet_on_boundary``: over the distinct faces
+    of the shared complex where it has every level, else per region) are built on first use
+    only.
     """
 
     net: ReLUNetwork
@@ -149,7 +150,11 @@ class PreparedNetwork:
 
     @property
     def faces(self) -> PreparedPolytopes:
-        """Per-region face levels of the level engine (:mod:`.indicator`), built once."""
+        """Face levels of the level engine (:mod:`.indicator`), built once.
+
+        Over the shared complex (:func:`~.indicator.prepare_complex`: each distinct face once,
+        ``d <= 3`` today) when :func:`_uses_complex`, else one face poset per region.
+        """
         if "faces" not in self._lazy:
             self._lazy["faces"] = _prepare_faces(self)
         faces: PreparedPolytopes = self._lazy["faces"]
@@ -165,7 +170,11 @@ class PreparedNetwork:
 
 
 def _prepare_faces(prep: PreparedNetwork) -> PreparedPolytopes:
-    """Per-region face levels, over the complex's merged vertices when it merged exactly.
+    """Face levels: the shared complex's, or per region over its merged vertices.
+
+    Over the complex (each distinct face once per frequency) when :func:`_uses_complex`;
+    otherwise one face poset per region, over the complex's merged vertices when it merged
+    exactly (below).
 
     Each region's copy of a shared vertex differs from its neighbours' by a few ulps; summed
     region by region, such copies leave gaps and overlaps of ~1e-16 whose transform does not
