@@ -90,7 +90,13 @@ from . import _onedim
 from ._backend import get_backend
 from ._convention import PHASE_UNIT, as_frequencies
 from ._fused import FusedLaplacian, fused_from_complex, fused_laplacian_with_error
-from .indicator import PreparedPolytopes, evaluate_levels, prepare_polytopes
+from .indicator import (
+    PreparedPolytopes,
+    _complex_is_complete,
+    evaluate_levels,
+    prepare_complex,
+    prepare_polytopes,
+)
 
 __all__ = [
     "ALL_METHODS",
@@ -117,8 +123,9 @@ class PreparedNetwork:
     """Regions, their shared complex and kernel arrays for a network on a domain.
 
     Build with :func:`prepare_network` (or let :func:`network_fourier` cache one). The
-    per-region face levels of the level engine (``faces``, ``facet_on_boundary``) are built
-    on first use only.
+    face levels of the level engine (``faces``, ``facet_on_boundary``: over the distinct faces
+    of the shared complex where it has every level, else per region) are built on first use
+    only.
     """
 
     net: ReLUNetwork
@@ -143,7 +150,11 @@ class PreparedNetwork:
 
     @property
     def faces(self) -> PreparedPolytopes:
-        """Per-region face levels of the level engine (:mod:`.indicator`), built once."""
+        """Face levels of the level engine (:mod:`.indicator`), built once.
+
+        Over the shared complex (:func:`~.indicator.prepare_complex`: each distinct face once,
+        ``d <= 3`` today) when :func:`_uses_complex`, else one face poset per region.
+        """
         if "faces" not in self._lazy:
             self._lazy["faces"] = _prepare_faces(self)
         faces: PreparedPolytopes = self._lazy["faces"]
@@ -159,7 +170,11 @@ class PreparedNetwork:
 
 
 def _prepare_faces(prep: PreparedNetwork) -> PreparedPolytopes:
-    """Per-region face levels, over the complex's merged vertices when it merged exactly.
+    """Face levels: the shared complex's, or per region over its merged vertices.
+
+    Over the complex (each distinct face once per frequency) when :func:`_uses_complex`;
+    otherwise one face poset per region, over the complex's merged vertices when it merged
+    exactly (below).
 
     Each region's copy of a shared vertex differs from its neighbours' by a few ulps; summed
     region by region, such copies leave gaps and overlaps of ~1e-16 whose transform does not
@@ -167,6 +182,8 @@ def _prepare_faces(prep: PreparedNetwork) -> PreparedPolytopes:
     route was 2e-10 off the transform of the consistent geometry. One copy per vertex (the
     complex's) tiles the domain exactly and keeps every route within 1e-12 there.
     """
+    if _uses_complex(prep):
+        return prepare_complex(prep.complex, prep.tol)
     polys = [r.polytope for r in prep.regions]
     if prep.fused is not None:  # the complex merged copies of the same vertex only
         from ..polytope import Polytope
@@ -182,6 +199,21 @@ def _prepare_faces(prep: PreparedNetwork) -> PreparedPolytopes:
         ]  # fmt: skip
     weights = [(r.weight, r.bias) for r in prep.regions]
     return prepare_polytopes(polys, weights, tol=prep.tol)
+
+
+def _uses_complex(prep: PreparedNetwork) -> bool:
+    """Whether the level-engine routes run over the shared complex (each face once).
+
+    They do when the complex has every level (``d <= 3`` today, any ``d`` once its middle
+    levels are built), no region contains a line, and it merged only copies of the same
+    vertex (:func:`_merge_is_exact`); otherwise over per-region face posets.
+    """
+    if "uses_complex" not in prep._lazy:
+        prep._lazy["uses_complex"] = _complex_is_complete(prep.complex) and _merge_is_exact(
+            prep.regions.arrays.vertices, prep.complex
+        )
+    ok: bool = prep._lazy["uses_complex"]
+    return ok
 
 
 def _facets_on_boundary(
