@@ -47,7 +47,8 @@ def claims_table(claims: Sequence[Claim], header: str) -> str:
         lo, hi = c.ci
         lines.append(
             f"| {c.name} | {c.op} {c.threshold:g} | {_g(c.mean)} ± {_g(c.spread)} | "
-            f"[{_g(lo)}, {_g(hi)}] | {c.n_seeds_meeting}/{len(c.values)} | "
+            f"[{_g(lo)}, {_g(hi)}] | {c.n_seeds_meeting}/{len(c.values)}"
+            f"{f' ({c.n_censored} censored)' if c.n_censored else ''} | "
             f"{', '.join(_g(v) for v in c.values)} | {'pass' if c.passed else 'FAIL'} |"
         )
     lines += ["", "Metrics (fixed in the module before the runs):", ""]
@@ -60,6 +61,17 @@ def claims_table(claims: Sequence[Claim], header: str) -> str:
         f"over seeds clears the criterion, every seed's value is defined, and there are "
         f">= {MIN_SEEDS_TO_PASS} seeds.",
     ]
+    censored = [c.name for c in claims if c.undefined == "censored"]
+    if censored:
+        lines += [
+            "",
+            "Censored claims (declared in the module before the runs): "
+            + ", ".join(f"**{n}**" for n in censored)
+            + f". Seeds on which the metric is undefined (nan) are left out of the mean, "
+            f"spread and interval and counted as censored; such a claim passes when at least "
+            f"{MIN_SEEDS_TO_PASS} seeds are defined and the interval over them clears the "
+            f"criterion.",
+        ]
     return "\n".join(lines) + "\n"
 
 
