@@ -13,6 +13,7 @@ import argparse
 import json
 import os
 import platform
+import sys
 import tempfile
 import time
 from collections.abc import Sequence
@@ -21,6 +22,7 @@ from typing import Any
 
 from spectral_exact.experiments import EXPERIMENTS, SCALES, experiment_claims, get_experiment
 from spectral_exact.experiments._claims import MIN_SEEDS_TO_PASS, Claim
+from spectral_exact.experiments._runtime import ExperimentError, resolve_device
 from spectral_exact.experiments._sweep import run_sweep
 
 #: where the tables go by default
@@ -102,6 +104,12 @@ def main(name: str, script: str, argv: Sequence[str] | None = None) -> int:
     args = p.parse_args(argv)
     if args.seeds < 1:
         raise SystemExit(f"--seeds must be >= 1, got {args.seeds}")
+    if args.scheduler is None:  # fail fast (one line, exit 2) before anything trains
+        try:
+            resolve_device(args.device)
+        except ExperimentError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            raise SystemExit(2) from None
     with tempfile.TemporaryDirectory() as tmp:
         out = args.out or Path(tmp) / name
         t0 = time.perf_counter()
