@@ -282,3 +282,46 @@ def test_windowed_exact_of_a_net_matches_the_fft_of_the_windowed_net() -> None:
     raw = np.abs(se.network_fourier(net, axis_k, domain=box))
     win = np.abs(knn.windowed_exact(lambda k: se.network_fourier(net, k, domain=box), axis_k))
     assert win[1] / win[0] < raw[1] / raw[0]
+
+
+def test_knn_refuses_an_infeasible_exact_transform_before_training(tmp_path: Path) -> None:
+    from test_experiments import TINY
+
+    cfg = C.override(knn.CONFIGS["quick"], **{**TINY["knn"], "max_regions": 2})
+    net = se.ReLUNetwork.random((2, 6, 6, 1), seed=0)
+    est = se.estimate_regions(net, se.Box([-1.6, -1.6], [1.6, 1.6])).estimate
+    assert est > 2
+    with pytest.raises(C.ExperimentError, match=r"6 x 2 net at initialisation needs an estimated"):
+        knn.run(cfg, seeds=[0], out=tmp_path, show_progress=False, plot_figures=False)
+    with pytest.raises(C.ExperimentError, match=rf"{est:,.0f} linear regions.*max_regions=2"):
+        knn.check_exact_budget(net, cfg, "at initialisation")
+    knn.check_exact_budget(net, C.override(cfg, max_regions=int(np.ceil(est))), "at initialisation")
+    # the paper scale's spectrum net is within the default budget when untrained
+    paper = knn.CONFIGS["paper"]
+    assert (paper.width, paper.depth, paper.max_regions) == (64, 4, 500_000)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["exp8", "exp9", "knn"])
+def test_paper_config_finishes_one_seed_with_cut_training(name: str) -> None:
+    """The paper-scale config (every size at paper scale, training loops cut to a few steps)
+    starts and finishes one seed and draws its figures; validation/paper_smoke.py times it.
+    """
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    sys.path.insert(0, str(root / "validation"))
+    try:
+        import paper_smoke
+    finally:
+        sys.path.remove(str(root / "validation"))
+    cut = {
+        "exp8": {"ae_steps": 5, "n_steps": 5},
+        "exp9": {"n_steps": 20, "neb_steps": 2, "checkpoints": (0, 2)},
+        "knn": {"n_steps": 5},
+    }[name]
+    res = paper_smoke.smoke(name, cut)
+    mod = __import__(f"spectral_exact.experiments.{name}", fromlist=["plot"])
+    assert res["figures"] and all(lp["calls"] >= 1 for lp in res["loops"])
+    assert res["estimated_paper_s"] > res["wall_s"] > 0
+    assert mod.CONFIGS["paper"].n_seeds == res["paper_seeds"]
