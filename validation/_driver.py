@@ -60,7 +60,8 @@ def claims_table(claims: Sequence[Claim], header: str) -> str:
     lines += [
         "",
         f"A claim passes when the whole percentile-bootstrap 95% interval of its mean "
-        f"over seeds clears the criterion, every seed's value is defined, and there are "
+        f"over seeds clears the criterion, every seed's value is defined (unless the claim is "
+        f"censored, below), and there are "
         f">= {MIN_SEEDS_TO_PASS} seeds.",
     ]
     censored = [c.name for c in claims if c.undefined == "censored"]
