@@ -253,3 +253,32 @@ def test_exp9_neb_trend_claim_is_censored_only_without_any_class_change() -> Non
     np.testing.assert_allclose([c0.values[i] for i in (0, 3, 4)], expect, atol=1e-15)
     assert c0.mean == pytest.approx(np.mean([*expect, 0.0]), abs=1e-12)
     assert c1.undefined == "fails" and c1.values == (1.0, 1.0, 0.0, 1.0, 1.0)
+
+
+def test_knn_claims_on_hand_made_spectra() -> None:
+    knn = get_experiment("knn")
+    radii = np.array([1.0, 2.0, 3.0, 4.0])
+    Ks = np.array([5.0, 6.0, 7.0])
+    acc = np.zeros((3, 3, 2, 1))  # (seeds, K, k, L)
+    acc[:, :, 1, 0] = [0.9, 0.8, 0.7]  # high k: accuracy falls with K
+    dnn = np.tile(radii**-2.0, (3, 1))
+    arrays = {
+        "freqs": np.array([10.0, 40.0]),
+        "Ks": Ks,
+        "radii": radii,
+        "knn_acc": acc,
+        "zeta_dnn": dnn,
+        "zeta_knn": np.tile(radii**-3.0, (3, 1)),  # decays faster: ratio falls
+        "zeta_dnn_w": dnn,
+        "zeta_knn_w": np.tile(radii**-1.0, (3, 1)),  # decays slower: ratio grows
+        "dnn_acc": np.ones(3),
+        "knn_acc_spec": np.ones(3),
+    }
+    c0, c1, c2 = knn.claims(arrays, {"seeds": [0, 1, 2]})
+    assert c0.values == (-1.0, -1.0, -1.0) and c0.passed
+    assert c1.values == (-1.0, -1.0, -1.0) and not c1.passed
+    assert c2.values == (1.0, 1.0, 1.0) and c2.passed
+    # runs made before the windowed spectra: the windowed claim is undefined and fails
+    old = {k: v for k, v in arrays.items() if not k.endswith("_w")}
+    *_, w = knn.claims(old, {"seeds": [0, 1, 2]})
+    assert np.all(np.isnan(w.values)) and not w.passed
