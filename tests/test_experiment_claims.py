@@ -10,6 +10,7 @@ import itertools
 import numpy as np
 import pytest
 
+from spectral_exact.experiments import _analysis as A
 from spectral_exact.experiments import get_experiment
 from spectral_exact.experiments._claims import (
     MIN_SEEDS_TO_PASS,
@@ -202,3 +203,82 @@ def test_exp4_dip_claim_over_gamma() -> None:
     got = {c.name: c.values for c in exp4.claims(arrays, {"seeds": [0, 1]})}
     assert got["spearman(γ, val-loss dip)"] == pytest.approx((1.0, -0.8))
     assert got["spearman(band, mean band error)"] == pytest.approx((1.0, 1.0))
+
+
+def test_censored_claim_leaves_undefined_seeds_out_and_needs_three_defined() -> None:
+    vals = (-0.7, float("nan"), -0.9, -0.8, float("nan"))
+    kw = dict(seeds=(0, 1, 2, 3, 4), values=vals)
+    strict = Claim("t", "m", "<=", -0.5, **kw)
+    cens = Claim("t", "m", "<=", -0.5, **kw, undefined="censored")
+    assert not strict.passed and np.isnan(strict.mean)
+    assert cens.passed and cens.n_censored == 2 and strict.n_censored == 0
+    assert cens.mean == pytest.approx(-0.8, abs=1e-12)
+    assert cens.spread == pytest.approx(np.std([-0.7, -0.9, -0.8], ddof=1), abs=1e-12)
+    assert cens.ci == bootstrap_ci([-0.7, -0.9, -0.8])
+    assert cens.as_dict()["n_censored"] == 2 and cens.as_dict()["undefined"] == "censored"
+    two = Claim("t", "m", "<=", -0.5, (0, 1, 2), (-0.9, float("nan"), -0.9), undefined="censored")
+    assert not two.passed  # only two defined seeds
+    with pytest.raises(ValueError, match="undefined must be one of"):
+        ClaimSpec("t", "m", "<=", -0.5, undefined="skip")
+    [c] = claims_from_values(
+        [ClaimSpec("t", "m", "<=", -0.5, undefined="censored")],
+        (0, 1, 2, 3, 4),
+        [{"t": v} for v in vals],
+    )
+    assert c.passed and c.n_censored == 2
+
+
+def test_exp9_neb_trend_claim_is_censored_only_without_any_class_change() -> None:
+    exp9 = get_experiment("exp9")
+    ck = np.array([0, 5, 15, 50, 150])
+    # seeds: changes removed; no changes at all (censored); changes never removed (0); two
+    # more seeds removing changes
+    per = [
+        [[2, 0, 0, 0, 0], [2, 1, 0, 0, 0]],
+        [[0, 0, 0, 0, 0], [0, 0, 0, 0, 0]],
+        [[1, 1, 1, 1, 1], [1, 1, 1, 1, 1]],
+        [[2, 2, 1, 0, 0], [2, 0, 0, 0, 0]],
+        [[4, 2, 0, 0, 0], [2, 2, 2, 0, 0]],
+    ]
+    changes = np.asarray(per)
+    arrays = {
+        "checkpoints": ck,
+        "class_changes": changes,
+        "n_regions": np.ones_like(changes),
+    }
+    c0, c1 = exp9.claims(arrays, {"seeds": [0, 1, 2, 3, 4]})
+    assert c0.undefined == "censored" and c0.n_censored == 1 and np.isnan(c0.values[1])
+    assert c0.values[2] == 0.0
+    expect = [A.spearman(ck, changes[r].mean(0)) for r in (0, 3, 4)]
+    np.testing.assert_allclose([c0.values[i] for i in (0, 3, 4)], expect, atol=1e-15)
+    assert c0.mean == pytest.approx(np.mean([*expect, 0.0]), abs=1e-12)
+    assert c1.undefined == "fails" and c1.values == (1.0, 1.0, 0.0, 1.0, 1.0)
+
+
+def test_knn_claims_on_hand_made_spectra() -> None:
+    knn = get_experiment("knn")
+    radii = np.array([1.0, 2.0, 3.0, 4.0])
+    Ks = np.array([5.0, 6.0, 7.0])
+    acc = np.zeros((3, 3, 2, 1))  # (seeds, K, k, L)
+    acc[:, :, 1, 0] = [0.9, 0.8, 0.7]  # high k: accuracy falls with K
+    dnn = np.tile(radii**-2.0, (3, 1))
+    arrays = {
+        "freqs": np.array([10.0, 40.0]),
+        "Ks": Ks,
+        "radii": radii,
+        "knn_acc": acc,
+        "zeta_dnn": dnn,
+        "zeta_knn": np.tile(radii**-3.0, (3, 1)),  # decays faster: ratio falls
+        "zeta_dnn_w": dnn,
+        "zeta_knn_w": np.tile(radii**-1.0, (3, 1)),  # decays slower: ratio grows
+        "dnn_acc": np.ones(3),
+        "knn_acc_spec": np.ones(3),
+    }
+    c0, c1, c2 = knn.claims(arrays, {"seeds": [0, 1, 2]})
+    assert c0.values == (-1.0, -1.0, -1.0) and c0.passed
+    assert c1.values == (-1.0, -1.0, -1.0) and not c1.passed
+    assert c2.values == (1.0, 1.0, 1.0) and c2.passed
+    # runs made before the windowed spectra: the windowed claim is undefined and fails
+    old = {k: v for k, v in arrays.items() if not k.endswith("_w")}
+    *_, w = knn.claims(old, {"seeds": [0, 1, 2]})
+    assert np.all(np.isnan(w.values)) and not w.passed

@@ -188,3 +188,28 @@ def test_exp7_ablation_runs_are_tasks_and_merge_like_serial(tmp_path: Path, sche
     assert res.arrays["ablation"].tolist() == ["depth", "width", "width", "clip"]
     with pytest.raises(ExperimentError, match="config field only must index the 4 runs"):
         run_experiment("exp7", tmp_path / "bad", seeds=1, show_progress=False, only=(4,), **tiny)
+
+
+def test_exp3_beta_grid_tasks_merge_like_serial(tmp_path: Path, scheduler: str) -> None:
+    tiny: dict[str, Any] = dict(
+        width=6,
+        depth=2,
+        n_steps=10,
+        record_every=5,
+        n_train=40,
+        n_val=20,
+        noise_freqs=(0.0, 4.0, 16.0),
+        betas=(0.25, 1.0),
+    )
+    res = run_sweep(
+        "exp3",
+        tmp_path / "g",
+        seeds=[0, 1],
+        scheduler=scheduler,
+        overrides=tiny,
+        plot_figures=False,
+    )
+    assert len(res.executed) == 4 and res.executed[1] == "exp3-quick-seed000000-grid0001"
+    serial = run_experiment("exp3", tmp_path / "serial", seeds=2, show_progress=False, **tiny)
+    for key in serial:
+        np.testing.assert_array_equal(res.arrays[key], np.asarray(serial[key]), err_msg=key)

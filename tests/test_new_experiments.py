@@ -241,3 +241,87 @@ def test_single_seed_runs_merge(name: str, tmp_path: Path) -> None:
     mod = __import__(f"spectral_exact.experiments.{name}", fromlist=["SEED_AXIS"])
     for key, ax in mod.SEED_AXIS.items():
         assert arrays[key].shape[ax] == 2 * one[key].shape[ax], key
+
+
+#: the Hann-windowed net's exact transform vs the trapezoid sum of the windowed samples (the
+#: windowed function is C^1 across the box boundary, so the sum converges fast), relative
+WINDOWED_FFT_REL_TOL = 0.01
+#: the shift formula vs adaptive quadrature of a hand-solved case, absolute
+WINDOW_QUAD_ATOL = 1e-10
+
+
+def test_windowed_exact_matches_quadrature_for_the_window_alone() -> None:
+    from scipy.integrate import quad
+
+    h = 1.3
+
+    def F1(k: np.ndarray) -> np.ndarray:  # ∫_{-h}^{h} e^{-ikx} dx, exact
+        k0 = k[..., 0]
+        safe = np.where(k0 == 0, 1.0, k0)
+        return np.where(k0 == 0, 2 * h, 2 * np.sin(k0 * h) / safe)
+
+    ks = np.array([0.0, np.pi / h, 0.7, 5.0, 23.0])  # includes a shift hitting k = 0 exactly
+    got = knn.windowed_exact(F1, ks[:, None], h)
+    for k, g in zip(ks, got):
+        re = quad(lambda x, k=k: np.cos(np.pi * x / (2 * h)) ** 2 * np.cos(k * x), -h, h)[0]
+        assert g.real == pytest.approx(re, abs=WINDOW_QUAD_ATOL) and abs(g.imag) < 1e-15
+
+
+def test_windowed_exact_of_a_net_matches_the_fft_of_the_windowed_net() -> None:
+    from spectral_exact.fft import fft_fourier_at
+
+    net = se.ReLUNetwork.random((2, 10, 10, 1), seed=3)
+    h = knn.BOX_HALF_WIDTH
+    box = se.Box([-h, -h], [h, h])
+    kp = knn.radial_points(np.array([0.5, 4.0, 15.0]), 6)
+    ex = knn.windowed_exact(lambda k: se.network_fourier(net, k, domain=box), kp, h)
+    ff = fft_fourier_at(knn.WindowedFunction(net, h), box, 512, kp)
+    np.testing.assert_allclose(ex, ff, rtol=WINDOWED_FFT_REL_TOL, atol=1e-4 * np.abs(ex).max())
+    # the window removes the box-edge jump: the windowed spectrum decays faster along an axis
+    axis_k = np.array([[40.0, 0.0], [80.0, 0.0]])
+    raw = np.abs(se.network_fourier(net, axis_k, domain=box))
+    win = np.abs(knn.windowed_exact(lambda k: se.network_fourier(net, k, domain=box), axis_k))
+    assert win[1] / win[0] < raw[1] / raw[0]
+
+
+def test_knn_refuses_an_infeasible_exact_transform_before_training(tmp_path: Path) -> None:
+    from test_experiments import TINY
+
+    cfg = C.override(knn.CONFIGS["quick"], **{**TINY["knn"], "max_regions": 2})
+    net = se.ReLUNetwork.random((2, 6, 6, 1), seed=0)
+    est = se.estimate_regions(net, se.Box([-1.6, -1.6], [1.6, 1.6])).estimate
+    assert est > 2
+    with pytest.raises(C.ExperimentError, match=r"6 x 2 net at initialisation needs an estimated"):
+        knn.run(cfg, seeds=[0], out=tmp_path, show_progress=False, plot_figures=False)
+    with pytest.raises(C.ExperimentError, match=rf"{est:,.0f} linear regions.*max_regions=2"):
+        knn.check_exact_budget(net, cfg, "at initialisation")
+    knn.check_exact_budget(net, C.override(cfg, max_regions=int(np.ceil(est))), "at initialisation")
+    # the paper scale's spectrum net is within the default budget when untrained
+    paper = knn.CONFIGS["paper"]
+    assert (paper.width, paper.depth, paper.max_regions) == (64, 4, 500_000)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["exp8", "exp9", "knn"])
+def test_paper_config_finishes_one_seed_with_cut_training(name: str) -> None:
+    """The paper-scale config (every size at paper scale, training loops cut to a few steps)
+    starts and finishes one seed and draws its figures; validation/paper_smoke.py times it.
+    """
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    sys.path.insert(0, str(root / "validation"))
+    try:
+        import paper_smoke
+    finally:
+        sys.path.remove(str(root / "validation"))
+    cut = {
+        "exp8": {"ae_steps": 5, "n_steps": 5},
+        "exp9": {"n_steps": 20, "neb_steps": 2, "checkpoints": (0, 2)},
+        "knn": {"n_steps": 5},
+    }[name]
+    res = paper_smoke.smoke(name, cut)
+    mod = __import__(f"spectral_exact.experiments.{name}", fromlist=["plot"])
+    assert res["figures"] and all(lp["calls"] >= 1 for lp in res["loops"])
+    assert res["estimated_paper_s"] > res["wall_s"] > 0
+    assert mod.CONFIGS["paper"].n_seeds == res["paper_seeds"]

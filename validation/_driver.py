@@ -13,6 +13,7 @@ import argparse
 import json
 import os
 import platform
+import sys
 import tempfile
 import time
 from collections.abc import Sequence
@@ -21,6 +22,7 @@ from typing import Any
 
 from spectral_exact.experiments import EXPERIMENTS, SCALES, experiment_claims, get_experiment
 from spectral_exact.experiments._claims import MIN_SEEDS_TO_PASS, Claim
+from spectral_exact.experiments._runtime import ExperimentError, resolve_device
 from spectral_exact.experiments._sweep import run_sweep
 
 #: where the tables go by default
@@ -47,7 +49,8 @@ def claims_table(claims: Sequence[Claim], header: str) -> str:
         lo, hi = c.ci
         lines.append(
             f"| {c.name} | {c.op} {c.threshold:g} | {_g(c.mean)} ± {_g(c.spread)} | "
-            f"[{_g(lo)}, {_g(hi)}] | {c.n_seeds_meeting}/{len(c.values)} | "
+            f"[{_g(lo)}, {_g(hi)}] | {c.n_seeds_meeting}/{len(c.values)}"
+            f"{f' ({c.n_censored} censored)' if c.n_censored else ''} | "
             f"{', '.join(_g(v) for v in c.values)} | {'pass' if c.passed else 'FAIL'} |"
         )
     lines += ["", "Metrics (fixed in the module before the runs):", ""]
@@ -57,9 +60,21 @@ def claims_table(claims: Sequence[Claim], header: str) -> str:
     lines += [
         "",
         f"A claim passes when the whole percentile-bootstrap 95% interval of its mean "
-        f"over seeds clears the criterion, every seed's value is defined, and there are "
+        f"over seeds clears the criterion, every seed's value is defined (unless the claim is "
+        f"censored, below), and there are "
         f">= {MIN_SEEDS_TO_PASS} seeds.",
     ]
+    censored = [c.name for c in claims if c.undefined == "censored"]
+    if censored:
+        lines += [
+            "",
+            "Censored claims (declared in the module before the runs): "
+            + ", ".join(f"**{n}**" for n in censored)
+            + f". Seeds on which the metric is undefined (nan) are left out of the mean, "
+            f"spread and interval and counted as censored; such a claim passes when at least "
+            f"{MIN_SEEDS_TO_PASS} seeds are defined and the interval over them clears the "
+            f"criterion.",
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -90,6 +105,12 @@ def main(name: str, script: str, argv: Sequence[str] | None = None) -> int:
     args = p.parse_args(argv)
     if args.seeds < 1:
         raise SystemExit(f"--seeds must be >= 1, got {args.seeds}")
+    if args.scheduler is None:  # fail fast (one line, exit 2) before anything trains
+        try:
+            resolve_device(args.device)
+        except ExperimentError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            raise SystemExit(2) from None
     with tempfile.TemporaryDirectory() as tmp:
         out = args.out or Path(tmp) / name
         t0 = time.perf_counter()

@@ -13,7 +13,16 @@ The claim passes when the whole interval clears the criterion:
 * ``op = "<="`` / ``"<"``: the upper end is ``<=`` / ``<`` the threshold;
 
 and every seed's value is finite, and there are at least :data:`MIN_SEEDS_TO_PASS` seeds (a
-single seed has no spread, so it never passes). The percentile bootstrap of a mean of 5
+single seed has no spread, so it never passes).
+
+Undefined values. By default (``undefined="fails"``) a seed on which the metric is undefined
+(``nan``) makes the claim fail. A claim whose metric is undefined by construction on some
+runs (exp9: a trend of class changes when no straight path changes class) may instead be
+declared ``undefined="censored"`` in its :class:`ClaimSpec`, before its results are seen:
+then the undefined seeds are *censored*, i.e. left out of the mean, spread and interval and
+reported as such (:attr:`Claim.n_censored`), and the claim passes when at least
+:data:`MIN_SEEDS_TO_PASS` seeds are defined and the interval over the defined seeds clears
+the criterion. The percentile bootstrap of a mean of 5
 values is known to be too narrow (it ignores the ``n/(n-1)`` variance factor and has only
 ``5^5`` distinct resamples): read the interval as a summary, and the per-seed values as the
 evidence; the reports print both.
@@ -50,6 +59,8 @@ MIN_SEEDS_TO_PASS = 3
 BOOTSTRAP_SEED = 20190614
 
 _OPS = (">=", ">", "<=", "<")
+#: what an undefined (``nan``) per-seed value does to a claim (see the module docstring)
+UNDEFINED_RULES = ("fails", "censored")
 
 
 def bootstrap_ci(
@@ -98,10 +109,15 @@ class ClaimSpec:
     metric: str
     op: str
     threshold: float
+    #: ``"fails"`` (an undefined seed fails the claim) or ``"censored"`` (undefined seeds are
+    #: left out and counted; at least :data:`MIN_SEEDS_TO_PASS` must be defined)
+    undefined: str = "fails"
 
     def __post_init__(self) -> None:
         if self.op not in _OPS:
             raise ValueError(f"op must be one of {_OPS}, got {self.op!r}")
+        if self.undefined not in UNDEFINED_RULES:
+            raise ValueError(f"undefined must be one of {UNDEFINED_RULES}, got {self.undefined!r}")
 
 
 @dataclass(frozen=True)
@@ -116,9 +132,18 @@ class Claim:
         The seeds, in the order of ``values``.
     values : tuple of float
         The metric on each seed's run (``nan`` where it is undefined on that run; such a seed
-        makes the claim fail).
+        makes the claim fail, unless ``undefined == "censored"``).
     details : str
         Free text: the per-seed quantities behind the metric.
+    undefined : str
+        ``"fails"`` or ``"censored"`` (:class:`ClaimSpec`).
+
+    Examples
+    --------
+    >>> c = Claim("t", "m", "<=", -0.5, (0, 1, 2, 3), (-0.7, float("nan"), -0.7, -0.9),
+    ...           undefined="censored")
+    >>> c.n_censored, round(c.mean, 3), c.passed
+    (1, -0.767, True)
     """
 
     name: str
@@ -130,19 +155,35 @@ class Claim:
     details: str = ""
     level: float = CI_LEVEL
     n_resamples: int = field(default=BOOTSTRAP_RESAMPLES, repr=False)
+    undefined: str = "fails"
 
     def __post_init__(self) -> None:
         if self.op not in _OPS:
             raise ValueError(f"op must be one of {_OPS}, got {self.op!r}")
+        if self.undefined not in UNDEFINED_RULES:
+            raise ValueError(f"undefined must be one of {UNDEFINED_RULES}, got {self.undefined!r}")
         if len(self.seeds) != len(self.values):
             raise ValueError(
                 f"{len(self.seeds)} seeds but {len(self.values)} values for claim {self.name!r}"
             )
 
     @property
+    def used_values(self) -> tuple[float, ...]:
+        """The values the statistics use: all of them, or the defined ones if censored."""
+        if self.undefined == "censored":
+            return tuple(v for v in self.values if np.isfinite(v))
+        return self.values
+
+    @property
+    def n_censored(self) -> int:
+        """How many seeds were left out as undefined (``0`` unless ``undefined == "censored"``)."""
+        return len(self.values) - len(self.used_values)
+
+    @property
     def mean(self) -> float:
-        """Mean of the per-seed values (``nan`` if any is ``nan``)."""
-        return float(np.mean(self.values)) if self.values else float("nan")
+        """Mean of the used per-seed values (``nan`` if any is ``nan``, or none is used)."""
+        v = self.used_values
+        return float(np.mean(v)) if v else float("nan")
 
     @property
     def measured(self) -> float:
@@ -151,15 +192,16 @@ class Claim:
 
     @property
     def spread(self) -> float:
-        """Sample standard deviation of the per-seed values (``0`` for one seed)."""
-        if len(self.values) < 2:
+        """Sample standard deviation of the used per-seed values (``0`` for one seed)."""
+        v = self.used_values
+        if len(v) < 2:
             return 0.0
-        return float(np.std(self.values, ddof=1))
+        return float(np.std(v, ddof=1))
 
     @property
     def ci(self) -> tuple[float, float]:
-        """Percentile-bootstrap interval of the mean (:func:`bootstrap_ci`)."""
-        return bootstrap_ci(self.values, level=self.level, n_resamples=self.n_resamples)
+        """Percentile-bootstrap interval of the mean of the used values (:func:`bootstrap_ci`)."""
+        return bootstrap_ci(self.used_values, level=self.level, n_resamples=self.n_resamples)
 
     @property
     def n_seeds_meeting(self) -> int:
@@ -170,10 +212,12 @@ class Claim:
     def passed(self) -> bool:
         """Whether the claim passes.
 
-        The whole interval clears the criterion, every value is finite and there are at
-        least :data:`MIN_SEEDS_TO_PASS` seeds.
+        The whole interval clears the criterion, every used value is finite and there are at
+        least :data:`MIN_SEEDS_TO_PASS` used seeds (all seeds, or the defined ones of a
+        censored claim).
         """
-        if len(self.values) < MIN_SEEDS_TO_PASS or not np.all(np.isfinite(self.values)):
+        v = self.used_values
+        if len(v) < MIN_SEEDS_TO_PASS or not np.all(np.isfinite(v)):
             return False
         lo, hi = self.ci
         return _meets(lo if self.op in (">=", ">") else hi, self.op, self.threshold)
@@ -193,6 +237,8 @@ class Claim:
             "ci": [lo, hi],
             "ci_level": self.level,
             "n_seeds_meeting": self.n_seeds_meeting,
+            "undefined": self.undefined,
+            "n_censored": self.n_censored,
             "passed": self.passed,
             "details": self.details,
         }
@@ -246,6 +292,7 @@ def claims_from_values(
                 tuple(int(x) for x in seeds),
                 vals,
                 (details or {}).get(s.name, ""),
+                undefined=s.undefined,
             )
         )
     return out

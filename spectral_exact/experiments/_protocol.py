@@ -49,6 +49,7 @@ __all__ = [
     "base_meta",
     "check_experiment",
     "config_dict",
+    "exact_device_for",
     "field_grid",
     "grid_of",
     "make_run",
@@ -157,7 +158,12 @@ class RunContext:
     device : str
         ``"cpu"`` or ``"cuda"``.
     torch_device : torch.device
+        Where the training runs.
     show_progress : bool
+    exact_device : str or None
+        Where the exact transforms run: ``None`` (CPU runs) is the library's NumPy backend,
+        a device name is its torch backend on that device (``"cuda"`` for ``--device cuda``;
+        :func:`exact_device_for`). Experiments pass it to :func:`._spectra.exact_fourier`.
     """
 
     name: str
@@ -165,6 +171,7 @@ class RunContext:
     device: str
     torch_device: Any
     show_progress: bool
+    exact_device: str | None = None
 
     def tensor(self, a: ArrayLike) -> Any:
         """Convert ``a`` to a float32 torch tensor on the run's device."""
@@ -261,6 +268,20 @@ class RunFunction(Protocol):
     ) -> dict[str, Any]: ...
 
 
+def exact_device_for(device: str) -> str | None:
+    """Return the device of the exact transforms for a run on ``device``.
+
+    ``None`` (the NumPy backend, bit-identical to the CPU runs before ``--device`` existed)
+    for ``"cpu"``, the same device (torch backend) otherwise.
+
+    Examples
+    --------
+    >>> exact_device_for("cpu") is None, exact_device_for("cuda")
+    (True, 'cuda')
+    """
+    return None if device == "cpu" else device
+
+
 def _check_seeds(seeds: Sequence[int]) -> tuple[int, ...]:
     out = tuple(seeds)
     if not out:
@@ -299,7 +320,14 @@ def make_run(
         plot_figures: bool = True,
     ) -> dict[str, Any]:
         seeds_t = _check_seeds(seeds)
-        ctx = RunContext(name, seeds_t, device, resolve_device(device), show_progress)
+        ctx = RunContext(
+            name,
+            seeds_t,
+            device,
+            resolve_device(device),
+            show_progress,
+            exact_device=exact_device_for(device),
+        )
         configure_torch()
         arrays = dict(compute(config, ctx))
         m = base_meta(name, config, seeds_t, device)

@@ -38,7 +38,12 @@ def to_relu_network(model: Any) -> Any:
 
 
 def exact_fourier(
-    net: Any, k: NDArray[np.float64], lo: Sequence[float], hi: Sequence[float]
+    net: Any,
+    k: NDArray[np.float64],
+    lo: Sequence[float],
+    hi: Sequence[float],
+    *,
+    device: str | None = None,
 ) -> NDArray[np.complex128]:
     r"""``∫_box f(x) e^{-i k·x} dx`` by :func:`spectral_exact.network_fourier` (closed form).
 
@@ -49,6 +54,10 @@ def exact_fourier(
         Angular frequencies (radians per unit length).
     lo, hi : sequence of float
         The box.
+    device : str, optional
+        ``None`` (default): the NumPy backend on the CPU. A torch device (``"cuda"``, or
+        ``"cpu"`` to exercise the same route without a GPU): the torch backend on that device
+        (:attr:`._protocol.RunContext.exact_device` is what the experiments pass).
     """
     import spectral_exact as se
 
@@ -59,7 +68,9 @@ def exact_fourier(
             "spectral_exact.network_fourier / spectral_exact.Box are not available in this "
             "installation; the experiments need the exact Fourier engine"
         )
-    return np.asarray(fn(net, np.asarray(k, dtype=np.float64), domain=box(list(lo), list(hi))))
+    kw: dict[str, Any] = {} if device is None else {"backend": "torch", "device": str(device)}
+    kk = np.asarray(k, dtype=np.float64)
+    return np.asarray(fn(net, kk, domain=box(list(lo), list(hi)), **kw))
 
 
 def count_regions(net: Any, lo: Sequence[float], hi: Sequence[float]) -> int:
@@ -92,13 +103,15 @@ def dft_amplitude(samples: NDArray[np.float64], freqs: ArrayLike) -> NDArray[np.
     return np.asarray(2 * spec[..., np.asarray(freqs, dtype=int)])
 
 
-def exact_coefficients(net: Any, xi: ArrayLike) -> NDArray[np.complex128]:
-    """``2 F(2πξ)`` (complex) of ``net`` on ``[0, 1]`` (exact)."""
+def exact_coefficients(
+    net: Any, xi: ArrayLike, *, device: str | None = None
+) -> NDArray[np.complex128]:
+    """``2 F(2πξ)`` (complex) of ``net`` on ``[0, 1]`` (exact; ``device`` as in exact_fourier)."""
     k = 2 * np.pi * np.asarray(xi, dtype=np.float64)[:, None]
-    return 2 * exact_fourier(net, k, [0.0], [1.0])
+    return 2 * exact_fourier(net, k, [0.0], [1.0], device=device)
 
 
-def exact_amplitude(net: Any, xi: ArrayLike) -> NDArray[np.float64]:
-    """``2|F(2π ξ)|`` of ``net`` on ``[0, 1]`` (exact)."""
+def exact_amplitude(net: Any, xi: ArrayLike, *, device: str | None = None) -> NDArray[np.float64]:
+    """``2|F(2π ξ)|`` of ``net`` on ``[0, 1]`` (exact; ``device`` as in exact_fourier)."""
     k = 2 * np.pi * np.asarray(xi, dtype=np.float64)[:, None]
-    return np.asarray(2 * np.abs(exact_fourier(net, k, [0.0], [1.0])))
+    return np.asarray(2 * np.abs(exact_fourier(net, k, [0.0], [1.0], device=device)))

@@ -144,6 +144,13 @@ def run_experiment_command(args: argparse.Namespace) -> int:
         paths = replot_experiment(args.name, out)
         print(f"redrew {len(paths)} figure(s) in {out}")
         return 0
+    if args.scheduler is None:
+        # fail fast, before a cluster starts or anything trains: --device cuda on a machine
+        # without CUDA is one line and exit code 2 (on an existing cluster, --scheduler, each
+        # task checks the device on its worker before training)
+        from ._runtime import resolve_device
+
+        resolve_device(args.device)
     overrides = {}
     if args.data is not None:
         if args.name not in _DATA_EXPERIMENTS:

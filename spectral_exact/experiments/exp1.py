@@ -115,7 +115,9 @@ def _compute(config: Config, ctx: RunContext) -> dict[str, np.ndarray]:
                 preds[s, r, rec.index] = pred
                 dft_amp[s, r, rec.index] = dft_amplitude(pred, freqs) / amps
                 net = to_relu_network(rec.model)
-                exact_amp[s, r, rec.index] = exact_amplitude(net, freqs) / amps
+                exact_amp[s, r, rec.index] = (
+                    exact_amplitude(net, freqs, device=ctx.exact_device) / amps
+                )
                 snorms[s, r, rec.index] = spectral_norms(rec.model)
 
             losses[s, r] = ctx.train(
@@ -126,7 +128,9 @@ def _compute(config: Config, ctx: RunContext) -> dict[str, np.ndarray]:
                 record,
                 desc=f"exp1 {setting} seed={seed}",
             )
-            final_exact[s, r] = exact_amplitude(to_relu_network(model), xi_dense)
+            final_exact[s, r] = exact_amplitude(
+                to_relu_network(model), xi_dense, device=ctx.exact_device
+            )
             pred = ctx.predict(model, x_t)[:, 0]
             final_dft[s, r] = 2 * np.abs(np.fft.rfft(pred)) / config.n_points
     return {

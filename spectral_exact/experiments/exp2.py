@@ -132,7 +132,9 @@ def _compute(config: Config, ctx: RunContext) -> dict[str, np.ndarray]:
         final_loss[r] = losses[-1]
         theta = parameters_to_vector(model.parameters()).detach().clone()
         base_dft = np.abs(dft_coefficients(ctx.predict(model, x_t)[:, 0], freqs))
-        base_exact = np.abs(exact_coefficients(to_relu_network(model), freqs))
+        base_exact = np.abs(
+            exact_coefficients(to_relu_network(model), freqs, device=ctx.exact_device)
+        )
         base_amp[r] = base_exact
         gen = torch.Generator(device="cpu").manual_seed(int(seed) + 1)
         for i in progress(range(config.n_deltas), enabled=ctx.show_progress, desc="exp2 perturb"):
@@ -149,7 +151,7 @@ def _compute(config: Config, ctx: RunContext) -> dict[str, np.ndarray]:
                 acc_dft += np.abs(c)
                 sum_dft += c
                 if j < config.n_directions_exact:
-                    ce = exact_coefficients(to_relu_network(model), freqs)
+                    ce = exact_coefficients(to_relu_network(model), freqs, device=ctx.exact_device)
                     acc_exact += np.abs(ce)
                     sum_exact += ce
             dft_rel[r, i] = acc_dft / config.n_directions / base_dft

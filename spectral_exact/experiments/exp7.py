@@ -131,7 +131,9 @@ def _compute(config: Config, ctx: RunContext) -> dict[str, np.ndarray]:
             )
             net = to_relu_network(model)
             peak[r, j] = float(net(np.array([[z[ipk]]]))[0])
-            spec[r, j] = np.abs(exact_fourier(net, 2 * np.pi * xi[:, None], [0.0], [1.0]))
+            spec[r, j] = np.abs(
+                exact_fourier(net, 2 * np.pi * xi[:, None], [0.0], [1.0], device=ctx.exact_device)
+            )
             lip[r, j] = net.lipschitz_bound()
     return {
         "ablation": np.array([a for a, *_ in runs]),

@@ -124,9 +124,10 @@ def target_fourier(omega: np.ndarray, peaks: ArrayLike, n_nodes: int = 2000) -> 
     return np.asarray(np.exp(-1j * np.outer(np.asarray(omega, dtype=float), x)) @ vals)
 
 
-def net_fourier(net: Any, omega: np.ndarray) -> np.ndarray:
-    """Exact ``∫_{-π}^{π} f(x) e^{-iωx} dx``."""
-    return exact_fourier(net, np.asarray(omega, dtype=float)[:, None], [DOMAIN[0]], [DOMAIN[1]])
+def net_fourier(net: Any, omega: np.ndarray, *, device: str | None = None) -> np.ndarray:
+    """Exact ``∫_{-π}^{π} f(x) e^{-iωx} dx`` (``device`` as in :func:`._spectra.exact_fourier`)."""
+    w = np.asarray(omega, dtype=float)[:, None]
+    return exact_fourier(net, w, [DOMAIN[0]], [DOMAIN[1]], device=device)
 
 
 #: Gauss-Legendre nodes of the transform of a (smooth) tanh net on [-π, π]
@@ -151,7 +152,7 @@ def model_fourier(model: Any, omega: np.ndarray, config: Config, ctx: RunContext
     It is exact for ReLU nets, a quadrature of the float32 model for tanh nets.
     """
     if config.activation == "relu":
-        return net_fourier(to_relu_network(model), omega)
+        return net_fourier(to_relu_network(model), omega, device=ctx.exact_device)
     return quadrature_fourier(lambda x: ctx.predict(model, ctx.tensor(x[:, None]))[:, 0], omega)
 
 

@@ -103,8 +103,12 @@ def _compute(config: Config, ctx: RunContext) -> dict[str, np.ndarray]:
         def snapshot(rec: Record, r: int = r) -> None:
             net = to_relu_network(rec.model)
             c = rec.index
-            spec[r, c] = np.abs(exact_fourier(net, 2 * np.pi * XI, [0, 0], [1, 1]))
-            amp[r, c] = 2 * np.abs(exact_fourier(net, 2 * np.pi * waves, [0, 0], [1, 1]))
+            spec[r, c] = np.abs(
+                exact_fourier(net, 2 * np.pi * XI, [0, 0], [1, 1], device=ctx.exact_device)
+            )
+            amp[r, c] = 2 * np.abs(
+                exact_fourier(net, 2 * np.pi * waves, [0, 0], [1, 1], device=ctx.exact_device)
+            )
             amp[r, c] /= np.asarray(config.amps)
             n_regions[r, c] = count_regions(net, [0, 0], [1, 1])
             lip[r, c] = net.lipschitz_bound()
