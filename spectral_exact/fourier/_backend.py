@@ -93,7 +93,12 @@ class TorchOps(NumpyOps):
     def asarray(self, a: Any) -> Any:
         if isinstance(a, self.torch.Tensor):
             return a.to(self.device)
-        return self.torch.as_tensor(np.asarray(a), device=self.device)
+        arr = np.asarray(a)
+        if not arr.flags.writeable:
+            # the engine's prepared arrays are read-only; torch warns that a tensor sharing
+            # them could be written, so hand it a copy (on CPU) instead of a shared view
+            arr = arr.copy()
+        return self.torch.as_tensor(arr, device=self.device)
 
     def zeros(self, shape: tuple[int, ...]) -> Any:
         return self.torch.zeros(shape, dtype=self.torch.complex128, device=self.device)
