@@ -140,6 +140,23 @@ def test_complex_route_3d_against_per_region_route(domain: str | None) -> None:
         assert np.all(np.abs(got - old) <= tol), method
 
 
+def test_complex_route_4d_box_against_per_region_route() -> None:
+    """In 4-D the complex has every level (global edge subdivision): the routes run over it."""
+    net = se.ReLUNetwork.random([4, 5, 4, 1], seed=4)
+    box = se.Box(-np.ones(4), np.ones(4))
+    prep = se.prepare_network(net, box)
+    assert all(n > 0 for n in prep.complex.face_counts())
+    assert sp._uses_complex(prep)
+    k = _frequencies(prep, 4, n_each=3)
+    for method in ["regions", "lemma1", "laplacian"]:
+        kk = k if method == "regions" else k[np.linalg.norm(k, axis=1) >= 0.3]
+        got = _route(prep, kk, method, per_region=False)
+        old = _route(prep, kk, method, per_region=True)
+        np.testing.assert_allclose(got, old, rtol=RTOL, atol=RTOL * np.max(np.abs(old)))
+    # and the default route (no fused kernel in 4-D) is the complex route
+    np.testing.assert_allclose(se.network_fourier(prep, k), _route(prep, k, "regions", False))
+
+
 def test_default_route_fallback_uses_the_complex() -> None:
     """The fused route's ill-conditioned frequencies (|k| -> 0) go to the complex route."""
     net = _net(2, seed=3)
