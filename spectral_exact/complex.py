@@ -30,8 +30,9 @@ Regions enumerated by the global edge subdivision (:mod:`spectral_exact._subdivi
 complex along: vertices, edges and faces are identified by their sign vectors (exact, no
 merging), and faces of every dimension are built for every ``d``. From other region arrays
 faces of every dimension are built for ``d <= 3``; for ``d >= 4`` the complex then holds the
-vertices, the regions and their facets (the levels in between are left empty). The engine
-uses the level-by-level route of :mod:`spectral_exact.fourier.indicator` in ``d >= 4``.
+vertices, the regions and their facets (the levels in between are left empty). The engine's
+level routes (:mod:`spectral_exact.fourier.indicator`) run over the complex when it has every
+level and region by region otherwise.
 
 References
 ----------

@@ -153,7 +153,8 @@ class PreparedNetwork:
         """Face levels of the level engine (:mod:`.indicator`), built once.
 
         Over the shared complex (:func:`~.indicator.prepare_complex`: each distinct face once,
-        ``d <= 3`` today) when :func:`_uses_complex`, else one face poset per region.
+        ``d <= 3``, and ``d >= 4`` on boxes through the global edge subdivision) when
+        :func:`_uses_complex`, else one face poset per region.
         """
         if "faces" not in self._lazy:
             self._lazy["faces"] = _prepare_faces(self)
@@ -204,7 +205,7 @@ def _prepare_faces(prep: PreparedNetwork) -> PreparedPolytopes:
 def _uses_complex(prep: PreparedNetwork) -> bool:
     """Whether the level-engine routes run over the shared complex (each face once).
 
-    They do when the complex has every level (``d <= 3`` today, any ``d`` once its middle
+    They do when the complex has every level (``d <= 3``; ``d >= 4`` when its middle
     levels are built), no region contains a line, and it merged only copies of the same
     vertex (:func:`_merge_is_exact`); otherwise over per-region face posets.
     """
