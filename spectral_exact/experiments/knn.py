@@ -56,18 +56,20 @@ Scales
 ``(k, L) = (50, 10)``, spectra at 48 radii up to 160 rad/unit, 32 angles, FFT 512^2
 (spectrum net and sizes ours).
 
-Why not the 6 x 256 net of Sec. 3.1: its exact 2-D transform is infeasible on a
-workstation. Measured (``estimate_regions`` on the box, seed 0, this data): 285,000
+Why not the 6 x 256 net of Sec. 3.1: its exact 2-D transform is impractical in a
+workstation run. Measured (``estimate_regions`` on the box, seed 0, this data): 285,000
 estimated linear regions at initialisation, 345,000 after 100 and 804,000 after 400 of the
 10,000 training steps (growing), i.e. beyond the library's default ``max_regions``
-(500,000, about 4 GB of prepared faces; 8.6 kB per region) within the first few hundred
-steps; and the exact transform runs at about 4e5 (region, frequency) pairs per second on
-one core here (13,710 regions x 256 frequencies in 8.3 s), so 10^6 regions x 15,360
-frequencies (48 x 32 radial points, plus the window's 9 shifts) would take about 10 hours
-per seed. The 4 x 64 net has about 13,500 regions after 1,000 steps (the transform of
-one seed's spectra then takes minutes). A config whose trained net exceeds ``max_regions``
-is refused with :class:`ExperimentError` naming the estimate (:func:`check_exact_budget`),
-before training when the untrained net already exceeds it.
+(500,000; about 9 kB of memory per region at peak, so ~9 GB for 10^6 regions) within the
+first few hundred steps; and after preparation (enumeration and complex, ~75 s for 10^6
+regions) the exact transform runs at about 1.3e7 (region, frequency) pairs per second on one
+core (measured: a 2-64x4-1 net on this box, 24,817 regions, 2,000 frequencies; the 4e5 first
+quoted here timed the preparation of a 13,710-region net with 256 frequencies), so 10^6
+regions x 15,360 frequencies x 10 transforms (the plain one and the window's 9 shifts) take
+about 3.4 CPU-hours per seed. The 4 x 64 net has about 13,500 regions after 1,000
+steps (the transform of one seed's spectra then takes minutes). A config whose trained net
+exceeds ``max_regions`` is refused with :class:`ExperimentError` naming the estimate
+(:func:`check_exact_budget`), before training when the untrained net already exceeds it.
 ``quick``: ``k`` in (10, 40, 70, 100, 130), ``L`` in (0, 4, 10, 16), ``K = 5..20``; network
 3 x 32, 1500 steps on ``(10, 4)``; 24 radii up to 80, 24 angles, FFT 256^2.
 """
@@ -162,9 +164,9 @@ def check_exact_budget(net: Any, config: Config, when: str) -> None:
         raise ExperimentError(
             f"knn: the exact 2-D transform of the {config.width} x {config.depth} net {when} "
             f"needs an estimated {est.estimate:,.0f} linear regions on the box (more than "
-            f"max_regions={config.max_regions:,}; about 8.6 kB each and 4e5 (region, "
-            "frequency) pairs per second per core); use a smaller net (the paper scale uses "
-            "4 x 64) or raise max_regions on a larger machine"
+            f"max_regions={config.max_regions:,}; about 9 kB of memory each and 1.3e7 "
+            "(region, frequency) pairs per second per core); use a smaller net (the paper "
+            "scale uses 4 x 64) or raise max_regions on a larger machine"
         )
 
 
