@@ -393,3 +393,29 @@ def test_digits_loader() -> None:
     assert xs.shape == (100, 64)
     xs2, _ = load_dataset("digits", n_max=100, seed=1)
     np.testing.assert_array_equal(xs, xs2)
+
+
+def _denormals_survive() -> bool:
+    """Whether the CPU keeps IEEE denormals (False under FTZ/DAZ, torch's flush_denormal)."""
+    tiny = np.array([1e-310])  # a denormal: below the smallest normal double, 2.2e-308
+    return bool((tiny * 1.0)[0] > 0.0 and (tiny / 2.0)[0] > 0.0)
+
+
+def test_training_flushes_denormals_only_around_its_steps() -> None:
+    """Exact transforms at the records and everything after training see IEEE arithmetic.
+
+    torch.set_flush_denormal(True) is process-wide (FTZ/DAZ): left on, it made scipy's k-d
+    tree recurse without end (segmentation fault) in spectrum2d's record transforms.
+    """
+    torch = pytest.importorskip("torch")
+    C.configure_torch(1)
+    assert _denormals_survive()
+    seen: list[bool] = []
+    model = C.make_mlp(2, 8, 2)
+    x = torch.rand(16, 2)
+    C.train_full_batch(
+        model, x, x[:, :1], lr=1e-3, n_steps=4, record_every=2,
+        on_record=lambda rec: seen.append(_denormals_survive()), show_progress=False,
+    )  # fmt: skip
+    assert seen == [True, True, True]
+    assert _denormals_survive()

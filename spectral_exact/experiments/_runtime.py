@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import random
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 import numpy as np
@@ -23,6 +24,8 @@ __all__ = [
     "SCALES",
     "ExperimentError",
     "configure_torch",
+    "flushed_denormals",
+    "ieee_denormals",
     "progress",
     "resolve_device",
     "seed_everything",
@@ -59,8 +62,40 @@ def configure_torch(threads: int | None = None) -> None:
     n = threads if threads is not None else DEFAULT_TORCH_THREADS
     torch.set_num_threads(max(1, int(n)))
     torch.use_deterministic_algorithms(True, warn_only=True)
-    # Adam's second-moment buffers underflow to denormals on CPU, which makes sqrt ~100x slower
+
+
+@contextmanager
+def flushed_denormals() -> Iterator[None]:
+    """Flush denormals to zero inside the block (training loops only); IEEE arithmetic after.
+
+    Adam's second-moment buffers underflow to denormals on CPU, which makes ``sqrt`` ~100x
+    slower, so the training loops run with ``torch.set_flush_denormal(True)``. That switch sets
+    the CPU's FTZ/DAZ flags for the whole process: numpy, scipy and the exact engine would see
+    denormals as zero too. It crashed scipy's k-d tree (unbounded recursion in its build, a
+    segmentation fault in the complex's vertex merge) when spectrum2d computed exact spectra at
+    its records, and exact transforms must not run on altered arithmetic. So the flag is set
+    only around the optimiser steps and cleared on exit; record callbacks run inside
+    :func:`ieee_denormals`.
+    """
+    import torch
+
     torch.set_flush_denormal(True)
+    try:
+        yield
+    finally:
+        torch.set_flush_denormal(False)
+
+
+@contextmanager
+def ieee_denormals() -> Iterator[None]:
+    """Run the block with IEEE denormals inside a :func:`flushed_denormals` block."""
+    import torch
+
+    torch.set_flush_denormal(False)
+    try:
+        yield
+    finally:
+        torch.set_flush_denormal(True)
 
 
 def resolve_device(name: str) -> Any:

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ._runtime import ExperimentError, progress
+from ._runtime import ExperimentError, flushed_denormals, ieee_denormals, progress
 
 __all__ = [
     "Record",
@@ -201,22 +201,24 @@ def train_full_batch(
             return
         i = index_at(step)
         if i is not None:
-            on_record(Record(i, step, model))
+            with ieee_denormals():  # exact transforms and regions at the records
+                on_record(Record(i, step, model))
 
     losses = np.empty(n_steps)
-    maybe_record(0)
-    for step in progress(range(n_steps), enabled=show_progress, desc=desc):
-        opt.zero_grad()
-        out = model(x)
-        ell = loss_fn(out, y)
-        ell.backward()
-        opt.step()
-        if sched is not None:
-            sched.step()
-        losses[step] = float(ell.detach())
-        if weight_clip is not None:
-            with torch.no_grad():
-                for lin in linear_layers(model):
-                    lin.weight.clamp_(-weight_clip, weight_clip)
-        maybe_record(step + 1)
+    with flushed_denormals():
+        maybe_record(0)
+        for step in progress(range(n_steps), enabled=show_progress, desc=desc):
+            opt.zero_grad()
+            out = model(x)
+            ell = loss_fn(out, y)
+            ell.backward()
+            opt.step()
+            if sched is not None:
+                sched.step()
+            losses[step] = float(ell.detach())
+            if weight_clip is not None:
+                with torch.no_grad():
+                    for lin in linear_layers(model):
+                        lin.weight.clamp_(-weight_clip, weight_clip)
+            maybe_record(step + 1)
     return losses

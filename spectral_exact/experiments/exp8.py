@@ -45,7 +45,7 @@ from ._claims import Claim, ClaimSpec, claims_from_values
 from ._figures import new_figure, save_figure
 from ._io import load_results
 from ._protocol import MLPConfig, RunContext, make_run
-from ._runtime import ExperimentError, seed_everything
+from ._runtime import ExperimentError, flushed_denormals, seed_everything
 from ._training import Record, make_mlp, n_records, train_full_batch
 from .data import load_dataset
 
@@ -118,12 +118,13 @@ def train_dae(x: np.ndarray, config: Config, device: Any, seed: int) -> tuple[An
     opt = torch.optim.Adam([*enc.parameters(), *dec.parameters()], lr=config.ae_lr)
     gen = torch.Generator(device=device).manual_seed(seed)
     loss = torch.zeros(())
-    for _ in range(config.ae_steps):
-        opt.zero_grad()
-        noisy = xt + config.ae_noise * torch.randn(xt.shape, generator=gen, device=device)
-        loss = ((dec(enc(noisy)) - xt) ** 2).mean()
-        loss.backward()
-        opt.step()
+    with flushed_denormals():
+        for _ in range(config.ae_steps):
+            opt.zero_grad()
+            noisy = xt + config.ae_noise * torch.randn(xt.shape, generator=gen, device=device)
+            loss = ((dec(enc(noisy)) - xt) ** 2).mean()
+            loss.backward()
+            opt.step()
     return enc, dec, float(loss.detach())
 
 

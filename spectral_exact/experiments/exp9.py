@@ -73,7 +73,7 @@ from ._claims import Claim, ClaimSpec, claims_from_values
 from ._figures import new_figure, save_figure
 from ._io import load_results
 from ._protocol import BaseConfig, RunContext, make_run
-from ._runtime import ExperimentError, progress, seed_everything
+from ._runtime import ExperimentError, flushed_denormals, progress, seed_everything
 from .data import load_dataset
 
 NAME = "exp9"
@@ -388,10 +388,11 @@ def train_cnn(config: Config, seed: int, device: Any) -> tuple[Any, np.ndarray, 
     yt = torch.as_tensor(y[tr], device=device)
     opt = torch.optim.Adam(model.parameters(), lr=config.lr)
     lossf = torch.nn.CrossEntropyLoss()
-    for _ in range(config.n_steps):
-        opt.zero_grad()
-        lossf(model(xt), yt).backward()
-        opt.step()
+    with flushed_denormals():
+        for _ in range(config.n_steps):
+            opt.zero_grad()
+            lossf(model(xt), yt).backward()
+            opt.step()
     with torch.no_grad():
         xe = torch.as_tensor(x[te], dtype=torch.float32, device=device).reshape(-1, 1, side, side)
         acc = float((model(xe).argmax(-1).cpu().numpy() == y[te]).mean())
