@@ -9,7 +9,11 @@ and in :mod:`spectral_exact.experiments._training`, where ``RunContext.train`` f
 the steps of each call read from its ``n_steps`` argument). The run gives the measured seconds
 per step of each call; the estimate of one full seed is::
 
-    wall(smoke) - sum_calls time(call) + sum_calls (seconds per step) x (paper steps)
+    wall(smoke) + sum_calls [(seconds per update) x (paper - smoke steps)
+                             + (seconds per record) x (paper - smoke records)]
+
+where a call's update time is its time less that of its ``on_record`` callbacks (timed on
+their own: records come every ``record_every`` steps, or at a fixed number of checkpoints).
 
 Grid experiments (exp3, exp6, exp7) keep their whole grid and extrapolate every training on
 its own. ``n_seeds`` times that is the whole paper scale on one core (on a cluster every seed,
@@ -71,13 +75,43 @@ LOOPS: dict[str, tuple[tuple[str, str | None], ...]] = {
 }
 
 
-def _timed(fn: Callable[..., Any], log: list[tuple[float, int | None]]) -> Callable[..., Any]:
+#: one timed call: (seconds in all, seconds in its ``on_record`` callbacks, records, its
+#: ``n_steps`` argument or None, its record count at paper steps or None when it has none)
+Call = tuple[float, float, int, int | None, Callable[[int], int] | None]
+
+
+def _records_at(kwargs: dict[str, Any]) -> Callable[[int], int] | None:
+    """Return the record count of a ``train_full_batch`` call as a function of its steps."""
+    if kwargs.get("on_record") is None:
+        return None
+    if kwargs.get("record_steps") is not None:  # checkpoints: as many at any number of steps
+        n_at = len(kwargs["record_steps"])
+        return lambda n: n_at
+    every = int(kwargs.get("record_every", 100))
+    return lambda n: n // every + 1
+
+
+def _timed(fn: Callable[..., Any], log: list[Call]) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        rec = [0.0, 0]
+        cb = kwargs.get("on_record")
+        if cb is not None:
+
+            def timed_cb(*a: Any, **k: Any) -> Any:
+                t = time.perf_counter()
+                try:
+                    return cb(*a, **k)
+                finally:
+                    rec[0] += time.perf_counter() - t
+                    rec[1] += 1
+
+            kwargs["on_record"] = timed_cb
         t0 = time.perf_counter()
         try:
             return fn(*args, **kwargs)
         finally:
-            log.append((time.perf_counter() - t0, kwargs.get("n_steps")))
+            total = time.perf_counter() - t0
+            log.append((total, rec[0], int(rec[1]), kwargs.get("n_steps"), _records_at(kwargs)))
 
     return wrapper
 
@@ -100,7 +134,7 @@ def smoke(name: str, steps: dict[str, Any] | None = None) -> dict[str, Any]:
     paper = get_config(name, "paper")
     changes = dict(SMOKE[name] if steps is None else steps)
     cfg = override(paper, **changes)
-    logs: dict[str, list[tuple[float, int | None]]] = {}
+    logs: dict[str, list[Call]] = {}
     saved: dict[str, tuple[Any, str, Any]] = {}
     for attr, _field in LOOPS[name]:
         owner, a = _owner(mod, attr)
@@ -125,17 +159,22 @@ def smoke(name: str, steps: dict[str, Any] | None = None) -> dict[str, Any]:
     for attr, fld in LOOPS[name]:
         if not logs.get(attr):
             continue
-        secs = sum(t for t, _ in logs[attr])
-        n_smoke_tot = n_paper_tot = 0
-        for t, n_call in logs[attr]:
+        secs = sum(c[0] for c in logs[attr])
+        rec_secs = sum(c[1] for c in logs[attr])
+        n_smoke_tot = n_paper_tot = rec_smoke = rec_paper = 0
+        for t, t_rec, n_rec, n_call, records_at in logs[attr]:
             f = fld if fld is not None else by_smoke.get(n_call or -1, "n_steps")
             n_s = getattr(cfg, f) if fld is not None or n_call is None else n_call
             n_p = getattr(paper, f)
-            est += t / n_s * (n_p - n_s)
+            # the updates scale with the steps, the records with their count at paper steps
+            r_p = records_at(n_p) if records_at is not None and n_rec else n_rec
+            est += (t - t_rec) / n_s * (n_p - n_s) + (t_rec / n_rec * (r_p - n_rec) if n_rec else 0)
             n_smoke_tot += n_s
             n_paper_tot += n_p
+            rec_smoke += n_rec
+            rec_paper += r_p
         calls = len(logs[attr])
-        per_step = secs / n_smoke_tot if n_smoke_tot else float("nan")
+        per_step = (secs - rec_secs) / n_smoke_tot if n_smoke_tot else float("nan")
         loops.append(
             {
                 "loop": attr,
@@ -145,6 +184,10 @@ def smoke(name: str, steps: dict[str, Any] | None = None) -> dict[str, Any]:
                 "paper_steps": n_paper_tot // calls if calls else 0,
                 "seconds": secs,
                 "ms_per_step": 1e3 * per_step,
+                "record_seconds": rec_secs,
+                "records": rec_smoke,
+                "paper_records": rec_paper,
+                "s_per_record": rec_secs / rec_smoke if rec_smoke else 0.0,
             }
         )
     return {
@@ -175,6 +218,12 @@ def table(rows: Sequence[dict[str, Any]]) -> str:
         loops = "; ".join(
             f"{lp['loop']}: {lp['ms_per_step']:.1f} ms ({lp['calls']} x {lp['smoke_steps']}, "
             f"paper {lp['paper_steps']})"
+            + (
+                f" + {lp['s_per_record']:.2f} s per record ({lp['records']}, paper "
+                f"{lp['paper_records']})"
+                if lp.get("records")
+                else ""
+            )
             for lp in r["loops"]
         )
         lines.append(
