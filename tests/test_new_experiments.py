@@ -302,7 +302,7 @@ def test_knn_refuses_an_infeasible_exact_transform_before_training(tmp_path: Pat
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["exp8", "exp9", "knn"])
+@pytest.mark.parametrize("name", ["exp6", "exp7", "exp8", "exp9", "fprinciple", "knn"])
 def test_paper_config_finishes_one_seed_with_cut_training(name: str) -> None:
     """The paper-scale config (every size at paper scale, training loops cut to a few steps)
     starts and finishes one seed and draws its figures; validation/paper_smoke.py times it.
@@ -319,9 +319,12 @@ def test_paper_config_finishes_one_seed_with_cut_training(name: str) -> None:
         "exp8": {"ae_steps": 5, "n_steps": 5},
         "exp9": {"n_steps": 20, "neb_steps": 2, "checkpoints": (0, 2)},
         "knn": {"n_steps": 5},
+        "exp6": {"n_steps": 5},
+        "exp7": {"n_steps": 5},
+        "fprinciple": {"n_steps": 500, "n_steps_init": 600},
     }[name]
     res = paper_smoke.smoke(name, cut)
     mod = __import__(f"spectral_exact.experiments.{name}", fromlist=["plot"])
-    assert res["figures"] and all(lp["calls"] >= 1 for lp in res["loops"])
+    assert res["figures"] and res["loops"] and all(lp["calls"] >= 1 for lp in res["loops"])
     assert res["estimated_paper_s"] > res["wall_s"] > 0
     assert mod.CONFIGS["paper"].n_seeds == res["paper_seeds"]
