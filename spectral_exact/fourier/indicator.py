@@ -388,7 +388,9 @@ def _prepare_from_posets(
 
 
 def _complex_is_complete(cx: PolyhedralComplex) -> bool:
-    """Whether every level of ``cx`` is built (``d <= 3``; ``d >= 4`` when the global edge subdivision built it).
+    """Whether every level of ``cx`` is built.
+
+    Always in ``d <= 3``; in ``d >= 4`` when the global edge subdivision built the complex.
 
     The shared-complex route needs every face of dimension ``j >= 1`` with its facets (CSR
     children with normals), every edge with two distinct ends or one end and a ray, and no
