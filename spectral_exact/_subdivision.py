@@ -503,11 +503,9 @@ def complex_from_skeleton(arrays, extra: SkeletonRegions):
         inf = K.find_in_segments(facet_offset, fcol, np.repeat(rr, d - j), Zj.reshape(-1))
         if np.any(ia < 0) or np.any(inf < 0):  # pragma: no cover - not a facet of the region
             return None
-        a, Nf = A[ia], A[inf]
+        Nf = A[inf]
         Qf = _gram_schmidt(Nf.reshape(len(rr), d - j, d))  # (n, d - j, d)
-        Qp = Qf[par]
-        nrm = a - np.einsum("ckd,ck->cd", Qp, np.einsum("ckd,cd->ck", Qp, a))
-        nrm /= np.linalg.norm(nrm, axis=1, keepdims=True)
+        nrm = K.project_normals(A, ia, Qf, par)  # A[ia] projected on each face's space
         cptr = np.concatenate([[0], np.cumsum(np.bincount(par, minlength=counts[j]))])
         children = (cptr.astype(np.int64), ch.astype(np.int64), nrm)
         if j == d - 1:

@@ -483,3 +483,37 @@ def region_maps_facets(
             weight[r, q] = G[0, q]
         bias[r] = c[0]
     return weight, bias, A, b
+
+
+@njit(cache=True)
+def project_normals(A, ia, Q, par):  # pragma: no cover - compiled
+    """Project ``A[ia[i]]`` off the orthonormal rows ``Q[par[i]]`` (k, d) and normalise it.
+
+    The child normals of a face: the containing region's outward normal projected into the
+    face's direction space (the complement of the rows of ``Q``), normalised.
+    """
+    n = ia.shape[0]
+    k = Q.shape[1]
+    d = A.shape[1]
+    out = np.empty((n, d))
+    t = np.empty(k)
+    for i in range(n):
+        a = A[ia[i]]
+        q = Q[par[i]]
+        for p in range(k):
+            s = 0.0
+            for c in range(d):
+                s += q[p, c] * a[c]
+            t[p] = s
+        nn = 0.0
+        for c in range(d):
+            s = 0.0
+            for p in range(k):
+                s += q[p, c] * t[p]
+            v = a[c] - s
+            out[i, c] = v
+            nn += v * v
+        nn = np.sqrt(nn)
+        for c in range(d):
+            out[i, c] /= nn
+    return out

@@ -283,3 +283,21 @@ def test_compiled_maps_and_facets_match_the_numpy_route(arch) -> None:
     for g, w in zip(got, want, strict=True):
         assert g.shape == w.shape
         np.testing.assert_allclose(g, w, rtol=0, atol=ROUNDING * max(1.0, np.max(np.abs(w))))
+
+
+@pytest.mark.parametrize(("d", "k"), [(3, 1), (4, 1), (4, 2), (5, 3)])
+def test_compiled_projected_normals_match_einsum(d, k) -> None:
+    """The compiled child-normal projection equals the einsum route it replaced."""
+    rng = np.random.default_rng(d * 10 + k)
+    A = rng.normal(size=(40, d))
+    A /= np.linalg.norm(A, axis=1, keepdims=True)
+    Q = _subdivision._gram_schmidt(rng.normal(size=(15, k, d)))
+    ia = rng.integers(0, len(A), 60)
+    par = rng.integers(0, len(Q), 60)
+    from spectral_exact._subdivision_kernels import project_normals
+
+    got = project_normals(A, ia, Q, par)
+    a, Qp = A[ia], Q[par]
+    want = a - np.einsum("ckd,ck->cd", Qp, np.einsum("ckd,cd->ck", Qp, a))
+    want /= np.linalg.norm(want, axis=1, keepdims=True)
+    np.testing.assert_allclose(got, want, rtol=0, atol=ROUNDING)
