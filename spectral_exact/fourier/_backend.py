@@ -93,7 +93,10 @@ class TorchOps(NumpyOps):
     def asarray(self, a: Any) -> Any:
         if isinstance(a, self.torch.Tensor):
             return a.to(self.device)
-        return self.torch.as_tensor(np.asarray(a), device=self.device)
+        a = np.asarray(a)
+        if not a.flags.writeable:  # read-only tables (RegionArrays): torch warns on them
+            a = a.copy()
+        return self.torch.as_tensor(a, device=self.device)
 
     def zeros(self, shape: tuple[int, ...]) -> Any:
         return self.torch.zeros(shape, dtype=self.torch.complex128, device=self.device)
