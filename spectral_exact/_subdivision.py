@@ -328,6 +328,28 @@ def _region_maps(net: ReLUNetwork, pattern: NDArray[np.bool_]):
     return maps, G.reshape(n, d), c.reshape(n)
 
 
+def _maps_and_facets(net, domain, pattern, facet_offset, fcol, fpos, m):
+    """Per region ``(weight, bias)`` and per facet row ``(A, b)`` (compiled, one pass).
+
+    Same values as :func:`_region_maps` followed by the facet normalisation (to rounding;
+    tested against it), without the per-region maps of every neuron.
+    """
+    from ._subdivision_kernels import region_maps_facets
+
+    d = net.input_dim
+    widths = np.array([d, *(Wl.shape[0] for Wl in net.weights)], np.int64)
+    Wf = np.concatenate([np.ascontiguousarray(Wl, float).reshape(-1) for Wl in net.weights])
+    bf = np.concatenate([np.asarray(bl, float).reshape(-1) for bl in net.biases])
+    woff = np.concatenate([[0], np.cumsum([Wl.size for Wl in net.weights])]).astype(np.int64)
+    boff = np.concatenate([[0], np.cumsum([len(bl) for bl in net.biases])]).astype(np.int64)
+    Ad, bd = np.asarray(domain.A, float), np.asarray(domain.b, float)
+    nd = np.linalg.norm(Ad, axis=1)
+    return region_maps_facets(Wf, woff, bf, boff, widths, np.ascontiguousarray(pattern),
+                              facet_offset.astype(np.int64), fcol.astype(np.int64),
+                              fpos.astype(np.bool_), m, Ad / nd[:, None],
+                              bd / nd)  # fmt: skip
+
+
 @dataclass(frozen=True, eq=False)
 class SkeletonRegions:
     """What :func:`complex_from_skeleton` needs besides the region arrays (private)."""
@@ -366,7 +388,6 @@ def regions_from_skeleton(net: ReLUNetwork, domain: Polytope, tol: Tolerances):
     rf, rv, rpos = pairs[d]
     nR = counts[d]
     pattern = _unpack_bits(rpos, m, m + net.n_hidden)
-    maps, weight, bias = _region_maps(net, pattern)
     # facet rows: the (facet, region) links sorted by region, then column
     fch, fpar, fcol, fpos = sk.links[d]
     C = m + net.n_hidden
@@ -376,26 +397,8 @@ def regions_from_skeleton(net: ReLUNetwork, domain: Polytope, tol: Tolerances):
     o = o[K.stable_order(fpar[o], nR)]
     fch, fpar, fcol, fpos = fch[o], fpar[o], fcol[o], fpos[o]
     M = len(o)
-    A = np.empty((M, d))
-    b = np.empty(M)
-    dom = fcol < m
-    Ad, bd = np.asarray(domain.A, float), np.asarray(domain.b, float)
-    nd = np.linalg.norm(Ad, axis=1)
-    A[dom] = Ad[fcol[dom]] / nd[fcol[dom], None]
-    b[dom] = bd[fcol[dom]] / nd[fcol[dom]]
-    widths = [Wl.shape[0] for Wl in net.weights[:-1]]
-    starts = np.cumsum([m, *widths])
-    for layer, (G, c) in enumerate(maps):
-        sel = np.flatnonzero((fcol >= starts[layer]) & (fcol < starts[layer + 1]))
-        k = fcol[sel] - starts[layer]
-        g = G[fpar[sel], k]
-        cc = c[fpar[sel], k]
-        gn = np.linalg.norm(g, axis=1)
-        sgn = np.where(fpos[sel], 1.0, -1.0)
-        # side s: s (g x + c) >= 0  <=>  (-s g / |g|) x <= s c / |g|
-        A[sel] = -sgn[:, None] * g / gn[:, None]
-        b[sel] = sgn * cc / gn
     facet_offset = np.concatenate([[0], np.cumsum(np.bincount(fpar, minlength=nR))])
+    weight, bias, A, b = _maps_and_facets(net, domain, pattern, facet_offset, fcol, fpos, m)
     vertex_offset = np.concatenate([[0], np.cumsum(np.bincount(rf, minlength=nR))])
     # incidence: vertices of each facet row's facet, as rows of its region
     ff, fv, _ = pairs[d - 1] if d - 1 >= 2 else (*_edge_pairs(sk.edges), None)
@@ -500,11 +503,9 @@ def complex_from_skeleton(arrays, extra: SkeletonRegions):
         inf = K.find_in_segments(facet_offset, fcol, np.repeat(rr, d - j), Zj.reshape(-1))
         if np.any(ia < 0) or np.any(inf < 0):  # pragma: no cover - not a facet of the region
             return None
-        a, Nf = A[ia], A[inf]
+        Nf = A[inf]
         Qf = _gram_schmidt(Nf.reshape(len(rr), d - j, d))  # (n, d - j, d)
-        Qp = Qf[par]
-        nrm = a - np.einsum("ckd,ck->cd", Qp, np.einsum("ckd,cd->ck", Qp, a))
-        nrm /= np.linalg.norm(nrm, axis=1, keepdims=True)
+        nrm = K.project_normals(A, ia, Qf, par)  # A[ia] projected on each face's space
         cptr = np.concatenate([[0], np.cumsum(np.bincount(par, minlength=counts[j]))])
         children = (cptr.astype(np.int64), ch.astype(np.int64), nrm)
         if j == d - 1:

@@ -397,3 +397,123 @@ def find_in_segments(offset, values, seg, queries):  # pragma: no cover - compil
                 hi = mid
         out[i] = lo if lo < offset[seg[i] + 1] and values[lo] == q else -1
     return out
+
+
+@njit(cache=True)
+def region_maps_facets(
+    Wf, woff, bf, boff, widths, pattern, facet_offset, fcol, fpos, m, Ad, bd
+):  # pragma: no cover - compiled
+    """Affine map of every region and the half-space of each of its facet rows, in one pass.
+
+    ``Wf``, ``bf``: the layers' weights and biases flattened (layer ``l`` at ``woff[l]``,
+    ``boff[l]``, shape ``(widths[l + 1], widths[l])`` with ``widths[0] = d`` and the last
+    width 1). Per region the pre-activation map ``G x + c`` of each layer is propagated through
+    the active neurons only (``pattern`` (n, H) bools); a facet row on neuron column ``col``
+    (columns after the ``m`` domain facets, layer by layer) on side ``s = +-1`` (``fpos``)
+    gets ``A = -s g / |g|``, ``b = s c / |g|`` (``s (g x + c) >= 0``); a row on domain facet
+    ``col < m`` gets the unit row ``Ad[col]``, ``bd[col]``. Returns ``(weight (n, d),
+    bias (n), A (M, d), b (M))``.
+    """
+    n = pattern.shape[0]
+    d = widths[0]
+    L = widths.shape[0] - 1
+    wmax = 1
+    for l in range(L + 1):
+        wmax = max(wmax, widths[l])
+    G = np.empty((wmax, d))
+    c = np.empty(wmax)
+    G2 = np.empty((wmax, d))
+    c2 = np.empty(wmax)
+    M = fcol.shape[0]
+    A = np.empty((M, d))
+    b = np.empty(M)
+    weight = np.empty((n, d))
+    bias = np.empty(n)
+    for r in range(n):
+        f = facet_offset[r]
+        fe = facet_offset[r + 1]
+        while f < fe and fcol[f] < m:
+            for q in range(d):
+                A[f, q] = Ad[fcol[f], q]
+            b[f] = bd[fcol[f]]
+            f += 1
+        # layer 0: G = W0, c = b0
+        w0 = widths[1]
+        for k in range(w0):
+            for q in range(d):
+                G[k, q] = Wf[woff[0] + k * d + q]
+            c[k] = bf[boff[0] + k]
+        col0 = m
+        pcol = 0
+        for l in range(L - 1):  # hidden layers
+            wl = widths[l + 1]
+            # facet rows on this layer's neurons
+            while f < fe and fcol[f] < col0 + wl:
+                k = fcol[f] - col0
+                s = 1.0 if fpos[f] else -1.0
+                gn = 0.0
+                for q in range(d):
+                    gn += G[k, q] * G[k, q]
+                gn = np.sqrt(gn)
+                for q in range(d):
+                    A[f, q] = -s * G[k, q] / gn
+                b[f] = s * c[k] / gn
+                f += 1
+            # next layer through the active neurons
+            wn = widths[l + 2]
+            base = woff[l + 1]
+            for i in range(wn):
+                for q in range(d):
+                    G2[i, q] = 0.0
+                c2[i] = bf[boff[l + 1] + i]
+            for k in range(wl):
+                if pattern[r, pcol + k]:
+                    for i in range(wn):
+                        w = Wf[base + i * wl + k]
+                        for q in range(d):
+                            G2[i, q] += w * G[k, q]
+                        c2[i] += w * c[k]
+            for i in range(wn):
+                for q in range(d):
+                    G[i, q] = G2[i, q]
+                c[i] = c2[i]
+            col0 += wl
+            pcol += wl
+        for q in range(d):
+            weight[r, q] = G[0, q]
+        bias[r] = c[0]
+    return weight, bias, A, b
+
+
+@njit(cache=True)
+def project_normals(A, ia, Q, par):  # pragma: no cover - compiled
+    """Project ``A[ia[i]]`` off the orthonormal rows ``Q[par[i]]`` (k, d) and normalise it.
+
+    The child normals of a face: the containing region's outward normal projected into the
+    face's direction space (the complement of the rows of ``Q``), normalised.
+    """
+    n = ia.shape[0]
+    k = Q.shape[1]
+    d = A.shape[1]
+    out = np.empty((n, d))
+    t = np.empty(k)
+    for i in range(n):
+        a = A[ia[i]]
+        q = Q[par[i]]
+        for p in range(k):
+            s = 0.0
+            for c in range(d):
+                s += q[p, c] * a[c]
+            t[p] = s
+        nn = 0.0
+        for c in range(d):
+            s = 0.0
+            for p in range(k):
+                s += q[p, c] * t[p]
+            v = a[c] - s
+            out[i, c] = v
+            nn += v * v
+        nn = np.sqrt(nn)
+        for c in range(d):
+            out[i, c] /= nn
+    return out

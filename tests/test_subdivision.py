@@ -236,3 +236,68 @@ def test_a_copy_of_the_arrays_takes_the_array_route() -> None:
     # other tolerances: the array route too (the subdivision's tolerance differs)
     c = complex_from_arrays(regs.arrays, dataclasses.replace(DEFAULT_TOLERANCES, geometry=1e-12))
     assert c.face_counts() == a.face_counts()
+
+
+def _maps_and_facets_numpy(net, domain, pattern, facet_offset, fcol, fpos, m):
+    """The replaced numpy route: every neuron's map per region (BLAS), then the facet rows."""
+    maps, weight, bias = _subdivision._region_maps(net, pattern)
+    d = net.input_dim
+    fpar = np.repeat(np.arange(len(pattern)), np.diff(facet_offset))
+    A = np.empty((len(fcol), d))
+    b = np.empty(len(fcol))
+    dom = fcol < m
+    Ad, bd = np.asarray(domain.A, float), np.asarray(domain.b, float)
+    nd = np.linalg.norm(Ad, axis=1)
+    A[dom] = Ad[fcol[dom]] / nd[fcol[dom], None]
+    b[dom] = bd[fcol[dom]] / nd[fcol[dom]]
+    starts = np.cumsum([m, *(Wl.shape[0] for Wl in net.weights[:-1])])
+    for layer, (G, c) in enumerate(maps):
+        sel = np.flatnonzero((fcol >= starts[layer]) & (fcol < starts[layer + 1]))
+        k = fcol[sel] - starts[layer]
+        g, cc = G[fpar[sel], k], c[fpar[sel], k]
+        gn = np.linalg.norm(g, axis=1)
+        sgn = np.where(fpos[sel], 1.0, -1.0)
+        A[sel] = -sgn[:, None] * g / gn[:, None]
+        b[sel] = sgn * cc / gn
+    return weight, bias, A, b
+
+
+@pytest.mark.parametrize("arch", [(3, 8, 7, 1), (3, 6, 5, 5, 1), (4, 6, 5, 1), (2, 4, 1)])
+def test_compiled_maps_and_facets_match_the_numpy_route(arch) -> None:
+    """The compiled region maps / facet rows equal the BLAS route on random patterns and rows."""
+    rng = np.random.default_rng(3)
+    net = se.ReLUNetwork.random(arch, seed=1)
+    d = arch[0]
+    dom = _domain("shifted box", d)
+    m = len(dom.A)
+    n = 50
+    pattern = rng.random((n, net.n_hidden)) < 0.5
+    counts = rng.integers(0, 6, n)
+    facet_offset = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    fcol = np.concatenate(
+        [np.sort(rng.choice(m + net.n_hidden, k, replace=False)) for k in counts]
+    ).astype(np.int64)
+    fpos = rng.random(len(fcol)) < 0.5
+    got = _subdivision._maps_and_facets(net, dom, pattern, facet_offset, fcol, fpos, m)
+    want = _maps_and_facets_numpy(net, dom, pattern, facet_offset, fcol, fpos, m)
+    for g, w in zip(got, want, strict=True):
+        assert g.shape == w.shape
+        np.testing.assert_allclose(g, w, rtol=0, atol=ROUNDING * max(1.0, np.max(np.abs(w))))
+
+
+@pytest.mark.parametrize(("d", "k"), [(3, 1), (4, 1), (4, 2), (5, 3)])
+def test_compiled_projected_normals_match_einsum(d, k) -> None:
+    """The compiled child-normal projection equals the einsum route it replaced."""
+    rng = np.random.default_rng(d * 10 + k)
+    A = rng.normal(size=(40, d))
+    A /= np.linalg.norm(A, axis=1, keepdims=True)
+    Q = _subdivision._gram_schmidt(rng.normal(size=(15, k, d)))
+    ia = rng.integers(0, len(A), 60)
+    par = rng.integers(0, len(Q), 60)
+    from spectral_exact._subdivision_kernels import project_normals
+
+    got = project_normals(A, ia, Q, par)
+    a, Qp = A[ia], Q[par]
+    want = a - np.einsum("ckd,ck->cd", Qp, np.einsum("ckd,cd->ck", Qp, a))
+    want /= np.linalg.norm(want, axis=1, keepdims=True)
+    np.testing.assert_allclose(got, want, rtol=0, atol=ROUNDING)
