@@ -1669,7 +1669,6 @@ def _unbounded_regions_batched(net: ReLUNetwork, tol: Tolerances) -> RegionArray
                                               tb.Acon, tb.bcon)  # fmt: skip
     M, beta, pats = tb.M, tb.beta, tb.pats
     n = len(vc)
-    wl, bl = net.weights[-1][0], float(net.biases[-1][0])
     vi, _ = _ranges(vs, vc)
     Gall = XG.v[vi]
     gpiece = np.repeat(np.arange(n), vc)
@@ -1683,30 +1682,53 @@ def _unbounded_regions_batched(net: ReLUNetwork, tol: Tolerances) -> RegionArray
     pr, kk = np.nonzero(alive_b)
     A, b = _unit_rows(Acon.v[cid[pr, kk]], bcon.v[cid[pr, kk]])
     gg, col = _incidence_pairs(KG.v[vi][order] & alive_f[gpiece], gpiece, alive_b).T
-    nv = np.bincount(gpiece[~is_ray], minlength=n)
-    nr = np.bincount(gpiece[is_ray], minlength=n)
     row_v = np.cumsum(~is_ray) - 1  # row among vertices / among rays
     row_r = np.cumsum(is_ray) - 1
     vsel = ~is_ray[gg]
     inc = np.stack([row_v[gg[vsel]], col[vsel]], axis=1)
     rinc = np.stack([row_r[gg[~vsel]], col[~vsel]], axis=1)
-    inc = inc[np.lexsort((inc[:, 1], inc[:, 0]))]
-    rinc = rinc[np.lexsort((rinc[:, 1], rinc[:, 0]))]
+    return _pointed_cone_arrays(net, M, beta, pats, Gall, is_ray, gpiece, (A, b, foff), inc, rinc)
+
+
+def _pointed_cone_arrays(
+    net: ReLUNetwork,
+    M: FloatArray,
+    beta: FloatArray,
+    pats: list[NDArray[np.bool_]],
+    G: FloatArray,
+    is_ray: NDArray[np.bool_],
+    piece: NDArray[np.int64],
+    facets: tuple[FloatArray, FloatArray, NDArray[np.int64]],
+    inc: NDArray[np.int64],
+    rinc: NDArray[np.int64],
+) -> RegionArrays:
+    """:class:`RegionArrays` of ``n`` pointed cones on R^d from their homogeneous generators.
+
+    ``G`` (rows ``(1, x)`` for vertices, ``(0, u)`` for rays, grouped by ``piece``, vertices
+    before rays within a piece), the last hidden layer's affine maps ``M``, ``beta`` and the
+    patterns ``pats``; ``facets = (A, b, facet_offset)``; ``inc`` / ``rinc`` the (vertex row,
+    facet row) and (ray row, facet row) pairs, sorted here.
+    """
+    d, n = net.input_dim, len(M)
+    wl, bl = net.weights[-1][0], float(net.biases[-1][0])
+    A, b, foff = facets
+    inc = inc[np.lexsort((inc[:, 1], inc[:, 0]))].astype(np.int64)
+    rinc = rinc[np.lexsort((rinc[:, 1], rinc[:, 0]))].astype(np.int64)
     return _readonly_arrays(
         RegionArrays(
             dim=d,
             weight=np.einsum("k,nkd->nd", wl, M).reshape(n, d),
             bias=beta @ wl + bl,
             pattern=np.concatenate(pats, axis=1),
-            vertices=np.array(Gall[~is_ray, 1:]),
-            vertex_offset=_offsets(nv),
+            vertices=np.array(G[~is_ray, 1:]),
+            vertex_offset=_offsets(np.bincount(piece[~is_ray], minlength=n)),
             facet_A=A,
             facet_b=b,
             facet_offset=foff,
-            incidence=inc.astype(np.int64),
-            rays=np.array(Gall[is_ray, 1:]),
-            ray_offset=_offsets(nr),
-            ray_incidence=rinc.astype(np.int64),
+            incidence=inc,
+            rays=np.array(G[is_ray, 1:]),
+            ray_offset=_offsets(np.bincount(piece[is_ray], minlength=n)),
+            ray_incidence=rinc,
             lineality=np.zeros((0, d)),
             lineality_offset=np.zeros(n + 1, np.int64),
         )
@@ -1852,7 +1874,6 @@ def _unbounded_regions_2d(net: ReLUNetwork, tol: Tolerances) -> RegionArrays | N
         M = pat[:, :, None] * Mz[par]
         beta = pat * bz[par]
     n = len(cnt)
-    wl, bl = net.weights[-1][0], float(net.biases[-1][0])
     is_inf = infG.v
     piece = np.repeat(np.arange(n), cnt)
     first = np.cumsum(cnt) - cnt
@@ -1871,28 +1892,8 @@ def _unbounded_regions_2d(net: ReLUNetwork, tol: Tolerances) -> RegionArrays | N
     g, e = g[ok], e[ok]
     pairs = np.stack([row[g], fcol[e]], axis=1).astype(np.int64)
     rg = is_ray[g]
-    inc, rinc = pairs[~rg], pairs[rg]
-    inc = inc[np.lexsort((inc[:, 1], inc[:, 0]))]
-    rinc = rinc[np.lexsort((rinc[:, 1], rinc[:, 0]))]
-    return _readonly_arrays(
-        RegionArrays(
-            dim=d,
-            weight=np.einsum("k,nkd->nd", wl, M).reshape(n, d),
-            bias=beta @ wl + bl,
-            pattern=np.concatenate(pats, axis=1),
-            vertices=np.array(X[~is_ray, 1:]),
-            vertex_offset=_offsets(np.bincount(piece[~is_ray], minlength=n)),
-            facet_A=A,
-            facet_b=b,
-            facet_offset=_offsets(np.bincount(piece[fkeep], minlength=n)),
-            incidence=inc,
-            rays=np.array(X[is_ray, 1:]),
-            ray_offset=_offsets(np.bincount(piece[is_ray], minlength=n)),
-            ray_incidence=rinc,
-            lineality=np.zeros((0, d)),
-            lineality_offset=np.zeros(n + 1, np.int64),
-        )
-    )
+    facets = (A, b, _offsets(np.bincount(piece[fkeep], minlength=n)))
+    return _pointed_cone_arrays(net, M, beta, pats, X, is_ray, piece, facets, pairs[~rg], pairs[rg])
 
 
 def _arrays_from_cones(pieces: list[_Cone], net: ReLUNetwork) -> RegionArrays:
