@@ -138,6 +138,9 @@ def face_poset(P: Polytope | Box) -> nx.DiGraph:
         if G is not None:
             return G
     elif P.ambient_dim >= 4 and _is_bounded_fulldim(P):
+        G = _simple_poset(P)
+        if G is not None:
+            return G
         G = _bounded_poset(P)
         if G is not None:
             return G
@@ -612,6 +615,133 @@ def _bounded_poset(P: Polytope) -> nx.DiGraph | None:
     edges = [
         (keys[a], keys[b], {"normal": nrm})
         for a, b, nrm in zip(pf.tolist(), pg.tolist(), normals, strict=True)
+    ]
+    return _graph(nodes, edges)
+
+
+#: largest number of facets times dimension for which :func:`_simple_poset` packs a face's
+#: facet set into one int64 key (``(n + 1)**d < 2**63``)
+_SIMPLE_KEY_BITS = 62
+
+
+def _simple_poset(P: Polytope) -> nx.DiGraph | None:
+    """Face poset of a bounded simple full-dimensional polytope (``d >= 4``), from its facets.
+
+    In a simple polytope every vertex lies on exactly ``d`` facets, whose normals are linearly
+    independent, and every subset ``S`` of them is a face of dimension ``d - |S|`` through the
+    vertex: ``F_S = {x in P : A_S x = b_S}``, with vertex set ``{w : S subset T_w}`` (``T_w``
+    the facets at ``w``). So the faces are the distinct facet subsets of the vertices' facet
+    sets (``2^d`` per vertex, keyed by one integer and deduplicated with ``np.unique``), the
+    facets of ``F_S`` are the ``F_{S + f}``, the direction space of ``F_S`` is the null space
+    of ``A_S`` (an orthonormal basis from one batched SVD per level), and the outward normal
+    of ``F_{S + f}`` inside ``F_S`` is ``a_f`` projected on that space, normalised (``a_f`` is
+    outward for ``P``). The regions of a ReLU network in general position are simple; their
+    facet rows are exact, so this is also more accurate on tiny faces than fitting the hull
+    to the vertices. Same nodes, data and edges as :func:`_general_poset` (to rounding;
+    bases may differ by a rotation of the same space). Returns ``None`` (caller falls back)
+    when ``P`` is not simple, two vertices share their facet set, or an edge does not have
+    exactly two vertices.
+    """
+    V = P.vertices
+    m, d = V.shape
+    inc = P.vertex_incidence
+    n = inc.shape[1]
+    if d < 2 or d * np.log2(n + 1) > _SIMPLE_KEY_BITS or not np.all(_sum(inc, 1) == d):
+        return None
+    T = np.nonzero(inc)[1].reshape(m, d)  # facets at each vertex, ascending
+    masks = np.arange(2**d)
+    bits = (masks[:, None] >> np.arange(d)[None, :]) & 1  # (2^d, d)
+    rank = np.cumsum(bits, axis=1) - bits  # position of each chosen facet inside S
+    base = np.int64(n + 1)
+    digits = base ** rank.astype(np.int64) * bits  # (2^d, d)
+    keys = (T + 1) @ digits.T  # (m, 2^d): key of S = the facets chosen by each mask
+    uniq, inv = np.unique(keys.reshape(-1), return_inverse=True)
+    inv = inv.reshape(m, 2**d)
+    size = bits.sum(1)
+    nF = len(uniq)
+    fdim = np.empty(nF, np.int64)
+    fdim[inv] = d - size[None, :]
+    # vertex membership: (face, vertex) pairs sorted by face, then vertex
+    order = np.argsort(inv.T.reshape(-1) * m + np.arange(m)[None, :].repeat(2**d, 0).reshape(-1))
+    face_of = inv.T.reshape(-1)[order]
+    vert_of = np.tile(np.arange(m), 2**d)[order]
+    cnt = np.bincount(face_of, minlength=nF)
+    if np.any(cnt[fdim == 0] != 1) or np.any(cnt[fdim == 1] != 2):
+        return None
+    starts = np.cumsum(cnt) - cnt
+    Vc = V[vert_of]
+    point = np.add.reduceat(Vc, starts, axis=0) / cnt[:, None]
+    off = Vc - point[face_of]
+    radius = np.sqrt(np.maximum.reduceat(_sum(off * off, 1), starts))
+    radius[fdim == 0] = 0.0
+    # the facet set of each face (from one vertex and mask), its basis: null space of A_S
+    rep_v, rep_mask = np.empty(nF, np.int64), np.empty(nF, np.int64)
+    rep_v[inv] = np.arange(m)[:, None]
+    rep_mask[inv] = masks[None, :]
+    A = P.A
+    Bp = np.zeros((nF, d, d))
+    fsize = size[rep_mask]
+    Bp[fsize == 0] = np.eye(d)
+    for s in range(1, d):  # vertices (s = d) have an empty basis
+        sel = np.flatnonzero(fsize == s)
+        Ssel = T[rep_v[sel]][bits[rep_mask[sel]].astype(bool)].reshape(len(sel), s)
+        if s == 1:  # facets: the Householder complement of the unit normal
+            from .complex import _complement
+
+            Bp[sel, : d - 1] = _complement(A[Ssel[:, 0]])
+            continue
+        if s == d - 1:  # edges: the unit direction between the two vertices
+            ends = vert_of[starts[sel, None] + np.arange(2)]
+            u = V[ends[:, 1]] - V[ends[:, 0]]
+            Bp[sel, 0] = u / np.sqrt(_sum(u * u, 1))[:, None]
+            continue
+        _, sv, vt = np.linalg.svd(A[Ssel], full_matrices=True)  # (n, s, d) -> vt (n, d, d)
+        if np.any(sv[:, -1] <= P.tol.rank * sv[:, 0]):
+            return None  # dependent facet normals at a vertex: not simple
+        Bp[sel, : d - s] = vt[:, s:]
+    # links F_S -> F_{S + f}, and the normal: a_f projected on the space of F_S
+    pm = np.repeat(masks, d)
+    pp = np.tile(np.arange(d), 2**d)
+    free = bits[pm, pp] == 0
+    pm, pp = pm[free], pp[free]
+    par = inv[:, pm].reshape(-1)
+    chi = inv[:, pm | (1 << pp)].reshape(-1)
+    fcol = T[:, pp].reshape(-1)
+    link, first = np.unique(par * nF + chi, return_index=True)
+    par, chi, fcol = link // nF, link % nF, fcol[first]
+    BF = Bp[par]
+    a = A[fcol]
+    v = np.einsum("eid,ei->ed", BF, np.einsum("eid,ed->ei", BF, a))
+    nrm = np.sqrt(_sum(v * v, 1))
+    if np.any(nrm == 0):  # pragma: no cover - a facet normal inside the face's hyperplanes
+        return None
+    normals = v / nrm[:, None]
+    # the networkx view
+    empty = np.zeros((0, d))
+    colsl = vert_of.tolist()
+    keys_l: list[frozenset[int]] = []
+    nodes: list[tuple[frozenset[int], dict[str, object]]] = []
+    it = zip(fdim.tolist(), starts.tolist(), cnt.tolist(), point, radius.tolist(), Bp, strict=True)
+    for k, s0, c, pt, rad, B in it:
+        key = frozenset(colsl[s0 : s0 + c])
+        keys_l.append(key)
+        nodes.append(
+            (
+                key,
+                {
+                    "dim": k,
+                    "vertices": Vc[s0 : s0 + c],
+                    "rays": empty,
+                    "bounded": True,
+                    "point": pt,
+                    "basis": B[:k] if k else empty,
+                    "radius": rad,
+                },
+            )
+        )
+    edges = [
+        (keys_l[a_], keys_l[b_], {"normal": nv})
+        for a_, b_, nv in zip(par.tolist(), chi.tolist(), normals, strict=True)
     ]
     return _graph(nodes, edges)
 

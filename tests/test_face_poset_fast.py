@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import itertools
 
+import networkx as nx
 import numpy as np
 import pytest
 from test_face_poset import _same_poset, check_poset
 
 import spectral_exact as se
-from spectral_exact.face_poset import _bounded_poset, _general_poset, f_vector
+from spectral_exact.face_poset import _bounded_poset, _general_poset, _simple_poset, f_vector
 
 
 def _cross_polytope(d: int) -> se.Polytope:
@@ -108,3 +109,65 @@ def test_face_keys_are_vertex_sets() -> None:
         for a, b in itertools.combinations(sorted(key), 2):
             if np.sum(P.vertices[a] != P.vertices[b]) == 1:
                 assert frozenset((a, b)) in G
+
+
+SIMPLE = ("4-cube", "4-simplex", "5-cube", "5-simplex")
+
+
+@pytest.mark.parametrize("name", sorted(SHAPES))
+def test_simple_poset_shapes(name: str) -> None:
+    """Simple shapes take the facet-subset path (same poset); the cross-polytope is refused."""
+    make, fv = SHAPES[name]
+    P = make()
+    G = _simple_poset(P)
+    if name not in SIMPLE:
+        assert G is None  # 2(d - 1) facets at each vertex
+        return
+    assert G is not None
+    assert f_vector(G) == fv
+    check_poset(G, P)
+    _same_poset(G, _general_poset(P))
+
+
+@pytest.mark.parametrize(
+    ("arch", "seed"), [((4, 8, 8, 1), 0), ((4, 12, 12, 1), 3), ((5, 6, 6, 1), 1)]
+)
+def test_simple_poset_of_regions_matches_general_construction(
+    arch: tuple[int, ...], seed: int
+) -> None:
+    net = se.ReLUNetwork.random(arch, seed=seed)
+    d = arch[0]
+    regs = list(se.linear_regions(net, se.Box(-np.ones(d), np.ones(d))))
+    for r in regs[:: max(1, len(regs) // 10)]:
+        G = _simple_poset(r.polytope)
+        assert G is not None  # general position: every region is simple
+        _same_poset(G, _general_poset(r.polytope))
+        check_poset(G, r.polytope)
+        assert sum((-1) ** dim for _, dim in G.nodes(data="dim")) == 1  # Euler
+
+
+def test_simple_poset_is_scale_covariant() -> None:
+    """A region scaled by 1e-9: same faces, same bases and normals, points scaled."""
+    net = se.ReLUNetwork.random((4, 8, 8, 1), seed=2)
+    for r in list(se.linear_regions(net, se.Box(-np.ones(4), np.ones(4))))[::40]:
+        P = r.polytope
+        Q = se.Polytope.from_halfspaces(P.A, 1e-9 * P.b)
+        G, H = _simple_poset(P), _simple_poset(Q)
+        assert G is not None and H is not None
+
+        # vertex order may differ: match faces through their scaled vertex sets
+        def by_vertices(X: nx.DiGraph, s: float) -> dict:
+            return {
+                tuple(sorted(map(tuple, np.round(dat["vertices"] / s, 6)))): dat
+                for _, dat in X.nodes(data=True)
+            }
+
+        g, h = by_vertices(G, 1.0), by_vertices(H, 1e-9)
+        assert g.keys() == h.keys()
+        for key, a in g.items():
+            b = h[key]
+            np.testing.assert_allclose(b["point"], 1e-9 * a["point"], rtol=1e-12, atol=1e-22)
+            # vertices recomputed from the scaled half-spaces: rounding of the coordinates
+            np.testing.assert_allclose(b["radius"], 1e-9 * a["radius"], rtol=1e-12, atol=1e-23)
+            np.testing.assert_allclose(b["basis"].T @ b["basis"], a["basis"].T @ a["basis"],
+                                       atol=1e-13)  # fmt: skip
