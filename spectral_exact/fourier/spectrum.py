@@ -675,7 +675,10 @@ def _fused_sum(
     Returns the values and their error weights (the error is about ``u`` times them; see
     :func:`_error_weight`). The torch kernels return no per-term weight: their frequencies
     get the level engine's a-priori amplification (:func:`_error_weight` without the fused
-    data), which is larger, never smaller.
+    data), which is larger, never smaller. So do the frequencies handed to the ``stable``
+    route: the fused kernel's amplification there is that of the Laplacian route's small
+    denominators ``1 / (k . e)``, which is why they were handed over, and which the stable
+    route (series near ``Proj_F(k) = 0``) does not divide by.
     """
     assert prep.fused is not None
     if backend == "torch":
@@ -705,5 +708,5 @@ def _fused_sum(
     if not np.all(good):
         bad = ~good
         out[bad], mod = _route_sum(prep, k[bad], stable, backend, device)
-        weight[bad] = _error_weight(prep, k[bad], mod)
+        weight[bad] = _error_weight(prep, k[bad], mod, use_fused=False)
     return out, weight
