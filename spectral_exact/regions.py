@@ -2012,6 +2012,22 @@ def _unbounded_regions_rescaled(net: ReLUNetwork, tol: Tolerances) -> RegionArra
     )
 
 
+def _unbounded_regions_fast(net: ReLUNetwork, tol: Tolerances) -> RegionArrays:
+    """Regions on R^d: in ``d >= 3`` through the global edge subdivision of a bounding box.
+
+    :func:`~spectral_exact._subdivision_rd.unbounded_regions_subdivided` (first layer of rank
+    ``d``, general position, every vertex proven inside the box) and otherwise the cone
+    enumerator (:func:`_unbounded_regions_rescaled`).
+    """
+    if net.input_dim >= 3:
+        from ._subdivision_rd import unbounded_regions_subdivided
+
+        out = unbounded_regions_subdivided(net, tol)
+        if out is not None:
+            return out
+    return _unbounded_regions_rescaled(net, tol)
+
+
 def _domain_radius(net: ReLUNetwork, poly: Polytope | None) -> float:
     """Largest |x| that matters: the domain's vertices, or on R^d the first layer's planes."""
     if poly is not None:
@@ -2082,8 +2098,6 @@ def linear_regions(
 
     with _single_thread():  # small products (pieces x width): BLAS threads only contend
         arrays = (
-            _unbounded_regions_rescaled(net, tol)
-            if poly is None
-            else _bounded_regions(net, poly, tol)
+            _unbounded_regions_fast(net, tol) if poly is None else _bounded_regions(net, poly, tol)
         )
     return Regions(net, domain, arrays, tol)
