@@ -210,34 +210,45 @@ def _neuron_maps(net: ReLUNetwork, pattern: NDArray[np.bool_]) -> tuple[FloatArr
     return G, c
 
 
-def _null_vectors(A: FloatArray) -> FloatArray:
-    """Return the unit null vectors of a stack of ``(d - 1, d)`` matrices of full rank."""
-    _, _, Vt = np.linalg.svd(A)
-    return np.asarray(Vt[:, -1, :])
+def _null_vectors(A: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Return the unit null vectors of a stack of ``(d - 1, d)`` matrices and their conditions.
+
+    The condition number ``s_max / s_min`` bounds the angle by which rounding turns the null
+    vector (in units of the unit roundoff).
+    """
+    _, sv, Vt = np.linalg.svd(A)
+    with np.errstate(divide="ignore"):
+        cond = sv[:, 0] / sv[:, -1]
+    return np.asarray(Vt[:, -1, :]), cond
 
 
 def _slopes(
     net: ReLUNetwork, pattern: NDArray[np.bool_], u: FloatArray, on: NDArray[np.bool_]
-) -> FloatArray:
+) -> tuple[FloatArray, FloatArray]:
     """Differentiate every hidden pre-activation along ``u`` on regions ``pattern``.
 
     Forward mode, layer by layer, with the neurons ``on`` (those whose zero sets contain the
-    line: their derivative is zero) set to exactly zero: a neuron whose active inputs all
-    have zero derivative then gets exactly zero (the pattern makes it constant along the
-    line), not a rounding residue that would be indistinguishable from a far cut.
+    line: their derivative is zero) set to exactly zero. Returns the slopes and the same
+    recursion in absolute values (``|W| |s|``), the scale of their rounding: a slope that is
+    zero in exact arithmetic (``u`` orthogonal to every active path) comes out as a residue
+    of a few ulps of that scale, not of the neuron's gradient.
     """
     out = np.zeros(on.shape)
-    s = u
+    mag = np.zeros(on.shape)
+    s, a = u, np.abs(u)
     col = 0
     for layer, Wl in enumerate(net.weights[:-1]):
         w = Wl.shape[0]
         if layer:
-            s = s * pattern[:, col - len(s.T) : col]
-        s = s @ np.asarray(Wl, float).T
+            p = pattern[:, col - s.shape[1] : col]
+            s, a = s * p, a * p
+        W = np.asarray(Wl, float)
+        s, a = s @ W.T, a @ np.abs(W).T
         s[on[:, col : col + w]] = 0.0
         out[:, col : col + w] = s
+        mag[:, col : col + w] = a
         col += w
-    return out
+    return out, mag
 
 
 def _first_rows(rv: IntArray, n_vertices: int) -> IntArray:
@@ -296,7 +307,7 @@ def _check(
         G, c = _neuron_maps(net, pattern[rb])
         zc = Zc[vb]
         cols = np.sort(np.where(zc >= m, zc - m, H), axis=1)[:, : d - 1]  # neuron zeros
-        u = _null_vectors(G[np.arange(len(vb))[:, None], cols])
+        u, cond = _null_vectors(G[np.arange(len(vb))[:, None], cols])
         # orient outward: away from the other end of the outward edge
         out_dir = sk.X[vb] - sk.X[a[sl]]
         u *= np.where(np.einsum("nd,nd->n", u, out_dir) < 0, -1.0, 1.0)[:, None]
@@ -305,12 +316,13 @@ def _check(
         z = np.einsum("nhd,nd->nh", G, sk.X[vb]) + c
         on = np.zeros_like(z, bool)
         on[np.arange(len(vb))[:, None], cols] = True
-        sig = _slopes(net, pattern[rb], u, on)
+        sig, mag = _slopes(net, pattern[rb], u, on)
         eps = hyperplane_tolerance(gn, np.abs(c), scale)
         if np.any(~on & (np.abs(z) <= eps)):
             return None  # a boundary vertex on a neuron's zero set it is not said to be on
-        # a slope within rounding of zero: parallel (the cone enumerator's decision at a ray)
-        flat = np.abs(sig) <= _RAY_ULPS * gn
+        # a slope within rounding of zero: parallel (the cone enumerator's decision at a ray),
+        # with the rounding of the forward-mode slope and of the direction u
+        flat = np.abs(sig) <= _RAY_ULPS * (mag + gn * cond[:, None])
         cut = ~on & ~flat & (z * sig < 0)
         if cut.any():
             ib, jh = np.nonzero(cut)
