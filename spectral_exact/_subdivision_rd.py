@@ -350,11 +350,10 @@ def _polish(arrays: RegionArrays, extra: SkeletonRegions) -> FloatArray | None:
     first = _first_rows(rv, len(Zc))
     rows = first[interior]
     inc = arrays.incidence  # sorted by vertex row
-    start = np.searchsorted(inc[:, 0], rows)
-    stop = np.searchsorted(inc[:, 0], rows, side="right")
-    if np.any(stop - start != d):  # pragma: no cover - a vertex on more than d facets
+    ptr = np.concatenate([[0], np.cumsum(np.bincount(inc[:, 0], minlength=len(rv)))])
+    if np.any(ptr[rows + 1] - ptr[rows] != d):  # pragma: no cover - a vertex on > d facets
         return None
-    f = inc[start[:, None] + np.arange(d), 1]
+    f = inc[ptr[rows][:, None] + np.arange(d), 1]
     X[interior] = np.linalg.solve(arrays.facet_A[f], arrays.facet_b[f][..., None])[..., 0]
     return X
 
@@ -418,26 +417,30 @@ def _convert(
     col = zc.reshape(-1)
     nz = col >= m
     rr, reg, col = rr[nz], reg[nz], col[nz]
-    C = m + int(net.n_hidden)
-    key_f = freg * C + fcol
-    key = reg * C + col
-    pos = np.searchsorted(key_f, key)
-    if np.any(pos >= len(key_f)) or np.any(key_f[np.minimum(pos, len(key_f) - 1)] != key):
+    from ._subdivision_kernels import find_in_segments
+
+    pos = find_in_segments(arrays.facet_offset, fcol, reg, col)
+    if np.any(pos < 0):
         return None  # pragma: no cover - a ray on a zero set that is no facet of its region
-    rinc = np.unique(np.stack([rr, frow_new[pos]], axis=1), axis=0)
-    inc = inc[np.lexsort((inc[:, 1], inc[:, 0]))].astype(np.int64)
+    n_f = int(keep_f.sum())
+    key = np.unique(rr * n_f + frow_new[pos])
+    rinc = np.stack([key // n_f, key % n_f], axis=1)
+    # sorted by vertex row, then facet row (the box's incidences are, and the maps are monotone)
+    key = inc[:, 0] * n_f + inc[:, 1]
+    if np.any(key[1:] <= key[:-1]):  # pragma: no cover - defensive
+        inc = inc[np.lexsort((inc[:, 1], inc[:, 0]))]
     return _readonly_arrays(
         RegionArrays(
             dim=d,
-            weight=np.array(arrays.weight),
-            bias=np.array(arrays.bias),
-            pattern=np.array(arrays.pattern),
+            weight=arrays.weight,
+            bias=arrays.bias,
+            pattern=arrays.pattern,
             vertices=X[rv[keep_v]],
             vertex_offset=_offsets(np.bincount(rf[keep_v], minlength=n)),
             facet_A=np.array(arrays.facet_A[keep_f]),
             facet_b=np.array(arrays.facet_b[keep_f]),
             facet_offset=_offsets(np.bincount(freg[keep_f], minlength=n)),
-            incidence=inc,
+            incidence=inc.astype(np.int64),
             rays=np.array(rays),
             ray_offset=ray_offset,
             ray_incidence=rinc.astype(np.int64).reshape(-1, 2),
