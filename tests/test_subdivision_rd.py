@@ -241,3 +241,27 @@ def test_scale_covariant() -> None:
         Va, Vb = a.vertices[_rows(a.vertex_offset, i)], b.vertices[_rows(b.vertex_offset, j)]
         _, dist = _nearest(Va * s, Vb)
         assert np.all(dist <= VERTEX_RTOL * s * (1 + np.max(np.abs(Va))))
+
+
+def test_vertex_copies_are_one_number_and_the_fused_route_applies() -> None:
+    """Each vertex is solved once, so every region's copy is the same number: the complex merge
+    is exact and the fused route (refused on the cone route's arrays for this net, whose
+    copies differ by more than MERGE_GUARD_ULPS) agrees with Lemma 1.
+    """
+    from spectral_exact.complex import complex_from_arrays
+    from spectral_exact.fourier.spectrum import _merge_is_exact
+
+    net = se.ReLUNetwork.random([3, 16, 16, 1], seed=0)
+    old = _unbounded_regions_rescaled(net, TOL)
+    assert not _merge_is_exact(old.vertices, complex_from_arrays(old, TOL))
+    prep = se.prepare_network(_copy(net), None)
+    ra = prep.regions.arrays
+    cx = complex_from_arrays(ra, TOL)
+    assert np.array_equal(ra.vertices, cx.vertices[cx.vertex_of_row])
+    assert prep.fused is not None
+    k = np.random.default_rng(4).uniform(-30.0, 30.0, size=(8, 3))
+    fused = se.network_fourier(prep, k, method="fused")
+    ref = se.network_fourier(prep, k, method="lemma1")
+    np.testing.assert_allclose(
+        fused, ref, rtol=FOURIER_RTOL, atol=FOURIER_RTOL * np.max(np.abs(ref))
+    )
