@@ -150,7 +150,7 @@ def test_box_is_enlarged_when_a_vertex_lies_outside(monkeypatch: pytest.MonkeyPa
         return out
 
     monkeypatch.setattr(srd, "_check", counting)
-    net = se.ReLUNetwork.random([3, 6, 6, 1], seed=0)
+    net = se.ReLUNetwork.random([3, 6, 6, 1], seed=9)
     new = srd.unbounded_regions_subdivided(net, TOL)
     assert new is not None
     assert len(rounds) == 2 and rounds[0] > 0 and rounds[1] == 0
