@@ -295,7 +295,7 @@ def _check(
     bnd = ndz[p] == 1
     p, a = p[bnd], a[bnd]
     n_cross = 2 * int(crossing.sum())
-    if len(np.unique(p)) != len(p) or len(p) + n_cross != int(np.sum(ndz == 1)):
+    if np.any(np.bincount(p, minlength=nv) > 1) or len(p) + n_cross != int(np.sum(ndz == 1)):
         return None  # pragma: no cover - a boundary vertex without its one outward edge
     U = np.zeros((nv, d))
     scale = zero_distance(np.stack([lo, hi]), tol)
@@ -427,7 +427,8 @@ def _convert(
     if np.any(pos < 0):
         return None  # pragma: no cover - a ray on a zero set that is no facet of its region
     n_f = int(keep_f.sum())
-    key = np.unique(rr * n_f + frow_new[pos])
+    key = np.sort(rr * n_f + frow_new[pos])
+    key = key[np.r_[True, key[1:] != key[:-1]]]
     rinc = np.stack([key // n_f, key % n_f], axis=1)
     # sorted by vertex row, then facet row (the box's incidences are, and the maps are monotone)
     key = inc[:, 0] * n_f + inc[:, 1]

@@ -25,7 +25,9 @@ affine), keeping only full-dimensional pieces.
   in 2-D as cyclic polygons of generators, :func:`_unbounded_regions_2d`); otherwise a
   hyperplane that is not parallel to the lineality space first trades one lineality
   direction for a ray on each side, one cone at a time. Vertices, rays and lineality come
-  out directly.
+  out directly. In 3-D (:data:`RD_SUBDIVISION_DIMS`) the regions on R^d are first read off
+  the global edge subdivision of a box proven to contain every vertex
+  (:mod:`spectral_exact._subdivision_rd`); the cones take what that route declines.
 
 The enumerators produce flat arrays (:class:`RegionArrays`, the Fourier engine's input);
 :class:`Regions` holds them and creates :class:`Region` / :class:`Polytope` objects only when
