@@ -265,3 +265,32 @@ def test_vertex_copies_are_one_number_and_the_fused_route_applies() -> None:
     np.testing.assert_allclose(
         fused, ref, rtol=FOURIER_RTOL, atol=FOURIER_RTOL * np.max(np.abs(ref))
     )
+
+
+@pytest.mark.parametrize("case", ["dead_neuron", "parallel_pair", "coincident_pair", "central"])
+def test_special_first_layers(case: str) -> None:
+    """A deeper neuron with zero weights and a parallel pair of first-layer hyperplanes are
+    handled (same regions as the cones); coincident hyperplanes and a central arrangement
+    (every first-layer hyperplane through one point) are declined and left to the cones.
+    """
+    rng = np.random.default_rng(0)
+    W1, b1 = rng.normal(size=(6, 3)), 0.1 * rng.normal(size=6)
+    W2, b2 = rng.normal(size=(5, 6)), 0.1 * rng.normal(size=5)
+    if case == "dead_neuron":
+        W2[2] = 0.0
+    elif case == "parallel_pair":
+        W1[5], b1[5] = W1[4], b1[4] + 0.3
+    elif case == "coincident_pair":
+        W1[5], b1[5] = 2.0 * W1[4], 2.0 * b1[4]
+    else:
+        b1[:] = 0.0
+    net = se.ReLUNetwork([W1, W2, np.ones((1, 5))], [b1, b2, np.zeros(1)])
+    new = srd.unbounded_regions_subdivided(net, TOL)
+    old = _unbounded_regions_rescaled(net, TOL)
+    if case in ("dead_neuron", "parallel_pair"):
+        assert new is not None
+        _assert_h_description(new)
+        _assert_same_regions(new, old)
+    else:
+        assert new is None
+        assert len(se.linear_regions(net, None)) == old.n_regions
