@@ -92,11 +92,12 @@ _GOLDEN = 0.5 * (1.0 + math.sqrt(5.0))
 #: box placements tried when the subdivision is not in general position on one
 MAX_PLACEMENTS = 3
 
-#: a neuron whose slope along an unbounded edge is below this times its gradient's norm is
-#: parallel to it (``ROUNDING_ULPS`` ulps: the threshold of ``regions._cone_eps`` at a ray)
+#: a neuron whose slope along an unbounded edge is below this times the slope's rounding
+#: scale (its forward-mode magnitude plus its gradient's norm times the edge direction's
+#: condition) is parallel to it: ``ROUNDING_ULPS`` ulps, as ``regions._cone_eps`` at a ray
 _RAY_ULPS = ROUNDING_ULPS * float(np.finfo(float).eps)
 
-#: regions per chunk when their pre-activation maps are formed (bounded memory)
+#: boundary vertices per chunk when their regions' pre-activation maps are formed
 _MAP_CHUNK = 4096
 
 
