@@ -294,3 +294,21 @@ def test_special_first_layers(case: str) -> None:
     else:
         assert new is None
         assert len(se.linear_regions(net, None)) == old.n_regions
+
+
+def test_random_sweep_matches_cone_enumerator() -> None:
+    """Random 3-D and 4-D nets of one to three hidden layers, He and PyTorch scales."""
+    rng = np.random.default_rng(123)
+    routed = 0
+    for _ in range(30):
+        d = int(rng.choice([3, 3, 4]))
+        widths = [int(rng.integers(d, 9)) for _ in range(int(rng.integers(1, 4)))]
+        scale = str(rng.choice(["he", "pytorch"]))
+        net = se.ReLUNetwork.random([d, *widths, 1], seed=int(rng.integers(10**6)), scale=scale)
+        new = srd.unbounded_regions_subdivided(net, TOL)
+        if new is None:
+            continue
+        routed += 1
+        _assert_h_description(new)
+        _assert_same_regions(new, _unbounded_regions_rescaled(net, TOL))
+    assert routed >= 25  # general position is the rule for random nets
