@@ -17,6 +17,11 @@ passes over flat tables, without sorts or per-level concatenations (numba, cache
 Hash keys are sums of random 64-bit words (uniform), so the slot of a key is its low bits
 after one xor-shift; the table has at least twice as many slots as keys (linear probing).
 
+Every large array (outputs, hash tables, work space) is allocated by numpy in the Python
+wrappers and passed in: numpy asks the kernel for transparent huge pages on large blocks,
+numba's own allocations do not, and on a virtual machine the page faults and TLB misses of
+4 KiB pages made the random accesses of these passes ten times slower.
+
 References
 ----------
 A. Berzins, "Polyhedral complex extraction from ReLU networks using edge subdivision", Proc.
@@ -29,8 +34,8 @@ import numpy as np
 from numba import njit
 
 
-@njit(cache=True)
-def _table_size(n):  # pragma: no cover - compiled
+def table_size(n: int) -> int:
+    """Slots of an open-addressing table for ``n`` keys: a power of two ``>= 2 n + 2``."""
     size = 16
     while size < 2 * n + 2:
         size *= 2
@@ -43,30 +48,30 @@ def _slot(key, mask):  # pragma: no cover - compiled
 
 
 @njit(cache=True)
-def _grow_rows(a, n):  # pragma: no cover - compiled
-    """``a`` with at least ``n`` rows (doubling; old rows copied)."""
-    if n <= a.shape[0]:
-        return a
-    out = np.zeros((max(n, 2 * a.shape[0]), a.shape[1]), a.dtype)
-    out[: a.shape[0]] = a
-    return out
-
-
-@njit(cache=True)
-def _grow_cols(a, n):  # pragma: no cover - compiled
-    """``a`` with at least ``n`` columns (doubling; old columns copied)."""
-    if n <= a.shape[1]:
-        return a
-    out = np.zeros((a.shape[0], max(n, 2 * a.shape[1])), a.dtype)
-    out[:, : a.shape[1]] = a
-    return out
-
-
-@njit(cache=True)
 def split_layer(
-    X, Zc, P, HP, E, ZT, n_v, n_e, col0, m, rz, rp, gnorm, bias, scale, ulps_eps
+    X,
+    Zc,
+    P,
+    HP,
+    E,
+    ZT,
+    n_v,
+    n_e,
+    j0,
+    col0,
+    m,
+    rz,
+    rp,
+    gnorm,
+    bias,
+    scale,
+    ulps_eps,
+    slot_h,
+    slot_u,
+    slot_n,
+    slot_gen,
 ):  # pragma: no cover - compiled
-    """Split the vertex/edge table by every neuron of one layer, in order.
+    """Split the vertex/edge table by the neurons ``j0, j0 + 1, ...`` of one layer, in order.
 
     ``ZT`` (w, cap) holds the layer's pre-activations at the first ``n_v`` vertices (one
     contiguous row per neuron). Neuron ``j`` (column ``c = col0 + j``): a vertex with
@@ -76,13 +81,19 @@ def split_layer(
     and pre-activations), becomes ``(a, u)`` and ``(u, b)`` is appended; ``u``'s zeros are the
     common zeros of ``a`` and ``b`` plus ``c``; the new vertices whose candidate 2-faces (the
     edge's sign vector with one zero replaced by a sign) coincide are joined by a new edge,
-    and each candidate must get exactly two. Returns the (possibly reallocated) tables, the new
-    counts and a status: 0, or 1 outside general position (the caller gives up).
+    and each candidate must get exactly two (``slot_*``: the hash table of the candidates,
+    slots stamped with ``c + 1`` in ``slot_gen``, so it is never cleared).
+
+    Returns ``(n_v, n_e, j, status, need_v, need_e, need_t)``: status 0 when every neuron is
+    done, 1 outside general position (the caller gives up), 2 when neuron ``j`` needs tables
+    with ``need_v`` vertex rows (and ``ZT`` columns), ``need_e`` edge rows and ``need_t``
+    hash slots (the caller grows them and calls again from ``j``; nothing of neuron ``j`` was
+    written).
     """
     d = X.shape[1]
     one = np.uint64(1)
     w_layer = ZT.shape[0]
-    for j in range(w_layer):
+    for j in range(j0, w_layer):
         c = col0 + j
         s = ZT[j]
         mx = 0.0
@@ -91,35 +102,34 @@ def split_layer(
             if a > mx:
                 mx = a
         eps = gnorm[j] * scale + ulps_eps * abs(mx + abs(bias[j]))
-        wc = c >> 6
-        bc = one << np.uint64(c & 63)
         for v in range(n_v):
             if abs(s[v]) <= eps:
-                return X, Zc, P, HP, E, ZT, n_v, n_e, 1
-            if s[v] > 0:
-                P[v, wc] |= bc
-                HP[v, 0] += rp[c, 0]
-                HP[v, 1] += rp[c, 1]
+                return n_v, n_e, j, 1, 0, 0, 0
         n_cut = 0
         for e in range(n_e):
             if (s[E[e, 0]] > 0) != (s[E[e, 1]] > 0):
                 n_cut += 1
+        # candidate 2-faces: at most 2 (d - 1) per new vertex
+        size = 16
+        while size < 4 * (d - 1) * n_cut + 2:
+            size *= 2
+        if (
+            n_v + n_cut > X.shape[0]
+            or n_v + n_cut > ZT.shape[1]
+            or (n_e + d * n_cut > E.shape[0] or size > slot_u.shape[0])
+        ):
+            return n_v, n_e, j, 2, n_v + n_cut, n_e + d * n_cut, size
+        wc = c >> 6
+        bc = one << np.uint64(c & 63)
+        for v in range(n_v):
+            if s[v] > 0:
+                P[v, wc] |= bc
+                HP[v, 0] += rp[c, 0]
+                HP[v, 1] += rp[c, 1]
         if n_cut == 0:
             continue
-        X = _grow_rows(X, n_v + n_cut)
-        Zc = _grow_rows(Zc, n_v + n_cut)
-        P = _grow_rows(P, n_v + n_cut)
-        HP = _grow_rows(HP, n_v + n_cut)
-        ZT = _grow_cols(ZT, n_v + n_cut)
-        E = _grow_rows(E, n_e + d * n_cut)
-        s = ZT[j]
-        # candidate 2-faces: at most 2 (d - 1) per new vertex
-        size = _table_size(2 * (d - 1) * n_cut)
+        gen = c + 1
         hmask = np.uint64(size - 1)
-        slot_h0 = np.zeros(size, np.uint64)
-        slot_h1 = np.zeros(size, np.uint64)
-        slot_u = np.full(size, -1, np.int64)
-        slot_n = np.zeros(size, np.int64)
         u = n_v
         n_e0 = n_e
         for e in range(n_e0):
@@ -152,7 +162,8 @@ def split_layer(
                     if Zc[b, r] == col:
                         onb = True
                 if onb:
-                    Zc[u, k] = col
+                    if k < d - 1:
+                        Zc[u, k] = col
                     k += 1
                 else:
                     n_only += 1
@@ -161,7 +172,7 @@ def split_layer(
                         h1 += rp[col, 1]
                         P[u, col >> 6] |= one << np.uint64(col & 63)
             if n_only != 1:
-                return X, Zc, P, HP, E, ZT, n_v, n_e, 1
+                return n_v, n_e, j, 1, 0, 0, 0
             Zc[u, d - 1] = c
             HP[u, 0] = h0
             HP[u, 1] = h1
@@ -188,15 +199,16 @@ def split_layer(
                         g1 += rp[i, 1]
                     sl = _slot(g0, hmask)
                     while True:
-                        if slot_u[sl] < 0:
-                            slot_h0[sl] = g0
-                            slot_h1[sl] = g1
+                        if slot_gen[sl] != gen:
+                            slot_gen[sl] = gen
+                            slot_h[sl, 0] = g0
+                            slot_h[sl, 1] = g1
                             slot_u[sl] = u
                             slot_n[sl] = 1
                             break
-                        if slot_h0[sl] == g0:
-                            if slot_h1[sl] != g1 or slot_n[sl] != 1:
-                                return X, Zc, P, HP, E, ZT, n_v, n_e, 1
+                        if slot_h[sl, 0] == g0:
+                            if slot_h[sl, 1] != g1 or slot_n[sl] != 1:
+                                return n_v, n_e, j, 1, 0, 0, 0
                             E[n_e, 0] = slot_u[sl]
                             E[n_e, 1] = u
                             n_e += 1
@@ -205,26 +217,26 @@ def split_layer(
                         sl = (sl + 1) & (size - 1)
             u += 1
         for q in range(size):
-            if slot_u[q] >= 0 and slot_n[q] != 2:
-                return X, Zc, P, HP, E, ZT, n_v, n_e, 1
+            if slot_gen[q] == gen and slot_n[q] != 2:
+                return n_v, n_e, j, 1, 0, 0, 0
         n_v = u
-    return X, Zc, P, HP, E, ZT, n_v, n_e, 0
+    return n_v, n_e, w_layer, 0, 0, 0, 0
 
 
 @njit(cache=True)
-def edge_keys(Zc, P, HP, E, rz, rp):  # pragma: no cover - compiled
+def edge_keys(Zc, P, HP, E, rz, rp, Hv, Ze, He, cola, bpos, colb, apos, slot):  # pragma: no cover
     """Hashes of the vertices and edges, the edges' zeros and their links to their ends.
 
-    Edge ``(a, b)``: its zeros ``Ze`` are the ``d - 1`` common zeros (in ``a``'s order),
-    ``cola`` / ``colb`` the columns only ``a`` / ``b`` lies on and ``bpos`` / ``apos`` the
-    side of the other end there (the edge's sign). Returns ``(Hv, Ze, He, cola, bpos, colb,
-    apos, ok)``; ok is False when an edge does not share exactly ``d - 1`` zeros or two edges
-    have one sign vector (or a hash collision).
+    Fills ``Hv`` (the vertices' hashes) and, for edge ``(a, b)``: ``Ze`` its ``d - 1``
+    common zeros (in ``a``'s order), ``He`` its hashes, ``cola`` / ``colb`` the columns only
+    ``a`` / ``b`` lies on and ``bpos`` / ``apos`` the side of the other end there (the edge's
+    sign). ``slot`` (all -1, :func:`table_size` of the edges) checks that no two edges share a
+    sign vector. Returns False when an edge does not share exactly ``d - 1`` zeros or two
+    edges have one first hash word (one sign vector, or a collision).
     """
     n_v, d = Zc.shape
     n_e = E.shape[0]
     one = np.uint64(1)
-    Hv = np.empty((n_v, 2), np.uint64)
     for v in range(n_v):
         h0 = HP[v, 0]
         h1 = HP[v, 1]
@@ -233,16 +245,8 @@ def edge_keys(Zc, P, HP, E, rz, rp):  # pragma: no cover - compiled
             h1 += rz[Zc[v, q], 1]
         Hv[v, 0] = h0
         Hv[v, 1] = h1
-    Ze = np.empty((n_e, d - 1), np.int64)
-    He = np.empty((n_e, 2), np.uint64)
-    cola = np.empty(n_e, np.int64)
-    colb = np.empty(n_e, np.int64)
-    bpos = np.empty(n_e, np.bool_)
-    apos = np.empty(n_e, np.bool_)
-    size = _table_size(n_e)
+    size = slot.shape[0]
     mask = np.uint64(size - 1)
-    slot = np.full(size, -1, np.int64)
-    ok = True
     for e in range(n_e):
         a = E[e, 0]
         b = E[e, 1]
@@ -256,13 +260,13 @@ def edge_keys(Zc, P, HP, E, rz, rp):  # pragma: no cover - compiled
                     onb = True
             if onb:
                 if k == d - 1:
-                    return Hv, Ze, He, cola, bpos, colb, apos, False
+                    return False
                 Ze[e, k] = col
                 k += 1
             else:
                 ca = col
         if k != d - 1:
-            return Hv, Ze, He, cola, bpos, colb, apos, False
+            return False
         cb = -1
         for r in range(d):
             col = Zc[b, r]
@@ -291,41 +295,33 @@ def edge_keys(Zc, P, HP, E, rz, rp):  # pragma: no cover - compiled
         sl = _slot(h0, mask)
         while slot[sl] >= 0:
             if He[slot[sl], 0] == h0:
-                ok = False  # two edges with one sign vector (or a collision)
-                break
+                return False  # two edges with one sign vector (or a collision)
             sl = (sl + 1) & (size - 1)
         slot[sl] = e
-    return Hv, Ze, He, cola, bpos, colb, apos, ok
+    return True
 
 
 @njit(cache=True)
-def level_faces(Zg, Hg, rz, rp, m):  # pragma: no cover - compiled
-    """The ``j``-faces from the ``(j - 1)``-faces ``(Zg (n, k) zeros, Hg (n, 2) hashes)``.
+def level_faces(
+    Zg, Hg, rz, rp, m, ch, ids, cols, posv, first, Hf, table, Zf, ptr, order, fill
+):  # pragma: no cover - compiled
+    """Build the ``j``-faces from the ``(j - 1)``-faces ``(Zg (n, k) zeros, Hg (n, 2) hashes)``.
 
     Candidates, in this order: for each zero position ``p``, every face with its zero
     ``Zg[i, p]`` replaced by ``+``, then (neuron columns only) by ``-``. Candidates with equal
-    hash pairs are one face, numbered in order of first appearance. Returns ``(ch, ids, cols,
-    posv, Zf, Hf, ptr, order, ok)``: per candidate its child, face, column and sign; per face
-    its zeros (the first child's without the column) and hashes; ``order`` the candidates
-    grouped by face (stable) with ``ptr`` the face offsets; ok False on a hash collision.
+    hash pairs are one face, numbered in order of first appearance. Fills, per candidate, its
+    child ``ch``, face ``ids``, column ``cols`` and sign ``posv``; per face its first
+    candidate ``first``, hashes ``Hf`` and zeros ``Zf`` (the first child's without the
+    column); ``order`` the candidates grouped by face (stable) with ``ptr`` the face offsets
+    (``ptr`` zeros on entry, one more than the candidates; ``fill`` work space). ``table``
+    (zeros, a power of two at least twice the number of faces) holds ``face + 1`` per slot.
+    Returns ``(n_faces, ok)``; ok False on a hash collision or when the faces would fill half
+    the table (not a subdivided polytope: every ``j``-face, ``j >= 2``, has ``>= 3`` facets).
     """
     n, k = Zg.shape
-    n_c = 0
-    for p in range(k):
-        for i in range(n):
-            n_c += 2 if Zg[i, p] >= m else 1
-    ch = np.empty(n_c, np.int64)
-    ids = np.empty(n_c, np.int64)
-    cols = np.empty(n_c, np.int64)
-    posv = np.empty(n_c, np.bool_)
-    first = np.empty(n_c, np.int64)
-    H0 = np.empty(n_c, np.uint64)
-    H1 = np.empty(n_c, np.uint64)
-    size = _table_size(n_c)
+    size = table.shape[0]
     mask = np.uint64(size - 1)
-    table = np.zeros((size, 3), np.uint64)  # h0, h1, id + 1 (0: empty)
     n_f = 0
-    ok = True
     q = 0
     for p in range(k):
         for sgn in range(2):
@@ -343,26 +339,25 @@ def level_faces(Zg, Hg, rz, rp, m):  # pragma: no cover - compiled
                 posv[q] = sgn == 0
                 sl = _slot(h0, mask)
                 while True:
-                    t = table[sl, 2]
+                    t = table[sl]
                     if t == 0:
-                        table[sl, 0] = h0
-                        table[sl, 1] = h1
-                        table[sl, 2] = np.uint64(n_f + 1)
+                        if 2 * n_f + 2 > size:
+                            return n_f, False
+                        table[sl] = n_f + 1
                         ids[q] = n_f
                         first[n_f] = q
-                        H0[n_f] = h0
-                        H1[n_f] = h1
+                        Hf[n_f, 0] = h0
+                        Hf[n_f, 1] = h1
                         n_f += 1
                         break
-                    if table[sl, 0] == h0:
-                        if table[sl, 1] != h1:
-                            ok = False
-                        ids[q] = np.int64(t) - 1
+                    f = t - 1
+                    if Hf[f, 0] == h0:
+                        if Hf[f, 1] != h1:
+                            return n_f, False
+                        ids[q] = f
                         break
                     sl = (sl + 1) & (size - 1)
                 q += 1
-    Zf = np.empty((n_f, k - 1), np.int64)
-    Hf = np.empty((n_f, 2), np.uint64)
     for f in range(n_f):
         r = first[f]
         i = ch[r]
@@ -373,41 +368,31 @@ def level_faces(Zg, Hg, rz, rp, m):  # pragma: no cover - compiled
                 if t < k - 1:
                     Zf[f, t] = Zg[i, p]
                 t += 1
-        Hf[f, 0] = H0[f]
-        Hf[f, 1] = H1[f]
-    ptr = np.zeros(n_f + 1, np.int64)
-    for r in range(n_c):
+    for r in range(q):
         ptr[ids[r] + 1] += 1
     for f in range(n_f):
         ptr[f + 1] += ptr[f]
-    fill = ptr[:-1].copy()
-    order = np.empty(n_c, np.int64)
-    for r in range(n_c):
+        fill[f] = ptr[f]
+    for r in range(q):
         f = ids[r]
         order[fill[f]] = r
         fill[f] += 1
-    return ch, ids, cols, posv, Zf, Hf, ptr, order, ok
+    return n_f, True
 
 
 @njit(cache=True)
-def face_vertices(cptr, cv, ptr, order, ch, n_v):  # pragma: no cover - compiled
+def face_vertices(cptr, cv, ptr, order, ch, fptr, fv, stamp, star):  # pragma: no cover
     """Vertices of every face: the union of its facets' vertices, sorted (CSR).
 
     ``(cptr, cv)``: the vertices of the ``(j - 1)``-faces (CSR); ``ptr``, ``order``, ``ch``:
-    the facets of each ``j``-face (:func:`level_faces`). Returns ``(fptr, fv, star)``:
-    ``fv[fptr[f]:fptr[f + 1]]`` the vertices of face ``f`` in increasing order and
-    ``star[v]`` the number of faces through vertex ``v``.
+    the facets of each ``j``-face (:func:`level_faces`). Fills ``fptr`` (faces + 1) and
+    ``fv``: ``fv[fptr[f]:fptr[f + 1]]`` the vertices of face ``f`` in increasing order, and
+    ``star[v]`` (zeros on entry): the number of faces through vertex ``v`` (``stamp``: -1 on
+    entry, one per vertex). Returns the number of pairs.
     """
     n_f = ptr.shape[0] - 1
-    total = 0
-    for r in range(order.shape[0]):
-        c = ch[r]
-        total += cptr[c + 1] - cptr[c]
-    fv = np.empty(total, np.int64)
-    fptr = np.zeros(n_f + 1, np.int64)
-    stamp = np.full(n_v, -1, np.int64)
-    star = np.zeros(n_v, np.int64)
     q = 0
+    fptr[0] = 0
     for f in range(n_f):
         start = q
         for t in range(ptr[f], ptr[f + 1]):
@@ -425,31 +410,27 @@ def face_vertices(cptr, cv, ptr, order, ch, n_v):  # pragma: no cover - compiled
                     fv[p] = v
                     q += 1
         fptr[f + 1] = q
-    return fptr, fv[:q].copy(), star
+    return q
 
 
 @njit(cache=True)
-def region_rows(ptr, order, ch, cols, posv, vptr, vv, Zc, P):  # pragma: no cover - compiled
+def region_rows(
+    ptr, order, ch, cols, posv, vptr, vv, Zc, P, fch, fcol, fpos, pos, inc
+):  # pragma: no cover - compiled
     """Facet rows of every region, its positive mask and the vertex-facet incidence rows.
 
     ``ptr``, ``order``, ``ch``, ``cols``, ``posv``: the facets of each region (the top
-    level of :func:`level_faces`); ``(vptr, vv)`` its vertices (sorted). Facet rows are sorted
-    by column within each region. A vertex ``v`` of a region lies on the facet rows whose
-    column is a zero of ``v`` (``Zc[v]``, sorted): one row of the incidence per pair, in vertex
-    row order then column. The positive mask of a region is its first vertex's, with the
-    region's side of that vertex's zeros. Returns ``(facet_offset, fch, fcol, fpos, pos, inc,
-    ok)``; ok False when a vertex zero is not a facet of its region (or a region has two
-    facets on one column).
+    level of :func:`level_faces`); ``(vptr, vv)`` its vertices (sorted). Fills the facet rows
+    ``fch`` (facet), ``fcol`` (column), ``fpos`` (side), sorted by column within each region
+    (offsets ``ptr``). A vertex ``v`` of a region lies on the facet rows whose column is a zero
+    of ``v`` (``Zc[v]``, sorted): one row ``(vertex row, facet row)`` of ``inc`` per pair, in
+    vertex row order then column. ``pos`` (zeros on entry): the region's positive mask, its
+    first vertex's with the region's side of that vertex's zeros. Returns False when a vertex
+    zero is not a facet of its region or a region has two facets on one column.
     """
     n_r = ptr.shape[0] - 1
-    M = order.shape[0]
-    n_v, d = Zc.shape
-    fch = np.empty(M, np.int64)
-    fcol = np.empty(M, np.int64)
-    fpos = np.empty(M, np.bool_)
+    d = Zc.shape[1]
     W = P.shape[1]
-    pos = np.zeros((n_r, W), np.uint64)
-    inc = np.empty((vv.shape[0] * d, 2), np.int64)
     one = np.uint64(1)
     q = 0
     for r in range(n_r):
@@ -465,7 +446,7 @@ def region_rows(ptr, order, ch, cols, posv, vptr, vv, Zc, P):  # pragma: no cove
                 fpos[p] = fpos[p - 1]
                 p -= 1
             if p > a and fcol[p - 1] == c:
-                return ptr, fch, fcol, fpos, pos, inc, False
+                return False
             fch[p] = ch[o]
             fcol[p] = c
             fpos[p] = posv[o]
@@ -477,7 +458,7 @@ def region_rows(ptr, order, ch, cols, posv, vptr, vv, Zc, P):  # pragma: no cove
                 while f < b and fcol[f] < c:
                     f += 1
                 if f == b or fcol[f] != c:
-                    return ptr, fch, fcol, fpos, pos, inc, False
+                    return False
                 inc[q, 0] = k
                 inc[q, 1] = f
                 q += 1
@@ -486,12 +467,27 @@ def region_rows(ptr, order, ch, cols, posv, vptr, vv, Zc, P):  # pragma: no cove
             if k == vptr[r]:
                 for w in range(W):
                     pos[r, w] |= P[v, w]
-    return ptr, fch, fcol, fpos, pos, inc[:q].copy(), True
+    return True
 
 
 @njit(cache=True)
 def region_maps_facets_t(
-    WTf, woff, bf, boff, widths, pattern, facet_offset, fcol, fpos, m, Ad, bd
+    WTf,
+    woff,
+    bf,
+    boff,
+    widths,
+    pattern,
+    facet_offset,
+    fcol,
+    fpos,
+    m,
+    Ad,
+    bd,
+    weight,
+    bias,
+    A,
+    b,
 ):  # pragma: no cover - compiled
     """Affine map of every region and its facet half-spaces (transposed, vectorised layout).
 
@@ -499,7 +495,8 @@ def region_maps_facets_t(
     :func:`spectral_exact._subdivision_kernels.region_maps_facets` (the same products summed
     in the same order), with the layer maps stored as ``G (d, w)`` and the weights transposed
     (``WTf``: layer ``l`` as ``(widths[l], widths[l + 1])`` at ``woff[l]``), so that the inner
-    loop runs over contiguous neurons of the next layer.
+    loop runs over contiguous neurons of the next layer. Fills ``weight (n, d)``,
+    ``bias (n)``, ``A (M, d)``, ``b (M)``.
     """
     n = pattern.shape[0]
     d = widths[0]
@@ -511,11 +508,6 @@ def region_maps_facets_t(
     c = np.empty(wmax)
     G2 = np.empty((d, wmax))
     c2 = np.empty(wmax)
-    M = fcol.shape[0]
-    A = np.empty((M, d))
-    b = np.empty(M)
-    weight = np.empty((n, d))
-    bias = np.empty(n)
     w0 = widths[1]
     for r in range(n):
         f = facet_offset[r]
@@ -573,4 +565,213 @@ def region_maps_facets_t(
         for q in range(d):
             weight[r, q] = G[q, 0]
         bias[r] = c[0]
-    return weight, bias, A, b
+
+
+@njit(cache=True)
+def prefix_groups(pattern, widths, words, gid, first, table):  # pragma: no cover - compiled
+    """Group the regions by their activation patterns on the first ``l`` hidden layers.
+
+    ``gid[r, l]`` (``l = 0 .. L - 2``, ``L`` the number of layers): the group of region
+    ``r`` among the distinct prefixes ``pattern[r, :widths[1] + ... + widths[l]]``
+    (``gid[:, 0] = 0``: the empty prefix), numbered in order of first appearance;
+    ``first[l, g]`` the first region of group ``g``. A group is keyed by its parent group
+    and the layer's bits (hashed with the random ``words``, one per neuron, checked bit by
+    bit against the group's first region). ``table``: work space (a power of two at least
+    twice the regions). Returns the number of groups per level.
+    """
+    n = pattern.shape[0]
+    L = widths.shape[0] - 1
+    size = table.shape[0]
+    mask = np.uint64(size - 1)
+    counts = np.zeros(max(L - 1, 1), np.int64)
+    counts[0] = 1
+    for r in range(n):
+        gid[r, 0] = 0
+    first[0, 0] = 0
+    pcol = 0
+    for l in range(1, L - 1):
+        wl = widths[l]  # the bits of hidden layer l - 1
+        for s in range(size):
+            table[s] = -1
+        n_g = 0
+        for r in range(n):
+            key = np.uint64(gid[r, l - 1]) * np.uint64(0x9E3779B97F4A7C15)
+            for k in range(wl):
+                if pattern[r, pcol + k]:
+                    key += words[pcol + k]
+            sl = _slot(key, mask)
+            while True:
+                g = table[sl]
+                if g < 0:
+                    table[sl] = n_g
+                    first[l, n_g] = r
+                    gid[r, l] = n_g
+                    n_g += 1
+                    break
+                rep = first[l, g]
+                same = gid[rep, l - 1] == gid[r, l - 1]
+                if same:
+                    for k in range(wl):
+                        if pattern[rep, pcol + k] != pattern[r, pcol + k]:
+                            same = False
+                            break
+                if same:
+                    gid[r, l] = g
+                    break
+                sl = (sl + 1) & (size - 1)
+        counts[l] = n_g
+        pcol += wl
+    return counts
+
+
+@njit(cache=True)
+def _propagate(
+    src, so, csrc, co, d, wl, wn, pattern, r, pcol, WTf, wbase, bf, bbase, dst, do, cdst, cdo
+):  # pragma: no cover - compiled
+    """Map ``(d, wn)`` of the next layer from a layer's ``(d, wl)``, through ``r``'s pattern.
+
+    Only region ``r``'s active neurons contribute; the products are summed over the neurons in
+    order, as the per-region kernel does.
+    """
+    for i in range(wn):
+        cdst[cdo + i] = bf[bbase + i]
+    for q in range(d):
+        for i in range(wn):
+            dst[do + q * wn + i] = 0.0
+    for k in range(wl):
+        if pattern[r, pcol + k]:
+            row = wbase + k * wn
+            ck = csrc[co + k]
+            for i in range(wn):
+                cdst[cdo + i] += WTf[row + i] * ck
+            for q in range(d):
+                g = src[so + q * wl + k]
+                base = do + q * wn
+                for i in range(wn):
+                    dst[base + i] += WTf[row + i] * g
+
+
+@njit(cache=True)
+def region_maps_grouped(
+    WTf,
+    woff,
+    bf,
+    boff,
+    widths,
+    pattern,
+    gid,
+    first,
+    counts,
+    goff,
+    Gall,
+    call,
+    facet_offset,
+    fcol,
+    fpos,
+    m,
+    Ad,
+    bd,
+    weight,
+    bias,
+    A,
+    b,
+):  # pragma: no cover - compiled
+    """Affine map of every region and its facet half-spaces, layer maps shared by prefix.
+
+    The map ``(G (d, w), c)`` of hidden layer ``l >= 1`` depends only on the activation
+    pattern of the layers before it: it is computed once per group of :func:`prefix_groups`
+    (from its first region, into ``Gall`` / ``call`` at ``goff[l]``), so the same products in
+    the same order as :func:`region_maps_facets_t` and the same values to the last bit. Per
+    region: facet rows on domain column ``col < m``: ``Ad[col], bd[col]``; on neuron ``k`` of
+    hidden layer ``l`` on side ``s``: ``A = -s g / |g|``, ``b = s c / |g|`` from the
+    layer's map; the region's affine map: the output neuron through its last layer's active
+    neurons. Fills ``weight``, ``bias``, ``A``, ``b``.
+    """
+    n = pattern.shape[0]
+    d = widths[0]
+    L = widths.shape[0] - 1
+    # layer maps of every group, level by level (level 0: the first layer's weights)
+    pcol = 0
+    for l in range(1, L - 1):
+        wl = widths[l]
+        wn = widths[l + 1]
+        for g in range(counts[l]):
+            r = first[l, g]
+            pg = gid[r, l - 1]
+            if l == 1:
+                src, so, csrc, co = WTf, woff[0], bf, boff[0]
+            else:
+                src, so = Gall, goff[l - 1] + pg * d * wl
+                csrc, co = call, goff[l - 1] // d + pg * wl
+            _propagate(
+                src,
+                so,
+                csrc,
+                co,
+                d,
+                wl,
+                wn,
+                pattern,
+                r,
+                pcol,
+                WTf,
+                woff[l],
+                bf,
+                boff[l],
+                Gall,
+                goff[l] + g * d * wn,
+                call,
+                goff[l] // d + g * wn,
+            )
+        pcol += wl
+    for r in range(n):
+        f = facet_offset[r]
+        fe = facet_offset[r + 1]
+        while f < fe and fcol[f] < m:
+            for q in range(d):
+                A[f, q] = Ad[fcol[f], q]
+            b[f] = bd[fcol[f]]
+            f += 1
+        col0 = m
+        pcol = 0
+        so = woff[0]
+        co = boff[0]
+        src = WTf
+        csrc = bf
+        for l in range(L - 1):  # hidden layers
+            wl = widths[l + 1]
+            if l >= 1:
+                src, so = Gall, goff[l] + gid[r, l] * d * wl
+                csrc, co = call, goff[l] // d + gid[r, l] * wl
+            while f < fe and fcol[f] < col0 + wl:
+                k = fcol[f] - col0
+                s = 1.0 if fpos[f] else -1.0
+                gn = 0.0
+                for q in range(d):
+                    gn += src[so + q * wl + k] * src[so + q * wl + k]
+                gn = np.sqrt(gn)
+                for q in range(d):
+                    A[f, q] = -s * src[so + q * wl + k] / gn
+                b[f] = s * csrc[co + k] / gn
+                f += 1
+            col0 += wl
+            if l < L - 2:
+                pcol += wl
+        # the output neuron through the last hidden layer's active neurons
+        if L == 1:
+            for q in range(d):
+                weight[r, q] = WTf[woff[0] + q]
+            bias[r] = bf[boff[0]]
+            continue
+        wl = widths[L - 1]
+        base = woff[L - 1]
+        acc_c = bf[boff[L - 1]]
+        for q in range(d):
+            weight[r, q] = 0.0
+        for k in range(wl):
+            if pattern[r, pcol + k]:
+                w = WTf[base + k]
+                acc_c += w * csrc[co + k]
+                for q in range(d):
+                    weight[r, q] += w * src[so + q * wl + k]
+        bias[r] = acc_c

@@ -279,7 +279,9 @@ def regions_from_skeleton_reference(net: ReLUNetwork, domain: Polytope, tol: Tol
     fch, fpar, fcol, fpos = fch[o], fpar[o], fcol[o], fpos[o]
     M = len(o)
     facet_offset = np.concatenate([[0], np.cumsum(np.bincount(fpar, minlength=nR))])
-    weight, bias, A, b = _maps_and_facets_reference(net, domain, pattern, facet_offset, fcol, fpos, m)
+    weight, bias, A, b = _maps_and_facets_reference(
+        net, domain, pattern, facet_offset, fcol, fpos, m
+    )
     vertex_offset = np.concatenate([[0], np.cumsum(np.bincount(rf, minlength=nR))])
     # incidence: vertices of each facet row's facet, as rows of its region
     ff, fv, _ = pairs[d - 1] if d - 1 >= 2 else (*_edge_pairs(sk.edges), None)

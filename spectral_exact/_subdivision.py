@@ -94,6 +94,15 @@ class Skeleton:
     link_order: list[IntArray] = field(default_factory=list)
 
 
+def _grow(a: NDArray, n: int) -> NDArray:
+    """Return ``a`` with at least ``n`` rows (doubling, numpy-allocated; old rows copied)."""
+    if n <= len(a):
+        return a
+    out = np.zeros((max(n, 2 * len(a)), *a.shape[1:]), a.dtype)
+    out[: len(a)] = a
+    return out
+
+
 def subdivide(net: ReLUNetwork, domain: Polytope, tol: Tolerances) -> Skeleton | None:
     """Split ``domain`` by every neuron of ``net`` on one global vertex and edge table.
 
@@ -141,22 +150,41 @@ def subdivide(net: ReLUNetwork, domain: Polytope, tol: Tolerances) -> Skeleton |
     col0 = m
     Ws, bs = net.weights[:-1], net.biases[:-1]
     gnorm = 1.0  # bound on the norm of the current layer's input map (products of norms)
+    # work space of the compiled split (grown on request, allocated here: see _skeleton_kernels)
+    X, Zc, P, HP, E = (_grow(a, 2 * len(a)) for a in (X, Zc, P, HP, E))
+    size = SK.table_size(2 * n_e)
+    slot_h = np.zeros((size, 2), np.uint64)
+    slot_u, slot_n, slot_gen = (np.zeros(size, np.int64) for _ in range(3))
     for layer, (Wl, bl) in enumerate(zip(Ws, bs, strict=True)):
         # pre-activations of this layer at every vertex (f is continuous: any side's map)
         h = X[:n_v]
         for Wk, bk in zip(Ws[:layer], bs[:layer], strict=True):
             h = np.maximum(h @ Wk.T + bk, 0.0)
         w = Wl.shape[0]
-        ZT = np.zeros((w, max(2 * n_v, 16)))
+        ZT = np.zeros((w, len(X)))
         ZT[:, :n_v] = (h @ Wl.T + bl).T
-        gnorm_l = np.linalg.norm(Wl, axis=1) * gnorm
-        X, Zc, P, HP, E, _, n_v, n_e, status = SK.split_layer(
-            X, Zc, P, HP, E, ZT, n_v, n_e, col0, m, rz, rp,
-            np.ascontiguousarray(gnorm_l, float), np.ascontiguousarray(bl, float), scale,
-            ulps_eps,
-        )  # fmt: skip
-        if status:
-            return None
+        gnorm_l = np.ascontiguousarray(np.linalg.norm(Wl, axis=1) * gnorm, float)
+        blc = np.ascontiguousarray(bl, float)
+        j = 0
+        while True:
+            n_v, n_e, j, status, need_v, need_e, need_t = SK.split_layer(
+                X, Zc, P, HP, E, ZT, n_v, n_e, j, col0, m, rz, rp, gnorm_l, blc, scale,
+                ulps_eps, slot_h, slot_u, slot_n, slot_gen,
+            )  # fmt: skip
+            if status == 0:
+                break
+            if status == 1:
+                return None
+            X, Zc, P, HP = (_grow(a, need_v) for a in (X, Zc, P, HP))
+            if need_v > ZT.shape[1]:
+                Z2 = np.zeros((w, max(need_v, 2 * ZT.shape[1])))
+                Z2[:, : ZT.shape[1]] = ZT
+                ZT = Z2
+            E = _grow(E, need_e)
+            if need_t > len(slot_u):
+                size = max(need_t, 2 * len(slot_u))
+                slot_h = np.zeros((size, 2), np.uint64)
+                slot_u, slot_n, slot_gen = (np.zeros(size, np.int64) for _ in range(3))
         col0 += w
         gnorm *= float(np.linalg.norm(Wl, 2))
     return _levels(X[:n_v], Zc[:n_v], P[:n_v], HP[:n_v], E[:n_e], m, rz, rp, d)
@@ -167,10 +195,15 @@ def _levels(X, Zc, P, HP, E, m, rz, rp, d) -> Skeleton | None:
     from . import _skeleton_kernels as SK
 
     Zc, P, HP, E = (np.ascontiguousarray(a) for a in (Zc, P, HP, E))
-    Hv, Ze, He, cola, bpos, colb, apos, ok = SK.edge_keys(Zc, P, HP, E, rz, rp)
-    if not ok:
+    n_v, n_e = len(Zc), len(E)
+    Hv = np.empty((n_v, 2), np.uint64)
+    Ze = np.empty((n_e, d - 1), np.int64)
+    He = np.empty((n_e, 2), np.uint64)
+    cola, colb = np.empty(n_e, np.int64), np.empty(n_e, np.int64)
+    bpos, apos = np.empty(n_e, bool), np.empty(n_e, bool)
+    slot = np.full(SK.table_size(n_e), -1, np.int64)
+    if not SK.edge_keys(Zc, P, HP, E, rz, rp, Hv, Ze, He, cola, bpos, colb, apos, slot):
         return None  # an edge not on d - 1 common zeros, or two edges with one sign vector
-    n_e = len(E)
     zeros = [Zc, Ze]
     hashes = [Hv, He]
     z0 = np.zeros(0, np.int64)
@@ -184,20 +217,30 @@ def _levels(X, Zc, P, HP, E, m, rz, rp, d) -> Skeleton | None:
     link_ptr = [np.zeros(1, np.int64), 2 * np.arange(n_e + 1, dtype=np.int64)]
     link_order = [z0, np.stack([ar, ar + n_e], axis=1).reshape(-1)]
     for _ in range(2, d + 1):
-        ch, ids, cols, posv, Zf, Hf, ptr, order, ok = SK.level_faces(zeros[-1], hashes[-1],
-                                                                    rz, rp, m)  # fmt: skip
+        Zg, Hg = zeros[-1], hashes[-1]
+        n, k = Zg.shape
+        n_c = k * n + int(np.count_nonzero(Zg >= m))
+        ch, ids, cols, first, order, fill = (np.empty(n_c, np.int64) for _ in range(6))
+        posv = np.empty(n_c, bool)
+        Hf = np.empty((n_c, 2), np.uint64)
+        Zf = np.empty((n_c, k - 1), np.int64)
+        ptr = np.zeros(n_c + 1, np.int64)
+        # every j-face (j >= 2) has >= 3 facets: at most n_c / 3 faces
+        table = np.zeros(SK.table_size(n_c // 3 + 1), np.int64)
+        n_f, ok = SK.level_faces(Zg, Hg, rz, rp, m, ch, ids, cols, posv, first, Hf, table, Zf,
+                                 ptr, order, fill)  # fmt: skip
         if not ok:
-            return None  # a hash collision
-        zeros.append(Zf)
-        hashes.append(Hf)
+            return None  # a hash collision, or not a subdivided polytope
+        zeros.append(Zf[:n_f])
+        hashes.append(Hf[:n_f])
         links.append((ch, ids, cols, posv))
-        link_ptr.append(ptr)
+        link_ptr.append(ptr[: n_f + 1])
         link_order.append(order)
     return Skeleton(X, m, zeros, hashes, links, P, E, rz, rp, link_ptr, link_order)
 
 
 def _star_counts(Zc: IntArray, m: int, j: int) -> IntArray:
-    """Number of ``j``-faces through each vertex in general position.
+    """Count the ``j``-faces through each vertex in general position.
 
     A vertex with ``z`` domain zeros (of ``d``) lies on the faces freeing ``j`` of its zeros:
     ``i`` domain ones (inside only) and ``j - i`` neuron ones (either side),
@@ -231,10 +274,17 @@ def face_vertex_csr(sk: Skeleton) -> list[tuple[IntArray, IntArray]] | None:
         return None
     out.append((ptr, vert))
     for j in range(2, d + 1):
-        ptr, vert, star = SK.face_vertices(ptr, vert, sk.link_ptr[j], sk.link_order[j],
-                                           sk.links[j][0], n_v)  # fmt: skip
+        lp, lo, ch = sk.link_ptr[j], sk.link_order[j], sk.links[j][0]
+        # each vertex of a j-face is on j of its facets: at most (largest facet) / j per link
+        bound = len(ch) * int(np.max(np.diff(ptr), initial=0))
+        fptr = np.empty(len(lp), np.int64)
+        fv = np.empty(bound, np.int64)
+        stamp = np.full(n_v, -1, np.int64)
+        star = np.zeros(n_v, np.int64)
+        q = SK.face_vertices(ptr, vert, lp, lo, ch, fptr, fv, stamp, star)
         if not np.array_equal(star, _star_counts(Zc, sk.n_dom, j)):
             return None
+        ptr, vert = fptr, fv[:q]
         out.append((ptr, vert))
     return out
 
@@ -274,9 +324,16 @@ def region_rows(sk: Skeleton, vptr: IntArray, vert: IntArray):
 
     d = sk.zeros[0].shape[1]
     ch, _, cols, posv = sk.links[d]
-    out = SK.region_rows(sk.link_ptr[d], sk.link_order[d], ch, cols, posv, vptr, vert,
-                         sk.zeros[0], sk.pos)  # fmt: skip
-    return out[:-1] if out[-1] else None
+    ptr = sk.link_ptr[d]
+    M = len(ch)
+    fch, fcol = np.empty(M, np.int64), np.empty(M, np.int64)
+    fpos = np.empty(M, bool)
+    pos = np.zeros((len(ptr) - 1, sk.pos.shape[1]), np.uint64)
+    inc = np.empty((len(vert) * d, 2), np.int64)
+    if not SK.region_rows(ptr, sk.link_order[d], ch, cols, posv, vptr, vert, sk.zeros[0],
+                          sk.pos, fch, fcol, fpos, pos, inc):  # fmt: skip
+        return None
+    return ptr, fch, fcol, fpos, pos, inc
 
 
 def _unpack_bits(K: U64, lo: int, hi: int) -> NDArray[np.bool_]:
@@ -313,7 +370,7 @@ def _maps_and_facets(net, domain, pattern, facet_offset, fcol, fpos, m):
     Same values as :func:`_region_maps` followed by the facet normalisation (to rounding;
     tested against it), without the per-region maps of every neuron.
     """
-    from ._skeleton_kernels import region_maps_facets_t
+    from ._skeleton_kernels import prefix_groups, region_maps_grouped, table_size
 
     d = net.input_dim
     widths = np.array([d, *(Wl.shape[0] for Wl in net.weights)], np.int64)
@@ -325,10 +382,26 @@ def _maps_and_facets(net, domain, pattern, facet_offset, fcol, fpos, m):
     boff = np.concatenate([[0], np.cumsum([len(bl) for bl in net.biases])]).astype(np.int64)
     Ad, bd = np.asarray(domain.A, float), np.asarray(domain.b, float)
     nd = np.linalg.norm(Ad, axis=1)
-    return region_maps_facets_t(Wf, woff, bf, boff, widths, np.ascontiguousarray(pattern),
-                              facet_offset.astype(np.int64), fcol.astype(np.int64),
-                              fpos.astype(np.bool_), m, Ad / nd[:, None],
-                              bd / nd)  # fmt: skip
+    n, M = len(pattern), len(fcol)
+    weight, bias, A, b = np.empty((n, d)), np.empty(n), np.empty((M, d)), np.empty(M)
+    pattern = np.ascontiguousarray(pattern, bool)
+    # the map of hidden layer l depends on the pattern of the layers before it only: one per
+    # distinct prefix (far fewer than regions), shared
+    L = len(widths) - 1
+    rng = np.random.default_rng(_HASH_SEED)
+    words = rng.integers(0, 2**63, max(pattern.shape[1], 1), dtype=np.int64).astype(np.uint64)
+    gid = np.empty((n, max(L - 1, 1)), np.int64)
+    first = np.empty((max(L - 1, 1), n), np.int64)
+    counts = prefix_groups(pattern, widths, words, gid, first,
+                           np.empty(table_size(n), np.int64))  # fmt: skip
+    sizes = [0] + [int(counts[l]) * int(widths[l + 1]) for l in range(1, L - 1)]
+    coff = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+    Gall, call = np.empty(d * int(coff[-1])), np.empty(int(coff[-1]))
+    region_maps_grouped(Wf, woff, bf, boff, widths, pattern, gid, first, counts, d * coff, Gall,
+                        call, facet_offset.astype(np.int64), fcol.astype(np.int64),
+                        fpos.astype(np.bool_), m, Ad / nd[:, None], bd / nd, weight, bias, A,
+                        b)  # fmt: skip
+    return weight, bias, A, b
 
 
 @dataclass(frozen=True, eq=False)
