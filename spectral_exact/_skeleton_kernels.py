@@ -8,11 +8,13 @@ passes over flat tables, without sorts or per-level concatenations (numba, cache
 * :func:`edge_keys` and :func:`level_faces`: the sign-vector hashes of the edges and the
   faces of every level, grouped by open addressing on the two hash words, with each level's
   links grouped by parent (CSR);
-* :func:`face_vertices`: the vertices of every face as the union of its facets' vertices,
-  grouped by face and sorted by vertex (CSR), with the star of every vertex counted;
+* :func:`star_faces`: the vertices of every face from the stars of the vertices (each
+  candidate sign vector through a vertex looked up in the level's table), grouped by face
+  and sorted by vertex (CSR, a counting sort);
 * :func:`region_rows`: the facet rows of every region sorted by column, the region's
   positive mask and the vertex-facet incidence rows;
-* :func:`region_maps_facets_t`: every region's affine map and its facet half-spaces.
+* :func:`prefix_groups` and :func:`region_maps_grouped`: every region's affine map and its
+  facet half-spaces, each hidden layer's map computed once per distinct pattern prefix.
 
 Hash keys are sums of random 64-bit words (uniform), so the slot of a key is its low bits
 after one xor-shift; the table has at least twice as many slots as keys (linear probing).
@@ -97,14 +99,14 @@ def split_layer(
         c = col0 + j
         s = ZT[j]
         mx = 0.0
+        mn = np.inf
         for v in range(n_v):
             a = abs(s[v])
-            if a > mx:
-                mx = a
+            mx = max(mx, a)
+            mn = min(mn, a)
         eps = gnorm[j] * scale + ulps_eps * abs(mx + abs(bias[j]))
-        for v in range(n_v):
-            if abs(s[v]) <= eps:
-                return n_v, n_e, j, 1, 0, 0, 0
+        if mn <= eps:
+            return n_v, n_e, j, 1, 0, 0, 0
         n_cut = 0
         for e in range(n_e):
             if (s[E[e, 0]] > 0) != (s[E[e, 1]] > 0):
@@ -378,39 +380,6 @@ def level_faces(
         order[fill[f]] = r
         fill[f] += 1
     return n_f, True
-
-
-@njit(cache=True)
-def face_vertices(cptr, cv, ptr, order, ch, fptr, fv, stamp, star):  # pragma: no cover
-    """Vertices of every face: the union of its facets' vertices, sorted (CSR).
-
-    ``(cptr, cv)``: the vertices of the ``(j - 1)``-faces (CSR); ``ptr``, ``order``, ``ch``:
-    the facets of each ``j``-face (:func:`level_faces`). Fills ``fptr`` (faces + 1) and
-    ``fv``: ``fv[fptr[f]:fptr[f + 1]]`` the vertices of face ``f`` in increasing order, and
-    ``star[v]`` (zeros on entry): the number of faces through vertex ``v`` (``stamp``: -1 on
-    entry, one per vertex). Returns the number of pairs.
-    """
-    n_f = ptr.shape[0] - 1
-    q = 0
-    fptr[0] = 0
-    for f in range(n_f):
-        start = q
-        for t in range(ptr[f], ptr[f + 1]):
-            c = ch[order[t]]
-            for s in range(cptr[c], cptr[c + 1]):
-                v = cv[s]
-                if stamp[v] != f:
-                    stamp[v] = f
-                    star[v] += 1
-                    # insertion into the sorted run fv[start:q]
-                    p = q
-                    while p > start and fv[p - 1] > v:
-                        fv[p] = fv[p - 1]
-                        p -= 1
-                    fv[p] = v
-                    q += 1
-        fptr[f + 1] = q
-    return q
 
 
 @njit(cache=True)
@@ -775,3 +744,92 @@ def region_maps_grouped(
                 for q in range(d):
                     weight[r, q] += w * src[so + q * wl + k]
         bias[r] = acc_c
+
+
+@njit(cache=True)
+def fill_table(Hf, table):  # pragma: no cover - compiled
+    """Insert the faces ``Hf (n, 2)`` (distinct first words) into ``table``: ``face + 1``."""
+    size = table.shape[0]
+    mask = np.uint64(size - 1)
+    for f in range(Hf.shape[0]):
+        sl = _slot(Hf[f, 0], mask)
+        while table[sl] != 0:
+            sl = (sl + 1) & (size - 1)
+        table[sl] = f + 1
+
+
+@njit(cache=True)
+def star_faces(
+    Zc, Hv, rz, rp, m, free, signs, Hf, table, tmp, vend, fill, fptr, fv
+):  # pragma: no cover - compiled
+    """Collect the vertices of every ``j``-face from the vertices' stars, by face (CSR).
+
+    A vertex with zero columns ``Z`` lies on the ``j``-faces whose sign vectors give a sign
+    to ``j`` of its zeros (positions ``free[a]``, signs ``signs[b]``; domain columns inside
+    only): hash ``Hv[v] - sum rz[col] + sum_{+} rp[col]``, looked up in ``table`` (the
+    level's faces, keys ``Hf``). Counted per face, then written face by face, vertices in
+    increasing order (a counting sort; ``tmp`` one entry per pair, ``vend`` one per vertex,
+    ``fill`` one per face, zeros on entry). Fills ``fptr`` (faces + 1) and ``fv``. Returns the
+    number of pairs, or -1 when a candidate is not a face or a vertex meets a face twice
+    (outside general position).
+    """
+    n = Zc.shape[0]
+    size = table.shape[0]
+    mask = np.uint64(size - 1)
+    na, j = free.shape
+    nb = signs.shape[0]
+    n_f = fptr.shape[0] - 1
+    q = 0
+    for v in range(n):
+        for a in range(na):
+            h0 = Hv[v, 0]
+            h1 = Hv[v, 1]
+            for p in range(j):
+                c = Zc[v, free[a, p]]
+                h0 -= rz[c, 0]
+                h1 -= rz[c, 1]
+            for b in range(nb):
+                g0 = h0
+                g1 = h1
+                ok = True
+                for p in range(j):
+                    c = Zc[v, free[a, p]]
+                    if signs[b, p]:
+                        g0 += rp[c, 0]
+                        g1 += rp[c, 1]
+                    elif c < m:
+                        ok = False
+                if not ok:
+                    continue
+                sl = _slot(g0, mask)
+                f = -1
+                while True:
+                    t = table[sl]
+                    if t == 0:
+                        break
+                    if Hf[t - 1, 0] == g0:
+                        if Hf[t - 1, 1] == g1:
+                            f = t - 1
+                        break
+                    sl = (sl + 1) & (size - 1)
+                if f < 0:
+                    return -1
+                tmp[q] = f
+                fill[f] += 1
+                q += 1
+        vend[v] = q
+    fptr[0] = 0
+    for f in range(n_f):
+        fptr[f + 1] = fptr[f] + fill[f]
+        fill[f] = fptr[f]
+    s = 0
+    for v in range(n):
+        for r in range(s, vend[v]):
+            f = tmp[r]
+            p = fill[f]
+            if p > fptr[f] and fv[p - 1] == v:
+                return -1
+            fv[p] = v
+            fill[f] = p + 1
+        s = vend[v]
+    return q

@@ -35,6 +35,7 @@ A. Berzins, "Polyhedral complex extraction from ReLU networks using edge subdivi
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -79,6 +80,10 @@ class Skeleton:
         ``links[j]`` grouped by parent (CSR, ``j >= 1``): the entries of parent ``f`` are
         ``link_order[j][link_ptr[j][f]:link_ptr[j][f + 1]]`` (stable). Empty lists when
         the skeleton was built without them.
+    tables : list of int arrays
+        ``tables[j]`` (``j >= 2``): the open-addressing table of the ``j``-faces (``face + 1``
+        per slot, keyed by ``hashes[j][:, 0]``; see :mod:`spectral_exact._skeleton_kernels`).
+        Empty when the skeleton was built without them.
     """
 
     X: FloatArray
@@ -92,6 +97,7 @@ class Skeleton:
     rp: U64
     link_ptr: list[IntArray] = field(default_factory=list)
     link_order: list[IntArray] = field(default_factory=list)
+    tables: list[IntArray] = field(default_factory=list)
 
 
 def _grow(a: NDArray, n: int) -> NDArray:
@@ -151,8 +157,11 @@ def subdivide(net: ReLUNetwork, domain: Polytope, tol: Tolerances) -> Skeleton |
     Ws, bs = net.weights[:-1], net.biases[:-1]
     gnorm = 1.0  # bound on the norm of the current layer's input map (products of norms)
     # work space of the compiled split (grown on request, allocated here: see _skeleton_kernels)
-    X, Zc, P, HP, E = (_grow(a, 2 * len(a)) for a in (X, Zc, P, HP, E))
-    size = SK.table_size(2 * n_e)
+    # (a first guess of the final size: every neuron cuts a fraction of the edges)
+    guess = 4 * (n_v + n_hidden * d)
+    X, Zc, P, HP = (_grow(a, guess) for a in (X, Zc, P, HP))
+    E = _grow(E, (d + 1) * guess)
+    size = SK.table_size(4 * (d - 1) * guess)
     slot_h = np.zeros((size, 2), np.uint64)
     slot_u, slot_n, slot_gen = (np.zeros(size, np.int64) for _ in range(3))
     for layer, (Wl, bl) in enumerate(zip(Ws, bs, strict=True)):
@@ -216,6 +225,7 @@ def _levels(X, Zc, P, HP, E, m, rz, rp, d) -> Skeleton | None:
                   np.concatenate([bpos, apos])))  # fmt: skip
     link_ptr = [np.zeros(1, np.int64), 2 * np.arange(n_e + 1, dtype=np.int64)]
     link_order = [z0, np.stack([ar, ar + n_e], axis=1).reshape(-1)]
+    tables = [z0, z0]
     for _ in range(2, d + 1):
         Zg, Hg = zeros[-1], hashes[-1]
         n, k = Zg.shape
@@ -236,7 +246,8 @@ def _levels(X, Zc, P, HP, E, m, rz, rp, d) -> Skeleton | None:
         links.append((ch, ids, cols, posv))
         link_ptr.append(ptr[: n_f + 1])
         link_order.append(order)
-    return Skeleton(X, m, zeros, hashes, links, P, E, rz, rp, link_ptr, link_order)
+        tables.append(table)
+    return Skeleton(X, m, zeros, hashes, links, P, E, rz, rp, link_ptr, link_order, tables)
 
 
 def _star_counts(Zc: IntArray, m: int, j: int) -> IntArray:
@@ -258,34 +269,39 @@ def face_vertex_csr(sk: Skeleton) -> list[tuple[IntArray, IntArray]] | None:
     """Vertices of every face of every level ``j >= 1``, CSR ``(ptr, vertex)``, sorted.
 
     ``out[j]`` for ``j = 1 .. d`` (``out[0]`` the vertices themselves): the vertices of
-    ``j``-face ``f`` are ``vertex[ptr[f]:ptr[f + 1]]`` in increasing order, the union of its
-    facets' vertices (:func:`spectral_exact._skeleton_kernels.face_vertices`). None when a
-    vertex does not lie on as many ``j``-faces as general position gives it
-    (:func:`_star_counts`: some sign vector of its star is not a face).
+    ``j``-face ``f`` are ``vertex[ptr[f]:ptr[f + 1]]`` in increasing order. A vertex lies on
+    the faces whose sign vectors give signs to some of its zeros: each candidate is looked up
+    in the level's hash table (:func:`spectral_exact._skeleton_kernels.star_faces`). None
+    when a candidate is not a face or a vertex meets a face twice (outside general position).
     """
     from . import _skeleton_kernels as SK
 
-    Zc = sk.zeros[0]
+    Zc, Hv = sk.zeros[0], sk.hashes[0]
     n_v, d = Zc.shape
     out = [(np.arange(n_v + 1, dtype=np.int64), np.arange(n_v, dtype=np.int64))]
     ptr = 2 * np.arange(len(sk.edges) + 1, dtype=np.int64)
     vert = np.sort(sk.edges, axis=1).reshape(-1).astype(np.int64)
-    if not np.array_equal(np.bincount(vert, minlength=n_v), _star_counts(Zc, sk.n_dom, 1)):
-        return None
     out.append((ptr, vert))
     for j in range(2, d + 1):
-        lp, lo, ch = sk.link_ptr[j], sk.link_order[j], sk.links[j][0]
-        # each vertex of a j-face is on j of its facets: at most (largest facet) / j per link
-        bound = len(ch) * int(np.max(np.diff(ptr), initial=0))
-        fptr = np.empty(len(lp), np.int64)
-        fv = np.empty(bound, np.int64)
-        stamp = np.full(n_v, -1, np.int64)
-        star = np.zeros(n_v, np.int64)
-        q = SK.face_vertices(ptr, vert, lp, lo, ch, fptr, fv, stamp, star)
-        if not np.array_equal(star, _star_counts(Zc, sk.n_dom, j)):
+        Hf = sk.hashes[j]
+        n_f = len(Hf)
+        if j < len(sk.tables):
+            table = sk.tables[j]
+        else:
+            table = np.zeros(SK.table_size(n_f), np.int64)
+            SK.fill_table(Hf, table)
+        free = np.array(list(itertools.combinations(range(d), j)), np.int64).reshape(-1, j)
+        signs = np.array(list(itertools.product((True, False), repeat=j)), bool).reshape(-1, j)
+        n_pairs = int(_star_counts(Zc, sk.n_dom, j).sum())
+        tmp, fv = np.empty(n_pairs, np.int64), np.empty(n_pairs, np.int64)
+        vend = np.empty(n_v, np.int64)
+        fill = np.zeros(n_f, np.int64)
+        fptr = np.empty(n_f + 1, np.int64)
+        q = SK.star_faces(Zc, Hv, sk.rz, sk.rp, sk.n_dom, free, signs, Hf, table, tmp, vend,
+                          fill, fptr, fv)  # fmt: skip
+        if q < 0:
             return None
-        ptr, vert = fptr, fv[:q]
-        out.append((ptr, vert))
+        out.append((fptr, fv[:q]))
     return out
 
 

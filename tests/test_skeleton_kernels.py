@@ -126,6 +126,13 @@ def test_compiled_route_equals_the_reference_route(arch, kind, seed) -> None:
         assert got is not None and want is not None
         for x, y in zip(got, want, strict=True):
             np.testing.assert_array_equal(x, y)
+    # a skeleton without the levels' hash tables rebuilds them: the same stars
+    bare = sub.face_vertex_csr(dataclasses.replace(sk, tables=[]))
+    full = sub.face_vertex_csr(sk)
+    assert bare is not None and full is not None
+    for (pa, va), (pb, vb) in zip(bare, full, strict=True):
+        np.testing.assert_array_equal(pa, pb)
+        np.testing.assert_array_equal(va, vb)
 
 
 def test_a_larger_net_grows_the_split_tables() -> None:
