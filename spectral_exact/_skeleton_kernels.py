@@ -602,22 +602,29 @@ def _propagate(
     Only region ``r``'s active neurons contribute; the products are summed over the neurons in
     order, as the per-region kernel does.
     """
+    # accumulate in fresh local arrays (no aliasing with the inputs: vectorised), then copy
+    cacc = np.empty(wn)
+    gacc = np.empty((d, wn))
     for i in range(wn):
-        cdst[cdo + i] = bf[bbase + i]
+        cacc[i] = bf[bbase + i]
     for q in range(d):
         for i in range(wn):
-            dst[do + q * wn + i] = 0.0
+            gacc[q, i] = 0.0
     for k in range(wl):
         if pattern[r, pcol + k]:
             row = wbase + k * wn
             ck = csrc[co + k]
             for i in range(wn):
-                cdst[cdo + i] += WTf[row + i] * ck
+                cacc[i] += WTf[row + i] * ck
             for q in range(d):
                 g = src[so + q * wl + k]
-                base = do + q * wn
                 for i in range(wn):
-                    dst[base + i] += WTf[row + i] * g
+                    gacc[q, i] += WTf[row + i] * g
+    for i in range(wn):
+        cdst[cdo + i] = cacc[i]
+    for q in range(d):
+        for i in range(wn):
+            dst[do + q * wn + i] = gacc[q, i]
 
 
 @njit(cache=True)
@@ -833,3 +840,41 @@ def star_faces(
             fill[f] = p + 1
         s = vend[v]
     return q
+
+
+@njit(cache=True)
+def preactivations(X, n_v, WTf, woff, bf, boff, widths, layer, ZT):  # pragma: no cover
+    """Pre-activations of hidden layer ``layer`` at the first ``n_v`` vertices, into ``ZT``.
+
+    ``ZT[i, v]`` for neuron ``i``: the net evaluated exactly at ``X[v]`` through the layers
+    before (``relu(W h + b)``; ``WTf`` the layers transposed and flattened, layer ``l`` at
+    ``woff[l]`` as ``(widths[l], widths[l + 1])``, so that the inner loop runs over the
+    contiguous output neurons; ``bf`` the biases at ``boff[l]``). One thread, no BLAS (whose
+    idle worker threads spin on the other core for a while after every call).
+    """
+    d = widths[0]
+    wmax = 1
+    for l in range(layer + 2):
+        wmax = max(wmax, widths[l])
+    h = np.empty(wmax)
+    acc = np.empty(wmax)
+    for v in range(n_v):
+        for q in range(d):
+            h[q] = X[v, q]
+        for l in range(layer + 1):
+            wi = widths[l]
+            wo = widths[l + 1]
+            for i in range(wo):
+                acc[i] = 0.0
+            for k in range(wi):
+                hk = h[k]
+                if hk != 0.0:
+                    row = woff[l] + k * wo
+                    for i in range(wo):
+                        acc[i] += WTf[row + i] * hk
+            if l < layer:
+                for i in range(wo):
+                    h[i] = max(acc[i] + bf[boff[l] + i], 0.0)
+            else:
+                for i in range(wo):
+                    ZT[i, v] = acc[i] + bf[boff[l] + i]

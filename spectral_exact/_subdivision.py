@@ -155,6 +155,12 @@ def subdivide(net: ReLUNetwork, domain: Polytope, tol: Tolerances) -> Skeleton |
     ulps_eps = ROUNDING_ULPS * float(np.finfo(float).eps)  # as hyperplane_tolerance
     col0 = m
     Ws, bs = net.weights[:-1], net.biases[:-1]
+    widths = np.array([d, *(Wl.shape[0] for Wl in net.weights)], np.int64)
+    WTf = np.concatenate([np.ascontiguousarray(np.asarray(Wl, float).T).reshape(-1)
+                          for Wl in net.weights])  # fmt: skip
+    bf = np.concatenate([np.asarray(bl, float).reshape(-1) for bl in net.biases])
+    woff = np.concatenate([[0], np.cumsum([Wl.size for Wl in net.weights])]).astype(np.int64)
+    boff = np.concatenate([[0], np.cumsum([len(bl) for bl in net.biases])]).astype(np.int64)
     gnorm = 1.0  # bound on the norm of the current layer's input map (products of norms)
     # work space of the compiled split (grown on request, allocated here: see _skeleton_kernels)
     # (a first guess of the final size: every neuron cuts a fraction of the edges)
@@ -166,12 +172,9 @@ def subdivide(net: ReLUNetwork, domain: Polytope, tol: Tolerances) -> Skeleton |
     slot_u, slot_n, slot_gen = (np.zeros(size, np.int64) for _ in range(3))
     for layer, (Wl, bl) in enumerate(zip(Ws, bs, strict=True)):
         # pre-activations of this layer at every vertex (f is continuous: any side's map)
-        h = X[:n_v]
-        for Wk, bk in zip(Ws[:layer], bs[:layer], strict=True):
-            h = np.maximum(h @ Wk.T + bk, 0.0)
         w = Wl.shape[0]
-        ZT = np.zeros((w, len(X)))
-        ZT[:, :n_v] = (h @ Wl.T + bl).T
+        ZT = np.empty((w, len(X)))
+        SK.preactivations(X, n_v, WTf, woff, bf, boff, widths, layer, ZT)
         gnorm_l = np.ascontiguousarray(np.linalg.norm(Wl, axis=1) * gnorm, float)
         blc = np.ascontiguousarray(bl, float)
         j = 0
