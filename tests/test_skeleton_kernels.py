@@ -253,3 +253,54 @@ def test_planar_skeleton_matches_the_polygon_route(arch, kind) -> None:
         assert (
             a.facet_offset[i + 1] - a.facet_offset[i] == b.facet_offset[k + 1] - b.facet_offset[k]
         )
+
+
+@pytest.mark.parametrize("kind", ["box", "cut box"])
+def test_planar_regions_take_the_subdivision_and_its_complex(kind) -> None:
+    """2-D convex polygons in general position: regions and complex from the skeleton.
+
+    The complex's faces match the array route's reference complex (vertices merged by
+    coordinates) up to relabelling.
+    """
+    from spectral_exact.complex import (
+        _SKELETONS,
+        _complex_from_arrays_reference,
+        complex_from_arrays,
+    )
+
+    net = se.ReLUNetwork.random((2, 8, 7, 1), seed=5)
+    dom = _domain(kind, 2)
+    regs = se.linear_regions(net, dom)
+    assert regs.arrays in _SKELETONS
+    cx = complex_from_arrays(regs.arrays)
+    ref_cx = _complex_from_arrays_reference(regs.arrays)
+    assert cx.face_counts() == ref_cx.face_counts()
+    assert sum((-1) ** j * n for j, n in enumerate(cx.face_counts())) == 1
+    # the same vertex set per face (vertices identified through the shared region rows)
+    vmap = np.full(cx.n_vertices, -1, np.int64)
+    vmap[cx.vertex_of_row] = ref_cx.vertex_of_row
+    assert np.all(vmap >= 0)
+    for j in range(3):
+        a, b = cx.levels[j], ref_cx.levels[j]
+        fa = {frozenset(vmap[a.vertices_of(i)].tolist()) for i in range(a.n)}
+        fb = {frozenset(b.vertices_of(i).tolist()) for i in range(b.n)}
+        assert fa == fb
+
+
+def test_degenerate_planar_nets_keep_the_polygon_route() -> None:
+    """A 2-D net with a zero set through a box vertex: the cyclic-polygon enumerator answers."""
+    from spectral_exact.complex import _SKELETONS
+
+    W1 = np.array([[1.0, 1.0], [1.0, -1.0], [0.3, 0.7]])
+    b1 = np.array([0.0, 0.0, 0.1])  # x + y = 0 and x - y = 0 pass through box vertices
+    net = se.ReLUNetwork([W1, np.ones((1, 3))], [b1, np.zeros(1)])
+    box = se.Box(-np.ones(2), np.ones(2))
+    assert sub.regions_from_skeleton(net, box.to_polytope(), TOL) is None
+    regs = se.linear_regions(net, box)
+    assert regs.arrays not in _SKELETONS
+    cyc = _cyclic_polygon(box.to_polytope())
+    assert cyc is not None
+    want = _bounded_regions_2d(net, box.to_polytope(), TOL, cyc)
+    assert sorted(p.tobytes() for p in regs.arrays.pattern) == sorted(
+        p.tobytes() for p in want.pattern
+    )
