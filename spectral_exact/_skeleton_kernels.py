@@ -594,40 +594,6 @@ def prefix_groups(pattern, widths, words, gid, first, table):  # pragma: no cove
 
 
 @njit(cache=True)
-def _propagate(
-    src, so, csrc, co, d, wl, wn, pattern, r, pcol, WTf, wbase, bf, bbase, dst, do, cdst, cdo
-):  # pragma: no cover - compiled
-    """Map ``(d, wn)`` of the next layer from a layer's ``(d, wl)``, through ``r``'s pattern.
-
-    Only region ``r``'s active neurons contribute; the products are summed over the neurons in
-    order, as the per-region kernel does.
-    """
-    # accumulate in fresh local arrays (no aliasing with the inputs: vectorised), then copy
-    cacc = np.empty(wn)
-    gacc = np.empty((d, wn))
-    for i in range(wn):
-        cacc[i] = bf[bbase + i]
-    for q in range(d):
-        for i in range(wn):
-            gacc[q, i] = 0.0
-    for k in range(wl):
-        if pattern[r, pcol + k]:
-            row = wbase + k * wn
-            ck = csrc[co + k]
-            for i in range(wn):
-                cacc[i] += WTf[row + i] * ck
-            for q in range(d):
-                g = src[so + q * wl + k]
-                for i in range(wn):
-                    gacc[q, i] += WTf[row + i] * g
-    for i in range(wn):
-        cdst[cdo + i] = cacc[i]
-    for q in range(d):
-        for i in range(wn):
-            dst[do + q * wn + i] = gacc[q, i]
-
-
-@njit(cache=True)
 def region_maps_grouped(
     WTf,
     woff,
@@ -655,9 +621,11 @@ def region_maps_grouped(
     """Affine map of every region and its facet half-spaces, layer maps shared by prefix.
 
     The map ``(G (d, w), c)`` of hidden layer ``l >= 1`` depends only on the activation
-    pattern of the layers before it: it is computed once per group of :func:`prefix_groups`
-    (from its first region, into ``Gall`` / ``call`` at ``goff[l]``), so the same products in
-    the same order as :func:`region_maps_facets_t` and the same values to the last bit. Per
+    pattern of the layers before it: :func:`propagate_groups` computes it once per group of
+    :func:`prefix_groups` (from its first region, into ``Gall`` / ``call`` at ``goff[l]``),
+    the same products in the same order as the per-region kernel
+    :func:`spectral_exact._subdivision_kernels.region_maps_facets`, so the same values to the
+    last bit. Per
     region: facet rows on domain column ``col < m``: ``Ad[col], bd[col]``; on neuron ``k`` of
     hidden layer ``l`` on side ``s``: ``A = -s g / |g|``, ``b = s c / |g|`` from the
     layer's map; the region's affine map: the output neuron through its last layer's active
@@ -666,40 +634,6 @@ def region_maps_grouped(
     n = pattern.shape[0]
     d = widths[0]
     L = widths.shape[0] - 1
-    # layer maps of every group, level by level (level 0: the first layer's weights)
-    pcol = 0
-    for l in range(1, L - 1):
-        wl = widths[l]
-        wn = widths[l + 1]
-        for g in range(counts[l]):
-            r = first[l, g]
-            pg = gid[r, l - 1]
-            if l == 1:
-                src, so, csrc, co = WTf, woff[0], bf, boff[0]
-            else:
-                src, so = Gall, goff[l - 1] + pg * d * wl
-                csrc, co = call, goff[l - 1] // d + pg * wl
-            _propagate(
-                src,
-                so,
-                csrc,
-                co,
-                d,
-                wl,
-                wn,
-                pattern,
-                r,
-                pcol,
-                WTf,
-                woff[l],
-                bf,
-                boff[l],
-                Gall,
-                goff[l] + g * d * wn,
-                call,
-                goff[l] // d + g * wn,
-            )
-        pcol += wl
     for r in range(n):
         f = facet_offset[r]
         fe = facet_offset[r + 1]
@@ -878,3 +812,40 @@ def preactivations(X, n_v, WTf, woff, bf, boff, widths, layer, ZT):  # pragma: n
             else:
                 for i in range(wo):
                     ZT[i, v] = acc[i] + bf[boff[l] + i]
+
+
+@njit(cache=True)
+def propagate_groups(
+    Gsrc, csrc, parent, reps, pattern, pcol, WT, bl, Gdst, cdst
+):  # pragma: no cover
+    """Map of the next hidden layer of every pattern-prefix group, from its parent group's.
+
+    Group ``g`` (first region ``reps[g]``, parent group ``parent[g]`` with the map
+    ``Gsrc[p] (d, wl)``, ``csrc[p] (wl)``): ``Gdst[g] = sum over the active neurons k of
+    WT[k] * Gsrc[p][:, k]``, ``cdst[g] = bl + sum WT[k] csrc[p][k]`` (``WT`` the layer's
+    weights transposed, ``(wl, wn)``), summed over ``k`` in order, as the per-region kernel.
+    """
+    n_g = reps.shape[0]
+    d = Gsrc.shape[1]
+    wl, wn = WT.shape
+    for g in range(n_g):
+        r = reps[g]
+        p = parent[g]
+        Gd = Gdst[g]
+        cd = cdst[g]
+        for i in range(wn):
+            cd[i] = bl[i]
+        for q in range(d):
+            for i in range(wn):
+                Gd[q, i] = 0.0
+        for k in range(wl):
+            if pattern[r, pcol + k]:
+                wrow = WT[k]
+                ck = csrc[p, k]
+                for i in range(wn):
+                    cd[i] += wrow[i] * ck
+                for q in range(d):
+                    gq = Gsrc[p, q, k]
+                    drow = Gd[q]
+                    for i in range(wn):
+                        drow[i] += wrow[i] * gq

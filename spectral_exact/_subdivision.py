@@ -389,7 +389,12 @@ def _maps_and_facets(net, domain, pattern, facet_offset, fcol, fpos, m):
     Same values as :func:`_region_maps` followed by the facet normalisation (to rounding;
     tested against it), without the per-region maps of every neuron.
     """
-    from ._skeleton_kernels import prefix_groups, region_maps_grouped, table_size
+    from ._skeleton_kernels import (
+        prefix_groups,
+        propagate_groups,
+        region_maps_grouped,
+        table_size,
+    )
 
     d = net.input_dim
     widths = np.array([d, *(Wl.shape[0] for Wl in net.weights)], np.int64)
@@ -416,6 +421,20 @@ def _maps_and_facets(net, domain, pattern, facet_offset, fcol, fpos, m):
     sizes = [0] + [int(counts[l]) * int(widths[l + 1]) for l in range(1, L - 1)]
     coff = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
     Gall, call = np.empty(d * int(coff[-1])), np.empty(int(coff[-1]))
+    # each level's group maps from the previous level's (level 0: the first layer)
+    Gsrc = np.ascontiguousarray(np.asarray(net.weights[0], float).T)[None]
+    csrc = np.asarray(net.biases[0], float).reshape(1, -1)
+    pcol = 0
+    for l in range(1, L - 1):
+        wl, wn, n_g = int(widths[l]), int(widths[l + 1]), int(counts[l])
+        Gdst = Gall[d * coff[l] : d * coff[l + 1]].reshape(n_g, d, wn)
+        cdst = call[coff[l] : coff[l + 1]].reshape(n_g, wn)
+        reps = np.ascontiguousarray(first[l, :n_g])
+        WT = np.ascontiguousarray(np.asarray(net.weights[l], float).T)
+        propagate_groups(Gsrc, csrc, np.ascontiguousarray(gid[reps, l - 1]), reps, pattern,
+                         pcol, WT, np.asarray(net.biases[l], float), Gdst, cdst)  # fmt: skip
+        Gsrc, csrc = Gdst, cdst
+        pcol += wl
     region_maps_grouped(Wf, woff, bf, boff, widths, pattern, gid, first, counts, d * coff, Gall,
                         call, facet_offset.astype(np.int64), fcol.astype(np.int64),
                         fpos.astype(np.bool_), m, Ad / nd[:, None], bd / nd, weight, bias, A,
