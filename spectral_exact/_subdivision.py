@@ -25,7 +25,17 @@ result on its Euler characteristic (a subdivided convex polytope has ``chi = 1``
 configuration outside general position (a vertex within the hyperplane tolerance of a
 neuron's zero set, a domain vertex on more than ``d`` facets, a 2-face cut other than twice,
 a face missing from a vertex's star) makes :func:`subdivide` return ``None``: the caller then
-takes the batched enumerator, which handles degenerate arrangements.
+takes the batched enumerator (the cyclic-polygon enumerator in 2-D), which handles
+degenerate arrangements.
+
+Every pass after the split is compiled (:mod:`spectral_exact._skeleton_kernels`): one split
+pass per layer, the faces of each level grouped by open addressing on the hash words, each
+vertex's star looked up in the level tables and written face by face (a counting sort, so
+each face's vertices come out sorted), the regions' facet rows, positive masks and
+vertex-facet incidences in one pass, and the regions' affine maps with each hidden layer's
+map computed once per distinct activation prefix. The first numpy route is kept in
+:mod:`spectral_exact._skeleton_reference`, the tests' reference (the same tables, the same
+maps to the last bit).
 
 References
 ----------

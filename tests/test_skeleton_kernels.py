@@ -304,3 +304,23 @@ def test_degenerate_planar_nets_keep_the_polygon_route() -> None:
     assert sorted(p.tobytes() for p in regs.arrays.pattern) == sorted(
         p.tobytes() for p in want.pattern
     )
+
+
+@pytest.mark.parametrize("d", [2, 3, 4])
+def test_a_net_that_cuts_nothing_gives_the_domain(d) -> None:
+    """No zero set meets the box: one region, the box, with the affine map of the net."""
+    W1 = np.full((3, d), 0.1)
+    b1 = np.array([-5.0, 5.0, -7.0])
+    W2 = np.ones((2, 3))
+    b2 = np.array([0.3, -100.0])
+    net = se.ReLUNetwork([W1, W2, np.ones((1, 2))], [b1, b2, np.zeros(1)])
+    dom = _domain("box", d)
+    new = sub.regions_from_skeleton(net, dom, TOL)
+    _assert_same(new, ref.regions_from_skeleton_reference(net, dom, TOL))
+    A = new[0]
+    assert A.n_regions == 1
+    np.testing.assert_array_equal(A.pattern, [[False, True, False, True, False]])
+    # f = relu(0.1 sum x + 5) + 0.3 = 0.1 sum x + 5.3 on the box
+    np.testing.assert_allclose(A.weight, np.full((1, d), 0.1), rtol=0, atol=ROUNDING)
+    np.testing.assert_allclose(A.bias, [5.3], rtol=0, atol=ROUNDING)
+    assert len(A.vertices) == 2**d and len(A.incidence) == d * 2**d
