@@ -440,103 +440,6 @@ def region_rows(
 
 
 @njit(cache=True)
-def region_maps_facets_t(
-    WTf,
-    woff,
-    bf,
-    boff,
-    widths,
-    pattern,
-    facet_offset,
-    fcol,
-    fpos,
-    m,
-    Ad,
-    bd,
-    weight,
-    bias,
-    A,
-    b,
-):  # pragma: no cover - compiled
-    """Affine map of every region and its facet half-spaces (transposed, vectorised layout).
-
-    The same values, to the last bit, as
-    :func:`spectral_exact._subdivision_kernels.region_maps_facets` (the same products summed
-    in the same order), with the layer maps stored as ``G (d, w)`` and the weights transposed
-    (``WTf``: layer ``l`` as ``(widths[l], widths[l + 1])`` at ``woff[l]``), so that the inner
-    loop runs over contiguous neurons of the next layer. Fills ``weight (n, d)``,
-    ``bias (n)``, ``A (M, d)``, ``b (M)``.
-    """
-    n = pattern.shape[0]
-    d = widths[0]
-    L = widths.shape[0] - 1
-    wmax = 1
-    for l in range(L + 1):
-        wmax = max(wmax, widths[l])
-    G = np.empty((d, wmax))
-    c = np.empty(wmax)
-    G2 = np.empty((d, wmax))
-    c2 = np.empty(wmax)
-    w0 = widths[1]
-    for r in range(n):
-        f = facet_offset[r]
-        fe = facet_offset[r + 1]
-        while f < fe and fcol[f] < m:
-            for q in range(d):
-                A[f, q] = Ad[fcol[f], q]
-            b[f] = bd[fcol[f]]
-            f += 1
-        # layer 0: G = W0^T, c = b0
-        for q in range(d):
-            for k in range(w0):
-                G[q, k] = WTf[woff[0] + q * w0 + k]
-        for k in range(w0):
-            c[k] = bf[boff[0] + k]
-        col0 = m
-        pcol = 0
-        for l in range(L - 1):  # hidden layers
-            wl = widths[l + 1]
-            while f < fe and fcol[f] < col0 + wl:
-                k = fcol[f] - col0
-                s = 1.0 if fpos[f] else -1.0
-                gn = 0.0
-                for q in range(d):
-                    gn += G[q, k] * G[q, k]
-                gn = np.sqrt(gn)
-                for q in range(d):
-                    A[f, q] = -s * G[q, k] / gn
-                b[f] = s * c[k] / gn
-                f += 1
-            wn = widths[l + 2]
-            base = woff[l + 1]
-            for i in range(wn):
-                c2[i] = bf[boff[l + 1] + i]
-            for q in range(d):
-                for i in range(wn):
-                    G2[q, i] = 0.0
-            for k in range(wl):
-                if pattern[r, pcol + k]:
-                    row = base + k * wn
-                    ck = c[k]
-                    for i in range(wn):
-                        c2[i] += WTf[row + i] * ck
-                    for q in range(d):
-                        g = G[q, k]
-                        for i in range(wn):
-                            G2[q, i] += WTf[row + i] * g
-            for q in range(d):
-                for i in range(wn):
-                    G[q, i] = G2[q, i]
-            for i in range(wn):
-                c[i] = c2[i]
-            col0 += wl
-            pcol += wl
-        for q in range(d):
-            weight[r, q] = G[q, 0]
-        bias[r] = c[0]
-
-
-@njit(cache=True)
 def prefix_groups(pattern, widths, words, gid, first, table):  # pragma: no cover - compiled
     """Group the regions by their activation patterns on the first ``l`` hidden layers.
 
@@ -625,11 +528,11 @@ def region_maps_grouped(
     :func:`prefix_groups` (from its first region, into ``Gall`` / ``call`` at ``goff[l]``),
     the same products in the same order as the per-region kernel
     :func:`spectral_exact._subdivision_kernels.region_maps_facets`, so the same values to the
-    last bit. Per
-    region: facet rows on domain column ``col < m``: ``Ad[col], bd[col]``; on neuron ``k`` of
-    hidden layer ``l`` on side ``s``: ``A = -s g / |g|``, ``b = s c / |g|`` from the
-    layer's map; the region's affine map: the output neuron through its last layer's active
-    neurons. Fills ``weight``, ``bias``, ``A``, ``b``.
+    last bit (``first`` and ``counts`` are the groups', unused here). Per region: facet rows
+    on domain column ``col < m``: ``Ad[col], bd[col]``; on neuron ``k`` of hidden layer ``l``
+    on side ``s``: ``A = -s g / |g|``, ``b = s c / |g|`` from the layer's map; the region's
+    affine map: the output neuron through its last layer's active neurons. Fills ``weight``,
+    ``bias``, ``A``, ``b``.
     """
     n = pattern.shape[0]
     d = widths[0]
