@@ -25,7 +25,17 @@ result on its Euler characteristic (a subdivided convex polytope has ``chi = 1``
 configuration outside general position (a vertex within the hyperplane tolerance of a
 neuron's zero set, a domain vertex on more than ``d`` facets, a 2-face cut other than twice,
 a face missing from a vertex's star) makes :func:`subdivide` return ``None``: the caller then
-takes the batched enumerator, which handles degenerate arrangements.
+takes the batched enumerator (the cyclic-polygon enumerator in 2-D), which handles
+degenerate arrangements.
+
+Every pass after the split is compiled (:mod:`spectral_exact._skeleton_kernels`): one split
+pass per layer, the faces of each level grouped by open addressing on the hash words, each
+vertex's star looked up in the level tables and written face by face (a counting sort, so
+each face's vertices come out sorted), the regions' facet rows, positive masks and
+vertex-facet incidences in one pass, and the regions' affine maps with each hidden layer's
+map computed once per distinct activation prefix. The first numpy route is kept in
+:mod:`spectral_exact._skeleton_reference`, the tests' reference (the same tables, the same
+maps to the last bit).
 
 References
 ----------
@@ -36,12 +46,12 @@ A. Berzins, "Polyhedral complex extraction from ReLU networks using edge subdivi
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
 
-from ._tolerances import Tolerances, hyperplane_tolerance, zero_distance
+from ._tolerances import ROUNDING_ULPS, Tolerances, zero_distance
 from ._types import FloatArray, IntArray
 from .network import ReLUNetwork
 from .polytope import Polytope
@@ -70,10 +80,20 @@ class Skeleton:
         ``links[j]`` for ``j >= 1``: ``(child, parent, column, positive)`` arrays, one entry
         per facet ``child`` (a ``(j - 1)``-face) of ``parent`` (a ``j``-face): ``column`` is
         the zero of the child that the parent does not have, ``positive`` the parent's side.
-    pos : uint64 array (n_d, W)
-        Positive columns of every region (bit masks).
+    pos : uint64 array (n_v, W)
+        Positive columns of every vertex (bit masks; zero columns are not positive).
     edges : int array (n_1, 2)
         End vertices of every edge.
+    rz, rp : uint64 arrays (C, 2)
+        The random hash words of each column's zero and ``+`` sign.
+    link_ptr, link_order : lists of int arrays
+        ``links[j]`` grouped by parent (CSR, ``j >= 1``): the entries of parent ``f`` are
+        ``link_order[j][link_ptr[j][f]:link_ptr[j][f + 1]]`` (stable). Empty lists when
+        the skeleton was built without them.
+    tables : list of int arrays
+        ``tables[j]`` (``j >= 2``): the open-addressing table of the ``j``-faces (``face + 1``
+        per slot, keyed by ``hashes[j][:, 0]``; see :mod:`spectral_exact._skeleton_kernels`).
+        Empty when the skeleton was built without them.
     """
 
     X: FloatArray
@@ -85,59 +105,35 @@ class Skeleton:
     edges: IntArray
     rz: U64
     rp: U64
+    link_ptr: list[IntArray] = field(default_factory=list)
+    link_order: list[IntArray] = field(default_factory=list)
+    tables: list[IntArray] = field(default_factory=list)
 
 
-def _bit(P: U64, rows: IntArray, col: IntArray) -> NDArray[np.bool_]:
-    """Bit ``col[i]`` of mask row ``rows[i]``."""
-    w = P[rows, col >> 6]
-    return ((w >> (col & 63).astype(np.uint64)) & np.uint64(1)).astype(bool)
-
-
-def _edge_keys(
-    Zc: IntArray, P: U64, HP: U64, a: IntArray, b: IntArray, rp: U64
-) -> tuple[IntArray, U64, U64, IntArray, NDArray[np.bool_]] | None:
-    """Zero columns, positive hash, positive mask of the edges ``(a, b)``.
-
-    Returns ``(Ze, hp, Pe, col, bpos)``: ``col`` is the column only ``a`` lies on, ``bpos``
-    whether ``b`` is on its positive side (the edge's sign there). None if some pair does not
-    share exactly ``d - 1`` zeros.
-    """
-    Za, Zb = Zc[a], Zc[b]
-    d = Za.shape[1]
-    inb = (Za[:, :, None] == Zb[:, None, :]).any(2)
-    if not np.all(inb.sum(1) == d - 1):
-        return None
-    Ze = Za[inb].reshape(len(a), d - 1)
-    col = Za[~inb]
-    bpos = _bit(P, b, col)
-    hp = HP[a].copy()
-    hp[bpos] += rp[col[bpos]]
-    Pe = P[a].copy()
-    idx = np.flatnonzero(bpos)
-    c = col[idx]
-    Pe[idx, c >> 6] |= np.left_shift(np.uint64(1), (c & 63).astype(np.uint64))
-    return Ze, hp, Pe, col, bpos
-
-
-def _group(H: U64) -> tuple[IntArray, IntArray] | None:
-    """Group rows of equal hash pairs ``H`` (n, 2): ``(id_of_row, first_row_of_id)``.
-
-    Ids in order of first appearance; None if two rows with equal first words differ in the
-    second (a collision).
-    """
-    from ._subdivision_kernels import group_hashes
-
-    ids, first, ok = group_hashes(np.ascontiguousarray(H[:, 0]), np.ascontiguousarray(H[:, 1]))
-    return (ids, first) if ok else None
+def _grow(a: NDArray, n: int) -> NDArray:
+    """Return ``a`` with at least ``n`` rows (doubling, numpy-allocated; old rows copied)."""
+    if n <= len(a):
+        return a
+    out = np.zeros((max(n, 2 * len(a)), *a.shape[1:]), a.dtype)
+    out[: len(a)] = a
+    return out
 
 
 def subdivide(net: ReLUNetwork, domain: Polytope, tol: Tolerances) -> Skeleton | None:
     """Split ``domain`` by every neuron of ``net`` on one global vertex and edge table.
 
     Returns the complex as sign-vector tables (:class:`Skeleton`), or None outside general
-    position (see the module notes). Faces of level ``j`` are numbered by their first hash
-    word (an arbitrary but deterministic order).
+    position (see the module notes). Faces of level ``j >= 2`` are numbered in order of first
+    appearance among the candidate parents of the ``(j - 1)``-faces (see
+    :func:`spectral_exact._skeleton_kernels.level_faces`; an arbitrary but deterministic
+    order). Each layer splits the table in one compiled pass
+    (:func:`spectral_exact._skeleton_kernels.split_layer`); its pre-activations at the
+    vertices are computed exactly at the start of the layer and interpolated along the cut
+    edges within it.
     """
+    from . import _skeleton_kernels as SK
+    from .regions import _edges
+
     d = net.input_dim
     T0 = np.asarray(domain.vertex_incidence, bool)
     if d < 2 or not np.all(T0.sum(1) == d):
@@ -153,111 +149,173 @@ def subdivide(net: ReLUNetwork, domain: Polytope, tol: Tolerances) -> Skeleton |
     # domain vertices: zeros at their facets, inside (+) of the others
     V0 = np.asarray(domain.vertices, float)
     n0 = len(V0)
-    Zc0 = np.nonzero(T0)[1].reshape(n0, d).astype(np.int64)
-    P0 = np.zeros((n0, Wd), np.uint64)
-    HP0 = np.zeros((n0, 2), np.uint64)
+    Zc = np.nonzero(T0)[1].reshape(n0, d).astype(np.int64)
+    P = np.zeros((n0, Wd), np.uint64)
+    HP = np.zeros((n0, 2), np.uint64)
     for c in range(m):
         inside = ~T0[:, c]
-        P0[inside, c >> 6] |= one << np.uint64(c & 63)
-        HP0[inside] += rp[c]
-    from . import _subdivision_kernels as K
-    from .regions import _edges
-
+        P[inside, c >> 6] |= one << np.uint64(c & 63)
+        HP[inside] += rp[c]
     ia, ib = _edges(T0, np.arange(n0), np.arange(n0), d)
     keep = ia < ib
-    E0 = np.stack([ia[keep], ib[keep]], axis=1).astype(np.int64)
-    X = V0.copy()
-    P, HP, E = P0, HP0, E0
-    n_v, n_e = n0, len(E0)
+    E = np.stack([ia[keep], ib[keep]], axis=1).astype(np.int64)
+    X = np.array(V0, float, order="C")
+    n_v, n_e = n0, len(E)
     scale = zero_distance(V0, tol)
+    ulps_eps = ROUNDING_ULPS * float(np.finfo(float).eps)  # as hyperplane_tolerance
     col0 = m
     Ws, bs = net.weights[:-1], net.biases[:-1]
+    widths = np.array([d, *(Wl.shape[0] for Wl in net.weights)], np.int64)
+    WTf = np.concatenate([np.ascontiguousarray(np.asarray(Wl, float).T).reshape(-1)
+                          for Wl in net.weights])  # fmt: skip
+    bf = np.concatenate([np.asarray(bl, float).reshape(-1) for bl in net.biases])
+    woff = np.concatenate([[0], np.cumsum([Wl.size for Wl in net.weights])]).astype(np.int64)
+    boff = np.concatenate([[0], np.cumsum([len(bl) for bl in net.biases])]).astype(np.int64)
     gnorm = 1.0  # bound on the norm of the current layer's input map (products of norms)
-
-    def grow(a: NDArray, n: int) -> NDArray:
-        if n <= len(a):
-            return a
-        out = np.zeros((max(n, 2 * len(a)), *a.shape[1:]), a.dtype)
-        out[: len(a)] = a
-        return out
-
-    Zc_ = Zc0
+    # work space of the compiled split (grown on request, allocated here: see _skeleton_kernels)
+    # (a first guess of the final size: every neuron cuts a fraction of the edges)
+    guess = 4 * (n_v + n_hidden * d)
+    X, Zc, P, HP = (_grow(a, guess) for a in (X, Zc, P, HP))
+    E = _grow(E, (d + 1) * guess)
+    size = SK.table_size(4 * (d - 1) * guess)
+    slot_h = np.zeros((size, 2), np.uint64)
+    slot_u, slot_n, slot_gen = (np.zeros(size, np.int64) for _ in range(3))
     for layer, (Wl, bl) in enumerate(zip(Ws, bs, strict=True)):
         # pre-activations of this layer at every vertex (f is continuous: any side's map)
-        h = X[:n_v]
-        for Wk, bk in zip(Ws[:layer], bs[:layer], strict=True):
-            h = np.maximum(h @ Wk.T + bk, 0.0)
-        Zl = np.zeros((len(X), Wl.shape[0]))
-        Zl[:n_v] = h @ Wl.T + bl
-        gnorm_l = np.linalg.norm(Wl, axis=1) * gnorm
-        for j in range(Wl.shape[0]):
-            c = col0 + j
-            s = Zl[:n_v, j]
-            offset = float(np.max(np.abs(s))) + abs(float(bl[j]))
-            eps = float(hyperplane_tolerance(gnorm_l[j], offset, scale))
-            if np.any(np.abs(s) <= eps):
+        w = Wl.shape[0]
+        ZT = np.empty((w, len(X)))
+        SK.preactivations(X, n_v, WTf, woff, bf, boff, widths, layer, ZT)
+        gnorm_l = np.ascontiguousarray(np.linalg.norm(Wl, axis=1) * gnorm, float)
+        blc = np.ascontiguousarray(bl, float)
+        j = 0
+        while True:
+            n_v, n_e, j, status, need_v, need_e, need_t = SK.split_layer(
+                X, Zc, P, HP, E, ZT, n_v, n_e, j, col0, m, rz, rp, gnorm_l, blc, scale,
+                ulps_eps, slot_h, slot_u, slot_n, slot_gen,
+            )  # fmt: skip
+            if status == 0:
+                break
+            if status == 1:
                 return None
-            n_cut = int(K.mark_side(P, HP, E, n_v, n_e, Zl[:, j], c, rp))
-            if n_cut == 0:
-                continue
-            X, Zl, Zc_ = grow(X, n_v + n_cut), grow(Zl, n_v + n_cut), grow(Zc_, n_v + n_cut)
-            P, HP = grow(P, n_v + n_cut), grow(HP, n_v + n_cut)
-            E = grow(E, n_e + d * n_cut)
-            n_v, n_e, status = K.split_neuron(X, Zl, Zc_, P, HP, E, n_v, n_e, j, c, m, rz, rp)
-            if status:
-                return None
-        col0 += Wl.shape[0]
+            X, Zc, P, HP = (_grow(a, need_v) for a in (X, Zc, P, HP))
+            if need_v > ZT.shape[1]:
+                Z2 = np.zeros((w, max(need_v, 2 * ZT.shape[1])))
+                Z2[:, : ZT.shape[1]] = ZT
+                ZT = Z2
+            E = _grow(E, need_e)
+            if need_t > len(slot_u):
+                size = max(need_t, 2 * len(slot_u))
+                slot_h = np.zeros((size, 2), np.uint64)
+                slot_u, slot_n, slot_gen = (np.zeros(size, np.int64) for _ in range(3))
+        col0 += w
         gnorm *= float(np.linalg.norm(Wl, 2))
-    return _levels(X[:n_v], Zc_[:n_v], P[:n_v], HP[:n_v], E[:n_e], m, rz, rp, d)
+    return _levels(X[:n_v], Zc[:n_v], P[:n_v], HP[:n_v], E[:n_e], m, rz, rp, d)
 
 
 def _levels(X, Zc, P, HP, E, m, rz, rp, d) -> Skeleton | None:
     """Faces of every dimension from the vertex and edge tables (see :class:`Skeleton`)."""
-    keys = _edge_keys(Zc, P, HP, E[:, 0], E[:, 1], rp)
-    if keys is None:
-        return None
-    Ze, hpe, _, cola, bpos = keys
-    Hv = HP + rz[Zc].sum(1)
-    He = hpe + rz[Ze].sum(1)
-    g = _group(He)
-    if g is None or len(g[1]) != len(E):
-        return None  # two edges with one sign vector
+    from . import _skeleton_kernels as SK
+
+    Zc, P, HP, E = (np.ascontiguousarray(a) for a in (Zc, P, HP, E))
+    n_v, n_e = len(Zc), len(E)
+    Hv = np.empty((n_v, 2), np.uint64)
+    Ze = np.empty((n_e, d - 1), np.int64)
+    He = np.empty((n_e, 2), np.uint64)
+    cola, colb = np.empty(n_e, np.int64), np.empty(n_e, np.int64)
+    bpos, apos = np.empty(n_e, bool), np.empty(n_e, bool)
+    slot = np.full(SK.table_size(n_e), -1, np.int64)
+    if not SK.edge_keys(Zc, P, HP, E, rz, rp, Hv, Ze, He, cola, bpos, colb, apos, slot):
+        return None  # an edge not on d - 1 common zeros, or two edges with one sign vector
     zeros = [Zc, Ze]
     hashes = [Hv, He]
+    z0 = np.zeros(0, np.int64)
     links: list[tuple[IntArray, IntArray, IntArray, NDArray[np.bool_]]] = [
-        (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, bool))
+        (z0, z0, z0, np.zeros(0, bool))
     ]
+    ar = np.arange(n_e)
     # edges -> their two vertices: the column only the vertex lies on, the edge's side of it
-    ar = np.arange(len(E))
-    colb = Zc[E[:, 1]][~(Zc[E[:, 1]][:, :, None] == Ze[:, None, :]).any(2)]
-    apos = _bit(P, E[:, 0], colb)
     links.append((E.T.reshape(-1), np.concatenate([ar, ar]), np.concatenate([cola, colb]),
                   np.concatenate([bpos, apos])))  # fmt: skip
+    link_ptr = [np.zeros(1, np.int64), 2 * np.arange(n_e + 1, dtype=np.int64)]
+    link_order = [z0, np.stack([ar, ar + n_e], axis=1).reshape(-1)]
+    tables = [z0, z0]
     for _ in range(2, d + 1):
         Zg, Hg = zeros[-1], hashes[-1]
         n, k = Zg.shape
-        idx = np.arange(n)
-        child, hc, col, posv = [], [], [], []
-        for p in range(k):
-            i = Zg[:, p]
-            nb = i >= m
-            hneg = Hg - rz[i]
-            child += [idx, idx[nb]]
-            hc += [hneg + rp[i], hneg[nb]]
-            col += [i, i[nb]]
-            posv += [np.ones(n, bool), np.zeros(int(nb.sum()), bool)]
-        ch = np.concatenate(child)
-        H = np.concatenate(hc)
-        cols = np.concatenate(col)
-        g = _group(H)
-        if g is None:
+        n_c = k * n + int(np.count_nonzero(Zg >= m))
+        ch, ids, cols, first, order, fill = (np.empty(n_c, np.int64) for _ in range(6))
+        posv = np.empty(n_c, bool)
+        Hf = np.empty((n_c, 2), np.uint64)
+        Zf = np.empty((n_c, k - 1), np.int64)
+        ptr = np.zeros(n_c + 1, np.int64)
+        # every j-face (j >= 2) has >= 3 facets: at most n_c / 3 faces
+        table = np.zeros(SK.table_size(n_c // 3 + 1), np.int64)
+        n_f, ok = SK.level_faces(Zg, Hg, rz, rp, m, ch, ids, cols, posv, first, Hf, table, Zf,
+                                 ptr, order, fill)  # fmt: skip
+        if not ok:
+            return None  # a hash collision, or not a subdivided polytope
+        zeros.append(Zf[:n_f])
+        hashes.append(Hf[:n_f])
+        links.append((ch, ids, cols, posv))
+        link_ptr.append(ptr[: n_f + 1])
+        link_order.append(order)
+        tables.append(table)
+    return Skeleton(X, m, zeros, hashes, links, P, E, rz, rp, link_ptr, link_order, tables)
+
+
+def _star_counts(Zc: IntArray, m: int, j: int) -> IntArray:
+    """Count the ``j``-faces through each vertex in general position.
+
+    A vertex with ``z`` domain zeros (of ``d``) lies on the faces freeing ``j`` of its zeros:
+    ``i`` domain ones (inside only) and ``j - i`` neuron ones (either side),
+    ``sum_i C(z, i) C(d - z, j - i) 2^(j - i)``.
+    """
+    from math import comb
+
+    d = Zc.shape[1]
+    table = np.array([sum(comb(z, i) * comb(d - z, j - i) * 2 ** (j - i) for i in range(j + 1))
+                      for z in range(d + 1)], np.int64)  # fmt: skip
+    return table[(Zc < m).sum(1)]
+
+
+def face_vertex_csr(sk: Skeleton) -> list[tuple[IntArray, IntArray]] | None:
+    """Vertices of every face of every level ``j >= 1``, CSR ``(ptr, vertex)``, sorted.
+
+    ``out[j]`` for ``j = 1 .. d`` (``out[0]`` the vertices themselves): the vertices of
+    ``j``-face ``f`` are ``vertex[ptr[f]:ptr[f + 1]]`` in increasing order. A vertex lies on
+    the faces whose sign vectors give signs to some of its zeros: each candidate is looked up
+    in the level's hash table (:func:`spectral_exact._skeleton_kernels.star_faces`). None
+    when a candidate is not a face or a vertex meets a face twice (outside general position).
+    """
+    from . import _skeleton_kernels as SK
+
+    Zc, Hv = sk.zeros[0], sk.hashes[0]
+    n_v, d = Zc.shape
+    out = [(np.arange(n_v + 1, dtype=np.int64), np.arange(n_v, dtype=np.int64))]
+    ptr = 2 * np.arange(len(sk.edges) + 1, dtype=np.int64)
+    vert = np.sort(sk.edges, axis=1).reshape(-1).astype(np.int64)
+    out.append((ptr, vert))
+    for j in range(2, d + 1):
+        Hf = sk.hashes[j]
+        n_f = len(Hf)
+        if j < len(sk.tables):
+            table = sk.tables[j]
+        else:
+            table = np.zeros(SK.table_size(n_f), np.int64)
+            SK.fill_table(Hf, table)
+        free = np.array(list(itertools.combinations(range(d), j)), np.int64).reshape(-1, j)
+        signs = np.array(list(itertools.product((True, False), repeat=j)), bool).reshape(-1, j)
+        n_pairs = int(_star_counts(Zc, sk.n_dom, j).sum())
+        tmp, fv = np.empty(n_pairs, np.int64), np.empty(n_pairs, np.int64)
+        vend = np.empty(n_v, np.int64)
+        fill = np.zeros(n_f, np.int64)
+        fptr = np.empty(n_f + 1, np.int64)
+        q = SK.star_faces(Zc, Hv, sk.rz, sk.rp, sk.n_dom, free, signs, Hf, table, tmp, vend,
+                          fill, fptr, fv)  # fmt: skip
+        if q < 0:
             return None
-        ids, first = g
-        Zf = Zg[ch[first]]
-        zeros.append(Zf[Zf != cols[first][:, None]].reshape(len(first), k - 1))
-        hashes.append(H[first])
-        links.append((ch, ids, cols, np.concatenate(posv)))
-    return Skeleton(X, m, zeros, hashes, links, P, E, rz, rp)
+        out.append((fptr, fv[:q]))
+    return out
 
 
 def vertex_faces(sk: Skeleton, j: int) -> tuple[IntArray, IntArray, U64] | None:
@@ -266,38 +324,45 @@ def vertex_faces(sk: Skeleton, j: int) -> tuple[IntArray, IntArray, U64] | None:
     A vertex with zero columns ``Z`` lies on the faces whose sign vectors keep ``d - j`` of
     them at zero and give the others a sign (``+`` only for the domain's facets). ``pos`` is
     the face's positive mask for ``j = d`` (regions), else empty. Sorted by face, then vertex.
-    None if some candidate is not a face (outside general position).
+    None if some candidate is not a face (outside general position). Built from
+    :func:`face_vertex_csr` (and :func:`region_rows` for the masks).
     """
-    from . import _subdivision_kernels as K
-
-    Zc, Hv = sk.zeros[0], sk.hashes[0]
-    d = Zc.shape[1]
-    table = sk.hashes[j]
-    free = np.array(list(itertools.combinations(range(d), j)), np.int64).reshape(-1, j)
-    signs = np.array(list(itertools.product((True, False), repeat=j)), bool).reshape(-1, j)
-    f, v, combo = K.vertex_faces(Zc, Hv, sk.rz, sk.rp, sk.n_dom, free, signs,
-                                 np.ascontiguousarray(table[:, 0]),
-                                 np.ascontiguousarray(table[:, 1]))  # fmt: skip
-    if np.any(f < 0):
+    csr = face_vertex_csr(sk)
+    if csr is None:
         return None
-    o = K.stable_order(f, len(table))
-    f, v, combo = f[o], v[o], combo[o]
-    if len(f) > 1 and np.any((f[1:] == f[:-1]) & (v[1:] == v[:-1])):
-        return None
+    d = sk.zeros[0].shape[1]
+    ptr, vert = csr[j]
+    face = np.repeat(np.arange(len(ptr) - 1, dtype=np.int64), np.diff(ptr))
     pos = np.zeros((0, sk.pos.shape[1]), np.uint64)
     if j == d:
-        # positive mask of each region: its first vertex's mask with the chosen signs
-        start = np.flatnonzero(np.r_[True, f[1:] != f[:-1]])
-        vv, cb = v[start], combo[start]
-        sg = signs[cb % len(signs)]
-        cols = Zc[vv][:, free[0]] if len(free) == 1 else Zc[vv]
-        pos = sk.pos[vv].copy()
-        one = np.uint64(1)
-        for q in range(j):
-            r = np.flatnonzero(sg[:, q])
-            c = cols[r, q]
-            pos[r, c >> 6] |= np.left_shift(one, (c & 63).astype(np.uint64))
-    return f, v, pos
+        rows = region_rows(sk, ptr, vert)
+        if rows is None:
+            return None
+        pos = rows[4]
+    return face, vert, pos
+
+
+def region_rows(sk: Skeleton, vptr: IntArray, vert: IntArray):
+    """Facet rows of the regions, their positive masks and the vertex-facet incidence rows.
+
+    Returns ``(facet_offset, facet_id, facet_col, facet_pos, pos, incidence)`` (see
+    :func:`spectral_exact._skeleton_kernels.region_rows`), or None when a vertex's zero column
+    is not a facet of its region (outside general position).
+    """
+    from . import _skeleton_kernels as SK
+
+    d = sk.zeros[0].shape[1]
+    ch, _, cols, posv = sk.links[d]
+    ptr = sk.link_ptr[d]
+    M = len(ch)
+    fch, fcol = np.empty(M, np.int64), np.empty(M, np.int64)
+    fpos = np.empty(M, bool)
+    pos = np.zeros((len(ptr) - 1, sk.pos.shape[1]), np.uint64)
+    inc = np.empty((len(vert) * d, 2), np.int64)
+    if not SK.region_rows(ptr, sk.link_order[d], ch, cols, posv, vptr, vert, sk.zeros[0],
+                          sk.pos, fch, fcol, fpos, pos, inc):  # fmt: skip
+        return None
+    return ptr, fch, fcol, fpos, pos, inc
 
 
 def _unpack_bits(K: U64, lo: int, hi: int) -> NDArray[np.bool_]:
@@ -334,31 +399,87 @@ def _maps_and_facets(net, domain, pattern, facet_offset, fcol, fpos, m):
     Same values as :func:`_region_maps` followed by the facet normalisation (to rounding;
     tested against it), without the per-region maps of every neuron.
     """
-    from ._subdivision_kernels import region_maps_facets
+    from ._skeleton_kernels import (
+        prefix_groups,
+        propagate_groups,
+        region_maps_grouped,
+        table_size,
+    )
 
     d = net.input_dim
     widths = np.array([d, *(Wl.shape[0] for Wl in net.weights)], np.int64)
-    Wf = np.concatenate([np.ascontiguousarray(Wl, float).reshape(-1) for Wl in net.weights])
+    # transposed layers: the inner loop runs over the next layer's neurons (vectorised)
+    Wf = np.concatenate([np.ascontiguousarray(np.asarray(Wl, float).T).reshape(-1)
+                         for Wl in net.weights])  # fmt: skip
     bf = np.concatenate([np.asarray(bl, float).reshape(-1) for bl in net.biases])
     woff = np.concatenate([[0], np.cumsum([Wl.size for Wl in net.weights])]).astype(np.int64)
     boff = np.concatenate([[0], np.cumsum([len(bl) for bl in net.biases])]).astype(np.int64)
     Ad, bd = np.asarray(domain.A, float), np.asarray(domain.b, float)
     nd = np.linalg.norm(Ad, axis=1)
-    return region_maps_facets(Wf, woff, bf, boff, widths, np.ascontiguousarray(pattern),
-                              facet_offset.astype(np.int64), fcol.astype(np.int64),
-                              fpos.astype(np.bool_), m, Ad / nd[:, None],
-                              bd / nd)  # fmt: skip
+    n, M = len(pattern), len(fcol)
+    weight, bias, A, b = np.empty((n, d)), np.empty(n), np.empty((M, d)), np.empty(M)
+    pattern = np.ascontiguousarray(pattern, bool)
+    # the map of hidden layer l depends on the pattern of the layers before it only: one per
+    # distinct prefix (far fewer than regions), shared
+    L = len(widths) - 1
+    rng = np.random.default_rng(_HASH_SEED)
+    words = rng.integers(0, 2**63, max(pattern.shape[1], 1), dtype=np.int64).astype(np.uint64)
+    gid = np.empty((n, max(L - 1, 1)), np.int64)
+    first = np.empty((max(L - 1, 1), n), np.int64)
+    counts = prefix_groups(pattern, widths, words, gid, first,
+                           np.empty(table_size(n), np.int64))  # fmt: skip
+    sizes = [0] + [int(counts[l]) * int(widths[l + 1]) for l in range(1, L - 1)]
+    coff = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+    Gall, call = np.empty(d * int(coff[-1])), np.empty(int(coff[-1]))
+    # each level's group maps from the previous level's (level 0: the first layer)
+    Gsrc = np.ascontiguousarray(np.asarray(net.weights[0], float).T)[None]
+    csrc = np.asarray(net.biases[0], float).reshape(1, -1)
+    pcol = 0
+    for l in range(1, L - 1):
+        wl, wn, n_g = int(widths[l]), int(widths[l + 1]), int(counts[l])
+        Gdst = Gall[d * coff[l] : d * coff[l + 1]].reshape(n_g, d, wn)
+        cdst = call[coff[l] : coff[l + 1]].reshape(n_g, wn)
+        reps = np.ascontiguousarray(first[l, :n_g])
+        WT = np.ascontiguousarray(np.asarray(net.weights[l], float).T)
+        propagate_groups(Gsrc, csrc, np.ascontiguousarray(gid[reps, l - 1]), reps, pattern,
+                         pcol, WT, np.asarray(net.biases[l], float), Gdst, cdst)  # fmt: skip
+        Gsrc, csrc = Gdst, cdst
+        pcol += wl
+    region_maps_grouped(Wf, woff, bf, boff, widths, pattern, gid, first, counts, d * coff, Gall,
+                        call, facet_offset.astype(np.int64), fcol.astype(np.int64),
+                        fpos.astype(np.bool_), m, Ad / nd[:, None], bd / nd, weight, bias, A,
+                        b)  # fmt: skip
+    return weight, bias, A, b
 
 
 @dataclass(frozen=True, eq=False)
 class SkeletonRegions:
-    """What :func:`complex_from_skeleton` needs besides the region arrays (private)."""
+    """What :func:`complex_from_skeleton` needs besides the region arrays (private).
+
+    Attributes
+    ----------
+    skeleton : Skeleton
+        The sign-vector tables.
+    pairs : dict
+        ``pairs[j]`` for ``2 <= j <= d``: ``(face, vertex, pos)``, every vertex of every
+        ``j``-face, sorted by face then vertex; ``pos`` the regions' positive masks for
+        ``j = d``, else empty.
+    facet_col, facet_id : int arrays
+        Per facet row of the region arrays: its column and its ``(d - 1)``-face.
+    tol : Tolerances
+        The tolerances of the enumeration.
+    face_ptr : dict
+        ``face_ptr[j]`` for ``1 <= j <= d``: the offsets of each ``j``-face's vertices
+        (``pairs[j][1][face_ptr[j][f]:face_ptr[j][f + 1]]``; for ``j = 1`` into the sorted
+        edge ends). Empty when not computed.
+    """
 
     skeleton: Skeleton
     pairs: dict[int, tuple[IntArray, IntArray, U64]]
     facet_col: IntArray
     facet_id: IntArray
     tol: Tolerances
+    face_ptr: dict[int, IntArray] = field(default_factory=dict)
 
 
 def regions_from_skeleton(net: ReLUNetwork, domain: Polytope, tol: Tolerances):
@@ -379,42 +500,23 @@ def regions_from_skeleton(net: ReLUNetwork, domain: Polytope, tol: Tolerances):
     counts = [len(z) for z in sk.zeros]
     if sum((-1) ** j * c for j, c in enumerate(counts)) != 1:
         return None  # pragma: no cover - a merged or missing face: not a subdivided polytope
-    pairs = {}
-    for j in range(2, d + 1):
-        vf = vertex_faces(sk, j)
-        if vf is None:
-            return None
-        pairs[j] = vf
-    rf, rv, rpos = pairs[d]
+    csr = face_vertex_csr(sk)
+    if csr is None:
+        return None
+    vertex_offset, rv = csr[d]
+    rows = region_rows(sk, vertex_offset, rv)
+    if rows is None:  # pragma: no cover - a vertex zero that is not a facet of its region
+        return None
+    facet_offset, fch, fcol, fpos, rpos, inc = rows
     nR = counts[d]
     pattern = _unpack_bits(rpos, m, m + net.n_hidden)
-    # facet rows: the (facet, region) links sorted by region, then column
-    fch, fpar, fcol, fpos = sk.links[d]
-    C = m + net.n_hidden
-    from . import _subdivision_kernels as K
-
-    o = K.stable_order(fcol, C)
-    o = o[K.stable_order(fpar[o], nR)]
-    fch, fpar, fcol, fpos = fch[o], fpar[o], fcol[o], fpos[o]
-    M = len(o)
-    facet_offset = np.concatenate([[0], np.cumsum(np.bincount(fpar, minlength=nR))])
     weight, bias, A, b = _maps_and_facets(net, domain, pattern, facet_offset, fcol, fpos, m)
-    vertex_offset = np.concatenate([[0], np.cumsum(np.bincount(rf, minlength=nR))])
-    # incidence: vertices of each facet row's facet, as rows of its region
-    ff, fv, _ = pairs[d - 1] if d - 1 >= 2 else (*_edge_pairs(sk.edges), None)
-    fptr = np.concatenate([[0], np.cumsum(np.bincount(ff, minlength=counts[d - 1]))])
-    cnt = np.diff(fptr)[fch]
-    from .complex import _ranges
-
-    pos_, _ = _ranges(fptr[fch], cnt)
-    frow = np.repeat(np.arange(M), cnt)
-    vv = fv[pos_]
-    # the row of (region, vertex): region r's rows are sorted by vertex id
-    vrow = K.find_in_segments(vertex_offset, rv, fpar[frow], vv)
-    if np.any(vrow < 0):  # pragma: no cover - a facet vertex not in its region
-        return None
-    inc = np.stack([vrow, frow], axis=1).astype(np.int64)
-    inc = inc[K.stable_order(vrow, len(rv))]
+    W0 = np.zeros((0, sk.pos.shape[1]), np.uint64)
+    pairs = {}
+    for j in range(2, d + 1):
+        ptr, vert = csr[j]
+        face = np.repeat(np.arange(counts[j], dtype=np.int64), np.diff(ptr))
+        pairs[j] = (face, vert, rpos if j == d else W0)
     arrays = _readonly_arrays(
         RegionArrays(
             dim=d,
@@ -422,10 +524,10 @@ def regions_from_skeleton(net: ReLUNetwork, domain: Polytope, tol: Tolerances):
             bias=bias,
             pattern=pattern,
             vertices=X[rv],
-            vertex_offset=vertex_offset.astype(np.int64),
+            vertex_offset=vertex_offset,
             facet_A=A,
             facet_b=b,
-            facet_offset=facet_offset.astype(np.int64),
+            facet_offset=facet_offset,
             incidence=inc,
             rays=np.zeros((0, d)),
             ray_offset=np.zeros(nR + 1, np.int64),
@@ -434,7 +536,8 @@ def regions_from_skeleton(net: ReLUNetwork, domain: Polytope, tol: Tolerances):
             lineality_offset=np.zeros(nR + 1, np.int64),
         )
     )
-    return arrays, SkeletonRegions(sk, pairs, fcol, fch, tol)
+    face_ptr = {j: csr[j][0] for j in range(1, d + 1)}
+    return arrays, SkeletonRegions(sk, pairs, fcol, fch, tol, face_ptr)
 
 
 def complex_from_skeleton(arrays, extra: SkeletonRegions):

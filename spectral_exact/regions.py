@@ -565,14 +565,22 @@ def _bounded_regions(
 ) -> RegionArrays:
     """Regions on a bounded domain: batched paths (polygons in 2-D, skeleta in d >= 3).
 
-    In ``d >= 3`` the global edge subdivision of :mod:`spectral_exact._subdivision` is tried
-    first (general position on a simple domain: it also gives the complex, see
-    :func:`~spectral_exact.complex.complex_from_arrays`), then the batched enumerator.
+    The global edge subdivision of :mod:`spectral_exact._subdivision` is tried first
+    (general position on a simple domain: it also gives the complex, see
+    :func:`~spectral_exact.complex.complex_from_arrays`), then the cyclic-polygon
+    enumerator in 2-D and the batched enumerator in ``d >= 3``.
     ``fast=False`` runs the general path, one piece at a time.
     """
     if fast and net.input_dim == 2:
         cyc = _cyclic_polygon(domain)
         if cyc is not None:
+            from . import _subdivision
+            from .complex import register_skeleton
+
+            out = _subdivision.regions_from_skeleton(net, domain, tol)
+            if out is not None:  # general position: the global edge subdivision
+                register_skeleton(*out)
+                return out[0]
             return _bounded_regions_2d(net, domain, tol, cyc)
     if fast and net.input_dim >= 3:
         from . import _subdivision
