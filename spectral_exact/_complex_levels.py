@@ -33,7 +33,7 @@ def _find(values, lo, hi, q):  # pragma: no cover - compiled
     return lo if lo < end and values[lo] == q else -1
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def level_geometry(
     j, Zj, region_of, facet_offset, fcol, A, vptr, vidx, X, ch, par, col
 ):  # pragma: no cover - compiled
