@@ -313,7 +313,7 @@ def _count_3d_general(
         M = A[t]  # (T, 3, 3)
         if np.any(np.abs(np.linalg.det(M)) <= eps):
             return None  # a triple without a single common point
-        P = np.linalg.solve(M, -c[t][..., None])[..., 0]
+        P: FloatArray = np.asarray(np.linalg.solve(M, -c[t][..., None])[..., 0], dtype=float)
         inc = np.abs(P @ A.T + c) <= eps * (1.0 + np.abs(P).sum(1))[:, None]
         if np.any(inc.sum(1) != 3):
             return None  # four planes through a point
