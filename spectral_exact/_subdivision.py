@@ -552,7 +552,6 @@ def complex_from_skeleton(arrays, extra: SkeletonRegions):
     from .complex import FaceLevel, PolyhedralComplex, _edge_children, _face_level
 
     sk, pairs, fcol, tol = extra.skeleton, extra.pairs, extra.facet_col, extra.tol
-    from . import _subdivision_kernels as K
 
     X = sk.X
     d = X.shape[1]
@@ -596,27 +595,17 @@ def complex_from_skeleton(arrays, extra: SkeletonRegions):
             children = (cptr, fch.astype(np.int64), A)
             levels.append(_face_level(d, d, verts, rays, children, X, R0, rank))
             continue
-        oc = K.stable_order(par, counts[j])
-        ch, par, col = ch[oc], par[oc], col[oc]
-        r = region_of[j][par]
-        # the region's outward normal there (its facet rows are sorted by column)
-        ia = K.find_in_segments(facet_offset, fcol, r, col)
-        rr = region_of[j]
-        Zj = sk.zeros[j]
-        inf = K.find_in_segments(facet_offset, fcol, np.repeat(rr, d - j), Zj.reshape(-1))
-        if np.any(ia < 0) or np.any(inf < 0):  # pragma: no cover - not a facet of the region
+        # children, their normals, bases, points and radii in one compiled pass
+        from ._complex_levels import level_geometry
+
+        cptr, cidx, nrm, point, radius, basis, status = level_geometry(
+            j, sk.zeros[j], region_of[j], facet_offset, fcol, A, verts[0], verts[1], X,
+            ch, par, col,
+        )  # fmt: skip
+        if status:  # pragma: no cover - a face's hyperplane is not a facet of its region
             return None
-        Nf = A[inf]
-        Qf = _gram_schmidt(Nf.reshape(len(rr), d - j, d))  # (n, d - j, d)
-        nrm = K.project_normals(A, ia, Qf, par)  # A[ia] projected on each face's space
-        cptr = np.concatenate([[0], np.cumsum(np.bincount(par, minlength=counts[j]))])
-        children = (cptr.astype(np.int64), ch.astype(np.int64), nrm)
-        if j == d - 1:
-            # the facet's unit normal: its region's outward normal (the array route's rule)
-            levels.append(_face_level(j, d, verts, rays, children, X, R0, rank, Nf))
-        else:
-            basis = _complete_basis(Qf)
-            levels.append(_face_level(j, d, verts, rays, children, X, R0, rank, basis=basis))
+        levels.append(FaceLevel(j, verts[0], verts[1], rays[0], rays[1], cptr, cidx, nrm,
+                                point, basis, radius, np.ones(counts[j], bool)))  # fmt: skip
     cx = PolyhedralComplex(
         dim=d,
         vertices=X,
@@ -639,25 +628,3 @@ def _edge_pairs(E: IntArray) -> tuple[IntArray, IntArray]:
     """``(edge, vertex)`` pairs sorted by edge, then vertex."""
     Es = np.sort(E, axis=1)
     return np.repeat(np.arange(len(E)), 2), Es.reshape(-1)
-
-
-def _gram_schmidt(N: FloatArray) -> FloatArray:
-    """Orthonormalise the rows of every ``N[i]`` (n, k, d), in order (rows independent)."""
-    Q = np.array(N, dtype=float)
-    for i in range(Q.shape[1]):
-        for p in range(i):
-            Q[:, i] -= np.einsum("nd,nd->n", Q[:, i], Q[:, p])[:, None] * Q[:, p]
-        Q[:, i] /= np.linalg.norm(Q[:, i], axis=1, keepdims=True)
-    return Q
-
-
-def _complete_basis(Q: FloatArray) -> FloatArray:
-    """Orthonormal bases (n, d - k, d) of the complements of the orthonormal rows ``Q`` (n, k, d).
-
-    Gram-Schmidt on the coordinate vectors, taking at each step the one with the largest
-    residual (so every residual has norm at least ``1 / sqrt(d)``).
-    """
-    from ._subdivision_kernels import complement_bases
-
-    _, k, d = Q.shape
-    return complement_bases(np.ascontiguousarray(Q), d - k)

@@ -341,44 +341,6 @@ def face_point_radius(vptr, vidx, V, bounded):  # pragma: no cover - compiled
 
 
 @njit(cache=True)
-def complement_bases(Q, m):  # pragma: no cover - compiled
-    """Orthonormal bases (n, d - k, d) of the complements of the orthonormal rows ``Q``.
-
-    Gram-Schmidt on the coordinate vectors, at each step the one with the largest residual
-    (norm at least ``1 / sqrt(d)``); ``m = d - k`` vectors.
-    """
-    n, k, d = Q.shape
-    B = np.zeros((n, m, d))
-    basis = np.zeros((k + m, d))
-    for i in range(n):
-        for p in range(k):
-            for q in range(d):
-                basis[p, q] = Q[i, p, q]
-        for s in range(m):
-            best = -1.0
-            bi = 0
-            for e in range(d):
-                # residual of e_e against the current basis
-                r2 = 1.0
-                for p in range(k + s):
-                    r2 -= basis[p, e] * basis[p, e]
-                if r2 > best:
-                    best = r2
-                    bi = e
-            v = np.zeros(d)
-            v[bi] = 1.0
-            for p in range(k + s):
-                c = basis[p, bi]
-                for q in range(d):
-                    v[q] -= c * basis[p, q]
-            nv = np.sqrt(np.sum(v * v))
-            for q in range(d):
-                basis[k + s, q] = v[q] / nv
-                B[i, s, q] = v[q] / nv
-    return B
-
-
-@njit(cache=True)
 def find_in_segments(offset, values, seg, queries):  # pragma: no cover - compiled
     """Index ``k`` in ``[offset[seg[i]], offset[seg[i] + 1])`` with ``values[k] == queries[i]``.
 
@@ -483,37 +445,3 @@ def region_maps_facets(
             weight[r, q] = G[0, q]
         bias[r] = c[0]
     return weight, bias, A, b
-
-
-@njit(cache=True)
-def project_normals(A, ia, Q, par):  # pragma: no cover - compiled
-    """Project ``A[ia[i]]`` off the orthonormal rows ``Q[par[i]]`` (k, d) and normalise it.
-
-    The child normals of a face: the containing region's outward normal projected into the
-    face's direction space (the complement of the rows of ``Q``), normalised.
-    """
-    n = ia.shape[0]
-    k = Q.shape[1]
-    d = A.shape[1]
-    out = np.empty((n, d))
-    t = np.empty(k)
-    for i in range(n):
-        a = A[ia[i]]
-        q = Q[par[i]]
-        for p in range(k):
-            s = 0.0
-            for c in range(d):
-                s += q[p, c] * a[c]
-            t[p] = s
-        nn = 0.0
-        for c in range(d):
-            s = 0.0
-            for p in range(k):
-                s += q[p, c] * t[p]
-            v = a[c] - s
-            out[i, c] = v
-            nn += v * v
-        nn = np.sqrt(nn)
-        for c in range(d):
-            out[i, c] /= nn
-    return out

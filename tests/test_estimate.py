@@ -192,3 +192,47 @@ def test_budget_check_takes_the_quick_estimate_only_far_below_the_budget() -> No
         check_region_budget(net, box, 0.5 * full.estimate)
     # the quick estimate's error is far inside the margin here (6,498 vs 6,671 regions)
     assert 0.5 < quick.estimate / len(se.linear_regions(net, box)) < 2.0
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_vectorised_3d_count_matches_deletion_restriction(seed: int) -> None:
+    """General position: 1 + planes + lines + points equals the plane-by-plane count."""
+    from spectral_exact._estimate import (
+        _count_3d_general,
+        _count_3d_incremental,
+        _unique_hyperplanes,
+    )
+
+    rng = np.random.default_rng(seed)
+    eps = 1e-10
+    for n in (1, 2, 3, 9, 20):
+        A, c = _unique_hyperplanes(rng.normal(size=(n, 3)), 0.6 * rng.normal(size=n), 1e-12)
+        for lo, hi in ((-np.ones(3), np.ones(3)), (None, None)):
+            got = _count_3d_general(A, c, lo, hi, eps)
+            assert got is not None
+            assert got == _count_3d_incremental(A, c, lo, hi, eps)
+    # on R^3 the general-position count is Zaslavsky's sum of binomials
+    A, c = _unique_hyperplanes(rng.normal(size=(7, 3)), rng.normal(size=7), 1e-12)
+    assert _count_3d_general(A, c, None, None, eps) == sum(math.comb(7, i) for i in range(4))
+
+
+def test_vectorised_3d_count_refuses_special_position() -> None:
+    """Parallel planes, three through a line, four through a point: the general route counts."""
+    from spectral_exact._estimate import _count_3d_general
+
+    e = np.eye(3)
+    cases = {
+        "parallel": (np.array([e[0], e[0], e[1], e[2]]), np.array([0.0, 0.5, 0.1, 0.2])),
+        "pencil": (np.array([e[0], e[1], (e[0] + e[1]) / np.sqrt(2), e[2]]), np.zeros(4)),
+        "four through a point": (
+            np.vstack([e, np.ones(3) / np.sqrt(3)]),
+            np.array([0.1, 0.2, 0.3, 0.6 / np.sqrt(3)]),
+        ),
+    }
+    for name, (A, c) in cases.items():
+        assert _count_3d_general(A, c, -np.ones(3), np.ones(3), 1e-10) is None, name
+        # and the public count still takes the general route: compare with enumeration
+        net = se.ReLUNetwork([A, np.ones((1, len(A)))], [c, np.zeros(1)])
+        box = se.Box(-np.ones(3), np.ones(3))
+        n, exact = arrangement_regions(A, c, box)
+        assert exact and n == len(se.linear_regions(net, box)), name

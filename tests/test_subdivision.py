@@ -285,19 +285,51 @@ def test_compiled_maps_and_facets_match_the_numpy_route(arch) -> None:
         np.testing.assert_allclose(g, w, rtol=0, atol=ROUNDING * max(1.0, np.max(np.abs(w))))
 
 
-@pytest.mark.parametrize(("d", "k"), [(3, 1), (4, 1), (4, 2), (5, 3)])
-def test_compiled_projected_normals_match_einsum(d, k) -> None:
-    """The compiled child-normal projection equals the einsum route it replaced."""
-    rng = np.random.default_rng(d * 10 + k)
-    A = rng.normal(size=(40, d))
-    A /= np.linalg.norm(A, axis=1, keepdims=True)
-    Q = _subdivision._gram_schmidt(rng.normal(size=(15, k, d)))
-    ia = rng.integers(0, len(A), 60)
-    par = rng.integers(0, len(Q), 60)
-    from spectral_exact._subdivision_kernels import project_normals
+@pytest.mark.parametrize(("arch", "kind"), [((4, 6, 5, 1), "box"), ((5, 5, 4, 1), "simplex")])
+def test_level_geometry_matches_numpy(arch, kind) -> None:
+    """Every middle level's compiled geometry against numpy, face by face.
 
-    got = project_normals(A, ia, Q, par)
-    a, Qp = A[ia], Q[par]
-    want = a - np.einsum("ckd,ck->cd", Qp, np.einsum("ckd,cd->ck", Qp, a))
-    want /= np.linalg.norm(want, axis=1, keepdims=True)
-    np.testing.assert_allclose(got, want, rtol=0, atol=ROUNDING)
+    A ``j``-face lies on the hyperplanes of its zero columns: its direction space is the
+    orthogonal complement of those facet normals of a region containing it (QR here), a
+    child's normal is the normal of the child's extra column projected on that space and
+    normalised, the point is the vertex mean and the radius the largest vertex distance.
+    """
+    _, _, regs = _regions(arch, kind, seed=4)
+    cx = complex_from_arrays(regs.arrays)
+    extra = _SKELETONS[regs.arrays]
+    sk, A = extra.skeleton, regs.arrays
+    d = cx.dim
+    fpar = np.repeat(np.arange(A.n_regions), np.diff(A.facet_offset))
+
+    def normal(region: int, col: int) -> np.ndarray:
+        rows = np.flatnonzero((fpar == region) & (extra.facet_col == col))
+        assert len(rows) == 1
+        return A.facet_A[rows[0]]
+
+    for j in range(2, d):
+        lv = cx.levels[j]
+        # a region containing each face: one whose vertex set holds the face's
+        top = cx.levels[d]
+        vset = [set(top.vertices_of(r).tolist()) for r in range(top.n)]
+        for f in range(0, lv.n, max(1, lv.n // 40)):
+            verts = lv.vertices_of(f)
+            r = next(i for i, s in enumerate(vset) if set(verts.tolist()) <= s)
+            N = np.array([normal(r, c) for c in sk.zeros[j][f]])
+            Qn, _ = np.linalg.qr(N.T)  # (d, d - j) orthonormal frame
+            P = np.eye(d) - Qn @ Qn.T
+            np.testing.assert_allclose(lv.basis[f].T @ lv.basis[f], P, rtol=0, atol=ROUNDING)
+            np.testing.assert_allclose(lv.basis[f] @ lv.basis[f].T, np.eye(j), rtol=0,
+                                       atol=ROUNDING)  # fmt: skip
+            Xf = cx.vertices[verts]
+            np.testing.assert_allclose(lv.point[f], Xf.mean(0), rtol=0, atol=ROUNDING)
+            radius = np.max(np.linalg.norm(Xf - Xf.mean(0), axis=1))
+            np.testing.assert_allclose(lv.radius[f], radius, rtol=0, atol=ROUNDING)
+            lower = cx.levels[j - 1]
+            for c in range(lv.child_ptr[f], lv.child_ptr[f + 1]):
+                child = lv.child_idx[c]
+                extra_col = set(sk.zeros[j - 1][child].tolist()) - set(sk.zeros[j][f].tolist())
+                (col,) = extra_col
+                want = P @ normal(r, col)
+                want /= np.linalg.norm(want)
+                np.testing.assert_allclose(lv.child_normal[c], want, rtol=0, atol=ROUNDING)
+                assert set(lower.vertices_of(child).tolist()) < set(verts.tolist())
