@@ -25,7 +25,7 @@ affine), keeping only full-dimensional pieces.
   in 2-D as cyclic polygons of generators, :func:`_unbounded_regions_2d`); otherwise a
   hyperplane that is not parallel to the lineality space first trades one lineality
   direction for a ray on each side, one cone at a time. Vertices, rays and lineality come
-  out directly. In 3-D (:data:`RD_SUBDIVISION_DIMS`) the regions on R^d are first read off
+  out directly. In 3-D and 4-D (:data:`RD_SUBDIVISION_DIMS`) the regions on R^d are first read off
   the global edge subdivision of a box proven to contain every vertex
   (:mod:`spectral_exact._subdivision_rd`); the cones take what that route declines.
 
@@ -2023,9 +2023,12 @@ def _unbounded_regions_rescaled(net: ReLUNetwork, tol: Tolerances) -> RegionArra
 
 
 #: input dimensions whose regions on R^d are read off a subdivided bounding box (measured on
-#: the 2-core machine: 3-32-32-1 1.5x the box [-1, 1]^3 against 2.8x by cones; in 4-D the
-#: box often needs a second round and the cones stay faster: 4-16-16-1 5.3x against 2.6x)
-RD_SUBDIVISION_DIMS = frozenset({3})
+#: the idle 2-core machine after the compiled skeleton passes, R^d time / box [-1, 1]^d time:
+#: 2-32-32-1 1.9x against 6.3x by cones, 2-64-64-1 1.4x / 2.9x, 3-32-32-1 1.8x / 4.1x,
+#: 4-12-12-1 2.2x / 3.5x, 4-16-16-1 2.3x / 3.0x). Not 2-D: deep R^2 nets whose kinks cross
+#: at 2^-24 rad (tests/test_nearly_parallel_deep.py) get regions on the wrong side of a
+#: neuron there, as the box is far wider than the arrangement; the cones are exact there
+RD_SUBDIVISION_DIMS = frozenset({3, 4})
 
 
 def _unbounded_regions_fast(net: ReLUNetwork, tol: Tolerances) -> RegionArrays:

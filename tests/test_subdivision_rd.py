@@ -117,6 +117,9 @@ def _assert_h_description(ra: RegionArrays) -> None:
 @pytest.mark.parametrize(
     ("arch", "seed"),
     [
+        ((2, 8, 8, 1), 0),
+        ((2, 12, 10, 1), 4),
+        ((2, 16, 16, 16, 1), 1),
         ((3, 8, 8, 1), 0),
         ((3, 6, 6, 1), 0),
         ((3, 6, 6, 1), 2),
@@ -199,8 +202,9 @@ def test_falls_back(case: str) -> None:
         assert regs.arrays.lineality.shape[0] > 0 or case == "narrow"
 
 
-def test_linear_regions_routes_rd_through_the_box() -> None:
-    net = se.ReLUNetwork.random([3, 7, 7, 1], seed=5)
+@pytest.mark.parametrize("d", [3, 4])
+def test_linear_regions_routes_rd_through_the_box(d: int) -> None:
+    net = se.ReLUNetwork.random([d, 7, 7, 1], seed=5)
     regs = se.linear_regions(net, None)
     new = srd.unbounded_regions_subdivided(net, TOL)
     assert new is not None
@@ -301,7 +305,7 @@ def test_random_sweep_matches_cone_enumerator() -> None:
     rng = np.random.default_rng(123)
     routed = 0
     for _ in range(30):
-        d = int(rng.choice([3, 3, 4]))
+        d = int(rng.choice([2, 3, 3, 4]))
         widths = [int(rng.integers(d, 9)) for _ in range(int(rng.integers(1, 4)))]
         scale = str(rng.choice(["he", "pytorch"]))
         net = se.ReLUNetwork.random([d, *widths, 1], seed=int(rng.integers(10**6)), scale=scale)
