@@ -247,9 +247,11 @@ def test_planar_skeleton_matches_the_polygon_route(arch, kind) -> None:
         va = a.vertices[a.vertex_offset[i] : a.vertex_offset[i + 1]]
         vb = b.vertices[b.vertex_offset[k] : b.vertex_offset[k + 1]]
         assert len(va) == len(vb)
-        np.testing.assert_allclose(
-            va[np.lexsort(va.T[::-1])], vb[np.lexsort(vb.T[::-1])], rtol=0, atol=ROUNDING
-        )
+        # the same vertex set (matched by distance: a lexicographic order may flip on ulps)
+        dist = np.max(np.abs(va[:, None, :] - vb[None, :, :]), axis=2)
+        near = np.argmin(dist, axis=1)
+        assert len(set(near.tolist())) == len(vb)
+        assert np.max(dist[np.arange(len(va)), near]) <= ROUNDING
         assert (
             a.facet_offset[i + 1] - a.facet_offset[i] == b.facet_offset[k + 1] - b.facet_offset[k]
         )

@@ -333,3 +333,26 @@ def test_level_geometry_matches_numpy(arch, kind) -> None:
                 want /= np.linalg.norm(want)
                 np.testing.assert_allclose(lv.child_normal[c], want, rtol=0, atol=ROUNDING)
                 assert set(lower.vertices_of(child).tolist()) < set(verts.tolist())
+
+
+@pytest.mark.parametrize("e", [18, 24])
+@pytest.mark.parametrize("seed", [0, 1])
+def test_box_vertices_are_solved_not_interpolated(e: int, seed: int) -> None:
+    """Two kinks crossing at the origin at 2^-e rad inside a 1e-3 box: exact-rational check.
+
+    Interpolating along the box's edges put their crossing 1.4e-14 from 0 (10^4 ulps of the
+    box) and vertices on the kinks off by 1e-11 of their coordinates; every vertex re-solved
+    from its own facet rows has pre-activations within ulps of ``|g| |x| + |c|`` of the
+    right side (the criterion of tests/test_nearly_parallel_deep.py on R^2).
+    """
+    from test_nearly_parallel_deep import _bounds, _deep_net, _exact_preactivations
+
+    net = _deep_net(2.0**-e, seed)
+    box = se.Box([-1e-3, -2e-3], [3e-3, 1e-3])
+    regs = se.linear_regions(net, box)
+    assert regs.arrays in _SKELETONS
+    for r in regs:
+        sign = np.where(np.concatenate(r.pattern), 1, -1)
+        for v in r.polytope.vertices:
+            z, bound = _exact_preactivations(net, v), _bounds(net, v)
+            assert not any(float(zi) * s < -b for zi, s, b in zip(z, sign, bound, strict=True))
