@@ -588,9 +588,30 @@ def _bounded_poset(P: Polytope) -> nx.DiGraph | None:
     if np.any(norm == 0):
         return None
     normals = v / norm[:, None]
-    # the networkx view
+    return _bounded_graph(d, V[cols], cols, dims, starts, cnt, point, radius, Bp, pf, pg, normals)
+
+
+def _bounded_graph(
+    d: int,
+    Vc: np.ndarray,
+    cols: np.ndarray,
+    dims: np.ndarray,
+    starts: np.ndarray,
+    cnt: np.ndarray,
+    point: np.ndarray,
+    radius: np.ndarray,
+    Bp: np.ndarray,
+    parent: np.ndarray,
+    child: np.ndarray,
+    normals: np.ndarray,
+) -> nx.DiGraph:
+    """Build the networkx view of a bounded polytope's faces given as flat arrays.
+
+    Face ``i`` has dimension ``dims[i]`` and the vertices ``cols[starts[i]:starts[i] +
+    cnt[i]]`` (coordinates ``Vc`` in the same rows), ``point``, ``radius`` and the first
+    ``dims[i]`` rows of ``Bp[i]`` as basis; ``(parent, child, normals)`` are the edges.
+    """
     empty = np.zeros((0, d))
-    Vcat = V[cols]
     colsl = cols.tolist()
     keys: list[frozenset[int]] = []
     nodes: list[tuple[frozenset[int], dict[str, object]]] = []
@@ -603,7 +624,7 @@ def _bounded_poset(P: Polytope) -> nx.DiGraph | None:
                 key,
                 {
                     "dim": k,
-                    "vertices": Vcat[s0 : s0 + c],
+                    "vertices": Vc[s0 : s0 + c],
                     "rays": empty,
                     "bounded": True,
                     "point": pt,
@@ -614,7 +635,7 @@ def _bounded_poset(P: Polytope) -> nx.DiGraph | None:
         )
     edges = [
         (keys[a], keys[b], {"normal": nrm})
-        for a, b, nrm in zip(pf.tolist(), pg.tolist(), normals, strict=True)
+        for a, b, nrm in zip(parent.tolist(), child.tolist(), normals, strict=True)
     ]
     return _graph(nodes, edges)
 
@@ -716,34 +737,7 @@ def _simple_poset(P: Polytope) -> nx.DiGraph | None:
     if np.any(nrm == 0):  # pragma: no cover - a facet normal inside the face's hyperplanes
         return None
     normals = v / nrm[:, None]
-    # the networkx view
-    empty = np.zeros((0, d))
-    colsl = vert_of.tolist()
-    keys_l: list[frozenset[int]] = []
-    nodes: list[tuple[frozenset[int], dict[str, object]]] = []
-    it = zip(fdim.tolist(), starts.tolist(), cnt.tolist(), point, radius.tolist(), Bp, strict=True)
-    for k, s0, c, pt, rad, B in it:
-        key = frozenset(colsl[s0 : s0 + c])
-        keys_l.append(key)
-        nodes.append(
-            (
-                key,
-                {
-                    "dim": k,
-                    "vertices": Vc[s0 : s0 + c],
-                    "rays": empty,
-                    "bounded": True,
-                    "point": pt,
-                    "basis": B[:k] if k else empty,
-                    "radius": rad,
-                },
-            )
-        )
-    edges = [
-        (keys_l[a_], keys_l[b_], {"normal": nv})
-        for a_, b_, nv in zip(par.tolist(), chi.tolist(), normals, strict=True)
-    ]
-    return _graph(nodes, edges)
+    return _bounded_graph(d, Vc, vert_of, fdim, starts, cnt, point, radius, Bp, par, chi, normals)
 
 
 def _outward_normal(F: dict[str, object], Gd: dict[str, object]) -> np.ndarray:
